@@ -1,0 +1,53 @@
+import { cdk8s, javascript } from 'projen';
+import { addProjectTasks } from './projenrc/tasks';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-batch',
+  description:
+    'Typed cdk8s constructs for Kubernetes batch Jobs and CronJobs, validated at synth by a rules engine that matches the Kubernetes API server',
+  author: 'cdk8s-batch maintainers',
+  authorAddress: 'maintainers@users.noreply.h-seed-419f150a.example',
+  repositoryUrl: 'https://github.com/cdk8s-batch/cdk8s-batch.git',
+  keywords: ['cdk8s', 'kubernetes', 'job', 'cronjob', 'batch', 'constructs'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~5.9.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  devDeps: ['cdk8s-plus-28@2.5.6', 'fast-check@^3', 'cdk8s-cli@^2.200.0', 'tsx@^4', 'yaml@^2'],
+
+  publishToPypi: {
+    distName: 'cdk8s-batch',
+    module: 'cdk8s_batch',
+  },
+
+  jestOptions: {
+    // Snapshots are never rewritten by the test task: drift fails the build.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/reconciler/', '<rootDir>/examples/', '<rootDir>/bench/'],
+      modulePathIgnorePatterns: ['<rootDir>/reconciler/', '<rootDir>/examples/', '<rootDir>/bench/', '<rootDir>/dist/'],
+    },
+  },
+  gitignore: ['/examples/dist/', '/examples/node_modules/', '/reconciler/node_modules/', '/reconciler/dist/', '/bench/results/'],
+  npmignoreEnabled: true,
+});
+
+// The rules engine is importable without cdk8s as `cdk8s-batch/rules` (used by the reconciler).
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './rules': { types: './lib/rules/index.d.ts', default: './lib/rules/index.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+
+// unrs-resolver@1.13.0 lists optional platform bindings that the registry lacks,
+// which makes `npm ci` reject the lock file; pin the previous release.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+addProjectTasks(project);
+
+project.synth();

@@ -1,0 +1,45 @@
+import { cdk8s } from 'projen';
+
+/**
+ * Tasks that projen does not generate for a construct library: the reconciler
+ * package, the example app, and offline Python packaging.
+ */
+export function addProjectTasks(project: cdk8s.ConstructLibraryCdk8s): void {
+  // --- Offline Python packaging (PyPI is unreachable on the build machines) ---
+  // jsii-pacmak's own python step pins setuptools/build/twine from PyPI; generate
+  // the sources with --code-only and build with Debian's python3-build instead.
+  const pythonOffline = project.addTask('package:python:offline', {
+    description: 'Build the Python sdist and wheel without reaching PyPI (needs Debian python3-build)',
+    steps: [
+      { exec: 'rm -rf dist/.python-src dist/python' },
+      { exec: 'jsii-pacmak -v --target python --code-only --outdir dist/.python-src' },
+      {
+        exec: '/usr/bin/python3 -m build --no-isolation --skip-dependency-check --outdir dist/python dist/.python-src/python',
+      },
+      { exec: 'rm -rf dist/.python-src' },
+      { exec: 'if command -v twine >/dev/null; then twine check dist/python/*; fi' },
+    ],
+  });
+  const packageAll = project.tasks.tryFind('package-all')!;
+  packageAll.reset();
+  packageAll.spawn(project.tasks.tryFind('package:js')!);
+  packageAll.spawn(pythonOffline);
+
+  // --- The reconciler package (reconciler/, plain Node ESM, not jsii) ---
+  const reconcilerInstall = project.addTask('reconciler:install', {
+    description: 'Install the reconciler package dependencies when its lock file changed',
+    exec: '[ reconciler/node_modules/.package-lock.json -nt reconciler/package-lock.json ] || npm ci --prefix reconciler --no-audit --no-fund',
+  });
+  const reconcilerBuild = project.addTask('reconciler:build', {
+    description: 'Type-check and bundle the reconciler CLI',
+    exec: 'npm run --prefix reconciler build',
+  });
+  const reconcilerTest = project.addTask('reconciler:test', {
+    description: 'Lint and test the reconciler package',
+    exec: 'npm run --prefix reconciler test',
+  });
+  const postCompile = project.tasks.tryFind('post-compile')!;
+  postCompile.spawn(reconcilerInstall);
+  postCompile.spawn(reconcilerBuild);
+  project.testTask.spawn(reconcilerTest);
+}

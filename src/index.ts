@@ -1,0 +1,2 @@
+// Public constructs of cdk8s-batch. One `export *` per construct file.
+export {};

@@ -1,0 +1,109 @@
+import { applyDefaults } from './defaults';
+import { isObject, path, renderValue } from './json';
+import { RULES } from './table';
+import { BatchKind, Finding, Rule, RuleContext, ValidateOptions, Violation } from './types';
+import { DEFAULT_KUBERNETES_VERSION, parseVersion, versionInRange } from './versions';
+
+/** The batch kinds the engine evaluates, or `undefined` for anything else. */
+export function batchKindOf(manifest: unknown): BatchKind | undefined {
+  if (!isObject(manifest)) return undefined;
+  const apiVersion = manifest.apiVersion;
+  if (typeof apiVersion !== 'string' || !apiVersion.startsWith('batch/')) return undefined;
+  return manifest.kind === 'Job' || manifest.kind === 'CronJob' ? manifest.kind : undefined;
+}
+
+/**
+ * Evaluates every rule that applies to `manifest` on the target Kubernetes version and
+ * returns all violations, in table order. Objects of other kinds get an empty list.
+ *
+ * Throws `UnsupportedVersionError` for an unusable `kubernetesVersion` (an argument error).
+ */
+export function validate(manifest: unknown, options: ValidateOptions = {}): Violation[] {
+  const version = parseVersion(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  const kind = batchKindOf(manifest);
+  if (!kind) return [];
+  const object = applyDefaults(kind, manifest, version);
+  const contexts = buildContexts(kind, manifest as any, object, version);
+  const out: Violation[] = [];
+  for (const rule of RULES) {
+    if (!versionInRange(version, rule.since, rule.until)) continue;
+    const ctx = contexts[rule.scope];
+    if (!ctx) continue;
+    for (const finding of rule.check(ctx)) out.push(toViolation(rule, finding));
+  }
+  return out;
+}
+
+/** `<Code>: <field.path> <what is wrong> (got <value>); <fix>` — the one format used at synth, in `check` and in Events. */
+export function formatViolation(v: Violation): string {
+  return `${v.code}: ${v.message}; ${v.fix}`;
+}
+
+function toViolation(rule: Rule, f: Finding): Violation {
+  const got = 'got' in f ? ` (got ${renderValue(f.got)})` : '';
+  return {
+    code: rule.code,
+    severity: rule.severity,
+    path: f.path,
+    message: `${f.path} ${f.problem}${got}`,
+    fix: f.fix ?? rule.fix,
+  };
+}
+
+function buildContexts(
+  kind: BatchKind,
+  original: any,
+  object: any,
+  version: RuleContext['version'],
+): Partial<Record<Rule['scope'], RuleContext>> {
+  if (kind === 'Job') {
+    const ctx = makeContext({
+      kind,
+      version,
+      object,
+      original,
+      jobSpec: object.spec,
+      originalJobSpec: original.spec,
+      jobMetadata: object.metadata,
+      inTemplate: false,
+      specPath: 'spec',
+    });
+    return { Job: ctx, JobSpec: ctx };
+  }
+  const template = isObject(object.spec) ? object.spec.jobTemplate : undefined;
+  const originalTemplate = isObject(original.spec) ? original.spec.jobTemplate : undefined;
+  const cronCtx = makeContext({
+    kind,
+    version,
+    object,
+    original,
+    jobSpec: isObject(template) ? template.spec : undefined,
+    originalJobSpec: isObject(originalTemplate) ? originalTemplate.spec : undefined,
+    jobMetadata: isObject(template) ? template.metadata : undefined,
+    inTemplate: true,
+    specPath: 'spec.jobTemplate.spec',
+  });
+  return { CronJob: cronCtx, JobSpec: cronCtx };
+}
+
+interface ContextParts {
+  kind: BatchKind;
+  version: RuleContext['version'];
+  object: any;
+  original: any;
+  jobSpec: any;
+  originalJobSpec: any;
+  jobMetadata: any;
+  inTemplate: boolean;
+  specPath: string;
+}
+
+function makeContext(p: ContextParts): RuleContext {
+  return {
+    ...p,
+    jobSpec: isObject(p.jobSpec) ? p.jobSpec : {},
+    originalJobSpec: isObject(p.originalJobSpec) ? p.originalJobSpec : {},
+    jobMetadata: isObject(p.jobMetadata) ? p.jobMetadata : {},
+    at: (...segments) => path(p.specPath, ...segments),
+  };
+}
