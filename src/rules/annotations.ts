@@ -21,3 +21,16 @@ export const ENFORCED_ANNOTATION = 'batch.cdk8s.io/enforced';
 
 /** Kueue's queue label: Jobs carrying it are managed by Kueue and left alone. */
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+
+/**
+ * Sandbox behaviour of simulated pods, read from the pod template's annotations by the
+ * emulator's simulated job controller (ignored by real clusters).
+ * - `duration`: how long each pod runs, e.g. `30s`, `2m` (default `20s`)
+ * - `failure-rate`: probability in [0, 1] that a pod fails (default `0`)
+ * - `exit-code`: exit code of a failing pod's first container (default `1`)
+ * - `fail-indexes`: Indexed Jobs only, completion indexes whose pods always fail, e.g. `3,5`
+ */
+export const SANDBOX_DURATION_ANNOTATION = 'sandbox.batch.cdk8s.io/duration';
+export const SANDBOX_FAILURE_RATE_ANNOTATION = 'sandbox.batch.cdk8s.io/failure-rate';
+export const SANDBOX_EXIT_CODE_ANNOTATION = 'sandbox.batch.cdk8s.io/exit-code';
+export const SANDBOX_FAIL_INDEXES_ANNOTATION = 'sandbox.batch.cdk8s.io/fail-indexes';

@@ -1,0 +1,131 @@
+/**
+ * The pure core's vocabulary: what the controller observed about one object, the
+ * configuration it runs with, and the actions it decides on. `decide(observed, now, config)`
+ * maps the first two to the third; only the actuator (through adapters/) performs actions.
+ * All objects are plain Kubernetes JSON (as read from the API server or the cache).
+ */
+import type { Violation } from 'cdk8s-batch/rules';
+
+/** Any Kubernetes object as plain JSON. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+    [key: string]: unknown;
+  };
+  spec?: any;
+  status?: any;
+  [key: string]: unknown;
+}
+
+/** Identifies an object: kind, namespace, name and (when known) uid. */
+export interface ObjectRef {
+  readonly kind: 'Job' | 'CronJob' | 'Pod';
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid?: string;
+}
+
+/** `audit` reports only; `enforce` also fixes mutable fields in the namespaces it is enabled for. */
+export type Mode = 'audit' | 'enforce';
+
+/** What the controller runs with (from flags; `main.ts` builds it). Durations are in milliseconds. */
+export interface ReconcilerConfig {
+  readonly mode: Mode;
+  /** Kubernetes minor version of the cluster, e.g. `"1.31"` (read from `/version`). */
+  readonly kubernetesVersion: string;
+  /** Namespaces where enforce mode may write fixes; empty = every namespace in scope. */
+  readonly enforceNamespaces: readonly string[];
+  /** Fixes applied in enforce mode to finished Jobs without a TTL. */
+  readonly defaultTtlSecondsAfterFinished: number;
+  /** Fix applied in enforce mode to Jobs without activeDeadlineSeconds. */
+  readonly defaultActiveDeadlineSeconds: number;
+  /** Delete pods whose owning Job no longer exists (orphaned by a non-cascading delete). */
+  readonly cleanupOrphanPods: boolean;
+  /** Finished Jobs older than this are deleted (enforce mode); 0 disables retention cleanup. */
+  readonly finishedJobRetentionMs: number;
+  /** A Job whose active pods are all gone or on lost nodes for this long is stuck. */
+  readonly stuckAfterMs: number;
+  /** Create a new Job from a stuck Job's spec (enforce mode). */
+  readonly rerunStuckJobs: boolean;
+  /** Create a catch-up Job from a CronJob that stopped scheduling (enforce mode). */
+  readonly catchUpMissedCronJobs: boolean;
+  /** A node whose Ready condition is not True for this long is lost. */
+  readonly nodeLostAfterMs: number;
+  /** Server-side dry run for every write. */
+  readonly dryRun: boolean;
+}
+
+/** Everything `decide` needs about one Job or CronJob, taken from the informer caches. */
+export interface Observed {
+  /** The object being reconciled, or undefined when it was deleted. */
+  readonly object?: KubeObject;
+  readonly ref: ObjectRef;
+  /** For a Job: its pods (by controller-uid / job-name label). For a CronJob: empty. */
+  readonly pods: readonly KubeObject[];
+  /** For a CronJob: the Jobs it owns. For a Job: empty. */
+  readonly ownedJobs: readonly KubeObject[];
+  /** Nodes by name, for lost-node detection. */
+  readonly nodes: ReadonlyMap<string, KubeObject>;
+  /** ResourceQuotas of the object's namespace, for the admission gate. */
+  readonly quotas: readonly KubeObject[];
+}
+
+/** A Kubernetes Event to emit (events.k8s.io/v1); `reason` is the rule code. */
+export interface EventAction {
+  readonly type: 'event';
+  readonly regarding: ObjectRef;
+  readonly eventType: 'Normal' | 'Warning';
+  readonly reason: string;
+  /** The event's `action` field, e.g. `Audit`, `Release`, `Enforce`, `Cleanup`. */
+  readonly action: string;
+  readonly note: string;
+}
+
+/** A JSON merge patch of a Job's mutable fields, with a resourceVersion precondition. */
+export interface PatchAction {
+  readonly type: 'patch';
+  readonly target: ObjectRef;
+  readonly resourceVersion: string;
+  readonly patch: Record<string, unknown>;
+  /** Why (rule codes fixed). */
+  readonly reasons: readonly string[];
+}
+
+/** Deletes an object with uid (and resourceVersion) preconditions. */
+export interface DeleteAction {
+  readonly type: 'delete';
+  readonly target: ObjectRef & { readonly uid: string };
+  readonly resourceVersion?: string;
+  readonly propagationPolicy: 'Background' | 'Foreground' | 'Orphan';
+  readonly reason: string;
+}
+
+/** Creates a Job (a rerun of a stuck Job, or a catch-up run of a CronJob). */
+export interface CreateAction {
+  readonly type: 'create';
+  readonly manifest: KubeObject;
+  readonly reason: string;
+}
+
+export type Action = EventAction | PatchAction | DeleteAction | CreateAction;
+
+/** The result of one `decide` call. */
+export interface Decision {
+  /** Rule violations found on the object (the same shape `check` reports). */
+  readonly violations: readonly Violation[];
+  /** Cluster-context findings (stuck, missed schedules, gate holds), also as violations. */
+  readonly findings: readonly Violation[];
+  readonly actions: readonly Action[];
+  /** Ask to be reconciled again after this many ms (a finding would flip then); undefined: no need. */
+  readonly requeueAfterMs?: number;
+}
