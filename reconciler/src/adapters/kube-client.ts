@@ -1,0 +1,368 @@
+/**
+ * The client-node adapter: the only code that talks to the API server. One `KubeConfig`,
+ * the typed 1.4.0 APIs (BatchV1Api, CoreV1Api, EventsV1Api, CoordinationV1Api, VersionApi)
+ * for reads and writes, client-node `Watch` for streams. Every patch sets its Content-Type
+ * explicitly (client-node 1.x would otherwise send `application/json-patch+json`), every
+ * write carries `dryRun: 'All'` in dry-run mode, and every failure becomes a `KubeApiError`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BatchV1Api,
+  CoordinationV1Api,
+  CoreV1Api,
+  EventsV1Api,
+  KubeConfig,
+  PatchStrategy,
+  VersionApi,
+  Watch,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import type { KubeObject } from '../core/types.ts';
+import { toKubeApiError } from './errors.ts';
+import type {
+  DeleteOptions,
+  KubePort,
+  ListOptions,
+  ListResult,
+  ResourceKind,
+  ServerVersion,
+  WatchEvent,
+  WatchOptions,
+  WatchStream,
+} from './port.ts';
+
+/** The field manager recorded on every write. */
+export const FIELD_MANAGER = 'cdk8s-batch-reconciler';
+
+/** The kubeconfig could not be loaded or names no usable cluster. */
+export class KubeConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeConfigError';
+  }
+}
+
+export interface KubeConfigSource {
+  /** `--kubeconfig`: a kubeconfig file. */
+  readonly kubeconfig?: string;
+  /** `--context`: a context of that kubeconfig. */
+  readonly context?: string;
+  /** The process environment (`KUBECONFIG`, `HOME`, `KUBERNETES_SERVICE_HOST`). */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function loadFile(kc: KubeConfig, file: string): void {
+  if (!existsSync(file)) throw new KubeConfigError(`kubeconfig ${file} does not exist`);
+  try {
+    kc.loadFromFile(file);
+  } catch (err) {
+    throw new KubeConfigError(`cannot read kubeconfig ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+function defaultFile(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.KUBECONFIG) return env.KUBECONFIG.split(process.platform === 'win32' ? ';' : ':').find(Boolean);
+  const home = env.HOME ?? env.USERPROFILE;
+  const file = home ? join(home, '.kube', 'config') : undefined;
+  return file && existsSync(file) ? file : undefined;
+}
+
+function loadSource(kc: KubeConfig, source: KubeConfigSource): void {
+  const file = source.kubeconfig ?? defaultFile(source.env);
+  if (file) return loadFile(kc, file);
+  if (source.env.KUBERNETES_SERVICE_HOST) return kc.loadFromCluster();
+  throw new KubeConfigError('no cluster configured: pass --kubeconfig, set KUBECONFIG or run inside a cluster');
+}
+
+/**
+ * Loads one `KubeConfig`: `--kubeconfig` (and `--context`) when given, else `KUBECONFIG` or
+ * `~/.kube/config`, else the in-cluster service account. Never falls back to localhost:8080.
+ */
+export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
+  const kc = new KubeConfig();
+  loadSource(kc, source);
+  if (source.context) {
+    if (!kc.getContextObject(source.context)) {
+      throw new KubeConfigError(`context ${JSON.stringify(source.context)} not found in the kubeconfig`);
+    }
+    kc.setCurrentContext(source.context);
+  }
+  if (!kc.getCurrentCluster()?.server) throw new KubeConfigError('the kubeconfig has no current cluster with a server');
+  return kc;
+}
+
+/** Re-renders a client-node model instance as plain API JSON (timestamps as RFC 3339 strings). */
+export function toPlain<T>(value: T): T {
+  return JSON.parse(
+    JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/.test(v) ? v.replace('.000Z', 'Z') : v,
+    ),
+  ) as T;
+}
+
+interface Apis {
+  readonly batch: BatchV1Api;
+  readonly core: CoreV1Api;
+  readonly events: EventsV1Api;
+  readonly coord: CoordinationV1Api;
+}
+
+/** One request object, in the shape the generated 1.x APIs take. */
+interface Req {
+  namespace?: string;
+  name?: string;
+  body?: unknown;
+  labelSelector?: string;
+  dryRun?: string;
+  fieldManager?: string;
+  propagationPolicy?: string;
+}
+
+type Call = (apis: Apis, req: Req, options?: ReturnType<typeof setHeaderOptions>) => Promise<unknown>;
+
+interface KindOps {
+  readonly apiVersion: string;
+  readonly pathPrefix: string;
+  readonly plural: string;
+  readonly namespaced: boolean;
+  readonly list: Call;
+  readonly read: Call;
+  readonly create?: Call;
+  readonly patch?: Call;
+  readonly replace?: Call;
+  readonly delete?: Call;
+}
+
+// The generated request types differ per method; `Req` carries the union of their fields.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const r = (req: Req): any => req;
+const OPS: Record<ResourceKind, KindOps> = {
+  Job: {
+    apiVersion: 'batch/v1', pathPrefix: '/apis/batch/v1', plural: 'jobs', namespaced: true,
+    list: (a, q) => (q.namespace ? a.batch.listNamespacedJob(r(q)) : a.batch.listJobForAllNamespaces(r(q))),
+    read: (a, q) => a.batch.readNamespacedJob(r(q)),
+    create: (a, q) => a.batch.createNamespacedJob(r(q)),
+    patch: (a, q, o) => a.batch.patchNamespacedJob(r(q), o),
+    replace: (a, q) => a.batch.replaceNamespacedJob(r(q)),
+    delete: (a, q) => a.batch.deleteNamespacedJob(r(q)),
+  },
+  CronJob: {
+    apiVersion: 'batch/v1', pathPrefix: '/apis/batch/v1', plural: 'cronjobs', namespaced: true,
+    list: (a, q) => (q.namespace ? a.batch.listNamespacedCronJob(r(q)) : a.batch.listCronJobForAllNamespaces(r(q))),
+    read: (a, q) => a.batch.readNamespacedCronJob(r(q)),
+    create: (a, q) => a.batch.createNamespacedCronJob(r(q)),
+    patch: (a, q, o) => a.batch.patchNamespacedCronJob(r(q), o),
+    replace: (a, q) => a.batch.replaceNamespacedCronJob(r(q)),
+    delete: (a, q) => a.batch.deleteNamespacedCronJob(r(q)),
+  },
+  Pod: {
+    apiVersion: 'v1', pathPrefix: '/api/v1', plural: 'pods', namespaced: true,
+    list: (a, q) => (q.namespace ? a.core.listNamespacedPod(r(q)) : a.core.listPodForAllNamespaces(r(q))),
+    read: (a, q) => a.core.readNamespacedPod(r(q)),
+    patch: (a, q, o) => a.core.patchNamespacedPod(r(q), o),
+    delete: (a, q) => a.core.deleteNamespacedPod(r(q)),
+  },
+  Node: {
+    apiVersion: 'v1', pathPrefix: '/api/v1', plural: 'nodes', namespaced: false,
+    list: (a, q) => a.core.listNode(r(q)),
+    read: (a, q) => a.core.readNode(r(q)),
+  },
+  ResourceQuota: {
+    apiVersion: 'v1', pathPrefix: '/api/v1', plural: 'resourcequotas', namespaced: true,
+    list: (a, q) =>
+      q.namespace ? a.core.listNamespacedResourceQuota(r(q)) : a.core.listResourceQuotaForAllNamespaces(r(q)),
+    read: (a, q) => a.core.readNamespacedResourceQuota(r(q)),
+  },
+  Event: {
+    apiVersion: 'events.k8s.io/v1', pathPrefix: '/apis/events.k8s.io/v1', plural: 'events', namespaced: true,
+    list: (a, q) => (q.namespace ? a.events.listNamespacedEvent(r(q)) : a.events.listEventForAllNamespaces(r(q))),
+    read: (a, q) => a.events.readNamespacedEvent(r(q)),
+    create: (a, q) => a.events.createNamespacedEvent(r(q)),
+    patch: (a, q, o) => a.events.patchNamespacedEvent(r(q), o),
+    delete: (a, q) => a.events.deleteNamespacedEvent(r(q)),
+  },
+  Lease: {
+    apiVersion: 'coordination.k8s.io/v1', pathPrefix: '/apis/coordination.k8s.io/v1', plural: 'leases', namespaced: true,
+    list: (a, q) => (q.namespace ? a.coord.listNamespacedLease(r(q)) : a.coord.listLeaseForAllNamespaces(r(q))),
+    read: (a, q) => a.coord.readNamespacedLease(r(q)),
+    create: (a, q) => a.coord.createNamespacedLease(r(q)),
+    replace: (a, q) => a.coord.replaceNamespacedLease(r(q)),
+    delete: (a, q) => a.coord.deleteNamespacedLease(r(q)),
+  },
+};
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const KIND_NAMES: Record<ResourceKind, string> = {
+  Job: 'Job', CronJob: 'CronJob', Pod: 'Pod', Node: 'Node', ResourceQuota: 'ResourceQuota', Event: 'Event', Lease: 'Lease',
+};
+
+/** The REST collection path of a kind, e.g. `/apis/batch/v1/namespaces/ns/jobs`. */
+export function collectionPath(kind: ResourceKind, namespace?: string): string {
+  const ops = OPS[kind];
+  const ns = ops.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${ops.pathPrefix}${ns}/${ops.plural}`;
+}
+
+function operation(kind: ResourceKind, name: keyof KindOps): Call {
+  const call = OPS[kind][name];
+  if (typeof call !== 'function') throw new Error(`the reconciler does not ${name} ${kind} objects`);
+  return call as Call;
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw toKubeApiError(err);
+  }
+}
+
+export interface KubeClientOptions {
+  /** Server-side dry run (`dryRun=All`) on every write. */
+  readonly dryRun?: boolean;
+  /** The field manager recorded on writes. */
+  readonly fieldManager?: string;
+}
+
+/** The client-node implementation of `KubePort`. */
+export class KubeClient implements KubePort {
+  private readonly apis: Apis;
+  private readonly versionApi: VersionApi;
+  private readonly watcher: Watch;
+  private readonly writeParams: Pick<Req, 'dryRun' | 'fieldManager'>;
+
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    options: KubeClientOptions = {},
+  ) {
+    this.apis = {
+      batch: kubeConfig.makeApiClient(BatchV1Api),
+      core: kubeConfig.makeApiClient(CoreV1Api),
+      events: kubeConfig.makeApiClient(EventsV1Api),
+      coord: kubeConfig.makeApiClient(CoordinationV1Api),
+    };
+    this.versionApi = kubeConfig.makeApiClient(VersionApi);
+    this.watcher = new Watch(kubeConfig);
+    this.writeParams = { dryRun: options.dryRun ? 'All' : undefined, fieldManager: options.fieldManager ?? FIELD_MANAGER };
+  }
+
+  /** The API server URL this client talks to. */
+  get server(): string {
+    return this.kubeConfig.getCurrentCluster()?.server ?? '';
+  }
+
+  async list(kind: ResourceKind, options: ListOptions = {}): Promise<ListResult> {
+    const req: Req = { namespace: OPS[kind].namespaced ? options.namespace : undefined, labelSelector: options.labelSelector };
+    const list = (await guarded(() => OPS[kind].list(this.apis, req))) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
+    const items = (list.items ?? []).map((item) => this.withKind(kind, toPlain(item) as KubeObject));
+    return { items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+  }
+
+  async get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const obj = await guarded(() => OPS[kind].read(this.apis, { namespace, name }));
+    return this.withKind(kind, toPlain(obj) as KubeObject);
+  }
+
+  async create(kind: ResourceKind, namespace: string, body: KubeObject): Promise<KubeObject> {
+    const call = operation(kind, 'create');
+    const obj = await guarded(() => call(this.apis, { namespace, body, ...this.writeParams }));
+    return this.withKind(kind, toPlain(obj) as KubeObject);
+  }
+
+  async mergePatch(
+    kind: ResourceKind,
+    target: { namespace: string; name: string },
+    patch: Record<string, unknown>,
+    resourceVersion?: string,
+  ): Promise<KubeObject> {
+    const call = operation(kind, 'patch');
+    const body = resourceVersion ? withResourceVersion(patch, resourceVersion) : patch;
+    const contentType = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    const obj = await guarded(() => call(this.apis, { ...target, body, ...this.writeParams }, contentType));
+    return this.withKind(kind, toPlain(obj) as KubeObject);
+  }
+
+  async replace(kind: ResourceKind, namespace: string, body: KubeObject): Promise<KubeObject> {
+    const call = operation(kind, 'replace');
+    const obj = await guarded(() => call(this.apis, { namespace, name: body.metadata?.name, body, ...this.writeParams }));
+    return this.withKind(kind, toPlain(obj) as KubeObject);
+  }
+
+  async delete(kind: ResourceKind, target: { namespace: string; name: string }, options: DeleteOptions = {}): Promise<void> {
+    const call = operation(kind, 'delete');
+    const preconditions =
+      options.uid || options.resourceVersion ? { uid: options.uid, resourceVersion: options.resourceVersion } : undefined;
+    const body = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions, propagationPolicy: options.propagationPolicy, dryRun: this.writeParams.dryRun ? ['All'] : undefined };
+    await guarded(() =>
+      call(this.apis, { ...target, body, propagationPolicy: options.propagationPolicy, dryRun: this.writeParams.dryRun }),
+    );
+  }
+
+  async serverVersion(): Promise<ServerVersion> {
+    const info = await guarded(() => this.versionApi.getCode());
+    return { major: info.major, minor: info.minor, gitVersion: info.gitVersion };
+  }
+
+  watch(kind: ResourceKind, options: WatchOptions, onEvent: (event: WatchEvent) => void): WatchStream {
+    const query = {
+      labelSelector: options.labelSelector,
+      resourceVersion: options.resourceVersion || undefined,
+      timeoutSeconds: options.timeoutSeconds,
+      allowWatchBookmarks: options.allowWatchBookmarks,
+    };
+    return startWatch(this.watcher, collectionPath(kind, options.namespace), query, onEvent);
+  }
+
+  private withKind(kind: ResourceKind, obj: KubeObject): KubeObject {
+    return { ...obj, apiVersion: obj.apiVersion ?? OPS[kind].apiVersion, kind: obj.kind ?? KIND_NAMES[kind] };
+  }
+}
+
+function withResourceVersion(patch: Record<string, unknown>, resourceVersion: string): Record<string, unknown> {
+  const metadata = (patch.metadata ?? {}) as Record<string, unknown>;
+  return { ...patch, metadata: { ...metadata, resourceVersion } };
+}
+
+/**
+ * Runs one client-node watch. `stop()` aborts it and resolves `done` (client-node reports the
+ * abort as an error; that is swallowed here). A stream stopped before its response headers
+ * arrived is aborted as soon as they do; its events are never delivered.
+ */
+function startWatch(
+  watcher: Watch,
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+  onEvent: (event: WatchEvent) => void,
+): WatchStream {
+  let controller: AbortController | undefined;
+  let stopped = false;
+  let settle: (err: unknown) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    let settled = false;
+    settle = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      if (err && !stopped) reject(toKubeApiError(err));
+      else resolve();
+    };
+  });
+  const deliver = (type: string, object: unknown): void => {
+    if (!stopped) onEvent({ type: type as WatchEvent['type'], object: object as KubeObject });
+  };
+  watcher.watch(path, query, deliver, (err: unknown) => settle(err)).then(
+    (c) => {
+      controller = c;
+      if (stopped) c.abort();
+    },
+    (err: unknown) => settle(err),
+  );
+  return {
+    done,
+    stop: (): void => {
+      stopped = true;
+      controller?.abort();
+      settle(null);
+    },
+  };
+}

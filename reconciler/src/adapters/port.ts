@@ -1,0 +1,77 @@
+/**
+ * The port between the controller runtime and the API server. The client-node adapter
+ * (`kube-client.ts`) implements it over HTTP; tests implement it in memory. Every method
+ * rejects with a `KubeApiError`.
+ */
+import type { KubeObject } from '../core/types.ts';
+
+/** The kinds the reconciler reads or writes. `Node` is cluster-scoped. */
+export type ResourceKind = 'Job' | 'CronJob' | 'Pod' | 'Node' | 'ResourceQuota' | 'Event' | 'Lease';
+
+export interface ListOptions {
+  /** Undefined: all namespaces (and always for cluster-scoped kinds). */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+}
+
+export interface ListResult {
+  readonly items: KubeObject[];
+  /** The list's resourceVersion: where a watch continues from. */
+  readonly resourceVersion: string;
+}
+
+export interface WatchOptions extends ListOptions {
+  readonly resourceVersion?: string;
+  /** Asks the server to end the stream after this long. */
+  readonly timeoutSeconds: number;
+  readonly allowWatchBookmarks: boolean;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchEvent {
+  readonly type: WatchEventType;
+  readonly object: KubeObject;
+}
+
+/** A running watch. */
+export interface WatchStream {
+  /** Resolves when the stream ends normally (or after `stop()`), rejects with a `KubeApiError`. */
+  readonly done: Promise<void>;
+  /** Closes the stream; `done` then resolves. Idempotent. */
+  stop(): void;
+}
+
+export interface DeleteOptions {
+  readonly uid?: string;
+  readonly resourceVersion?: string;
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+}
+
+export interface ServerVersion {
+  readonly major: string;
+  readonly minor: string;
+  readonly gitVersion: string;
+}
+
+export interface KubePort {
+  list(kind: ResourceKind, options?: ListOptions): Promise<ListResult>;
+  watch(kind: ResourceKind, options: WatchOptions, onEvent: (event: WatchEvent) => void): WatchStream;
+  get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject>;
+  /** Creates the object in `namespace` (from the manifest's metadata). */
+  create(kind: ResourceKind, namespace: string, body: KubeObject): Promise<KubeObject>;
+  /**
+   * Applies a JSON merge patch (`application/merge-patch+json`). With `resourceVersion` the
+   * patch carries `metadata.resourceVersion`, so the server answers 409 when the object changed.
+   */
+  mergePatch(
+    kind: ResourceKind,
+    target: { namespace: string; name: string },
+    patch: Record<string, unknown>,
+    resourceVersion?: string,
+  ): Promise<KubeObject>;
+  /** Replaces the object (optimistic concurrency through its `metadata.resourceVersion`). */
+  replace(kind: ResourceKind, namespace: string, body: KubeObject): Promise<KubeObject>;
+  delete(kind: ResourceKind, target: { namespace: string; name: string }, options?: DeleteOptions): Promise<void>;
+  serverVersion(): Promise<ServerVersion>;
+}
