@@ -1,8 +1,32 @@
 // The pure rules engine, importable without cdk8s as `cdk8s-batch/rules`.
+//
+// Runtime values are re-exported by name, never with `export *`: the reconciler (an ES
+// module) imports this CommonJS module, and Node only sees named exports it can detect
+// statically. `reconciler/test/rules-exports.test.ts` fails when a runtime export is missing.
 export * from './types';
-export * from './versions';
-export * from './engine';
-export * from './table';
+export {
+  SUPPORTED_VERSIONS,
+  DEFAULT_KUBERNETES_VERSION,
+  UnsupportedVersionError,
+  parseVersion,
+  formatVersion,
+  compareVersions,
+  versionInRange,
+} from './versions';
+export { batchKindOf, validate, evaluate, formatViolation } from './engine';
+export { RULES, RULE_CODES } from './table';
 export { applyDefaults } from './defaults';
-export * from './annotations';
 export { validateUpdate } from './update';
+export {
+  PATTERN_ANNOTATION,
+  PATTERNS,
+  GATE_ANNOTATION,
+  GATE_PENDING,
+  GATE_RELEASED,
+  ENFORCED_ANNOTATION,
+  KUEUE_QUEUE_LABEL,
+  SANDBOX_DURATION_ANNOTATION,
+  SANDBOX_FAILURE_RATE_ANNOTATION,
+  SANDBOX_EXIT_CODE_ANNOTATION,
+  SANDBOX_FAIL_INDEXES_ANNOTATION,
+} from './annotations';
