@@ -33,15 +33,25 @@ export interface StoredObject {
   apiVersion: string;
   kind: string;
   metadata: StoredMeta;
+  // Stored objects of any kind: spec and status are free-form JSON for the callers to narrow.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   spec?: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   status?: any;
   [key: string]: unknown;
 }
 
 /** An object as written by a caller: the store fills uid, resourceVersion and timestamps. */
-export type NewObject = Omit<StoredObject, 'metadata'> & {
+export interface NewObject {
+  apiVersion: string;
+  kind: string;
   metadata: Partial<StoredMeta> & { name?: string; generateName?: string };
-};
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  spec?: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  status?: any;
+  [key: string]: unknown;
+}
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -53,11 +63,28 @@ export interface StoreEvent {
 /** How dependents are treated when an owner is deleted (metav1.DeletionPropagation). */
 export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
 
+/** The `reason` of a Kubernetes `Status` (metav1.StatusReason) the emulator answers with. */
+export type StatusReason =
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Invalid'
+  | 'BadRequest'
+  | 'Forbidden'
+  | 'Expired'
+  | 'Gone'
+  | 'MethodNotAllowed'
+  | 'UnsupportedMediaType'
+  | 'TooManyRequests'
+  | 'InternalError'
+  | 'ServiceUnavailable'
+  | 'Timeout';
+
 /** A failure of a store operation, carrying the HTTP status and Status `reason` the API server would answer. */
 export class StoreError extends Error {
   constructor(
     readonly code: number,
-    readonly reason: 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden',
+    readonly reason: StatusReason,
     message: string,
     /** For `Invalid`: the field causes, as in a Status object's `details.causes`. */
     readonly causes: ReadonlyArray<{ field: string; message: string; reason: string }> = [],

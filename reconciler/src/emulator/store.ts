@@ -1,0 +1,450 @@
+/**
+ * `MemoryStore`: the emulated cluster's storage with the API server's semantics — a global
+ * resourceVersion, uid/creationTimestamp/generation/generateName, optimistic concurrency,
+ * the status subresource, finalizers, cascading deletion by ownerReferences, validation of
+ * Jobs and CronJobs with the shared rules, and a bounded event history for watch resumption.
+ *
+ * Objects handed out (get/list/events) are copies: mutating them never changes the store.
+ */
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { prepareCreate, prepareUpdate, validateChange, validateCreate, validateName } from './admission.ts';
+import { hasStatusSubresource, isNamespacedKind, resourceForKind } from './resources.ts';
+import { matchesLabels, parseLabelSelector, selectorFromMap, type Selector } from './selectors.ts';
+import {
+  StoreError,
+  type Clock,
+  type NewObject,
+  type ObjectStore,
+  type PropagationPolicy,
+  type StoredObject,
+  type StoreEvent,
+  type StoreEventType,
+} from './types.ts';
+
+/** Options of `MemoryStore`. */
+export interface MemoryStoreOptions {
+  /** Source of creation/deletion timestamps; default the wall clock. */
+  readonly clock?: Clock;
+  /** Kubernetes minor version whose rules and defaults apply, e.g. `"1.31"` (default). */
+  readonly kubernetesVersion?: string;
+  /** How many events are kept for watch resumption (default 1000). Older resourceVersions are 410 Gone. */
+  readonly historyLimit?: number;
+  /** Create the `default`, `kube-system`, `kube-public` and `kube-node-lease` namespaces (default true). */
+  readonly seedNamespaces?: boolean;
+}
+
+/** Options of a write: `dryRun` validates and answers without storing or notifying watchers. */
+export interface WriteOptions {
+  readonly dryRun?: boolean;
+}
+
+/** Options of `MemoryStore.delete`. */
+export interface DeleteOptions extends WriteOptions {
+  readonly propagationPolicy?: PropagationPolicy;
+  readonly preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** Filters of `MemoryStore.query`. */
+export interface QueryOptions {
+  readonly namespace?: string;
+  /** A parsed selector, a selector string (`a=b,c in (x)`), or an equality map. */
+  readonly labelSelector?: Selector | string | Record<string, string>;
+  /** Extra predicate on the (stored) object. */
+  readonly filter?: (obj: StoredObject) => boolean;
+}
+
+/** A recorded change: the store event with the resourceVersion it produced. */
+export interface HistoryEntry {
+  readonly resourceVersion: number;
+  readonly event: StoreEvent;
+}
+
+/** The wall clock, used when no `Clock` is injected. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer: (ms, fn) => {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
+const NAME_SUFFIX_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+const SEED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** RFC 3339 with second precision, as metav1.Time serialises. */
+export function timestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function randomSuffix(): string {
+  let out = '';
+  for (let i = 0; i < 5; i++) out += NAME_SUFFIX_CHARS[Math.floor(Math.random() * NAME_SUFFIX_CHARS.length)];
+  return out;
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function toSelector(sel: QueryOptions['labelSelector']): Selector {
+  if (sel === undefined) return [];
+  if (typeof sel === 'string') return parseLabelSelector(sel);
+  if (Array.isArray(sel)) return sel as Selector;
+  return selectorFromMap(sel as Record<string, string>);
+}
+
+/** Everything but metadata and status: what bumps `metadata.generation` when it changes. */
+function specPart(obj: StoredObject): Record<string, unknown> {
+  const rest: Record<string, unknown> = { ...obj };
+  delete rest.metadata;
+  delete rest.status;
+  delete rest.apiVersion;
+  delete rest.kind;
+  return rest;
+}
+
+/** The in-memory `ObjectStore` of the emulated API server. */
+export class MemoryStore implements ObjectStore {
+  readonly kubernetesVersion: string;
+  readonly clock: Clock;
+  private readonly historyLimit: number;
+  private readonly objects = new Map<string, Map<string, StoredObject>>();
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+  private readonly history: HistoryEntry[] = [];
+  private readonly pending: StoreEvent[] = [];
+  private delivering = false;
+  private rv = 0;
+  /** The resourceVersion of the newest event dropped from the history (0: none dropped). */
+  private compactedTo = 0;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.kubernetesVersion = options.kubernetesVersion ?? '1.31';
+    this.historyLimit = Math.max(1, options.historyLimit ?? 1000);
+    if (options.seedNamespaces ?? true) {
+      for (const name of SEED_NAMESPACES) {
+        this.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+      }
+    }
+  }
+
+  /** The newest resourceVersion handed out (what a list answers with). */
+  get resourceVersion(): string {
+    return String(this.rv);
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): StoredObject | undefined {
+    const obj = this.bucket(kind).get(this.key(kind, namespace, name));
+    return obj ? clone(obj) : undefined;
+  }
+
+  list(kind: string, namespace?: string, labelSelector?: Record<string, string> | string): StoredObject[] {
+    return this.query(kind, { namespace, labelSelector });
+  }
+
+  /** Lists `kind` sorted by namespace and name (etcd key order), filtered by namespace, labels and `filter`. */
+  query(kind: string, opts: QueryOptions = {}): StoredObject[] {
+    const selector = toSelector(opts.labelSelector);
+    const out: StoredObject[] = [];
+    const keys = [...this.bucket(kind).keys()].sort();
+    for (const key of keys) {
+      const obj = this.bucket(kind).get(key)!;
+      if (opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace) continue;
+      if (!matchesLabels(selector, obj.metadata.labels)) continue;
+      if (opts.filter && !opts.filter(obj)) continue;
+      out.push(clone(obj));
+    }
+    return out;
+  }
+
+  create(input: NewObject, opts: WriteOptions = {}): StoredObject {
+    const obj = this.newObject(input);
+    validateName(obj);
+    const key = this.key(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    if (this.bucket(obj.kind).has(key)) {
+      throw new StoreError(409, 'AlreadyExists', `${this.describe(obj)} already exists`);
+    }
+    validateCreate(obj, this.kubernetesVersion);
+    const prepared = prepareCreate(obj, this.kubernetesVersion);
+    if (opts.dryRun) {
+      const answer = clone(prepared);
+      delete (answer.metadata as Partial<StoredObject['metadata']>).resourceVersion;
+      return answer;
+    }
+    return this.commit('ADDED', prepared);
+  }
+
+  replace(input: StoredObject, opts: { subresource?: 'status' } & WriteOptions = {}): StoredObject {
+    const current = this.mustGet(input.kind, input.metadata?.namespace, input.metadata?.name);
+    this.checkResourceVersion(current, input.metadata.resourceVersion);
+    const next = opts.subresource === 'status' ? this.statusWrite(current, input) : this.mainWrite(current, input);
+    if (opts.dryRun) return clone(next);
+    if (isDeepStrictEqual(next, current)) return clone(current);
+    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+      return this.remove(next);
+    }
+    return this.commit('MODIFIED', next);
+  }
+
+  delete(kind: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): StoredObject | undefined {
+    const current = this.bucket(kind).get(this.key(kind, namespace, name));
+    if (!current) return undefined;
+    this.checkPreconditions(current, opts.preconditions);
+    if (opts.dryRun) return clone(current);
+    return this.deleteObject(current, opts.propagationPolicy ?? 'Background');
+  }
+
+  /** Like `delete`, but a missing object is a 404 `StoreError`. */
+  mustDelete(kind: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): StoredObject {
+    this.mustGet(kind, namespace, name);
+    return this.delete(kind, namespace, name, opts)!;
+  }
+
+  watch(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The events after `resourceVersion`, oldest first. Throws 410 `Expired` when events after it
+   * were already dropped from the bounded history (the client must relist).
+   */
+  eventsSince(resourceVersion: string): HistoryEntry[] {
+    const rv = Number(resourceVersion);
+    if (!Number.isInteger(rv) || rv < 0) {
+      throw new StoreError(400, 'BadRequest', `invalid resourceVersion ${JSON.stringify(resourceVersion)}: must be a non-negative integer`);
+    }
+    if (rv < this.compactedTo) {
+      throw new StoreError(410, 'Expired', `too old resource version: ${rv} (${this.compactedTo + 1})`);
+    }
+    return this.history.filter((h) => h.resourceVersion > rv);
+  }
+
+  /** The oldest resourceVersion a watch can still resume from. */
+  get oldestResumableVersion(): string {
+    return String(this.compactedTo);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private bucket(kind: string): Map<string, StoredObject> {
+    let b = this.objects.get(kind);
+    if (!b) {
+      b = new Map();
+      this.objects.set(kind, b);
+    }
+    return b;
+  }
+
+  private key(kind: string, namespace: string | undefined, name: string): string {
+    return isNamespacedKind(kind) ? `${namespace ?? 'default'}/${name}` : name;
+  }
+
+  /** `jobs.batch "x"`: how the API server names an object in NotFound/Conflict messages. */
+  private describe(obj: { kind: string; metadata: { name?: string } }): string {
+    const r = resourceForKind(obj.kind);
+    const resource = r ? `${r.plural}${r.group ? `.${r.group}` : ''}` : obj.kind.toLowerCase();
+    return `${resource} ${JSON.stringify(obj.metadata.name ?? '')}`;
+  }
+
+  private mustGet(kind: string, namespace: string | undefined, name: string | undefined): StoredObject {
+    const obj = name ? this.bucket(kind).get(this.key(kind, namespace, name)) : undefined;
+    if (!obj) throw new StoreError(404, 'NotFound', `${this.describe({ kind, metadata: { name } })} not found`);
+    return obj;
+  }
+
+  private newObject(input: NewObject): StoredObject {
+    const meta = { ...clone(input.metadata ?? {}) } as Record<string, unknown>;
+    const generateName = typeof meta.generateName === 'string' ? meta.generateName : '';
+    if (!meta.name && generateName) meta.name = `${generateName}${randomSuffix()}`;
+    if (isNamespacedKind(input.kind)) meta.namespace = (meta.namespace as string | undefined) || 'default';
+    else delete meta.namespace;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = timestamp(this.clock.now());
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.managedFields;
+    const obj = { ...clone(input), metadata: meta } as StoredObject;
+    if (obj.spec !== undefined) obj.metadata.generation = 1;
+    else delete obj.metadata.generation;
+    return obj;
+  }
+
+  private checkResourceVersion(current: StoredObject, rv: string | undefined): void {
+    if (rv && rv !== current.metadata.resourceVersion) {
+      throw new StoreError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${this.describe(current)}: the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+  }
+
+  private checkPreconditions(current: StoredObject, pre: DeleteOptions['preconditions']): void {
+    if (pre?.uid && pre.uid !== current.metadata.uid) {
+      throw new StoreError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${this.describe(current)}: Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
+      );
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw new StoreError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${this.describe(current)}: Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+      );
+    }
+  }
+
+  /** A write of the main resource: identity fields are kept, status is kept for kinds with a status subresource. */
+  private mainWrite(current: StoredObject, input: StoredObject): StoredObject {
+    const next = clone(input) as StoredObject;
+    next.apiVersion = input.apiVersion ?? current.apiVersion;
+    next.metadata = this.keepIdentity(current, next.metadata ?? ({} as StoredObject['metadata']));
+    if (hasStatusSubresource(current.kind)) {
+      if (current.status === undefined) delete next.status;
+      else next.status = clone(current.status);
+    }
+    validateName(next);
+    validateChange(current, next, this.kubernetesVersion);
+    const prepared = prepareUpdate(next, this.kubernetesVersion);
+    const changed = !isDeepStrictEqual(specPart(prepared), specPart(current));
+    if (changed && prepared.spec !== undefined) prepared.metadata.generation = (current.metadata.generation ?? 0) + 1;
+    return prepared;
+  }
+
+  /** A write of the status subresource: everything but `status` is taken from the stored object. */
+  private statusWrite(current: StoredObject, input: StoredObject): StoredObject {
+    if (!hasStatusSubresource(current.kind)) {
+      throw new StoreError(404, 'NotFound', `the server could not find the requested resource (${current.kind} has no status subresource)`);
+    }
+    const next = clone(current);
+    next.status = clone(input.status);
+    return next;
+  }
+
+  private keepIdentity(current: StoredObject, meta: StoredObject['metadata']): StoredObject['metadata'] {
+    const out = { ...clone(meta) };
+    out.name = current.metadata.name;
+    if (current.metadata.namespace !== undefined) out.namespace = current.metadata.namespace;
+    out.uid = current.metadata.uid;
+    out.creationTimestamp = current.metadata.creationTimestamp;
+    out.resourceVersion = current.metadata.resourceVersion;
+    if (current.metadata.generation !== undefined) out.generation = current.metadata.generation;
+    else delete out.generation;
+    if (current.metadata.deletionTimestamp) out.deletionTimestamp = current.metadata.deletionTimestamp;
+    else delete out.deletionTimestamp;
+    delete out.managedFields;
+    delete out.generateName;
+    if (current.metadata.generateName) out.generateName = current.metadata.generateName;
+    return out;
+  }
+
+  private deleteObject(current: StoredObject, policy: PropagationPolicy): StoredObject {
+    if (policy === 'Orphan') this.orphanDependents(current);
+    if (policy === 'Foreground') return this.deleteForeground(current);
+    const result = this.finalizeOrRemove(current);
+    if (policy === 'Background') this.deleteDependents(current, 'Background');
+    return result;
+  }
+
+  /**
+   * Foreground: the owner is first marked (deletionTimestamp + `foregroundDeletion` finalizer),
+   * its dependents are deleted, then the owner goes.
+   */
+  private deleteForeground(current: StoredObject): StoredObject {
+    const marked = clone(current);
+    marked.metadata.deletionTimestamp ??= timestamp(this.clock.now());
+    marked.metadata.finalizers = [...new Set([...(marked.metadata.finalizers ?? []), 'foregroundDeletion'])];
+    this.commit('MODIFIED', marked);
+    this.deleteDependents(current, 'Background');
+    const latest = this.bucket(current.kind).get(this.key(current.kind, current.metadata.namespace, current.metadata.name))!;
+    const unmarked = clone(latest);
+    unmarked.metadata.finalizers = (unmarked.metadata.finalizers ?? []).filter((f) => f !== 'foregroundDeletion');
+    if (unmarked.metadata.finalizers.length > 0) return this.commit('MODIFIED', unmarked);
+    return this.remove(unmarked);
+  }
+
+  /** Objects with finalizers only get a deletionTimestamp; others are removed. */
+  private finalizeOrRemove(current: StoredObject): StoredObject {
+    if ((current.metadata.finalizers ?? []).length === 0) return this.remove(current);
+    if (current.metadata.deletionTimestamp) return clone(current);
+    const marked = clone(current);
+    marked.metadata.deletionTimestamp = timestamp(this.clock.now());
+    return this.commit('MODIFIED', marked);
+  }
+
+  private dependentsOf(owner: StoredObject): StoredObject[] {
+    const out: StoredObject[] = [];
+    for (const bucket of this.objects.values()) {
+      for (const obj of bucket.values()) {
+        if (obj.metadata.ownerReferences?.some((ref) => ref.uid === owner.metadata.uid)) out.push(obj);
+      }
+    }
+    return out;
+  }
+
+  private deleteDependents(owner: StoredObject, policy: PropagationPolicy): void {
+    for (const dep of this.dependentsOf(owner)) {
+      const stillThere = this.bucket(dep.kind).get(this.key(dep.kind, dep.metadata.namespace, dep.metadata.name));
+      if (stillThere && stillThere.metadata.uid === dep.metadata.uid) this.deleteObject(stillThere, policy);
+    }
+  }
+
+  private orphanDependents(owner: StoredObject): void {
+    for (const dep of this.dependentsOf(owner)) {
+      const next = clone(dep);
+      next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== owner.metadata.uid);
+      if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
+      this.commit('MODIFIED', next);
+    }
+  }
+
+  private remove(obj: StoredObject): StoredObject {
+    this.bucket(obj.kind).delete(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name));
+    return this.record('DELETED', obj);
+  }
+
+  private commit(type: StoreEventType, obj: StoredObject): StoredObject {
+    this.bucket(obj.kind).set(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name), obj);
+    return this.record(type, obj);
+  }
+
+  /** Stamps the next resourceVersion on `obj`, records the event and delivers it in order. */
+  private record(type: StoreEventType, obj: StoredObject): StoredObject {
+    this.rv += 1;
+    obj.metadata.resourceVersion = String(this.rv);
+    const event: StoreEvent = { type, object: clone(obj) };
+    this.history.push({ resourceVersion: this.rv, event });
+    while (this.history.length > this.historyLimit) this.compactedTo = this.history.shift()!.resourceVersion;
+    this.pending.push(event);
+    this.deliver();
+    return clone(obj);
+  }
+
+  /** Delivers pending events in resourceVersion order, also when a listener writes to the store. */
+  private deliver(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let event = this.pending.shift(); event; event = this.pending.shift()) {
+        for (const listener of [...this.listeners]) this.notify(listener, event);
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  private notify(listener: (event: StoreEvent) => void, event: StoreEvent): void {
+    try {
+      listener(event);
+    } catch (err) {
+      // A failing listener must not undo a committed write; surface the bug instead of hiding it.
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
+  }
+}
