@@ -1,0 +1,73 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { BatchSettings } from './batch-settings';
+import { formatViolation, validate, Violation } from './rules';
+
+/**
+ * A problem only the construct can see (for example a prop conflict that leaves no trace in
+ * the rendered manifest). Reported in the same format as engine violations.
+ */
+export interface ConstructProblem {
+  readonly code: string;
+  readonly path: string;
+  readonly problem: string;
+  readonly got?: unknown;
+  readonly fix: string;
+}
+
+/** `<Code>: <path> <problem> (got <value>); <fix>` for a construct-level problem. */
+export function formatProblem(p: ConstructProblem): string {
+  const got = 'got' in p && p.got !== undefined ? ` (got ${JSON.stringify(p.got)})` : '';
+  return `${p.code}: ${p.path} ${p.problem}${got}; ${p.fix}`;
+}
+
+/**
+ * Registers the one validation every cdk8s-batch construct runs at synth: the construct's own
+ * rendered object goes through the rules engine for the target Kubernetes version
+ * (`BatchSettings`). Errors fail synth; warnings are written once to stderr prefixed with the
+ * construct path, and fail synth under the strict setting.
+ */
+export function addBatchValidation(
+  construct: IConstruct,
+  apiObject: ApiObject,
+  constructProblems: () => ConstructProblem[],
+): void {
+  const reported = new Set<string>();
+  construct.node.addValidation({
+    validate: () => {
+      const own = constructProblems().map(formatProblem);
+      const violations = evaluate(construct, apiObject);
+      const strict = BatchSettings.isStrict(construct);
+      const errors = violations.filter((v) => v.severity === 'error' || strict).map(formatViolation);
+      for (const warning of violations.filter((v) => v.severity === 'warning' && !strict)) {
+        const line = `[${construct.node.path}] warning ${formatViolation(warning)}`;
+        if (reported.has(line)) continue;
+        reported.add(line);
+        process.stderr.write(`${line}\n`);
+      }
+      return [...own, ...errors];
+    },
+  });
+}
+
+/** Validates the construct's rendered object; never throws for a user error. */
+export function evaluate(construct: IConstruct, apiObject: ApiObject): Violation[] {
+  const kubernetesVersion = BatchSettings.kubernetesVersionOf(construct);
+  return validate(apiObject.toJson(), { kubernetesVersion });
+}
+
+/** Whole seconds of a Duration, rounded down; fractions are reported by `_constructProblems`. */
+export function seconds(d: Duration | undefined): number | undefined {
+  return d === undefined ? undefined : Math.floor(d.toSeconds({ integral: false }));
+}
+
+/** The problem reported for a Duration that is not a whole number of seconds. */
+export function wholeSecondsProblem(field: string, d: Duration): ConstructProblem {
+  return {
+    code: 'DurationNotWholeSeconds',
+    path: field,
+    problem: 'must be a whole number of seconds',
+    got: d.toHumanString(),
+    fix: 'use Duration.seconds() with a whole number, or minutes/hours',
+  };
+}
