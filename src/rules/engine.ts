@@ -1,7 +1,8 @@
 import { applyDefaults } from './defaults';
+import { CRONJOB_SHAPE, JOB_SHAPE, checkShape } from './job-shape';
 import { isObject, path, renderValue } from './json';
 import { RULES } from './table';
-import { BatchKind, Finding, Rule, RuleContext, ValidateOptions, Violation } from './types';
+import { BatchKind, Finding, KubeVersion, Operation, Rule, RuleContext, ValidateOptions, Violation } from './types';
 import { DEFAULT_KUBERNETES_VERSION, parseVersion, versionInRange } from './versions';
 
 /** The batch kinds the engine evaluates, or `undefined` for anything else. */
@@ -20,13 +21,35 @@ export function batchKindOf(manifest: unknown): BatchKind | undefined {
  */
 export function validate(manifest: unknown, options: ValidateOptions = {}): Violation[] {
   const version = parseVersion(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  const out = evaluate(manifest, version, { operation: 'create' });
+  return options.minSeverity === 'error' ? out.filter((v) => v.severity === 'error') : out;
+}
+
+/** How `evaluate` runs: for a create, or for an update of `oldObject`. */
+export interface EvaluateMode {
+  readonly operation: Operation;
+  /** The stored object an update replaces. */
+  readonly oldObject?: unknown;
+}
+
+/**
+ * The engine's core: the JSON type layer, then defaulting, then every rule of the table that
+ * applies to the kind, the version and the operation. `validate` and `validateUpdate` call it.
+ */
+export function evaluate(manifest: unknown, version: KubeVersion, mode: EvaluateMode): Violation[] {
   const kind = batchKindOf(manifest);
   if (!kind) return [];
-  const object = applyDefaults(kind, manifest, version);
-  const contexts = buildContexts(kind, manifest as any, object, version);
+  const clean = checkShape(manifest, kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '').clean as any;
+  const object = applyDefaults(kind, clean, version);
+  const oldKind = batchKindOf(mode.oldObject);
+  const oldObject = oldKind === kind
+    ? applyDefaults(kind, checkShape(mode.oldObject, kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '').clean, version)
+    : undefined;
+  const contexts = buildContexts(kind, clean, object, version, { raw: manifest, operation: mode.operation, oldObject });
   const out: Violation[] = [];
   for (const rule of RULES) {
     if (!versionInRange(version, rule.since, rule.until)) continue;
+    if (rule.createOnly && mode.operation !== 'create') continue;
     const ctx = contexts[rule.scope];
     if (!ctx) continue;
     for (const finding of rule.check(ctx)) out.push(toViolation(rule, finding));
@@ -50,14 +73,22 @@ function toViolation(rule: Rule, f: Finding): Violation {
   };
 }
 
+interface Extra {
+  raw: unknown;
+  operation: Operation;
+  oldObject: any;
+}
+
 function buildContexts(
   kind: BatchKind,
   original: any,
   object: any,
   version: RuleContext['version'],
+  extra: Extra,
 ): Partial<Record<Rule['scope'], RuleContext>> {
   if (kind === 'Job') {
     const ctx = makeContext({
+      ...extra,
       kind,
       version,
       object,
@@ -68,11 +99,12 @@ function buildContexts(
       inTemplate: false,
       specPath: 'spec',
     });
-    return { Job: ctx, JobSpec: ctx };
+    return { Object: ctx, Job: ctx, JobSpec: ctx };
   }
   const template = isObject(object.spec) ? object.spec.jobTemplate : undefined;
   const originalTemplate = isObject(original.spec) ? original.spec.jobTemplate : undefined;
   const cronCtx = makeContext({
+    ...extra,
     kind,
     version,
     object,
@@ -83,10 +115,10 @@ function buildContexts(
     inTemplate: true,
     specPath: 'spec.jobTemplate.spec',
   });
-  return { CronJob: cronCtx, JobSpec: cronCtx };
+  return { Object: cronCtx, CronJob: cronCtx, JobSpec: cronCtx };
 }
 
-interface ContextParts {
+interface ContextParts extends Extra {
   kind: BatchKind;
   version: RuleContext['version'];
   object: any;

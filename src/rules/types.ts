@@ -30,6 +30,8 @@ export interface KubeVersion {
 
 /** Where a rule applies. */
 export type RuleScope =
+  /** any batch object, Job or CronJob (e.g. the JSON type layer) */
+  | 'Object'
   /** the whole Job object (metadata, spec, template) */
   | 'Job'
   /** the whole CronJob object (metadata, schedule, jobTemplate metadata) */
@@ -56,7 +58,10 @@ export interface Finding {
 export interface RuleContext {
   /** The object after the API server's defaulting for this kind and version (see `defaults.ts`). */
   readonly object: any;
-  /** The object exactly as submitted. Use it for "was this field set by the user?" questions. */
+  /**
+   * The object as submitted (minus fields with a wrong JSON type, which `FieldTypeInvalid` reports
+   * once, and `null`s, which mean unset). Use it for "was this field set by the user?" questions.
+   */
   readonly original: any;
   readonly kind: BatchKind;
   readonly version: KubeVersion;
@@ -72,7 +77,19 @@ export interface RuleContext {
   readonly specPath: string;
   /** Builds a path under the Job spec: `at('podFailurePolicy', 'rules', 0)` → `spec.podFailurePolicy.rules[0]`. */
   at(...segments: Array<string | number>): string;
+  /**
+   * The object exactly as received, before the JSON type layer removed wrongly typed fields from
+   * `original` and `object`. Only the type layer should need it.
+   */
+  readonly raw?: unknown;
+  /** `create` (the default) or `update`. */
+  readonly operation?: Operation;
+  /** On `update`: the stored object being replaced, after defaulting; `undefined` on create. */
+  readonly oldObject?: any;
 }
+
+/** The API request the rules are checked for. */
+export type Operation = 'create' | 'update';
 
 /** One row of the rules table. */
 export interface Rule {
@@ -92,6 +109,8 @@ export interface Rule {
   readonly fix: string;
   /** Where the rule comes from: `API server` (parity), `pattern`, `hygiene` or `misconception`. */
   readonly source: 'API server' | 'pattern' | 'hygiene' | 'misconception';
+  /** `true` when the API server checks the rule on create only (e.g. the CronJob name length). */
+  readonly createOnly?: boolean;
   /** Returns the problems found; never throws on any JSON input. */
   check(ctx: RuleContext): readonly Finding[];
 }
@@ -100,4 +119,6 @@ export interface Rule {
 export interface ValidateOptions {
   /** Target Kubernetes minor version, e.g. `"1.31"`. */
   readonly kubernetesVersion?: string;
+  /** Only warnings of at least this severity; `error` drops warnings. Default: every violation. */
+  readonly minSeverity?: Severity;
 }

@@ -1,0 +1,56 @@
+/** Small helpers shared by the Job rule files. */
+import { annotationProblems, labelMapProblems } from './job-validators';
+import { isInt32, isObject } from './json';
+import { Finding, Rule, RuleContext } from './types';
+
+/** A rule row with `severity: 'error'` and `source: 'API server'` unless given. */
+export function apiRule(r: Omit<Rule, 'severity' | 'source'> & Partial<Pick<Rule, 'severity' | 'source'>>): Rule {
+  return { severity: 'error', source: 'API server', ...r };
+}
+
+/** The Job spec's int32 field `key`, or `undefined` when unset. */
+export function int(spec: any, key: string): number | undefined {
+  const v = isObject(spec) ? spec[key] : undefined;
+  return isInt32(v) || (typeof v === 'number' && Number.isSafeInteger(v)) ? v : undefined;
+}
+
+/** `true` when the (defaulted) Job spec is Indexed. */
+export function isIndexed(ctx: RuleContext): boolean {
+  return ctx.jobSpec.completionMode === 'Indexed';
+}
+
+/** The pod spec of the Job spec's template, `{}` when missing. */
+export function podSpec(ctx: RuleContext): Record<string, any> {
+  const t = ctx.jobSpec.template;
+  return isObject(t) && isObject(t.spec) ? t.spec : {};
+}
+
+/** The pod template's labels, `{}` when missing. */
+export function templateLabels(ctx: RuleContext): Record<string, any> {
+  const t = ctx.jobSpec.template;
+  return isObject(t) && isObject(t.metadata) && isObject(t.metadata.labels) ? t.metadata.labels : {};
+}
+
+/** A finding list with one entry when `cond` holds. */
+export function when(cond: boolean, f: () => Finding): Finding[] {
+  return cond ? [f()] : [];
+}
+
+/** Findings for a label map at `base`. */
+export function labelFindings(labels: unknown, base: string): Finding[] {
+  return labelMapProblems(labels).map((p) => ({
+    path: `${base}[${p.key}]`,
+    problem: p.inKey ? `key ${p.problem}` : p.problem,
+    got: p.value,
+  }));
+}
+
+/** Findings for an annotation map at `base`. */
+export function annotationFindings(annotations: unknown, base: string): Finding[] {
+  return annotationProblems(annotations).map((p) => ({
+    path: p.key === '' ? base : `${base}[${p.key}]`,
+    problem: p.inKey ? `key ${p.problem}` : p.problem,
+    got: p.value,
+  }));
+}
+
