@@ -1,0 +1,352 @@
+/**
+ * A reflector keeps a local cache of one kind (in one namespace or all) in step with the API
+ * server: list → watch (bookmarks, server-side timeout with jitter) → on 410 Gone relist →
+ * on errors back off exponentially with jitter (honouring Retry-After) → an inactivity
+ * watchdog restarts a silent stream → a periodic resync relists and replays every object.
+ * The cache is keyed by `namespace/name`, with `managedFields` stripped. `stop()` is safe to
+ * call at any time and never resurrects the loop.
+ */
+import type { KubeObject } from '../core/types.ts';
+import { KubeApiError, errorFromWatchStatus, toKubeApiError } from '../adapters/errors.ts';
+import type { KubePort, ResourceKind, WatchEvent, WatchStream } from '../adapters/port.ts';
+import { backoffDelay } from './rate-limiter.ts';
+
+export interface ReflectorHandler {
+  onAdd?(obj: KubeObject): void;
+  onUpdate?(oldObj: KubeObject, newObj: KubeObject): void;
+  onDelete?(obj: KubeObject): void;
+}
+
+/** Why a watch stream was (re)started. */
+export type RestartReason = 'timeout' | 'watchdog' | 'gone' | 'error' | 'resync';
+
+export interface ReflectorTimings {
+  /** Server-side watch timeout (client-go: 5 min), spread by ±`timeoutJitter`. */
+  readonly watchTimeoutSeconds: number;
+  readonly timeoutJitter: number;
+  /** A stream with no event or bookmark for this long is restarted. */
+  readonly watchdogMs: number;
+  /** Full relist (and replay of every object to the handler) this often; 0 disables it. */
+  readonly resyncMs: number;
+  /** Backoff after errors: from `backoffBaseMs` doubling to `backoffMaxMs`, ±20 % jitter. */
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+}
+
+export const DEFAULT_REFLECTOR_TIMINGS: ReflectorTimings = {
+  watchTimeoutSeconds: 300,
+  timeoutJitter: 0.1,
+  watchdogMs: 330_000,
+  resyncMs: 600_000,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 30_000,
+};
+
+export interface ReflectorOptions {
+  readonly kind: ResourceKind;
+  /** Undefined: all namespaces. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly timings?: Partial<ReflectorTimings>;
+  readonly handler?: ReflectorHandler;
+  /** Called whenever a new watch starts after the first one. */
+  readonly onRestart?: (reason: RestartReason, err?: KubeApiError) => void;
+  /** Called for every failed list or watch. */
+  readonly onError?: (err: KubeApiError) => void;
+  readonly random?: () => number;
+}
+
+/** `namespace/name` (or `name` for cluster-scoped objects). */
+export function objectKey(obj: KubeObject): string {
+  const ns = obj.metadata?.namespace;
+  return ns ? `${ns}/${obj.metadata?.name}` : `${obj.metadata?.name}`;
+}
+
+function stripManagedFields(obj: KubeObject): KubeObject {
+  if (!obj.metadata || !('managedFields' in obj.metadata)) return obj;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { managedFields, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+type WatchEnd = 'timeout' | 'watchdog' | 'resync' | 'stopped';
+
+export class Reflector {
+  private readonly store = new Map<string, KubeObject>();
+  private readonly timings: ReflectorTimings;
+  private readonly random: () => number;
+  private resourceVersion = '';
+  private stopped = false;
+  private running?: Promise<void>;
+  private stream?: WatchStream;
+  private wake?: () => void;
+  private synced = false;
+  private syncWaiters: Array<() => void> = [];
+  private lastRelist = 0;
+  private restarts = 0;
+  private eventsInWatch = 0;
+
+  constructor(
+    private readonly port: KubePort,
+    readonly options: ReflectorOptions,
+  ) {
+    this.timings = { ...DEFAULT_REFLECTOR_TIMINGS, ...options.timings };
+    this.random = options.random ?? Math.random;
+  }
+
+  get kind(): ResourceKind {
+    return this.options.kind;
+  }
+
+  /** True once the first list has been stored. */
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** The resourceVersion the next watch continues from. */
+  get lastResourceVersion(): string {
+    return this.resourceVersion;
+  }
+
+  /** Number of watch restarts so far. */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  get(key: string): KubeObject | undefined {
+    return this.store.get(key);
+  }
+
+  list(): KubeObject[] {
+    return [...this.store.values()];
+  }
+
+  get size(): number {
+    return this.store.size;
+  }
+
+  start(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.run();
+  }
+
+  /** Resolves after the first successful list (or at stop). */
+  waitForSync(): Promise<void> {
+    if (this.synced || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stream?.stop();
+    this.wake?.();
+    for (const w of this.syncWaiters.splice(0)) w();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    const state = { failures: 0, restartReason: undefined as RestartReason | undefined };
+    while (!this.stopped) {
+      try {
+        await this.cycle(state);
+      } catch (err) {
+        if (this.stopped) break;
+        await this.afterFailure(state, toKubeApiError(err));
+      }
+    }
+  }
+
+  /** One list (when needed) and one watch. */
+  private async cycle(state: { failures: number; restartReason?: RestartReason }): Promise<void> {
+    if (state.restartReason) this.noteRestart(state.restartReason);
+    state.restartReason = undefined;
+    if (!this.resourceVersion) await this.relist();
+    const started = Date.now();
+    const end = await this.watchOnce();
+    if (end === 'timeout' && this.quietWatch(started)) await this.sleep(this.errorDelay(state.failures++));
+    else state.failures = 0;
+    if (end !== 'stopped') state.restartReason = end;
+    if (end === 'resync') this.resourceVersion = '';
+  }
+
+  private async afterFailure(state: { failures: number; restartReason?: RestartReason }, err: KubeApiError): Promise<void> {
+    this.options.onError?.(err);
+    if (err.kind === 'Gone') {
+      state.restartReason = 'gone';
+      this.resourceVersion = '';
+      return;
+    }
+    state.restartReason = 'error';
+    await this.sleep(this.errorDelay(state.failures++, err));
+  }
+
+  private noteRestart(reason: RestartReason, err?: KubeApiError): void {
+    this.restarts++;
+    this.options.onRestart?.(reason, err);
+  }
+
+  /** A stream the server ended quickly without sending anything: back off instead of spinning. */
+  private quietWatch(started: number): boolean {
+    return this.eventsInWatch === 0 && Date.now() - started < this.timings.backoffMaxMs;
+  }
+
+  private errorDelay(attempt: number, err?: KubeApiError): number {
+    const delay = backoffDelay(attempt, { baseMs: this.timings.backoffBaseMs, maxMs: this.timings.backoffMaxMs }, this.random);
+    return Math.max(delay, err?.retryAfterMs ?? 0);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** Lists, replaces the cache, and tells the handler what changed (every surviving object is replayed). */
+  private async relist(): Promise<void> {
+    const { items, resourceVersion } = await this.port.list(this.kind, {
+      namespace: this.options.namespace,
+      labelSelector: this.options.labelSelector,
+    });
+    if (this.stopped) return;
+    const fresh = new Map(items.map((raw) => {
+      const obj = stripManagedFields({ ...raw, kind: raw.kind ?? this.kind });
+      return [objectKey(obj), obj] as const;
+    }));
+    const old = new Map(this.store);
+    this.store.clear();
+    for (const [key, obj] of fresh) this.store.set(key, obj);
+    this.resourceVersion = resourceVersion;
+    this.lastRelist = Date.now();
+    this.replay(old, fresh);
+    this.markSynced();
+  }
+
+  private replay(old: Map<string, KubeObject>, fresh: Map<string, KubeObject>): void {
+    for (const [key, obj] of old) if (!fresh.has(key)) this.notify('delete', obj);
+    for (const [key, obj] of fresh) this.notify(old.has(key) ? 'update' : 'add', obj, old.get(key));
+  }
+
+  private notify(what: 'add' | 'update' | 'delete', obj: KubeObject, before?: KubeObject): void {
+    const h = this.options.handler;
+    if (!h) return;
+    if (what === 'delete') h.onDelete?.(obj);
+    else if (what === 'update' && before) h.onUpdate?.(before, obj);
+    else h.onAdd?.(obj);
+  }
+
+  private markSynced(): void {
+    if (this.synced) return;
+    this.synced = true;
+    for (const w of this.syncWaiters.splice(0)) w();
+  }
+
+  private applyEvent(event: WatchEvent): void {
+    const obj = stripManagedFields({ ...event.object, kind: event.object.kind ?? this.kind });
+    const rv = obj.metadata?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    if (event.type === 'BOOKMARK') return;
+    const key = objectKey(obj);
+    const before = this.store.get(key);
+    if (event.type === 'DELETED') {
+      this.store.delete(key);
+      return this.notify('delete', before ?? obj);
+    }
+    this.store.set(key, obj);
+    this.notify(before ? 'update' : 'add', obj, before);
+  }
+
+  private watchTimeoutSeconds(): number {
+    const { watchTimeoutSeconds: t, timeoutJitter: j } = this.timings;
+    return Math.max(1, Math.round(t * (1 - j + 2 * j * this.random())));
+  }
+
+  /** Runs one watch until the server closes it, the watchdog or resync fires, an error, or stop. */
+  private watchOnce(): Promise<WatchEnd> {
+    return new Promise<WatchEnd>((resolve, reject) => {
+      if (this.stopped) return resolve('stopped');
+      let lastActivity = Date.now();
+      this.eventsInWatch = 0;
+      const timers: NodeJS.Timeout[] = [];
+      const finish = (end: WatchEnd | Error): void => {
+        timers.forEach((t) => clearTimeout(t));
+        stream.stop();
+        if (end instanceof Error) reject(end);
+        else resolve(this.stopped ? 'stopped' : end);
+      };
+      const stream = this.port.watch(
+        this.kind,
+        {
+          namespace: this.options.namespace,
+          labelSelector: this.options.labelSelector,
+          resourceVersion: this.resourceVersion,
+          timeoutSeconds: this.watchTimeoutSeconds(),
+          allowWatchBookmarks: true,
+        },
+        (event) => {
+          lastActivity = Date.now();
+          this.eventsInWatch++;
+          if (event.type === 'ERROR') return finish(errorFromWatchStatus(event.object));
+          this.applyEvent(event);
+        },
+      );
+      this.stream = stream;
+      timers.push(...this.watchTimers(() => lastActivity, finish));
+      stream.done.then(() => finish('timeout'), (err: unknown) => finish(toKubeApiError(err)));
+    });
+  }
+
+  private watchTimers(lastActivity: () => number, finish: (end: WatchEnd) => void): NodeJS.Timeout[] {
+    const { watchdogMs, resyncMs } = this.timings;
+    const check = Math.max(5, Math.min(1000, Math.floor(watchdogMs / 4)));
+    const timers = [
+      setInterval(() => {
+        if (Date.now() - lastActivity() > watchdogMs) finish('watchdog');
+      }, check),
+    ];
+    if (resyncMs > 0) {
+      const remaining = Math.max(0, this.lastRelist + resyncMs - Date.now());
+      timers.push(setTimeout(() => finish('resync'), remaining));
+    }
+    return timers;
+  }
+}
+
+/** The reflectors of one kind over several namespaces, read as one cache. */
+export class Informer {
+  constructor(readonly reflectors: readonly Reflector[]) {}
+
+  get hasSynced(): boolean {
+    return this.reflectors.every((r) => r.hasSynced);
+  }
+
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    const key = namespace ? `${namespace}/${name}` : name;
+    for (const r of this.reflectors) {
+      const obj = r.get(key);
+      if (obj) return obj;
+    }
+    return undefined;
+  }
+
+  list(namespace?: string): KubeObject[] {
+    const all = this.reflectors.flatMap((r) => r.list());
+    return namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === namespace);
+  }
+
+  start(): void {
+    this.reflectors.forEach((r) => r.start());
+  }
+
+  async waitForSync(): Promise<void> {
+    await Promise.all(this.reflectors.map((r) => r.waitForSync()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.reflectors.map((r) => r.stop()));
+  }
+}

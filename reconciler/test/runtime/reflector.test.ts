@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { KubeObject } from '../../src/core/types.ts';
+import type { KubeApiError } from '../../src/adapters/errors.ts';
+import { errorFromStatus } from '../../src/adapters/errors.ts';
+import { Informer, Reflector, type ReflectorOptions, type RestartReason } from '../../src/runtime/reflector.ts';
+import { FakeKube } from './fake-kube.ts';
+import { waitFor } from './wait.ts';
+
+const FAST = { watchTimeoutSeconds: 30, watchdogMs: 60_000, resyncMs: 0, backoffBaseMs: 5, backoffMaxMs: 20 };
+
+function job(name: string, namespace = 'ns', extra: Partial<KubeObject> = {}): KubeObject {
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace, managedFields: [{ manager: 'x' }] }, spec: {}, ...extra };
+}
+
+interface Recorder {
+  events: string[];
+  restarts: RestartReason[];
+  errors: KubeApiError[];
+}
+
+let cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+function start(kube: FakeKube, extra: Partial<ReflectorOptions> = {}): { r: Reflector; rec: Recorder } {
+  const rec: Recorder = { events: [], restarts: [], errors: [] };
+  const r = new Reflector(kube, {
+    kind: 'Job',
+    timings: FAST,
+    handler: {
+      onAdd: (o) => rec.events.push(`add ${o.metadata?.name}`),
+      onUpdate: (_a, b) => rec.events.push(`update ${b.metadata?.name}`),
+      onDelete: (o) => rec.events.push(`delete ${o.metadata?.name}`),
+    },
+    onRestart: (reason) => rec.restarts.push(reason),
+    onError: (e) => rec.errors.push(e),
+    ...extra,
+  });
+  r.start();
+  cleanup.push(() => kube.close(), () => r.stop());
+  return { r, rec };
+}
+
+describe('Reflector', () => {
+  it('lists, caches by namespace/name without managedFields, then watches with bookmarks and a jittered timeout', async () => {
+    // GIVEN
+    const kube = new FakeKube();
+    kube.put('Job', job('a'));
+    // WHEN
+    const { r, rec } = start(kube, { timings: { ...FAST, watchTimeoutSeconds: 300, timeoutJitter: 0.1 } });
+    await r.waitForSync();
+    await waitFor(() => kube.openWatches === 1);
+    // THEN
+    assert.deepEqual(rec.events, ['add a']);
+    assert.equal(r.get('ns/a')?.metadata?.name, 'a');
+    assert.equal(r.get('ns/a')?.metadata?.managedFields, undefined);
+    const watch = kube.calls.find((c) => c.op === 'watch')!.options as { allowWatchBookmarks: boolean; timeoutSeconds: number; resourceVersion: string };
+    assert.equal(watch.allowWatchBookmarks, true);
+    assert.ok(watch.timeoutSeconds >= 270 && watch.timeoutSeconds <= 330, `timeout ${watch.timeoutSeconds}`);
+    assert.equal(watch.resourceVersion, kube.currentRv);
+  });
+
+  it('applies watch events to the cache and advances the resourceVersion on bookmarks', async () => {
+    const kube = new FakeKube();
+    const { r, rec } = start(kube);
+    await r.waitForSync();
+    await waitFor(() => kube.openWatches === 1);
+    kube.put('Job', job('a'));
+    kube.put('Job', job('a', 'ns', { spec: { parallelism: 2 } }));
+    kube.put('Job', job('b'));
+    kube.remove('Job', 'ns', 'b');
+    await waitFor(() => rec.events.length === 4);
+    assert.deepEqual(rec.events, ['add a', 'update a', 'add b', 'delete b']);
+    assert.equal(r.get('ns/a')?.spec.parallelism, 2);
+    assert.equal(r.get('ns/b'), undefined);
+    kube.put('Pod', { metadata: { name: 'p', namespace: 'ns' } }); // other kind: moves the global RV only
+    kube.bookmark();
+    await waitFor(() => r.lastResourceVersion === kube.currentRv);
+    assert.equal(rec.events.length, 4, 'a bookmark is not an object event');
+  });
+
+  it('re-watches from the last resourceVersion without relisting when the server closes the stream', async () => {
+    const kube = new FakeKube();
+    const { r, rec } = start(kube);
+    await r.waitForSync();
+    await waitFor(() => kube.openWatches === 1);
+    kube.put('Job', job('a'));
+    await waitFor(() => rec.events.length === 1);
+    kube.closeWatches();
+    await waitFor(() => kube.watchCount === 2 && kube.openWatches === 1);
+    kube.put('Job', job('b'));
+    await waitFor(() => rec.events.length === 2);
+    assert.equal(kube.listCount, 1);
+    assert.deepEqual(rec.restarts, ['timeout']);
+    const second = kube.calls.filter((c) => c.op === 'watch')[1].options as { resourceVersion: string };
+    assert.notEqual(second.resourceVersion, '');
+  });
+
+  it('relists on an in-stream 410 and reports objects deleted meanwhile', async () => {
+    const kube = new FakeKube();
+    kube.put('Job', job('a'));
+    kube.put('Job', job('b'));
+    const { r, rec } = start(kube);
+    await r.waitForSync();
+    await waitFor(() => kube.openWatches === 1);
+    // WHEN the watch expires and "b" disappears without an event reaching us
+    kube.stopDelivering = true;
+    kube.remove('Job', 'ns', 'b');
+    kube.stopDelivering = false;
+    kube.compact();
+    kube.expireWatches();
+    // THEN
+    await waitFor(() => kube.listCount === 2 && r.get('ns/b') === undefined);
+    assert.ok(rec.events.includes('delete b'));
+    assert.ok(rec.restarts.includes('gone'));
+    assert.equal(rec.errors[0].kind, 'Gone');
+  });
+
+  it('relists when the watch resourceVersion is too old', async () => {
+    const kube = new FakeKube();
+    kube.watchFaults.push('gone');
+    const { r, rec } = start(kube);
+    await r.waitForSync();
+    await waitFor(() => kube.listCount === 2 && kube.openWatches === 1);
+    assert.deepEqual(rec.restarts, ['gone']);
+  });
+
+  it('backs off and retries after a 500 on list, then converges', async () => {
+    const kube = new FakeKube();
+    kube.put('Job', job('a'));
+    kube.listFaults.push(errorFromStatus(500, { reason: 'InternalError', message: 'etcd' }), errorFromStatus(500, {}));
+    const { r, rec } = start(kube);
+    await r.waitForSync();
+    assert.equal(kube.listCount, 3);
+    assert.deepEqual(rec.errors.map((e) => e.kind), ['ServerError', 'ServerError']);
+    assert.equal(r.get('ns/a')?.metadata?.name, 'a');
+  });
+
+  it('honours Retry-After on a 429 and keeps going', async () => {
+    const kube = new FakeKube();
+    kube.watchFaults.push({ status: 429, retryAfterSeconds: 0.05 });
+    const { r, rec } = start(kube);
+    await r.waitForSync();
+    await waitFor(() => kube.watchCount === 2 && kube.openWatches === 1);
+    assert.equal(rec.errors[0].kind, 'TooManyRequests');
+    assert.equal(rec.errors[0].retryAfterMs, 50);
+    kube.put('Job', job('late'));
+    await waitFor(() => r.get('ns/late') !== undefined);
+  });
+
+  it('restarts after a connection reset and converges', async () => {
+    const kube = new FakeKube();
+    kube.watchFaults.push('reset', 'reset');
+    const { r, rec } = start(kube);
+    await r.waitForSync();
+    await waitFor(() => kube.openWatches === 1);
+    kube.put('Job', job('a'));
+    await waitFor(() => r.get('ns/a') !== undefined);
+    assert.deepEqual(rec.errors.map((e) => e.kind), ['Network', 'Network']);
+    assert.deepEqual(rec.restarts, ['error', 'error']);
+  });
+
+  it('restarts a stalled stream through the inactivity watchdog', async () => {
+    const kube = new FakeKube();
+    kube.watchFaults.push('stall');
+    const { r, rec } = start(kube, { timings: { ...FAST, watchdogMs: 40 } });
+    await r.waitForSync();
+    await waitFor(() => rec.restarts.includes('watchdog') && kube.openWatches === 1);
+    kube.put('Job', job('a'));
+    await waitFor(() => r.get('ns/a') !== undefined);
+  });
+
+  it('resyncs: relists periodically and replays every object', async () => {
+    const kube = new FakeKube();
+    kube.put('Job', job('a'));
+    const { r, rec } = start(kube, { timings: { ...FAST, resyncMs: 30 } });
+    await r.waitForSync();
+    await waitFor(() => kube.listCount >= 2 && rec.events.includes('update a'));
+    assert.ok(rec.restarts.includes('resync'));
+  });
+
+  it('stops cleanly during a backoff and never restarts afterwards', async () => {
+    const kube = new FakeKube();
+    kube.listFaults.push(errorFromStatus(503, {}));
+    const { r } = start(kube, { timings: { ...FAST, backoffBaseMs: 60_000, backoffMaxMs: 60_000 } });
+    await waitFor(() => kube.listCount === 1);
+    await r.stop();
+    const lists = kube.listCount;
+    await new Promise((res) => setTimeout(res, 20));
+    assert.equal(kube.listCount, lists);
+    assert.equal(kube.openWatches, 0);
+  });
+
+  it('scopes by namespace and label selector', async () => {
+    const kube = new FakeKube();
+    kube.put('Job', job('a', 'one', { metadata: { name: 'a', namespace: 'one', labels: { team: 'x' } } }));
+    kube.put('Job', job('b', 'one'));
+    kube.put('Job', job('c', 'two', { metadata: { name: 'c', namespace: 'two', labels: { team: 'x' } } }));
+    const { r } = start(kube, { namespace: 'one', labelSelector: 'team=x' });
+    await r.waitForSync();
+    assert.deepEqual(r.list().map((o) => o.metadata?.name), ['a']);
+  });
+});
+
+describe('Informer', () => {
+  it('reads several namespaces as one cache', async () => {
+    const kube = new FakeKube();
+    kube.put('Job', job('a', 'one'));
+    kube.put('Job', job('b', 'two'));
+    kube.put('Job', job('c', 'three'));
+    const informer = new Informer(['one', 'two'].map((namespace) => new Reflector(kube, { kind: 'Job', namespace, timings: FAST })));
+    informer.start();
+    cleanup.push(() => kube.close(), () => informer.stop());
+    await informer.waitForSync();
+    assert.equal(informer.hasSynced, true);
+    assert.deepEqual(informer.list().map((o) => o.metadata?.name).sort(), ['a', 'b']);
+    assert.equal(informer.get('two', 'b')?.metadata?.name, 'b');
+    assert.equal(informer.get('three', 'c'), undefined);
+    assert.deepEqual(informer.list('one').map((o) => o.metadata?.name), ['a']);
+  });
+});
