@@ -9,3 +9,4 @@ export * from './indexed-job';
 export * from './schedule';
 export * from './scheduled-job-template';
 export * from './scheduled-job';
+export * from './batch-rules';

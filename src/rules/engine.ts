@@ -50,6 +50,7 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
   for (const rule of RULES) {
     if (!versionInRange(version, rule.since, rule.until)) continue;
     if (rule.createOnly && mode.operation !== 'create') continue;
+    if (rule.updateOnly && mode.operation !== 'update') continue;
     const ctx = contexts[rule.scope];
     if (!ctx) continue;
     for (const finding of rule.check(ctx)) out.push(toViolation(rule, finding));

@@ -15,8 +15,23 @@ export {
 } from './versions';
 export { batchKindOf, validate, evaluate, formatViolation } from './engine';
 export { RULES, RULE_CODES } from './table';
-export { applyDefaults } from './defaults';
-export { validateUpdate } from './update';
+export type { EvaluateMode } from './engine';
+export {
+  applyDefaults,
+  prepareForCreate,
+  dropDisabledJobFields,
+  MAX_INT32,
+  JOB_NAME_LABEL,
+  LEGACY_JOB_NAME_LABEL,
+  CONTROLLER_UID_LABEL,
+  LEGACY_CONTROLLER_UID_LABEL,
+} from './defaults';
+export type { PrepareOptions } from './defaults';
+export { validateUpdate, JOB_SPEC_MUTABILITY, MUTABLE_SCHEDULING_DIRECTIVES, isMutableJobSpecPath } from './update';
+export type { JobSpecMutability, JobSpecFieldMutability, JobUpdateState } from './update';
+export { jsonEqual } from './job-update.rules';
+export { JOB_FIELD_AVAILABILITY } from './features.rules';
+export type { FieldAvailability } from './features.rules';
 export {
   PATTERN_ANNOTATION,
   PATTERNS,

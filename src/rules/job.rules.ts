@@ -206,7 +206,7 @@ const SELECTOR_RULES: Rule[] = [
     check: (ctx) =>
       when(ctx.jobSpec.selector === undefined && (ctx.jobSpec.manualSelector === true || ctx.operation === 'update'), () => ({
         path: 'spec.selector',
-        problem: 'is required when manualSelector is true',
+        problem: ctx.operation === 'update' ? 'is required on update (keep the stored selector)' : 'is required when manualSelector is true',
       })),
   }),
   apiRule({

@@ -2,6 +2,7 @@ import { CRONJOB_RULES } from './cronjob.rules';
 import { FEATURE_RULES } from './features.rules';
 import { HYGIENE_RULES } from './hygiene.rules';
 import { JOB_RULES } from './job.rules';
+import { UPDATE_RULES } from './job-update.rules';
 import { PATTERN_RULES } from './pattern.rules';
 import { Rule } from './types';
 
@@ -9,6 +10,7 @@ import { Rule } from './types';
 export const RULES: readonly Rule[] = [
   ...JOB_RULES,
   ...FEATURE_RULES,
+  ...UPDATE_RULES,
   ...CRONJOB_RULES,
   ...PATTERN_RULES,
   ...HYGIENE_RULES,

@@ -111,6 +111,8 @@ export interface Rule {
   readonly source: 'API server' | 'pattern' | 'hygiene' | 'misconception';
   /** `true` when the API server checks the rule on create only (e.g. the CronJob name length). */
   readonly createOnly?: boolean;
+  /** `true` for rules about changing a stored object (immutability); they read `ctx.oldObject`. */
+  readonly updateOnly?: boolean;
   /** Returns the problems found; never throws on any JSON input. */
   check(ctx: RuleContext): readonly Finding[];
 }
