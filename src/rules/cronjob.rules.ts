@@ -1,3 +1,294 @@
-import { Rule } from './types';
+/**
+ * CronJob rules with API-server parity (section 5 of the batch rules research: `ValidateCronJobCreate`,
+ * `validateCronJobSpec`, `validateScheduleFormat`, `validateTimeZone`, `validateConcurrencyPolicy`),
+ * the `apiVersion` check for both kinds, and two derived rules for what every Job a CronJob
+ * creates would be rejected for (R148, R149). The job template's spec is checked by the `JobSpec`
+ * rules of `job.rules.ts`, which run under `spec.jobTemplate.spec`.
+ */
+import { parseSchedule } from './cron';
+import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL } from './defaults';
+import { dns1123LabelErrors, dns1123SubdomainErrors } from './job-validators';
+import { dig, isInteger, isObject } from './json';
+import { timeZoneProblem, timeZoneSuggestions } from './timezones';
+import { Finding, Rule, RuleContext } from './types';
+import { compareVersions } from './versions';
 
-export const CRONJOB_RULES: readonly Rule[] = [];
+/** `DNS1035LabelMaxLength - 11`: the controller appends `-<minutes since epoch>` to each Job name. */
+export const CRONJOB_NAME_MAX = 52;
+
+/** The values of `spec.concurrencyPolicy`. */
+export const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'] as const;
+
+/** Length of the scheduled-time suffix of CronJob-created Job names today (`-` and 8 digits; R015). */
+const JOB_NAME_SUFFIX_DIGITS = 8;
+
+/** The label keys the server generates on each Job's pods (R010). */
+const GENERATED_LABEL_KEYS = [JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL, CONTROLLER_UID_LABEL, LEGACY_CONTROLLER_UID_LABEL];
+
+function cronRule(r: Omit<Rule, 'severity' | 'source' | 'scope'> & Partial<Pick<Rule, 'severity' | 'source' | 'scope'>>): Rule {
+  return { severity: 'error', source: 'API server', scope: 'CronJob', ...r };
+}
+
+function one(cond: boolean, f: () => Finding): Finding[] {
+  return cond ? [f()] : [];
+}
+
+/** `metadata.name` when it is a non-empty string. */
+function cronJobName(ctx: RuleContext): string | undefined {
+  const n = dig(ctx.object, 'metadata', 'name');
+  return typeof n === 'string' && n !== '' ? n : undefined;
+}
+
+/** The CronJob spec as submitted (after the type layer), `{}` when missing. */
+function originalSpec(ctx: RuleContext): Record<string, any> {
+  return isObject(ctx.original.spec) ? ctx.original.spec : {};
+}
+
+/** The defaulted CronJob spec, `{}` when missing. */
+function spec(ctx: RuleContext): Record<string, any> {
+  return isObject(ctx.object.spec) ? ctx.object.spec : {};
+}
+
+function schedule(ctx: RuleContext): string | undefined {
+  const s = originalSpec(ctx).schedule;
+  return typeof s === 'string' ? s : undefined;
+}
+
+/** On 1.29+, a schedule may keep `TZ` only on an update whose stored schedule already had it (R136). */
+function tzAllowedInSchedule(ctx: RuleContext): boolean {
+  if (compareVersions(ctx.version, { major: 1, minor: 29 }) < 0) return true;
+  if (ctx.operation !== 'update') return false;
+  const old = dig(ctx.oldObject, 'spec', 'schedule');
+  return typeof old === 'string' && old.includes('TZ');
+}
+
+function utf8Length(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+const NAME_RULES: Rule[] = [
+  cronRule({
+    code: 'CronJobNameRequired',
+    path: 'metadata.name',
+    summary: 'A CronJob needs metadata.name (or metadata.generateName) (R132).',
+    fix: 'set metadata.name',
+    check: (ctx) => {
+      const generate = dig(ctx.object, 'metadata', 'generateName');
+      return one(!cronJobName(ctx) && !(typeof generate === 'string' && generate !== ''), () => ({
+        path: 'metadata.name',
+        problem: 'is required (name or generateName)',
+      }));
+    },
+  }),
+  cronRule({
+    code: 'CronJobNameInvalid',
+    path: 'metadata.name',
+    summary: 'The CronJob name is a DNS-1123 subdomain: lowercase alphanumerics, "-" and ".", at most 253 characters (R132).',
+    fix: "use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+    check: (ctx) => {
+      const name = cronJobName(ctx);
+      return name === undefined ? [] : dns1123SubdomainErrors(name).map((e) => ({ path: 'metadata.name', problem: e, got: name }));
+    },
+  }),
+  cronRule({
+    code: 'CronJobNameTooLong',
+    path: 'metadata.name',
+    createOnly: true,
+    summary: 'On create the CronJob name is at most 52 characters: the controller appends an 11-character suffix to name each Job (R133).',
+    fix: 'shorten the name to 52 characters or fewer',
+    check: (ctx) => {
+      const name = cronJobName(ctx);
+      return one(name !== undefined && utf8Length(name) > CRONJOB_NAME_MAX, () => ({
+        path: 'metadata.name',
+        problem: `must be no more than ${CRONJOB_NAME_MAX} characters (${utf8Length(name!)} characters)`,
+        got: name,
+      }));
+    },
+  }),
+  cronRule({
+    code: 'CronJobIndexedNameTooLong',
+    source: 'misconception',
+    path: 'metadata.name',
+    summary:
+      'With an Indexed job template, "<name>-<8-digit schedule suffix>-<completions-1>" (the longest pod hostname of each Job) ' +
+      'must be a DNS label; the API server accepts the CronJob but rejects every Job it creates (R148).',
+    fix: 'shorten the CronJob name and drop any dots so that each Job\'s pod hostnames fit in 63 characters',
+    check: (ctx) => {
+      const name = cronJobName(ctx);
+      const jobSpec = ctx.originalJobSpec;
+      const completions = jobSpec.completions;
+      if (name === undefined || jobSpec.completionMode !== 'Indexed' || !isInteger(completions) || completions <= 0) return [];
+      if (dns1123SubdomainErrors(name).length > 0) return [];
+      const hostname = `${name}-${'0'.repeat(JOB_NAME_SUFFIX_DIGITS)}-${completions - 1}`;
+      return one(dns1123LabelErrors(hostname).length > 0, () => ({
+        path: 'metadata.name',
+        problem:
+          `makes each Job's longest pod hostname "${hostname.replace(/-0{8}-/, '-NNNNNNNN-')}" ` +
+          `(${hostname.length} characters), which is not a valid DNS label, so the API server rejects every Job this CronJob creates`,
+        got: name,
+      }));
+    },
+  }),
+];
+
+const SCHEDULE_RULES: Rule[] = [
+  cronRule({
+    code: 'ScheduleRequired',
+    path: 'spec.schedule',
+    summary: 'spec.schedule is required (R134).',
+    fix: 'set spec.schedule to a cron expression such as "0 3 * * *"',
+    check: (ctx) => one(!schedule(ctx), () => ({ path: 'spec.schedule', problem: 'is required' })),
+  }),
+  cronRule({
+    code: 'ScheduleInvalid',
+    path: 'spec.schedule',
+    summary:
+      'spec.schedule parses with the cron parser the API server uses: five fields (minute hour day-of-month month day-of-week, ' +
+      'day-of-week 0–6), or a descriptor such as @daily (R135).',
+    fix: 'use five fields "minute hour day-of-month month day-of-week" (day-of-week 0-6 or sun-sat) or @yearly, @monthly, @weekly, @daily or @hourly',
+    check: (ctx) => {
+      const s = schedule(ctx);
+      if (!s) return [];
+      const r = parseSchedule(s);
+      if (r.ok) return [];
+      const fix = r.crash ? 'put a space between the TZ= prefix and the schedule, or better, move the zone to spec.timeZone' : undefined;
+      return [{ path: 'spec.schedule', problem: `is not a valid cron schedule: ${r.error}`, got: s, ...(fix ? { fix } : {}) }];
+    },
+  }),
+  cronRule({
+    code: 'ScheduleTimeZonePrefix',
+    path: 'spec.schedule',
+    since: '1.29',
+    summary:
+      'From 1.29 a new schedule must not contain TZ or CRON_TZ (any "TZ" substring); an update may keep it only when the stored ' +
+      'schedule already had it (R136).',
+    fix: 'remove the TZ=/CRON_TZ= prefix and set spec.timeZone instead',
+    check: (ctx) => {
+      const s = schedule(ctx);
+      return one(s !== undefined && s.includes('TZ') && !tzAllowedInSchedule(ctx), () => ({
+        path: 'spec.schedule',
+        problem: 'cannot use TZ or CRON_TZ in schedule, use the timeZone field instead',
+        got: s,
+      }));
+    },
+  }),
+  cronRule({
+    code: 'ScheduleTimeZoneConflict',
+    path: 'spec.schedule',
+    summary: 'A schedule containing TZ or CRON_TZ cannot be combined with spec.timeZone (R136).',
+    fix: 'remove the TZ=/CRON_TZ= prefix from the schedule and keep spec.timeZone',
+    check: (ctx) => {
+      const s = schedule(ctx);
+      const tz = originalSpec(ctx).timeZone;
+      return one(s !== undefined && s.includes('TZ') && typeof tz === 'string' && tzAllowedInSchedule(ctx), () => ({
+        path: 'spec.schedule',
+        problem: 'cannot use both the timeZone field and TZ or CRON_TZ in schedule',
+        got: s,
+      }));
+    },
+  }),
+  cronRule({
+    code: 'TimeZoneInvalid',
+    path: 'spec.timeZone',
+    summary:
+      'spec.timeZone, when set, is a non-empty IANA time zone name the API server can load (case-sensitive; legacy links such as ' +
+      'US/Eastern work), never Local; checked on create and whenever it changes (R137–R141).',
+    fix: 'use an IANA time zone name such as "Europe/Berlin" or "America/New_York", or remove timeZone to use the controller\'s zone',
+    check: (ctx) => {
+      const tz = originalSpec(ctx).timeZone;
+      if (typeof tz !== 'string') return [];
+      if (ctx.operation === 'update' && dig(ctx.oldObject, 'spec', 'timeZone') === tz) return [];
+      const p = timeZoneProblem(tz);
+      if (!p) return [];
+      const suggestions = p.reason === 'unknown' ? timeZoneSuggestions(tz) : [];
+      const fix =
+        p.reason === 'empty' ? 'remove timeZone or set it to an IANA time zone name such as "Europe/Berlin"'
+          : p.reason === 'local' ? 'name the zone explicitly, e.g. "Europe/Berlin", or remove timeZone'
+            : suggestions.length > 0 ? `use ${suggestions.map((n) => `"${n}"`).join(' or ')} (names are case-sensitive)`
+              : undefined;
+      return [{ path: 'spec.timeZone', problem: p.message, got: tz, ...(fix ? { fix } : {}) }];
+    },
+  }),
+];
+
+const SPEC_RULES: Rule[] = [
+  cronRule({
+    code: 'ConcurrencyPolicyInvalid',
+    path: 'spec.concurrencyPolicy',
+    summary: 'spec.concurrencyPolicy is Allow (the default), Forbid or Replace (R143).',
+    fix: 'use Allow, Forbid or Replace',
+    check: (ctx) => {
+      const v = spec(ctx).concurrencyPolicy;
+      return one(v !== undefined && !(CONCURRENCY_POLICIES as readonly unknown[]).includes(v), () => ({
+        path: 'spec.concurrencyPolicy',
+        problem: 'is not supported: supported values are "Allow", "Forbid", "Replace"',
+        got: v,
+      }));
+    },
+  }),
+  cronRule({
+    code: 'StartingDeadlineSecondsNegative',
+    path: 'spec.startingDeadlineSeconds',
+    summary: 'spec.startingDeadlineSeconds is at least 0 when set (R142).',
+    fix: 'set startingDeadlineSeconds to 10 or more, or remove it',
+    check: (ctx) => {
+      const v = spec(ctx).startingDeadlineSeconds;
+      return one(typeof v === 'number' && v < 0, () => ({
+        path: 'spec.startingDeadlineSeconds',
+        problem: 'must be greater than or equal to 0',
+        got: v,
+      }));
+    },
+  }),
+  cronRule({
+    code: 'JobsHistoryLimitNegative',
+    path: 'spec.successfulJobsHistoryLimit',
+    summary: 'spec.successfulJobsHistoryLimit and spec.failedJobsHistoryLimit are at least 0 (0 keeps no finished Jobs) (R144).',
+    fix: 'set the history limit to 0 or more',
+    check: (ctx) => {
+      const out: Finding[] = [];
+      for (const key of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit']) {
+        const v = spec(ctx)[key];
+        if (typeof v === 'number' && v < 0) out.push({ path: `spec.${key}`, problem: 'must be greater than or equal to 0', got: v });
+      }
+      return out;
+    },
+  }),
+  cronRule({
+    code: 'JobTemplateGeneratedLabel',
+    source: 'misconception',
+    path: 'spec.jobTemplate.spec.template.metadata.labels',
+    summary:
+      'The job template\'s pod labels must not set job-name, controller-uid or their batch.kubernetes.io/ forms: the server ' +
+      'generates them for each Job and rejects every Job whose template already holds other values (R149).',
+    fix: 'remove the generated label keys from the pod template; select pods by a label of your own',
+    check: (ctx) => {
+      const labels = dig(ctx.originalJobSpec, 'template', 'metadata', 'labels');
+      if (!isObject(labels)) return [];
+      return GENERATED_LABEL_KEYS.filter((k) => labels[k] !== undefined).map((k) => ({
+        path: `spec.jobTemplate.spec.template.metadata.labels[${k}]`,
+        problem: 'is generated by the API server for each Job (name and uid), so a fixed value makes every Job fail validation',
+        got: labels[k],
+      }));
+    },
+  }),
+];
+
+const API_VERSION_RULES: Rule[] = [
+  cronRule({
+    code: 'ApiVersionUnsupported',
+    scope: 'Object',
+    path: 'apiVersion',
+    summary: 'Job and CronJob are served as batch/v1 only; batch/v1beta1 CronJob was removed in Kubernetes 1.25.',
+    fix: 'set apiVersion to batch/v1',
+    check: (ctx) => {
+      const v = ctx.original.apiVersion;
+      if (v === 'batch/v1') return [];
+      const removed = v === 'batch/v1beta1' && ctx.kind === 'CronJob' ? 'was removed in Kubernetes 1.25; ' : '';
+      return [{ path: 'apiVersion', problem: `${removed}${ctx.kind} is served as batch/v1 only`, got: v }];
+    },
+  }),
+];
+
+/** Every CronJob rule, in evaluation order. */
+export const CRONJOB_RULES: readonly Rule[] = [...API_VERSION_RULES, ...NAME_RULES, ...SCHEDULE_RULES, ...SPEC_RULES];

@@ -1,3 +1,145 @@
-import { Rule } from './types';
+/**
+ * Pattern rules: an object annotated `batch.cdk8s.io/pattern` must still have its pattern's shape
+ * (the Kubernetes "Job patterns"). The constructs always synthesize the right shape, so these
+ * catch hand-made drift on live objects and edited manifests.
+ *
+ * - `OneShotJob`: completions 1, parallelism 1, NonIndexed.
+ * - `WorkQueueJob`: NonIndexed with parallelism set; completions unset (variable pod count) or
+ *   set (one pod per work item).
+ * - `IndexedJob`: Indexed with completions set.
+ * - `ScheduledJob`: a CronJob; its job template may carry a pattern of its own in
+ *   `spec.jobTemplate.metadata.annotations`.
+ */
+import { PATTERN_ANNOTATION, PATTERNS } from './annotations';
+import { isObject } from './json';
+import { Finding, Rule, RuleContext } from './types';
 
-export const PATTERN_RULES: readonly Rule[] = [];
+const ANNOTATION_PATH = `annotations[${PATTERN_ANNOTATION}]`;
+
+function annotation(meta: unknown): unknown {
+  return isObject(meta) && isObject(meta.annotations) ? meta.annotations[PATTERN_ANNOTATION] : undefined;
+}
+
+/** Where the Job spec's own pattern annotation lives, and its value. */
+function jobSpecPattern(ctx: RuleContext): { path: string; value: unknown } {
+  return {
+    path: ctx.inTemplate ? `spec.jobTemplate.metadata.${ANNOTATION_PATH}` : `metadata.${ANNOTATION_PATH}`,
+    value: annotation(ctx.jobMetadata),
+  };
+}
+
+/**
+ * completions and parallelism as the Job will run with them: a Job is already defaulted; a
+ * CronJob's job template is not (R014), so the Job defaulting (R001) is applied here.
+ */
+function counts(ctx: RuleContext): { completions: unknown; parallelism: unknown; mode: unknown } {
+  const s = ctx.inTemplate ? ctx.originalJobSpec : ctx.jobSpec;
+  let completions = s.completions;
+  let parallelism = s.parallelism;
+  if (completions === undefined && parallelism === undefined) {
+    completions = 1;
+    parallelism = 1;
+  }
+  if (parallelism === undefined) parallelism = 1;
+  return { completions, parallelism, mode: s.completionMode ?? 'NonIndexed' };
+}
+
+/** What does not match `pattern` in the Job spec, as findings. */
+function jobShapeFindings(ctx: RuleContext, pattern: string): Finding[] {
+  const { completions, parallelism, mode } = counts(ctx);
+  const set = ctx.originalJobSpec;
+  const out: Finding[] = [];
+  const need = (cond: boolean, field: string, problem: string, got: unknown): void => {
+    if (!cond) out.push({ path: ctx.at(field), problem: `${problem} for the ${pattern} pattern`, got });
+  };
+  switch (pattern) {
+    case 'OneShotJob':
+      need(completions === 1, 'completions', 'must be 1', completions);
+      need(parallelism === 1, 'parallelism', 'must be 1', parallelism);
+      need(mode === 'NonIndexed', 'completionMode', 'must be NonIndexed', mode);
+      break;
+    case 'WorkQueueJob':
+      need(mode === 'NonIndexed', 'completionMode', 'must be NonIndexed', mode);
+      need(set.parallelism !== undefined, 'parallelism', 'must be set (the number of workers)', undefined);
+      break;
+    case 'IndexedJob':
+      need(mode === 'Indexed', 'completionMode', 'must be Indexed', mode);
+      need(completions !== undefined, 'completions', 'must be set (the number of indexes)', undefined);
+      break;
+    default:
+      break;
+  }
+  // `need` records `got: undefined` for required fields; drop it so the message reads "is required".
+  return out.map((f) => (f.got === undefined ? { path: f.path, problem: f.problem } : f));
+}
+
+const KNOWN = PATTERNS as readonly string[];
+
+/** Every pattern rule, in evaluation order. */
+export const PATTERN_RULES: readonly Rule[] = [
+  {
+    code: 'PatternUnknown',
+    severity: 'error',
+    source: 'pattern',
+    scope: 'Object',
+    path: `metadata.${ANNOTATION_PATH}`,
+    summary: `The ${PATTERN_ANNOTATION} annotation names one of ${PATTERNS.join(', ')}.`,
+    fix: `set the annotation to one of ${PATTERNS.join(', ')}, or remove it`,
+    check: (ctx) => {
+      const out: Finding[] = [];
+      const own = annotation(ctx.original.metadata);
+      if (own !== undefined && !KNOWN.includes(own as string)) {
+        out.push({ path: `metadata.${ANNOTATION_PATH}`, problem: 'is not a known pattern', got: own });
+      }
+      if (ctx.kind === 'CronJob') {
+        const tmpl = annotation(isObject(ctx.original.spec) && isObject(ctx.original.spec.jobTemplate) ? ctx.original.spec.jobTemplate.metadata : undefined);
+        if (tmpl !== undefined && !KNOWN.includes(tmpl as string)) {
+          out.push({ path: `spec.jobTemplate.metadata.${ANNOTATION_PATH}`, problem: 'is not a known pattern', got: tmpl });
+        }
+      }
+      return out;
+    },
+  },
+  {
+    code: 'PatternKindMismatch',
+    severity: 'error',
+    source: 'pattern',
+    scope: 'Object',
+    path: `metadata.${ANNOTATION_PATH}`,
+    summary: 'ScheduledJob annotates a CronJob; OneShotJob, WorkQueueJob and IndexedJob annotate a Job or a CronJob\'s job template.',
+    fix: 'use ScheduledJob on CronJobs and OneShotJob, WorkQueueJob or IndexedJob on Jobs and job templates',
+    check: (ctx) => {
+      const out: Finding[] = [];
+      const own = annotation(ctx.original.metadata);
+      if (ctx.kind === 'Job' && own === 'ScheduledJob') {
+        out.push({ path: `metadata.${ANNOTATION_PATH}`, problem: 'names a CronJob pattern on a Job', got: own });
+      }
+      if (ctx.kind === 'CronJob') {
+        if (typeof own === 'string' && KNOWN.includes(own) && own !== 'ScheduledJob') {
+          out.push({ path: `metadata.${ANNOTATION_PATH}`, problem: 'names a Job pattern on a CronJob', got: own });
+        }
+        const tmpl = annotation(isObject(ctx.original.spec) && isObject(ctx.original.spec.jobTemplate) ? ctx.original.spec.jobTemplate.metadata : undefined);
+        if (tmpl === 'ScheduledJob') {
+          out.push({ path: `spec.jobTemplate.metadata.${ANNOTATION_PATH}`, problem: 'names a CronJob pattern on a job template', got: tmpl });
+        }
+      }
+      return out;
+    },
+  },
+  {
+    code: 'PatternMismatch',
+    severity: 'error',
+    source: 'pattern',
+    scope: 'JobSpec',
+    path: 'spec',
+    summary:
+      'A Job (or job template) annotated with a pattern has its shape: OneShotJob completions 1, parallelism 1, NonIndexed; ' +
+      'WorkQueueJob NonIndexed with parallelism set; IndexedJob Indexed with completions set.',
+    fix: 'restore the pattern\'s shape, or change the annotation to the pattern the object now follows',
+    check: (ctx) => {
+      const { value } = jobSpecPattern(ctx);
+      if (typeof value !== 'string' || !KNOWN.includes(value) || value === 'ScheduledJob') return [];
+      return jobShapeFindings(ctx, value);
+    },
+  },
+];
