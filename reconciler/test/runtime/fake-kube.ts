@@ -161,7 +161,7 @@ export class FakeKube implements KubePort {
     let rejectDone: (e: unknown) => void = () => undefined;
     const done = new Promise<void>((res, rej) => ((resolveDone = res), (rejectDone = rej)));
     let open = true;
-    let timer: NodeJS.Timeout | undefined;
+    const timer: { t?: NodeJS.Timeout } = {};
     const w: OpenWatch = {
       kind,
       options,
@@ -169,7 +169,7 @@ export class FakeKube implements KubePort {
       end: (err?: unknown) => {
         if (!open) return;
         open = false;
-        clearTimeout(timer);
+        clearTimeout(timer.t);
         this.watches.delete(w);
         if (err) rejectDone(err);
         else resolveDone();
@@ -178,7 +178,7 @@ export class FakeKube implements KubePort {
     const fault = this.watchFaults.shift();
     if (fault === 'stall') return { done, stop: () => w.end() };
     setImmediate(() => this.startWatch(w, fault));
-    timer = setTimeout(() => w.end(), options.timeoutSeconds * 1000);
+    timer.t = setTimeout(() => w.end(), options.timeoutSeconds * 1000);
     return { done, stop: () => w.end() };
   }
 

@@ -19,7 +19,7 @@ interface Recorder {
   errors: KubeApiError[];
 }
 
-let cleanup: Array<() => Promise<void> | void> = [];
+const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
