@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { BatchSettings } from './batch-settings';
 import { formatViolation, validate, Violation } from './rules';
+import { renderValue } from './rules/json';
 
 /**
  * A problem only the construct can see (for example a prop conflict that leaves no trace in
@@ -17,7 +18,8 @@ export interface ConstructProblem {
 
 /** `<Code>: <path> <problem> (got <value>); <fix>` for a construct-level problem. */
 export function formatProblem(p: ConstructProblem): string {
-  const got = 'got' in p && p.got !== undefined ? ` (got ${JSON.stringify(p.got)})` : '';
+  // Strings are shown whole: they are messages or human-readable durations, not user data.
+  const got = p.got === undefined ? '' : ` (got ${typeof p.got === 'string' && p.got !== '' ? p.got : renderValue(p.got)})`;
   return `${p.code}: ${p.path} ${p.problem}${got}; ${p.fix}`;
 }
 

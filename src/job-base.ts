@@ -364,7 +364,11 @@ export abstract class JobBase extends kplus.Workload {
       return { spec: kplus.k8s.toJson_PodSpec(this._toPodSpec()) };
     } catch (e) {
       return {
-        spec: { restartPolicy: this.restartPolicy, containers: [] },
+        // Enough of the pod for the rules to check the rest of the object.
+        spec: {
+          restartPolicy: this.restartPolicy,
+          containers: this.containers.map((c) => ({ name: c.name, image: c.image })),
+        },
         error: e instanceof Error ? e.message : String(e),
       };
     }
