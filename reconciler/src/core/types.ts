@@ -19,10 +19,12 @@ export interface KubeObject {
     deletionTimestamp?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
-    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
     [key: string]: unknown;
   };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- live objects are untyped JSON
   spec?: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- live objects are untyped JSON
   status?: any;
   [key: string]: unknown;
 }
@@ -63,6 +65,11 @@ export interface ReconcilerConfig {
   readonly nodeLostAfterMs: number;
   /** Server-side dry run for every write. */
   readonly dryRun: boolean;
+  /**
+   * How late a CronJob's expected run may be before it counts as not scheduling, when the CronJob
+   * sets no `startingDeadlineSeconds` (which is used instead). Omitted: `DEFAULT_CRONJOB_GRACE_MS`.
+   */
+  readonly cronJobGraceMs?: number;
 }
 
 /** Everything `decide` needs about one Job or CronJob, taken from the informer caches. */
@@ -72,7 +79,14 @@ export interface Observed {
   readonly ref: ObjectRef;
   /** For a Job: its pods (by controller-uid / job-name label). For a CronJob: empty. */
   readonly pods: readonly KubeObject[];
-  /** For a CronJob: the Jobs it owns. For a Job: empty. */
+  /**
+   * Related Jobs from the cache.
+   * - For a CronJob: the Jobs it owns (so a catch-up run is created at most once).
+   * - For a Job: the reruns created from it, i.e. the Jobs whose `RERUN_OF_ANNOTATION` is the Job's
+   *   name (or simply the Job named `rerunName(job)`), so a rerun is created at most once.
+   * - For a Pod: the Job named by its controller-uid label when that Job still exists (empty when
+   *   it is gone, which makes a pod without a controlling owner orphaned).
+   */
   readonly ownedJobs: readonly KubeObject[];
   /** Nodes by name, for lost-node detection. */
   readonly nodes: ReadonlyMap<string, KubeObject>;

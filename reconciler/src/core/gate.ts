@@ -1,0 +1,53 @@
+/**
+ * The admission gate. A Job created with `spec.suspend: true` and `GATE_ANNOTATION: GATE_PENDING`
+ * waits for the reconciler: when it has no error violations on the live cluster's version and
+ * the namespace's ResourceQuotas leave room for its first pods, it is released (`suspend: false`,
+ * annotation `GATE_RELEASED`); otherwise it stays suspended and an `AdmissionGateHeld` finding
+ * says why. The gate is opt-in per Job, so it acts in audit mode as well as in enforce mode; it
+ * never acts on a Job that is hands off (Kueue, another manager or owner decides when it runs).
+ */
+import { GATE_ANNOTATION, GATE_PENDING, GATE_RELEASED } from 'cdk8s-batch/rules';
+import type { Violation } from 'cdk8s-batch/rules';
+import { ADMISSION_GATE_HELD, clusterFinding } from './findings.ts';
+import { annotationsOf, dig } from './kube.ts';
+import type { Outcome } from './outcome.ts';
+import { quotaShortfalls } from './quota.ts';
+import type { EventAction, KubeObject, ObjectRef } from './types.ts';
+
+/** Reason and action of the Normal Event emitted when a gated Job is released. */
+export const GATE_RELEASED_REASON = 'AdmissionGateReleased';
+export const GATE_RELEASE_ACTION = 'Release';
+
+/** True when the Job waits at the gate. */
+export function isGated(job: KubeObject): boolean {
+  return annotationsOf(job)[GATE_ANNOTATION] === GATE_PENDING && dig(job, 'spec', 'suspend') === true;
+}
+
+/** Why the gate holds the Job: its error violations and quota shortfalls; empty when it may start. */
+export function gateHolds(job: KubeObject, errors: readonly Violation[], quotas: readonly KubeObject[]): string[] {
+  const codes = [...new Set(errors.map((v) => v.code))];
+  const violations = codes.length === 0 ? [] : [`${errors.length} error violation(s) on the live cluster version: ${codes.join(', ')}`];
+  return [...violations, ...quotaShortfalls(job, quotas)];
+}
+
+/**
+ * The gate on a writable Job: release (a patch part and a Normal Event) or hold (a finding).
+ * `errors` are the error-severity violations and findings of the Job's audit.
+ */
+export function checkGate(job: KubeObject, regarding: ObjectRef, errors: readonly Violation[], quotas: readonly KubeObject[]): Outcome {
+  if (!isGated(job)) return {};
+  const holds = gateHolds(job, errors, quotas);
+  if (holds.length > 0) {
+    const finding = clusterFinding(ADMISSION_GATE_HELD, { path: 'spec.suspend', problem: `stays true: ${holds.join('; ')}`, got: 'true' });
+    return { findings: [finding] };
+  }
+  const event: EventAction = {
+    type: 'event',
+    regarding,
+    eventType: 'Normal',
+    reason: GATE_RELEASED_REASON,
+    action: GATE_RELEASE_ACTION,
+    note: `${GATE_RELEASED_REASON}: the Job passed the rules on the live cluster version and fits the namespace quota; set spec.suspend to false`,
+  };
+  return { patch: { spec: { suspend: false }, annotations: { [GATE_ANNOTATION]: GATE_RELEASED }, reasons: [GATE_RELEASED_REASON], events: [event] } };
+}
