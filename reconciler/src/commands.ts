@@ -1,5 +1,6 @@
 /** The subcommands of `cdk8s-batch`. Each module exports one `Command`. */
 import type { Readable, Writable } from 'node:stream';
+import { checkCommand } from './check/command.ts';
 
 /** What a command may touch: streams, environment and working directory are injected for tests. */
 export interface CommandIo {
@@ -17,4 +18,6 @@ export interface Command {
   run(args: string[], io: CommandIo): Promise<number>;
 }
 
-export const COMMANDS: Record<string, Command> = {};
+export const COMMANDS: Record<string, Command> = {
+  check: checkCommand,
+};

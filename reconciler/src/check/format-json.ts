@@ -1,0 +1,40 @@
+/** The machine-readable report: `{ objects, violations: [{ file, kind, name, namespace, code, severity, path, message, fix }] }`. */
+import type { CheckReport } from './types.ts';
+
+export interface JsonViolation {
+  readonly file: string;
+  readonly kind: string;
+  readonly name: string | null;
+  readonly namespace: string | null;
+  readonly code: string;
+  readonly severity: string;
+  readonly path: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+export interface JsonReport {
+  readonly objects: number;
+  readonly violations: JsonViolation[];
+}
+
+export function toJsonReport(report: CheckReport): JsonReport {
+  const violations = report.results.flatMap((r) =>
+    r.violations.map((v) => ({
+      file: r.source.file,
+      kind: r.kind,
+      name: r.name,
+      namespace: r.namespace,
+      code: v.code,
+      severity: v.severity,
+      path: v.path,
+      message: v.message,
+      fix: v.fix,
+    })),
+  );
+  return { objects: report.objects, violations };
+}
+
+export function formatJson(report: CheckReport): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}

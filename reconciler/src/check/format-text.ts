@@ -1,0 +1,52 @@
+/**
+ * The human-readable report: one block per object with violations (`file: Kind namespace/name`,
+ * then a row per violation: severity, code, path, the message and the fix), then one summary
+ * line. Colour only when asked for (the command enables it on a TTY).
+ */
+import { styleText } from 'node:util';
+import type { Violation } from 'cdk8s-batch/rules';
+import type { CheckReport, CheckedObject } from './types.ts';
+
+export interface TextOptions {
+  readonly colour: boolean;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+export function formatText(report: CheckReport, options: TextOptions): string {
+  const paint = (style: Style, text: string): string => (options.colour ? styleText(style, text) : text);
+  const blocks = report.results.filter((r) => r.violations.length > 0).map((r) => objectBlock(r, paint));
+  return [...blocks, summaryLine(report)].join('\n\n') + '\n';
+}
+
+/** `N objects checked (J Jobs, C CronJobs, S skipped), E errors, W warnings`. */
+export function summaryLine(report: CheckReport): string {
+  const unusable = report.problems.length > 0 ? `; ${report.problems.length} unusable inputs (reported on stderr)` : '';
+  return (
+    `${report.objects} objects checked (${report.jobs} Jobs, ${report.cronJobs} CronJobs, ${report.skipped} skipped), ` +
+    `${report.errors} errors, ${report.warnings} warnings${unusable}`
+  );
+}
+
+/** `Kind namespace/name`, or `Kind name` without a namespace. */
+export function objectTitle(r: Pick<CheckedObject, 'kind' | 'name' | 'namespace'>): string {
+  const name = r.name ?? '(unnamed)';
+  return `${r.kind} ${r.namespace ? `${r.namespace}/${name}` : name}`;
+}
+
+function objectBlock(r: CheckedObject, paint: (style: Style, text: string) => string): string {
+  const codeWidth = Math.max(...r.violations.map((v) => v.code.length));
+  const rows = r.violations.map((v) => violationRows(v, codeWidth, paint));
+  return [paint('bold', `${r.source.file}: ${objectTitle(r)}`), ...rows].join('\n');
+}
+
+function violationRows(v: Violation, codeWidth: number, paint: (style: Style, text: string) => string): string {
+  const severity = paint(v.severity === 'error' ? 'red' : 'yellow', v.severity.padEnd(7));
+  const indent = ' '.repeat(2 + 7 + 2);
+  const problem = v.message.startsWith(`${v.path} `) ? v.message.slice(v.path.length + 1) : v.message;
+  return [
+    `  ${severity}  ${paint('bold', v.code.padEnd(codeWidth))}  ${v.path}`,
+    `${indent}${problem}`,
+    `${indent}${paint('dim', `fix: ${v.fix}`)}`,
+  ].join('\n');
+}
