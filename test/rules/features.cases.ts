@@ -1,0 +1,58 @@
+/**
+ * Table cases for the versioned rules (`src/rules/features.rules.ts`), exported as data.
+ *
+ * Shape: `CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?: string }>`
+ * - `valid`: manifests that must produce no error at all on `version`.
+ * - `invalid`: manifests that must produce at least one violation with `code` on `version`.
+ * - `version`: target Kubernetes minor version (always given here: the point of these rules).
+ */
+import { cronJob, indexed, job, pod } from './job.cases';
+
+const failIndex = { rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [1] } }] };
+const sidecar = { initContainers: [{ name: 'proxy', image: 'envoy', restartPolicy: 'Always' }] };
+
+export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?: string }> = [
+  {
+    code: 'FieldRequiresNewerKubernetes',
+    version: '1.28',
+    valid: [
+      job(),
+      job({ podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] } }),
+      indexed(3, { parallelism: 3 }),
+    ],
+    invalid: [
+      indexed(3, { backoffLimitPerIndex: 1 }),
+      indexed(3, { backoffLimitPerIndex: 1, maxFailedIndexes: 1 }),
+      indexed(3, { backoffLimitPerIndex: 1, podFailurePolicy: failIndex }),
+      job({ podReplacementPolicy: 'Failed' }),
+      indexed(3, { successPolicy: { rules: [{ succeededCount: 1 }] } }),
+      job({ managedBy: 'example.com/foo' }),
+      job({ template: pod(sidecar) }),
+      cronJob({ completionMode: 'Indexed', completions: 3, backoffLimitPerIndex: 1 }),
+    ],
+  },
+  {
+    code: 'FieldRequiresNewerKubernetes',
+    version: '1.29',
+    valid: [indexed(3, { backoffLimitPerIndex: 1, maxFailedIndexes: 1, podFailurePolicy: failIndex }), job({ podReplacementPolicy: 'Failed' }), job({ template: pod(sidecar) })],
+    invalid: [indexed(3, { successPolicy: { rules: [{ succeededCount: 1 }] } }), job({ managedBy: 'example.com/foo' })],
+  },
+  {
+    code: 'FieldRequiresNewerKubernetes',
+    version: '1.30',
+    valid: [job({ podReplacementPolicy: 'TerminatingOrFailed' })],
+    invalid: [indexed(3, { successPolicy: { rules: [{ succeededCount: 1 }] } })],
+  },
+  {
+    code: 'FieldRequiresNewerKubernetes',
+    version: '1.31',
+    valid: [indexed(3, { successPolicy: { rules: [{ succeededCount: 1 }] } })],
+    invalid: [job({ managedBy: 'example.com/foo' })],
+  },
+  {
+    code: 'FieldRequiresNewerKubernetes',
+    version: '1.32',
+    valid: [job({ managedBy: 'example.com/foo' }), indexed(3, { successPolicy: { rules: [{ succeededIndexes: '0-2' }] }, backoffLimitPerIndex: 2 })],
+    invalid: [],
+  },
+];
