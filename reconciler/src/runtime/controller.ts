@@ -1,0 +1,437 @@
+/**
+ * The controller loop: reflectors keep caches of Jobs, CronJobs, Pods, Nodes and ResourceQuotas;
+ * their events become keys (`Kind/namespace/name`) in a work queue; a worker builds `Observed`
+ * from the caches, calls the pure `decide(observed, now, config)`, and hands the actions to the
+ * actuator (only while leading, when leader election is on). Level-triggered: a key is always
+ * decided from the current cache, so a missed event is repaired by the next event or resync.
+ */
+import { hostname } from 'node:os';
+import { decide as coreDecide } from '../core/decide.ts';
+import { jobUidOfPod } from '../core/cleanup.ts';
+import type { Decision, KubeObject, ObjectRef, Observed, ReconcilerConfig } from '../core/types.ts';
+import type { Violation } from 'cdk8s-batch/rules';
+import { KubeApiError, toKubeApiError } from '../adapters/errors.ts';
+import type { KubePort, ResourceKind } from '../adapters/port.ts';
+import { Actuator, needsRetry, type ActionResult } from './actuator.ts';
+import { LeaderElector, type LeaderElectionTimings } from './leader-election.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { ReconcilerMetrics } from './metrics.ts';
+import { TokenBucket } from './rate-limiter.ts';
+import { Informer, Reflector, type ReflectorHandler, type ReflectorTimings } from './reflector.ts';
+import { WorkQueue, runWorkers, type ProcessResult, type WorkQueueOptions } from './work-queue.ts';
+
+export type DecideFn = (observed: Observed, now: number, config: ReconcilerConfig) => Decision;
+
+export interface LeaderElectionConfig {
+  readonly namespace: string;
+  /** Lease name (default `cdk8s-batch-reconciler`). */
+  readonly name?: string;
+  readonly timings?: Partial<LeaderElectionTimings>;
+}
+
+export interface ControllerOptions {
+  readonly port: KubePort;
+  readonly config: ReconcilerConfig;
+  /** The decision function (default: the core's `decide`). */
+  readonly decide?: DecideFn;
+  /** The clock `decide` and Event times use (default `Date.now`; the sandbox passes simulated time). */
+  readonly now?: () => number;
+  /** Namespaces in scope; empty or undefined: all. */
+  readonly namespaces?: readonly string[];
+  /** Label selector for Jobs and CronJobs. */
+  readonly labelSelector?: string;
+  readonly workers?: number;
+  readonly maxRetries?: number;
+  readonly queue?: WorkQueueOptions;
+  readonly reflectorTimings?: Partial<ReflectorTimings>;
+  /** Global budget for API writes (default 10 qps, burst 20). */
+  readonly writeQps?: number;
+  readonly writeBurst?: number;
+  readonly logger?: Logger;
+  /** This instance's name (Event `reportingInstance`, Lease holder). */
+  readonly identity?: string;
+  /** Run the actuator only while holding this Lease. */
+  readonly leaderElection?: LeaderElectionConfig;
+  readonly eventRepeatIntervalMs?: number;
+}
+
+/** One object's violations and findings, as the `--once` report and the metrics see them. */
+export interface ObjectReport {
+  readonly ref: ObjectRef;
+  readonly violations: readonly Violation[];
+}
+
+export interface OnceReport {
+  /** Jobs and CronJobs evaluated. */
+  readonly objects: number;
+  readonly reports: readonly ObjectReport[];
+  readonly actions: readonly ActionResult[];
+  /** Keys that could not be reconciled, with the reason. */
+  readonly errors: readonly string[];
+}
+
+type Kind = ObjectRef['kind'];
+
+/** `Kind/namespace/name`. */
+export function keyOf(kind: Kind, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+export function parseKey(key: string): { kind: Kind; namespace: string; name: string } {
+  const [kind, namespace, ...rest] = key.split('/');
+  return { kind: kind as Kind, namespace, name: rest.join('/') };
+}
+
+function meta(obj: KubeObject): { namespace: string; name: string; uid?: string } {
+  return { namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '', uid: obj.metadata?.uid };
+}
+
+function controllerOwner(obj: KubeObject): { kind: string; name: string; uid: string } | undefined {
+  return obj.metadata?.ownerReferences?.find((o) => o.controller);
+}
+
+/** A retryable reconcile failure carrying the API error that caused it. */
+class RetryError extends Error {
+  constructor(readonly cause: KubeApiError) {
+    super(cause.message);
+  }
+}
+
+export class Controller {
+  readonly metrics: ReconcilerMetrics;
+  readonly queue: WorkQueue;
+  readonly jobs: Informer;
+  readonly cronJobs: Informer;
+  readonly pods: Informer;
+  readonly nodes: Informer;
+  readonly quotas: Informer;
+  private readonly actuator: Actuator;
+  private readonly writeBucket: TokenBucket;
+  private readonly elector?: LeaderElector;
+  private readonly decideFn: DecideFn;
+  private readonly now: () => number;
+  private readonly log: Logger;
+  private readonly reports = new Map<string, ObjectReport>();
+  private readonly jobKeyByUid = new Map<string, string>();
+  private workers?: Promise<void>;
+  private started = false;
+
+  constructor(readonly options: ControllerOptions) {
+    this.decideFn = options.decide ?? coreDecide;
+    this.now = options.now ?? Date.now;
+    this.log = options.logger ?? silentLogger();
+    this.queue = new WorkQueue(options.queue);
+    this.writeBucket = new TokenBucket({ qps: options.writeQps ?? 10, burst: options.writeBurst ?? 20 });
+    this.metrics = new ReconcilerMetrics({
+      violations: () => [...this.reports.values()].map((r) => r.violations),
+      queueDepth: () => this.queue.length,
+    });
+    const identity = options.identity ?? `${hostname()}-${process.pid}`;
+    this.actuator = new Actuator({
+      port: options.port,
+      now: this.now,
+      instance: identity,
+      writeBucket: this.writeBucket,
+      eventRepeatIntervalMs: options.eventRepeatIntervalMs,
+      onResult: (r) => this.onActionResult(r),
+    });
+    this.jobs = this.informer('Job', true, this.jobHandler());
+    this.cronJobs = this.informer('CronJob', true, this.simpleHandler('CronJob'));
+    this.pods = this.informer('Pod', false, this.podHandler());
+    this.nodes = new Informer([this.reflector('Node', {}, this.nodeHandler())]);
+    this.quotas = this.informer('ResourceQuota', false, this.quotaHandler());
+    this.elector = this.makeElector(identity);
+    this.metrics.leader.set(this.elector ? 0 : 1);
+  }
+
+  /** True once every cache has listed (what `/readyz` reports). */
+  get ready(): boolean {
+    return this.informers().every((i) => i.hasSynced);
+  }
+
+  /** True when this instance may act (it leads, or runs without leader election). */
+  get acting(): boolean {
+    return this.elector ? this.elector.isLeader : true;
+  }
+
+  /** Current violations and findings per object. */
+  objectReports(): ObjectReport[] {
+    return [...this.reports.values()];
+  }
+
+  /** Starts caches, workers and (when configured) leader election. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.informers().forEach((i) => i.start());
+    this.workers = runWorkers(this.queue, {
+      workers: this.options.workers ?? 2,
+      maxRetries: this.options.maxRetries ?? 10,
+      process: (key) => this.reconcile(key),
+      onError: (key, err, willRetry) => this.onReconcileError(key, err, willRetry),
+      retryAfterMs: (err) => (err instanceof RetryError ? err.cause.retryAfterMs : undefined),
+    });
+    this.elector?.start();
+  }
+
+  async waitForSync(): Promise<void> {
+    await Promise.all(this.informers().map((i) => i.waitForSync()));
+  }
+
+  /** Stops everything: queue, workers (after their current key), leader election, caches. */
+  async stop(): Promise<void> {
+    this.queue.shutDown();
+    this.writeBucket.close();
+    await this.workers;
+    await this.elector?.stop();
+    await Promise.all(this.informers().map((i) => i.stop()));
+  }
+
+  /**
+   * One full pass: list everything in scope, decide and act on every Job, CronJob and orphan
+   * candidate Pod once, then stop. Ignores leader election.
+   */
+  async runOnce(): Promise<OnceReport> {
+    this.informers().forEach((i) => i.start());
+    try {
+      await this.waitForSync();
+      return await this.passOverAllKeys();
+    } finally {
+      this.writeBucket.close();
+      await Promise.all(this.informers().map((i) => i.stop()));
+    }
+  }
+
+  private async passOverAllKeys(): Promise<OnceReport> {
+    const actions: ActionResult[] = [];
+    const errors: string[] = [];
+    for (const key of this.allKeys()) {
+      try {
+        actions.push(...(await this.decideAndAct(key, true)).results);
+      } catch (err) {
+        errors.push(`${key}: ${toKubeApiError(err).message}`);
+      }
+    }
+    const objects = this.jobs.list().length + this.cronJobs.list().length;
+    return { objects, reports: this.objectReports(), actions, errors };
+  }
+
+  /** Every key in scope: Jobs, CronJobs and Pods that lost their Job. */
+  allKeys(): string[] {
+    const keys = [
+      ...this.jobs.list().map((o) => keyOf('Job', meta(o).namespace, meta(o).name)),
+      ...this.cronJobs.list().map((o) => keyOf('CronJob', meta(o).namespace, meta(o).name)),
+    ];
+    for (const pod of this.pods.list()) if (this.orphanCandidate(pod)) keys.push(keyOf('Pod', meta(pod).namespace, meta(pod).name));
+    return keys;
+  }
+
+  /** Reconciles one key (the work-queue processor). */
+  async reconcile(key: string): Promise<ProcessResult> {
+    const { decision, results } = await this.decideAndAct(key, this.acting);
+    const retry = results.find(needsRetry);
+    if (retry) throw new RetryError(retry.error ?? new KubeApiError('Conflict', 409, 'conflict'));
+    return { requeueAfterMs: decision.requeueAfterMs };
+  }
+
+  private async decideAndAct(key: string, act: boolean): Promise<{ decision: Decision; results: ActionResult[] }> {
+    const { kind } = parseKey(key);
+    const stopTimer = this.metrics.reconcileDuration.startTimer({ kind });
+    try {
+      const observed = this.observe(key);
+      const decision = this.decideFn(observed, this.now(), this.options.config);
+      this.record(key, observed, decision);
+      const results = act ? await this.actuator.execute(decision.actions) : [];
+      return { decision, results };
+    } finally {
+      stopTimer();
+    }
+  }
+
+  /** Builds what `decide` sees for `key` from the caches. */
+  observe(key: string): Observed {
+    const { kind, namespace, name } = parseKey(key);
+    const object = this.cacheOf(kind).get(namespace, name);
+    const uid = object?.metadata?.uid;
+    const ref: ObjectRef = { kind, namespace, name, ...(uid ? { uid } : {}) };
+    return {
+      object,
+      ref,
+      pods: kind === 'Job' && uid ? this.pods.list(namespace).filter((p) => jobUidOfPod(p) === uid) : [],
+      ownedJobs: this.ownedJobs(kind, namespace, object),
+      nodes: new Map(this.nodes.list().map((n) => [n.metadata?.name ?? '', n])),
+      quotas: this.quotas.list(namespace),
+    };
+  }
+
+  private ownedJobs(kind: Kind, namespace: string, object: KubeObject | undefined): KubeObject[] {
+    if (!object) return [];
+    if (kind === 'CronJob') return this.jobs.list(namespace).filter((j) => controllerOwner(j)?.uid === object.metadata?.uid);
+    if (kind !== 'Pod') return [];
+    const jobUid = jobUidOfPod(object);
+    return this.jobs.list(namespace).filter((j) => j.metadata?.uid === jobUid);
+  }
+
+  private record(key: string, observed: Observed, decision: Decision): void {
+    if (!observed.object) {
+      this.reports.delete(key);
+      return;
+    }
+    this.reports.set(key, { ref: observed.ref, violations: [...decision.violations, ...decision.findings] });
+  }
+
+  private cacheOf(kind: Kind): Informer {
+    if (kind === 'Job') return this.jobs;
+    return kind === 'CronJob' ? this.cronJobs : this.pods;
+  }
+
+  private informers(): Informer[] {
+    return [this.jobs, this.cronJobs, this.pods, this.nodes, this.quotas];
+  }
+
+  private reflector(kind: ResourceKind, scope: { namespace?: string; labelSelector?: string }, handler: ReflectorHandler): Reflector {
+    return new Reflector(this.options.port, {
+      kind,
+      ...scope,
+      handler,
+      timings: this.options.reflectorTimings,
+      onRestart: (reason) => this.metrics.watchRestarts.inc({ kind, reason }),
+      onError: (err) => {
+        this.metrics.apiErrors.inc({ kind, error: err.kind });
+        this.log.warn({ kind, namespace: scope.namespace, err: err.message }, 'list/watch failed');
+      },
+    });
+  }
+
+  private informer(kind: ResourceKind, selected: boolean, handler: ReflectorHandler): Informer {
+    const labelSelector = selected ? this.options.labelSelector : undefined;
+    const namespaces = this.options.namespaces?.length ? this.options.namespaces : [undefined];
+    return new Informer(namespaces.map((namespace) => this.reflector(kind, { namespace, labelSelector }, handler)));
+  }
+
+  private enqueue(kind: Kind, obj: KubeObject): void {
+    this.queue.add(keyOf(kind, meta(obj).namespace, meta(obj).name));
+  }
+
+  private simpleHandler(kind: Kind): ReflectorHandler {
+    const on = (obj: KubeObject): void => this.enqueue(kind, obj);
+    return { onAdd: on, onUpdate: (_old, obj) => on(obj), onDelete: on };
+  }
+
+  private jobHandler(): ReflectorHandler {
+    const on = (job: KubeObject): void => {
+      const { uid, namespace, name } = meta(job);
+      if (uid) this.jobKeyByUid.set(uid, keyOf('Job', namespace, name));
+      this.enqueue('Job', job);
+      const owner = controllerOwner(job);
+      if (owner?.kind === 'CronJob') this.queue.add(keyOf('CronJob', namespace, owner.name));
+    };
+    return {
+      onAdd: on,
+      onUpdate: (_old, job) => on(job),
+      onDelete: (job) => {
+        on(job);
+        const { uid } = meta(job);
+        if (uid) this.jobKeyByUid.delete(uid);
+        this.actuator.observeDeleted(uid);
+        for (const pod of this.pods.list(meta(job).namespace)) if (jobUidOfPod(pod) === uid) this.enqueue('Pod', pod);
+      },
+    };
+  }
+
+  /** A pod created by a Job (it carries the controller-uid label) whose Job is not in the cache. */
+  private orphanCandidate(pod: KubeObject): boolean {
+    const jobUid = jobUidOfPod(pod);
+    return jobUid !== undefined && !this.jobKeyByUid.has(jobUid) && !controllerOwner(pod);
+  }
+
+  private routePod(pod: KubeObject): void {
+    const jobUid = jobUidOfPod(pod);
+    if (jobUid === undefined) return;
+    const jobKey = this.jobKeyByUid.get(jobUid);
+    if (jobKey) this.queue.add(jobKey);
+    else if (!controllerOwner(pod)) this.enqueue('Pod', pod);
+  }
+
+  private podHandler(): ReflectorHandler {
+    return {
+      onAdd: (pod) => this.routePod(pod),
+      onUpdate: (_old, pod) => this.routePod(pod),
+      onDelete: (pod) => {
+        this.actuator.observeDeleted(pod.metadata?.uid);
+        this.routePod(pod);
+        this.queue.add(keyOf('Pod', meta(pod).namespace, meta(pod).name));
+      },
+    };
+  }
+
+  private nodeHandler(): ReflectorHandler {
+    const on = (node: KubeObject): void => {
+      for (const pod of this.pods.list()) if (pod.spec?.nodeName === node.metadata?.name) this.routePod(pod);
+    };
+    return { onAdd: on, onUpdate: (_old, node) => on(node), onDelete: on };
+  }
+
+  private quotaHandler(): ReflectorHandler {
+    const on = (quota: KubeObject): void => {
+      for (const job of this.jobs.list(meta(quota).namespace)) this.enqueue('Job', job);
+    };
+    return { onAdd: on, onUpdate: (_old, quota) => on(quota), onDelete: on };
+  }
+
+  private makeElector(identity: string): LeaderElector | undefined {
+    const le = this.options.leaderElection;
+    if (!le) return undefined;
+    return new LeaderElector({
+      port: this.options.port,
+      namespace: le.namespace,
+      name: le.name ?? 'cdk8s-batch-reconciler',
+      identity,
+      timings: le.timings,
+      onStartedLeading: () => {
+        this.metrics.leader.set(1);
+        this.log.info({ identity }, 'started leading');
+        for (const key of this.allKeys()) this.queue.add(key);
+      },
+      onStoppedLeading: () => {
+        this.metrics.leader.set(0);
+        this.log.info({ identity }, 'stopped leading');
+      },
+      onError: (err) => this.log.warn({ err: err.message }, 'leader election'),
+    });
+  }
+
+  private onActionResult(result: ActionResult): void {
+    this.metrics.actions.inc({ type: result.action.type, outcome: result.outcome });
+    if (result.error) this.metrics.apiErrors.inc({ kind: actionKind(result), error: result.error.kind });
+    const level = result.outcome === 'failed' ? 'warn' : 'debug';
+    this.log[level]({ action: describeAction(result), outcome: result.outcome, err: result.error?.message }, 'action');
+  }
+
+  private onReconcileError(key: string, err: unknown, willRetry: boolean): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.log.warn({ key, err: message, willRetry }, 'reconcile failed');
+  }
+}
+
+function actionKind(result: ActionResult): string {
+  const a = result.action;
+  if (a.type === 'event') return 'Event';
+  if (a.type === 'create') return a.manifest.kind ?? 'Job';
+  return a.target.kind;
+}
+
+/** A one-line description of an action, e.g. `delete Pod ns/name (OrphanedPod)`. */
+export function describeAction(result: ActionResult): string {
+  const a = result.action;
+  switch (a.type) {
+    case 'event':
+      return `event ${a.reason} on ${a.regarding.kind} ${a.regarding.namespace}/${a.regarding.name}`;
+    case 'patch':
+      return `patch ${a.target.kind} ${a.target.namespace}/${a.target.name} (${a.reasons.join(', ')})`;
+    case 'delete':
+      return `delete ${a.target.kind} ${a.target.namespace}/${a.target.name} (${a.reason})`;
+    case 'create':
+      return `create ${a.manifest.kind ?? 'Job'} ${a.manifest.metadata?.namespace}/${a.manifest.metadata?.name} (${a.reason})`;
+  }
+}
