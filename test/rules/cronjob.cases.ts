@@ -3,9 +3,14 @@
  * objects that must (`invalid`), on `version` (default 1.28). `codes.test.ts` runs every row.
  */
 
+/** The object as JSON carries it: keys set to `undefined` (to leave a field out) disappear. */
+export function plainJson<T>(obj: T): T {
+  return JSON.parse(JSON.stringify(obj));
+}
+
 /** A CronJob the API server accepts, with every field the rules read set to a clean value. */
 export function cronJob(spec: Record<string, any> = {}, metadata: Record<string, any> = { name: 'nightly-report' }): any {
-  return {
+  return plainJson({
     apiVersion: 'batch/v1',
     kind: 'CronJob',
     metadata,
@@ -25,7 +30,7 @@ export function cronJob(spec: Record<string, any> = {}, metadata: Record<string,
       },
       ...spec,
     },
-  };
+  });
 }
 
 /** `cronJob()` with the job template's spec fields merged in. */
@@ -33,12 +38,12 @@ export function cronJobWithTemplate(jobSpec: Record<string, any>, metadata?: Rec
   const cj = cronJob({}, metadata);
   cj.spec.jobTemplate.spec = { ...cj.spec.jobTemplate.spec, ...jobSpec };
   if (templateMetadata) cj.spec.jobTemplate.metadata = templateMetadata;
-  return cj;
+  return plainJson(cj);
 }
 
 /** A Job the API server accepts. */
 export function job(spec: Record<string, any> = {}, metadata: Record<string, any> = { name: 'migrate' }): any {
-  return {
+  return plainJson({
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata,
@@ -53,7 +58,7 @@ export function job(spec: Record<string, any> = {}, metadata: Record<string, any
       },
       ...spec,
     },
-  };
+  });
 }
 
 const name52 = 'a'.repeat(52);
