@@ -63,7 +63,10 @@ export function job(spec: Record<string, any> = {}, metadata: Record<string, any
 
 const name52 = 'a'.repeat(52);
 
-export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?: string }> = [
+/** The version used when an entry has none: the one cdk8s-plus-28 targets. */
+export const DEFAULT_CASE_VERSION = '1.28';
+
+export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?: string; update?: boolean }> = [
   {
     code: 'ApiVersionUnsupported',
     valid: [cronJob(), job()],
@@ -148,6 +151,16 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     invalid: [],
   },
   {
+    code: 'ScheduleTimeZonePrefix',
+    version: '1.35',
+    update: true,
+    valid: [
+      // a stored schedule that already had TZ may keep it
+      { old: cronJob({ schedule: 'TZ=UTC 0 3 * * *' }), new: cronJob({ schedule: 'TZ=UTC 0 4 * * *' }) },
+    ],
+    invalid: [{ old: cronJob(), new: cronJob({ schedule: 'TZ=UTC 0 3 * * *' }) }],
+  },
+  {
     code: 'ScheduleTimeZoneConflict',
     version: '1.28',
     valid: [cronJob({ schedule: 'TZ=UTC 0 3 * * *' }), cronJob({ timeZone: 'UTC' })],
@@ -172,6 +185,22 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       cronJob({ timeZone: '../etc/passwd' }),
       cronJob({ timeZone: '/etc/localtime' }),
     ],
+  },
+  {
+    code: 'TimeZoneInvalid',
+    update: true,
+    valid: [
+      // validated only when it changes
+      { old: cronJob({ timeZone: 'broken' }), new: cronJob({ timeZone: 'broken', schedule: '0 4 * * *' }) },
+    ],
+    invalid: [{ old: cronJob({ timeZone: 'broken' }), new: cronJob({ timeZone: 'still broken' }) }],
+  },
+  {
+    code: 'CronJobNameTooLong',
+    update: true,
+    // create-only: an existing long name can still be updated
+    valid: [{ old: cronJob({}, { name: `${name52}abc` }), new: cronJob({ schedule: '0 4 * * *' }, { name: `${name52}abc` }) }],
+    invalid: [],
   },
   {
     code: 'ConcurrencyPolicyInvalid',

@@ -15,7 +15,10 @@ function keepNoHistory(cj: any): any {
   return cj;
 }
 
-export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?: string }> = [
+/** The version used when an entry has none: the one cdk8s-plus-28 targets. */
+export const DEFAULT_CASE_VERSION = '1.28';
+
+export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?: string; update?: boolean }> = [
   {
     code: 'TtlSecondsAfterFinishedMissing',
     // CronJob templates are cleaned up by the history limits instead

@@ -18,7 +18,10 @@ function scheduled(pattern: string | undefined, templatePattern: string | undefi
   return cj;
 }
 
-export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?: string }> = [
+/** The version used when an entry has none: the one cdk8s-plus-28 targets. */
+export const DEFAULT_CASE_VERSION = '1.28';
+
+export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?: string; update?: boolean }> = [
   {
     code: 'PatternUnknown',
     valid: [annotated('OneShotJob'), scheduled('ScheduledJob', 'IndexedJob', { completionMode: 'Indexed', completions: 3 }), job(), cronJob()],
