@@ -27,7 +27,7 @@ import type { InputProblem, SourceObject } from './types.ts';
  * The YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes reads manifests: no
  * timestamps turned into dates, no `!!binary` or other language types.
  */
-const SCHEMA = jsyaml.CORE_SCHEMA.extend([jsyaml.types.merge]);
+const SCHEMA = jsyaml.CORE_SCHEMA.extend([(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge]); // `types` is missing from @types/js-yaml
 
 /** Expanded nodes allowed beyond the input's length (an alias-free document has fewer nodes than characters). */
 export const ALIAS_EXPANSION_ALLOWANCE = 1_000_000;
@@ -135,23 +135,29 @@ function manifestProblem(value: unknown): string | undefined {
 /** Walks the documents as the rules will see them (aliases expanded), within a node budget and depth. */
 function expansionProblem(documents: readonly unknown[], budget: number): string | undefined {
   const stack: Array<{ node: object; depth: number }> = [];
+  const pushChildren = (children: readonly unknown[], depth: number): void => {
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push({ node: child, depth });
+  };
   let count = documents.length;
-  for (const d of documents) if (typeof d === 'object' && d !== null) stack.push({ node: d, depth: 1 });
+  pushChildren(documents, 1);
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!;
     if (depth > MAX_DEPTH) return `nesting deeper than ${MAX_DEPTH} levels once aliases are expanded; flatten the document or expand the aliases by hand`;
     const children = Array.isArray(node) ? node : Object.values(node);
     count += children.length;
     if (count > budget) {
-      return `aliases expand to more than ${budget} nodes (a "billion laughs" YAML bomb?); expand the anchors by hand or remove the aliases`;
+      return `aliases expand to more than ${budget} nodes, far more than the input holds (a "billion laughs" YAML bomb?); expand the anchors by hand or remove the aliases`;
     }
-    for (const child of children) if (typeof child === 'object' && child !== null) stack.push({ node: child, depth: depth + 1 });
+    pushChildren(children, depth + 1);
   }
   return undefined;
 }
 
 function parseProblem(file: string, err: unknown): InputProblem {
   if (err instanceof jsyaml.YAMLException) {
+    if (err.reason.startsWith('nesting exceeded maxDepth')) {
+      return { file, line: err.mark ? err.mark.line + 1 : undefined, message: `nesting deeper than ${MAX_DEPTH} levels; Kubernetes objects are never this deep, check that this is a manifest` };
+    }
     const where = err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : undefined;
     return {
       file,
@@ -159,7 +165,7 @@ function parseProblem(file: string, err: unknown): InputProblem {
       message: `invalid YAML: ${err.reason}${where ? ` (column ${where.column})` : ''}; fix the syntax at that line`,
     };
   }
-  if (err instanceof RangeError) return { file, message: `cannot parse: ${err.message}; the input is nested too deeply` };
+  if (err instanceof RangeError) return { file, message: `cannot parse: ${err.message}; the input is nested too deeply, check that this is a manifest` };
   return { file, message: `cannot parse: ${err instanceof Error ? err.message : String(err)}` };
 }
 
