@@ -11,13 +11,18 @@ export function at(offsetMs: number): string {
 
 type Patch = { metadata?: Record<string, unknown>; spec?: Record<string, unknown>; status?: Record<string, unknown> };
 
+/** The entries of `o` whose value is not `undefined` (a key set to `undefined` in a patch removes it). */
+function defined<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** Shallow-merges `patch` into each top-level section of `base`. */
 function merge(base: KubeObject, patch: Patch): KubeObject {
   return {
     ...base,
-    metadata: { ...base.metadata, ...patch.metadata },
-    spec: { ...base.spec, ...patch.spec },
-    ...(base.status || patch.status ? { status: { ...base.status, ...patch.status } } : {}),
+    metadata: defined({ ...base.metadata, ...patch.metadata }),
+    spec: defined({ ...base.spec, ...patch.spec }),
+    ...(base.status || patch.status ? { status: defined({ ...base.status, ...patch.status }) } : {}),
   };
 }
 
