@@ -25,7 +25,7 @@ export function qualifiedName(obj: { apiVersion?: string; kind: string; metadata
 export function invalid(obj: StoredObject, causes: Cause[]): StoreError {
   const parts = causes.map((c) => `${c.field}: ${c.message}`);
   const detail = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
-  return new StoreError(422, 'Invalid', `${qualifiedName(obj)} is invalid: ${detail}`, causes);
+  return new StoreError(422, 'Invalid', `${qualifiedName(obj)} is invalid: ${detail}`, causes).forObject(obj.metadata.name);
 }
 
 function causeReason(message: string): string {

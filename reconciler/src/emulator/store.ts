@@ -163,7 +163,7 @@ export class MemoryStore implements ObjectStore {
     validateName(obj);
     const key = this.key(obj.kind, obj.metadata.namespace, obj.metadata.name);
     if (this.bucket(obj.kind).has(key)) {
-      throw new StoreError(409, 'AlreadyExists', `${this.describe(obj)} already exists`);
+      throw new StoreError(409, 'AlreadyExists', `${this.describe(obj)} already exists`).forObject(obj.metadata.name);
     }
     validateCreate(obj, this.kubernetesVersion);
     const prepared = prepareCreate(obj, this.kubernetesVersion);

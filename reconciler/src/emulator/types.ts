@@ -92,6 +92,15 @@ export class StoreError extends Error {
     super(message);
     this.name = 'StoreError';
   }
+
+  /** The name of the object concerned, for the Status `details.name`. */
+  objectName?: string;
+
+  /** Sets `objectName` and returns the error. */
+  forObject(name: string | undefined): this {
+    this.objectName = name || undefined;
+    return this;
+  }
 }
 
 /**

@@ -1,0 +1,252 @@
+/**
+ * The REST verbs of the emulated API server on top of `MemoryStore`: get, list (selectors,
+ * paging), create, update, patch, delete and deletecollection, each honouring `dryRun=All`.
+ * Every handler returns the HTTP status and body to answer with, or throws a `StoreError`.
+ */
+import { asVersion } from './events.ts';
+import { decodeBody, type ResourceRequest } from './http.ts';
+import { applyPatch } from './patch.ts';
+import { groupVersion, type ResourceType } from './resources.ts';
+import { matchesFields, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import type { MemoryStore } from './store.ts';
+import { StoreError, type PropagationPolicy, type StoredObject } from './types.ts';
+
+/** An answer: HTTP status and JSON body. */
+export interface RestAnswer {
+  readonly code: number;
+  readonly body: unknown;
+}
+
+/** The decoded request body and its content type. */
+export interface RestBody {
+  readonly text: string;
+  readonly contentType?: string;
+}
+
+/** Kinds whose PUT creates a missing object (`AllowCreateOnUpdate` in the API server). */
+const CREATE_ON_UPDATE = new Set(['Lease', 'Event']);
+
+/** The object as served by `r` (Events convert between their two APIs). */
+export function view(r: ResourceType, obj: StoredObject): StoredObject {
+  return asVersion(obj, groupVersion(r));
+}
+
+function isDryRun(query: URLSearchParams): boolean {
+  const values = query.getAll('dryRun');
+  for (const v of values) {
+    if (v !== 'All') throw new StoreError(400, 'BadRequest', `invalid dry run value ${JSON.stringify(v)}: supported values are "All"`);
+  }
+  return values.length > 0;
+}
+
+function notFound(r: ResourceRequest): StoreError {
+  const group = r.resource.group ? `.${r.resource.group}` : '';
+  return new StoreError(404, 'NotFound', `${r.resource.plural}${group} ${JSON.stringify(r.name ?? '')} not found`);
+}
+
+function mustGet(store: MemoryStore, r: ResourceRequest): StoredObject {
+  const obj = store.get(r.resource.kind, r.namespace, r.name!);
+  if (!obj) throw notFound(r);
+  return obj;
+}
+
+/** GET of one object. */
+export function getObject(store: MemoryStore, r: ResourceRequest): RestAnswer {
+  return { code: 200, body: view(r.resource, mustGet(store, r)) };
+}
+
+interface ContinueToken {
+  readonly rv: string;
+  readonly start: string;
+}
+
+function decodeContinue(token: string | null, store: MemoryStore): ContinueToken | undefined {
+  if (!token) return undefined;
+  let parsed: ContinueToken;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
+  } catch {
+    throw new StoreError(400, 'BadRequest', 'continue key is not valid: not a token issued by this server');
+  }
+  if (Number(parsed.rv) < Number(store.oldestResumableVersion)) {
+    throw new StoreError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+  }
+  return parsed;
+}
+
+function keyOf(obj: StoredObject): string {
+  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+}
+
+function checkListVersion(store: MemoryStore, query: URLSearchParams): void {
+  const rv = query.get('resourceVersion');
+  if (!rv || rv === '0') return;
+  if (!/^\d+$/.test(rv)) throw new StoreError(400, 'BadRequest', `invalid resourceVersion ${JSON.stringify(rv)}`);
+  if (Number(rv) > Number(store.resourceVersion)) {
+    throw new StoreError(504, 'Timeout', `Too large resource version: ${rv}, current: ${store.resourceVersion}`, [
+      { field: '', message: 'Too large resource version', reason: 'ResourceVersionTooLarge' },
+    ]);
+  }
+}
+
+/** The objects a list or watch of `r` selects, in the shape `r` serves. */
+export function selectObjects(store: MemoryStore, r: ResourceRequest): StoredObject[] {
+  const labels = parseLabelSelector(r.query.get('labelSelector') ?? undefined);
+  const fields = parseFieldSelector(r.query.get('fieldSelector') ?? undefined, r.resource.fieldLabels);
+  return store
+    .query(r.resource.kind, { namespace: r.namespace, labelSelector: labels })
+    .map((obj) => view(r.resource, obj))
+    .filter((obj) => matchesFields(fields, obj));
+}
+
+function parseLimit(query: URLSearchParams): number {
+  const text = query.get('limit');
+  if (!text) return 0;
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 0) throw new StoreError(400, 'BadRequest', `invalid limit ${JSON.stringify(text)}: must be a non-negative integer`);
+  return limit;
+}
+
+/** LIST with label/field selectors and `limit`/`continue` paging. */
+export function listObjects(store: MemoryStore, r: ResourceRequest): RestAnswer {
+  checkListVersion(store, r.query);
+  const limit = parseLimit(r.query);
+  const token = decodeContinue(r.query.get('continue'), store);
+  const all = selectObjects(store, r).filter((obj) => !token || keyOf(obj) > token.start);
+  const items = limit > 0 ? all.slice(0, limit) : all;
+  const rv = token?.rv ?? store.resourceVersion;
+  const metadata: Record<string, unknown> = { resourceVersion: rv };
+  if (items.length < all.length) {
+    metadata.continue = Buffer.from(JSON.stringify({ rv, start: keyOf(items[items.length - 1]) })).toString('base64url');
+    metadata.remainingItemCount = all.length - items.length;
+  }
+  return { code: 200, body: { kind: `${r.resource.kind}List`, apiVersion: groupVersion(r.resource), metadata, items } };
+}
+
+function decodeObject(r: ResourceRequest, body: RestBody): StoredObject {
+  const obj = decodeBody(body.text, body.contentType);
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    throw new StoreError(400, 'BadRequest', `the request body must be a ${r.resource.kind} object`);
+  }
+  const o = obj as StoredObject;
+  o.metadata ??= {} as StoredObject['metadata'];
+  checkTypeMeta(r, o);
+  return o;
+}
+
+function checkTypeMeta(r: ResourceRequest, obj: StoredObject): void {
+  const gv = groupVersion(r.resource);
+  obj.kind ??= r.resource.kind;
+  obj.apiVersion ??= gv;
+  if (obj.kind !== r.resource.kind || obj.apiVersion !== gv) {
+    throw new StoreError(400, 'BadRequest', `the API version in the data (${obj.apiVersion}) and kind (${obj.kind}) do not match the request (${gv}, ${r.resource.kind})`);
+  }
+  resolveNamespace(r, obj);
+}
+
+function resolveNamespace(r: ResourceRequest, obj: StoredObject): void {
+  const ns = obj.metadata.namespace;
+  if (r.resource.namespaced && ns && r.namespace && ns !== r.namespace) {
+    throw new StoreError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+  }
+  if (r.resource.namespaced) obj.metadata.namespace = r.namespace ?? ns ?? 'default';
+}
+
+/** POST: creates an object (201). */
+export function createObject(store: MemoryStore, r: ResourceRequest, body: RestBody): RestAnswer {
+  if (r.name) throw new StoreError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  const obj = decodeObject(r, body);
+  const created = store.create(obj, { dryRun: isDryRun(r.query) });
+  return { code: 201, body: view(r.resource, created) };
+}
+
+/** PUT: replaces an object or its status (409 on a stale resourceVersion). */
+export function updateObject(store: MemoryStore, r: ResourceRequest, body: RestBody): RestAnswer {
+  const obj = decodeObject(r, body);
+  if (obj.metadata.name !== undefined && obj.metadata.name !== r.name) {
+    throw new StoreError(400, 'BadRequest', `the name of the object (${obj.metadata.name}) does not match the name on the URL (${r.name})`);
+  }
+  obj.metadata.name = r.name!;
+  const dryRun = isDryRun(r.query);
+  if (!store.get(r.resource.kind, r.namespace, r.name!) && CREATE_ON_UPDATE.has(r.resource.kind) && !r.subresource) {
+    return { code: 201, body: view(r.resource, store.create(obj, { dryRun })) };
+  }
+  mustGet(store, r);
+  return { code: 200, body: view(r.resource, store.replace(obj, { subresource: r.subresource, dryRun })) };
+}
+
+/** PATCH by content type; a `metadata.resourceVersion` in the patch is a precondition. */
+export function patchObject(store: MemoryStore, r: ResourceRequest, body: RestBody): RestAnswer {
+  const current = view(r.resource, mustGet(store, r));
+  const patch = decodeBody(body.text, 'application/json');
+  const patched = applyPatch(body.contentType ?? '', current, patch) as StoredObject;
+  if (patched === null || typeof patched !== 'object' || Array.isArray(patched) || typeof patched.metadata !== 'object') {
+    throw new StoreError(422, 'Invalid', `${r.resource.kind} ${JSON.stringify(r.name)} is invalid: the patched object is not a valid object`);
+  }
+  checkTypeMeta(r, patched);
+  patched.metadata.name = current.metadata.name;
+  const answer = store.replace(patched, { subresource: r.subresource, dryRun: isDryRun(r.query) });
+  return { code: 200, body: view(r.resource, answer) };
+}
+
+interface DeleteOptionsBody {
+  propagationPolicy?: PropagationPolicy;
+  orphanDependents?: boolean;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: string[];
+}
+
+const POLICIES = new Set(['Foreground', 'Background', 'Orphan']);
+
+/** The default propagation of the API server: batch/v1 Jobs orphan their pods, everything else cascades in the background. */
+function defaultPolicy(r: ResourceRequest): PropagationPolicy {
+  return r.resource.kind === 'Job' ? 'Orphan' : 'Background';
+}
+
+function orphanOption(r: ResourceRequest, decoded: DeleteOptionsBody): boolean | undefined {
+  if (decoded.orphanDependents !== undefined) return decoded.orphanDependents;
+  return r.query.has('orphanDependents') ? r.query.get('orphanDependents') === 'true' : undefined;
+}
+
+function policyFromOrphan(orphan: boolean | undefined): PropagationPolicy | undefined {
+  if (orphan === undefined) return undefined;
+  return orphan ? 'Orphan' : 'Background';
+}
+
+function deleteOptions(r: ResourceRequest, body: RestBody): { policy: PropagationPolicy; options: DeleteOptionsBody } {
+  const decoded = (decodeBody(body.text, body.contentType) ?? {}) as DeleteOptionsBody;
+  const policy = decoded.propagationPolicy ?? (r.query.get('propagationPolicy') as PropagationPolicy | null);
+  const orphan = orphanOption(r, decoded);
+  if (policy && !POLICIES.has(policy)) {
+    throw new StoreError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}`, [
+      { field: 'propagationPolicy', message: `Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`, reason: 'FieldValueNotSupported' },
+    ]);
+  }
+  if (policy && orphan !== undefined) {
+    throw new StoreError(422, 'Invalid', 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: orphanDependents and propagationPolicy cannot both be set');
+  }
+  return { policy: policy ?? policyFromOrphan(orphan) ?? defaultPolicy(r), options: decoded };
+}
+
+/** DELETE of one object: 200 with the deleted object, or 202 while finalizers keep it. */
+export function deleteObject(store: MemoryStore, r: ResourceRequest, body: RestBody): RestAnswer {
+  const { policy, options } = deleteOptions(r, body);
+  const dryRun = isDryRun(r.query) || (options.dryRun ?? []).includes('All');
+  mustGet(store, r);
+  const deleted = store.mustDelete(r.resource.kind, r.namespace, r.name!, { propagationPolicy: policy, preconditions: options.preconditions, dryRun });
+  const remains = !dryRun && store.get(r.resource.kind, r.namespace, r.name!) !== undefined;
+  return { code: remains ? 202 : 200, body: view(r.resource, deleted) };
+}
+
+/** DELETE of a collection: deletes every selected object and answers with them. */
+export function deleteCollection(store: MemoryStore, r: ResourceRequest, body: RestBody): RestAnswer {
+  const { policy, options } = deleteOptions(r, body);
+  const dryRun = isDryRun(r.query) || (options.dryRun ?? []).includes('All');
+  const items = selectObjects(store, r).map((obj) =>
+    store.mustDelete(obj.kind, obj.metadata.namespace, obj.metadata.name, { propagationPolicy: policy, dryRun }),
+  );
+  return {
+    code: 200,
+    body: { kind: `${r.resource.kind}List`, apiVersion: groupVersion(r.resource), metadata: { resourceVersion: store.resourceVersion }, items: items.map((o) => view(r.resource, o)) },
+  };
+}

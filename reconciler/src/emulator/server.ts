@@ -1,0 +1,263 @@
+/**
+ * An in-process Kubernetes API server emulator over HTTP, for tests, benchmarks and the
+ * sandbox: real REST semantics on a `MemoryStore`, served on 127.0.0.1 to real clients
+ * (`@kubernetes/client-node`, `kubectl`).
+ *
+ * Usage:
+ * ```ts
+ * import { startEmulator } from './emulator/server.ts';
+ * const emu = await startEmulator({ kubernetesVersion: '1.31', bookmarkIntervalMs: 50 });
+ * const kc = new KubeConfig();
+ * kc.loadFromString(emu.kubeconfigYaml());            // or write it to a file for kubectl
+ * const batch = kc.makeApiClient(BatchV1Api);
+ * await batch.createNamespacedJob({ namespace: 'default', body: job });
+ * emu.store.list('Pod');                               // the same store, without HTTP
+ * emu.faults.inject({ type: 'status', status: 429, retryAfterSeconds: 1, match: { verb: 'patch' } });
+ * emu.stats().byVerbAndResource['patch jobs'];         // request accounting
+ * await emu.close();                                   // ends watches and the server
+ * ```
+ *
+ * Served: core `/api/v1` (namespaces, nodes, pods, events, resourcequotas, configmaps),
+ * `/apis/batch/v1` (jobs, cronjobs, with `/status`), `/apis/events.k8s.io/v1` (events, the
+ * same storage as core events), `/apis/coordination.k8s.io/v1` (leases); `/version`, legacy
+ * discovery, `/healthz`. `/openapi/*` answers 404 (use `kubectl --validate=false` for writes).
+ *
+ * Semantics: get; list with `labelSelector` (`=`, `==`, `!=`, `in`, `notin`, exists, `!`),
+ * `fieldSelector` (`metadata.name`, `metadata.namespace` and per-resource fields such as
+ * pods' `status.phase`), `limit`/`continue`, `resourceVersion`; watch (`watch=true`) as
+ * newline-delimited JSON with `allowWatchBookmarks`, `timeoutSeconds`, resumption from a
+ * `resourceVersion` and a 410 `ERROR` event when it is older than the store's history; create
+ * (`generateName`), update (409 on a stale resourceVersion), patch by Content-Type
+ * (merge, strategic merge, JSON patch; others 415; a `metadata.resourceVersion` in the patch is
+ * a precondition), delete with `propagationPolicy` (query or `DeleteOptions` body; batch/v1
+ * Jobs default to `Orphan` as in the API server) and preconditions, deletecollection, and
+ * `dryRun=All` on every write. Errors are `Status` objects (422 with `details.causes`).
+ * Namespaces `default`, `kube-system`, `kube-public` and `kube-node-lease` exist; objects may
+ * be created in other namespaces without creating the Namespace first.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import YAML from 'yaml';
+import { discovery } from './discovery.ts';
+import { Faults, RequestLog, type Fault, type RequestFacts, type RequestRecord, type RequestStats } from './faults.ts';
+import { parseResourceRequest, readBody, reasonFor, sendError, sendJson, type ResourceRequest } from './http.ts';
+import { createObject, deleteCollection, deleteObject, getObject, listObjects, patchObject, updateObject, type RestAnswer, type RestBody } from './rest.ts';
+import { MemoryStore } from './store.ts';
+import { StoreError, type Clock } from './types.ts';
+import { serveWatch, type WatchEnv } from './watch.ts';
+
+/** Options of `startEmulator`. */
+export interface EmulatorOptions {
+  /** Serve this store instead of a new one (e.g. one shared with simulated controllers). */
+  readonly store?: MemoryStore;
+  /** For a new store: Kubernetes minor version (default `"1.31"`), clock and history size. */
+  readonly kubernetesVersion?: string;
+  readonly clock?: Clock;
+  readonly historyLimit?: number;
+  /** Port on 127.0.0.1 (default 0: any free port). */
+  readonly port?: number;
+  /** Interval of BOOKMARK events on watches with `allowWatchBookmarks` (default 60 000 ms). */
+  readonly bookmarkIntervalMs?: number;
+  /** Length of a watch without `timeoutSeconds` (default 1800 s). */
+  readonly defaultWatchTimeoutSeconds?: number;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly store: MemoryStore;
+  readonly faults: Faults;
+  /** A kubeconfig (YAML) whose current context points at this emulator (default context name `emulator`). */
+  kubeconfigYaml(contextName?: string): string;
+  /** Request counts by verb and resource since start or `resetStats()`. */
+  stats(): RequestStats;
+  /** The most recent requests (method, path, query, content type, status), oldest first. */
+  requests(): RequestRecord[];
+  resetStats(): void;
+  /** Ends every open watch and stops the server. */
+  close(): Promise<void>;
+}
+
+type Handler = (store: MemoryStore, r: ResourceRequest, body: RestBody) => RestAnswer;
+
+const HANDLERS: Readonly<Record<Exclude<ResourceRequest['verb'], 'watch'>, Handler>> = {
+  get: (store, r) => getObject(store, r),
+  list: (store, r) => listObjects(store, r),
+  create: createObject,
+  update: updateObject,
+  patch: patchObject,
+  delete: deleteObject,
+  deletecollection: deleteCollection,
+};
+
+interface Context {
+  readonly store: MemoryStore;
+  readonly faults: Faults;
+  readonly log: RequestLog;
+  readonly watchEnv: WatchEnv;
+  address: string;
+}
+
+function queryRecord(url: URL): Record<string, string> {
+  return Object.fromEntries(url.searchParams.entries());
+}
+
+function resourceKey(r: ResourceRequest): string {
+  return r.subresource ? `${r.resource.plural}/${r.subresource}` : r.resource.plural;
+}
+
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Applies a request-level fault; returns true when it answered the request. */
+async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  switch (fault.type) {
+    case 'delay':
+      await wait(fault.ms);
+      return false;
+    case 'reset':
+      req.socket.destroy();
+      return true;
+    case 'status': {
+      const message = fault.message ?? `injected fault: ${fault.status} ${reasonFor(fault.status)}`;
+      sendError(res, new StoreError(fault.status, reasonFor(fault.status), message), undefined, { retryAfterSeconds: fault.retryAfterSeconds });
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function parse(method: string, url: URL): { r?: ResourceRequest; error?: unknown } {
+  try {
+    return { r: parseResourceRequest(method, url) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function serveNonResource(ctx: Context, url: URL, res: ServerResponse): void {
+  const answer = discovery(url.pathname, ctx.store.kubernetesVersion, ctx.address);
+  if (!answer.text) {
+    sendJson(res, answer.code, answer.body);
+    return;
+  }
+  res.writeHead(answer.code, { 'Content-Type': 'text/plain' });
+  res.end(String(answer.body));
+}
+
+async function serveResource(ctx: Context, r: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (r.verb === 'watch') {
+    serveWatch(ctx.watchEnv, r, req, res);
+    return;
+  }
+  const body: RestBody = { text: await readBody(req), contentType: req.headers['content-type'] };
+  const answer = HANDLERS[r.verb](ctx.store, r, body);
+  sendJson(res, answer.code, answer.body);
+}
+
+function factsOf(method: string, url: URL, r: ResourceRequest | undefined): RequestFacts {
+  if (!r) return { method, path: url.pathname, watch: false };
+  return { method, path: url.pathname, watch: r.verb === 'watch', verb: r.verb, resource: resourceKey(r) };
+}
+
+async function route(ctx: Context, req: IncomingMessage, res: ServerResponse, parsed: { url: URL; r?: ResourceRequest }): Promise<void> {
+  if (parsed.r) await serveResource(ctx, parsed.r, req, res);
+  else if (req.method === 'GET') serveNonResource(ctx, parsed.url, res);
+  else throw new StoreError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${req.method})`);
+}
+
+async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', 'http://emulator');
+  const { r, error } = parse(method, url);
+  const facts = factsOf(method, url, r);
+  const record = ctx.log.add({ ...facts, query: queryRecord(url), contentType: req.headers['content-type'] });
+  res.once('close', () => {
+    record.status = res.statusCode;
+  });
+  const fault = ctx.faults.takeRequestFault(facts);
+  if (fault && (await applyFault(fault, req, res))) {
+    ctx.log.faulted();
+    return;
+  }
+  try {
+    if (error) throw error;
+    await route(ctx, req, res, { url, r });
+  } catch (err) {
+    if (!res.headersSent) sendError(res, err, r);
+    else res.destroy(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+function kubeconfig(url: string, name: string): string {
+  return YAML.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name, cluster: { server: url } }],
+    users: [{ name, user: { token: 'emulator' } }],
+    contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
+    'current-context': name,
+    preferences: {},
+  });
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Starts an emulator on 127.0.0.1; resolves once it is listening. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const store = options.store ?? new MemoryStore({ kubernetesVersion: options.kubernetesVersion, clock: options.clock, historyLimit: options.historyLimit });
+  const faults = new Faults();
+  const log = new RequestLog();
+  const streams = new Set<() => void>();
+  const watchEnv: WatchEnv = {
+    store,
+    faults,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    defaultTimeoutSeconds: options.defaultWatchTimeoutSeconds ?? 1800,
+    track: (end) => {
+      streams.add(end);
+      return () => streams.delete(end);
+    },
+  };
+  const ctx: Context = { store, faults, log, watchEnv, address: '' };
+  const server = createServer((req, res) => {
+    handle(ctx, req, res).catch((err) => {
+      if (!res.headersSent) sendError(res, err);
+      else res.destroy();
+    });
+  });
+  const port = await listen(server, options.port ?? 0);
+  ctx.address = `127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    store,
+    faults,
+    kubeconfigYaml: (contextName = 'emulator') => kubeconfig(url, contextName),
+    stats: () => log.stats(),
+    requests: () => log.requests(),
+    resetStats: () => log.reset(),
+    close: () => closeServer(server, streams),
+  };
+}
+
+function closeServer(server: Server, streams: Set<() => void>): Promise<void> {
+  for (const end of [...streams]) end();
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
+}
