@@ -1,4 +1,5 @@
 import { cdk8s, javascript } from 'projen';
+import { RulesDoc } from './projenrc/rules-doc';
 import { addProjectTasks } from './projenrc/tasks';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
@@ -54,5 +55,7 @@ addProjectTasks(project);
 for (const dir of ['/reconciler/', '/examples/', '/bench/', '/docs/', '/.ci/', '/scripts/']) {
   project.npmignore?.exclude(dir);
 }
+
+new RulesDoc(project);
 
 project.synth();

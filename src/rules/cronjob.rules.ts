@@ -54,7 +54,7 @@ function schedule(ctx: RuleContext): string | undefined {
   return typeof s === 'string' ? s : undefined;
 }
 
-/** On 1.29+, a schedule may keep `TZ` only on an update whose stored schedule already had it (R136). */
+/** On 1.29+, a schedule may keep `TZ` only on an update whose stored schedule already had it. */
 function tzAllowedInSchedule(ctx: RuleContext): boolean {
   if (compareVersions(ctx.version, { major: 1, minor: 29 }) < 0) return true;
   if (ctx.operation !== 'update') return false;
@@ -70,7 +70,7 @@ const NAME_RULES: Rule[] = [
   cronRule({
     code: 'CronJobNameRequired',
     path: 'metadata.name',
-    summary: 'A CronJob needs metadata.name (or metadata.generateName) (R132).',
+    summary: 'A CronJob needs metadata.name (or metadata.generateName).',
     fix: 'set metadata.name',
     check: (ctx) => {
       const generate = dig(ctx.object, 'metadata', 'generateName');
@@ -83,7 +83,7 @@ const NAME_RULES: Rule[] = [
   cronRule({
     code: 'CronJobNameInvalid',
     path: 'metadata.name',
-    summary: 'The CronJob name is a DNS-1123 subdomain: lowercase alphanumerics, "-" and ".", at most 253 characters (R132).',
+    summary: 'The CronJob name is a DNS-1123 subdomain: lowercase alphanumerics, "-" and ".", at most 253 characters.',
     fix: "use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
     check: (ctx) => {
       const name = cronJobName(ctx);
@@ -94,7 +94,7 @@ const NAME_RULES: Rule[] = [
     code: 'CronJobNameTooLong',
     path: 'metadata.name',
     createOnly: true,
-    summary: 'On create the CronJob name is at most 52 characters: the controller appends an 11-character suffix to name each Job (R133).',
+    summary: 'On create the CronJob name is at most 52 characters: the controller appends an 11-character suffix to name each Job.',
     fix: 'shorten the name to 52 characters or fewer',
     check: (ctx) => {
       const name = cronJobName(ctx);
@@ -111,7 +111,7 @@ const NAME_RULES: Rule[] = [
     path: 'metadata.name',
     summary:
       'With an Indexed job template, "<name>-<8-digit schedule suffix>-<completions-1>" (the longest pod hostname of each Job) ' +
-      'must be a DNS label; the API server accepts the CronJob but rejects every Job it creates (R148).',
+      'must be a DNS label; the API server accepts the CronJob but rejects every Job it creates.',
     fix: 'shorten the CronJob name and drop any dots so that each Job\'s pod hostnames fit in 63 characters',
     check: (ctx) => {
       const name = cronJobName(ctx);
@@ -135,7 +135,7 @@ const SCHEDULE_RULES: Rule[] = [
   cronRule({
     code: 'ScheduleRequired',
     path: 'spec.schedule',
-    summary: 'spec.schedule is required (R134).',
+    summary: 'spec.schedule is required.',
     fix: 'set spec.schedule to a cron expression such as "0 3 * * *"',
     check: (ctx) => one(!schedule(ctx), () => ({ path: 'spec.schedule', problem: 'is required' })),
   }),
@@ -144,7 +144,7 @@ const SCHEDULE_RULES: Rule[] = [
     path: 'spec.schedule',
     summary:
       'spec.schedule parses with the cron parser the API server uses: five fields (minute hour day-of-month month day-of-week, ' +
-      'day-of-week 0–6), or a descriptor such as @daily (R135).',
+      'day-of-week 0–6), or a descriptor such as @daily.',
     fix: 'use five fields "minute hour day-of-month month day-of-week" (day-of-week 0-6 or sun-sat) or @yearly, @monthly, @weekly, @daily or @hourly',
     check: (ctx) => {
       const s = schedule(ctx);
@@ -161,7 +161,7 @@ const SCHEDULE_RULES: Rule[] = [
     since: '1.29',
     summary:
       'From 1.29 a new schedule must not contain TZ or CRON_TZ (any "TZ" substring); an update may keep it only when the stored ' +
-      'schedule already had it (R136).',
+      'schedule already had it.',
     fix: 'remove the TZ=/CRON_TZ= prefix and set spec.timeZone instead',
     check: (ctx) => {
       const s = schedule(ctx);
@@ -175,7 +175,7 @@ const SCHEDULE_RULES: Rule[] = [
   cronRule({
     code: 'ScheduleTimeZoneConflict',
     path: 'spec.schedule',
-    summary: 'A schedule containing TZ or CRON_TZ cannot be combined with spec.timeZone (R136).',
+    summary: 'A schedule containing TZ or CRON_TZ cannot be combined with spec.timeZone.',
     fix: 'remove the TZ=/CRON_TZ= prefix from the schedule and keep spec.timeZone',
     check: (ctx) => {
       const s = schedule(ctx);
@@ -192,7 +192,7 @@ const SCHEDULE_RULES: Rule[] = [
     path: 'spec.timeZone',
     summary:
       'spec.timeZone, when set, is a non-empty IANA time zone name the API server can load (case-sensitive; legacy links such as ' +
-      'US/Eastern work), never Local; checked on create and whenever it changes (R137–R141).',
+      'US/Eastern work), never Local; checked on create and whenever it changes.',
     fix: 'use an IANA time zone name such as "Europe/Berlin" or "America/New_York", or remove timeZone to use the controller\'s zone',
     check: (ctx) => {
       const tz = originalSpec(ctx).timeZone;
@@ -215,7 +215,7 @@ const SPEC_RULES: Rule[] = [
   cronRule({
     code: 'ConcurrencyPolicyInvalid',
     path: 'spec.concurrencyPolicy',
-    summary: 'spec.concurrencyPolicy is Allow (the default), Forbid or Replace (R143).',
+    summary: 'spec.concurrencyPolicy is Allow (the default), Forbid or Replace.',
     fix: 'use Allow, Forbid or Replace',
     check: (ctx) => {
       const v = spec(ctx).concurrencyPolicy;
@@ -229,7 +229,7 @@ const SPEC_RULES: Rule[] = [
   cronRule({
     code: 'StartingDeadlineSecondsNegative',
     path: 'spec.startingDeadlineSeconds',
-    summary: 'spec.startingDeadlineSeconds is at least 0 when set (R142).',
+    summary: 'spec.startingDeadlineSeconds is at least 0 when set.',
     fix: 'set startingDeadlineSeconds to 10 or more, or remove it',
     check: (ctx) => {
       const v = spec(ctx).startingDeadlineSeconds;
@@ -243,7 +243,7 @@ const SPEC_RULES: Rule[] = [
   cronRule({
     code: 'JobsHistoryLimitNegative',
     path: 'spec.successfulJobsHistoryLimit',
-    summary: 'spec.successfulJobsHistoryLimit and spec.failedJobsHistoryLimit are at least 0 (0 keeps no finished Jobs) (R144).',
+    summary: 'spec.successfulJobsHistoryLimit and spec.failedJobsHistoryLimit are at least 0 (0 keeps no finished Jobs).',
     fix: 'set the history limit to 0 or more',
     check: (ctx) => {
       const out: Finding[] = [];
@@ -260,7 +260,7 @@ const SPEC_RULES: Rule[] = [
     path: 'spec.jobTemplate.spec.template.metadata.labels',
     summary:
       'The job template\'s pod labels must not set job-name, controller-uid or their batch.kubernetes.io/ forms: the server ' +
-      'generates them for each Job and rejects every Job whose template already holds other values (R149).',
+      'generates them for each Job and rejects every Job whose template already holds other values.',
     fix: 'remove the generated label keys from the pod template; select pods by a label of your own',
     check: (ctx) => {
       const labels = dig(ctx.originalJobSpec, 'template', 'metadata', 'labels');
