@@ -27,7 +27,7 @@ import type { InputProblem, SourceObject } from './types.ts';
  * The YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes reads manifests: no
  * timestamps turned into dates, no `!!binary` or other language types.
  */
-const SCHEMA = jsyaml.CORE_SCHEMA.extend([(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge]); // `types` is missing from @types/js-yaml
+const SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge] }); // `types` is missing from @types/js-yaml
 
 /** Expanded nodes allowed beyond the input's length (an alias-free document has fewer nodes than characters). */
 export const ALIAS_EXPANSION_ALLOWANCE = 1_000_000;
