@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { buildExampleApp } from '../examples/app';
 import { PATTERN_ANNOTATION, SANDBOX_EXIT_CODE_ANNOTATION, SANDBOX_FAILURE_RATE_ANNOTATION, validate } from '../src/rules';
@@ -13,7 +14,7 @@ describe('examples', () => {
   let stderr: jest.SpyInstance;
 
   beforeAll(() => {
-    outdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'cdk8s-batch-examples-'));
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-examples-'));
     process.env.CDK8S_OUTDIR = outdir;
     stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const app = buildExampleApp();
