@@ -9,7 +9,7 @@
  * What was fixed is recorded, as a JSON list of rule codes, in `ENFORCED_ANNOTATION`.
  */
 import { ENFORCED_ANNOTATION } from 'cdk8s-batch/rules';
-import { annotationsOf, dig, isFinishedJob, isOwnedByCronJob, numberOf, timeOf } from './kube.ts';
+import { annotationsOf, dig, isFinishedJob, isOwnedByCronJob, timeOf } from './kube.ts';
 import type { PatchPart } from './outcome.ts';
 import type { EventAction, KubeObject, ObjectRef, ReconcilerConfig } from './types.ts';
 
@@ -44,9 +44,10 @@ function deadlineFix(job: KubeObject, now: number, config: ReconcilerConfig): Fi
 }
 
 function parallelismFix(job: KubeObject): Fix[] {
-  const completions = numberOf(dig(job, 'spec', 'completions'));
-  const parallelism = numberOf(dig(job, 'spec', 'parallelism'));
-  if (completions === undefined || parallelism === undefined || parallelism <= completions || completions < 0) return [];
+  const completions = dig(job, 'spec', 'completions');
+  const parallelism = dig(job, 'spec', 'parallelism');
+  if (!Number.isSafeInteger(completions) || !Number.isSafeInteger(parallelism)) return [];
+  if (parallelism <= completions || completions < 0) return [];
   return [{ code: ENFORCED_FIXES[2].code, field: 'parallelism', value: completions }];
 }
 

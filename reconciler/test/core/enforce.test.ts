@@ -36,6 +36,7 @@ describe('enforceFixes', () => {
     ['a Job with TTL, deadline and parallelism within completions', job()],
     ['parallelism without completions (a work queue)', job({ spec: { parallelism: 8, completions: undefined } })],
     ['parallelism equal to completions', job({ spec: { parallelism: 3, completions: 3 } })],
+    ['counts that are not whole numbers (the rules report them)', job({ spec: { parallelism: 3, completions: 0.5 } })],
   ];
   for (const [name, obj] of nothing) {
     it(`changes nothing on ${name}`, () => assert.equal(fix(obj), undefined));
