@@ -230,8 +230,8 @@ function parseNonNegativeInt(expr: string): bigint {
   return n;
 }
 
-const INT64_MAX = (1n << 63n) - 1n;
-const UINT64_MAX = (1n << 64n) - 1n;
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
 
 /** Go `strconv.Atoi` on a 64-bit platform: optional sign, decimal digits only. Returns the error kind as a string. */
 function goAtoi(s: string): bigint | string {
@@ -286,16 +286,17 @@ function goTrimSpace(s: string): string {
   return s.slice(start, end);
 }
 
-const DURATION_UNITS: Readonly<Record<string, bigint>> = {
-  'ns': 1n,
-  'us': 1_000n,
-  '\u00B5s': 1_000n,
-  '\u03BCs': 1_000n,
-  'ms': 1_000_000n,
-  's': 1_000_000_000n,
-  'm': 60_000_000_000n,
-  'h': 3_600_000_000_000n,
-};
+/** Go's duration units in nanoseconds (`µs` in both its micro sign and Greek mu spellings). */
+const DURATION_UNITS: ReadonlyMap<string, bigint> = new Map([
+  ['ns', 1n],
+  ['us', 1_000n],
+  ['\u00B5s', 1_000n],
+  ['\u03BCs', 1_000n],
+  ['ms', 1_000_000n],
+  ['s', 1_000_000_000n],
+  ['m', 60_000_000_000n],
+  ['h', 3_600_000_000_000n],
+]);
 
 /** Go `time.ParseDuration`: nanoseconds, or the error text. */
 export function parseGoDuration(orig: string): bigint | string {
@@ -308,7 +309,7 @@ export function parseGoDuration(orig: string): bigint | string {
   }
   if (s === '0') return 0n;
   if (s === '') return `time: invalid duration ${quoted}`;
-  const limit = 1n << 63n;
+  const limit = 2n ** 63n;
   let total = 0n;
   while (s !== '') {
     if (!(s[0] === '.' || (s[0] >= '0' && s[0] <= '9'))) return `time: invalid duration ${quoted}`;
@@ -348,8 +349,8 @@ export function parseGoDuration(orig: string): bigint | string {
     if (u === 0) return `time: missing unit in duration ${quoted}`;
     const unitText = s.slice(0, u);
     s = s.slice(u);
-    const unit = DURATION_UNITS[unitText];
-    if (unit === undefined || !Object.prototype.hasOwnProperty.call(DURATION_UNITS, unitText)) {
+    const unit = DURATION_UNITS.get(unitText);
+    if (unit === undefined) {
       return `time: unknown unit ${goQuote(unitText)} in duration ${quoted}`;
     }
     if (whole > limit / unit) return `time: invalid duration ${quoted}`;

@@ -139,7 +139,7 @@ const JOB_RULES: Rule[] = [
     scope: 'JobSpec',
     path: 'spec.backoffLimit',
     summary:
-      `With restartPolicy OnFailure, container restarts count towards backoffLimit and each waits up to 5 minutes; ` +
+      'With restartPolicy OnFailure, container restarts count towards backoffLimit and each waits up to 5 minutes; ' +
       `a backoffLimit above ${ONFAILURE_BACKOFF_LIMIT_MAX} keeps a crash-looping pod restarting for hours.`,
     fix: `lower backoffLimit to ${ONFAILURE_BACKOFF_LIMIT_MAX} or less, or use restartPolicy Never with a podFailurePolicy`,
     check: (ctx) => {

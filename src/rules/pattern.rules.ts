@@ -75,6 +75,12 @@ function jobShapeFindings(ctx: RuleContext, pattern: string): Finding[] {
 
 const KNOWN = PATTERNS as readonly string[];
 
+/** The pattern annotation of a CronJob's job template, as submitted. */
+function templateAnnotation(ctx: RuleContext): unknown {
+  const spec = ctx.original.spec;
+  return annotation(isObject(spec) && isObject(spec.jobTemplate) ? spec.jobTemplate.metadata : undefined);
+}
+
 /** Every pattern rule, in evaluation order. */
 export const PATTERN_RULES: readonly Rule[] = [
   {
@@ -92,7 +98,7 @@ export const PATTERN_RULES: readonly Rule[] = [
         out.push({ path: `metadata.${ANNOTATION_PATH}`, problem: 'is not a known pattern', got: own });
       }
       if (ctx.kind === 'CronJob') {
-        const tmpl = annotation(isObject(ctx.original.spec) && isObject(ctx.original.spec.jobTemplate) ? ctx.original.spec.jobTemplate.metadata : undefined);
+        const tmpl = templateAnnotation(ctx);
         if (tmpl !== undefined && !KNOWN.includes(tmpl as string)) {
           out.push({ path: `spec.jobTemplate.metadata.${ANNOTATION_PATH}`, problem: 'is not a known pattern', got: tmpl });
         }
@@ -118,7 +124,7 @@ export const PATTERN_RULES: readonly Rule[] = [
         if (typeof own === 'string' && KNOWN.includes(own) && own !== 'ScheduledJob') {
           out.push({ path: `metadata.${ANNOTATION_PATH}`, problem: 'names a Job pattern on a CronJob', got: own });
         }
-        const tmpl = annotation(isObject(ctx.original.spec) && isObject(ctx.original.spec.jobTemplate) ? ctx.original.spec.jobTemplate.metadata : undefined);
+        const tmpl = templateAnnotation(ctx);
         if (tmpl === 'ScheduledJob') {
           out.push({ path: `spec.jobTemplate.metadata.${ANNOTATION_PATH}`, problem: 'names a CronJob pattern on a job template', got: tmpl });
         }

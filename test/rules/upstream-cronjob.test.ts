@@ -49,7 +49,7 @@ const ERROR_CASES: Record<string, { object: any; code: string | Record<string, s
   'spec.schedule: cannot use both timeZone field and TZ or CRON_TZ in schedule': {
     object: cronJob({ schedule: 'TZ=UTC 0 * * * *', timeZone: 'UTC' }),
     // 1.29+ rejects any TZ in a new schedule first (the two checks are a switch)
-    code: { '1.28': 'ScheduleTimeZoneConflict', '1.35': 'ScheduleTimeZonePrefix' },
+    code: { 1.28: 'ScheduleTimeZoneConflict', 1.35: 'ScheduleTimeZonePrefix' },
   },
   'spec.timeZone: timeZone must be nil or non-empty string': { object: cronJob({ schedule: '0 * * * *', timeZone: '' }), code: 'TimeZoneInvalid' },
   'spec.timeZone: timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones': {
