@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   BatchSettings,
   IndexedJob,
+  JobTemplateExpansion,
   OneShotJob,
   PodFailurePolicy,
   PodFailurePolicyAction,
@@ -95,6 +96,17 @@ export class ShopBatchChart extends Chart {
       backoffLimit: 1,
       activeDeadline: Duration.minutes(30),
       // finished runs are cleaned up by the history limits (3 successful, 1 failed)
+    });
+
+    // Job template expansion: one small Job per region to warm the product caches, all sharing
+    // the label batch.cdk8s.io/expansion so they can be listed and deleted together.
+    new JobTemplateExpansion(this, 'cache-warmup', {
+      containers: [{ image: 'registry.example.com/shop/cache-warmer:1.1.0', args: ['--region=$(REGION)'], resources }],
+      podMetadata: { annotations: sandbox('5s') },
+      items: ['eu-west', 'us-east', 'ap-south'],
+      itemVariable: 'REGION',
+      activeDeadline: Duration.minutes(5),
+      ttlAfterFinished: Duration.hours(1),
     });
 
     // An import whose pods always exit 42 ("bad input file"): the pod failure policy fails the

@@ -10,3 +10,4 @@ export * from './schedule';
 export * from './scheduled-job-template';
 export * from './scheduled-job';
 export * from './batch-rules';
+export * from './job-template-expansion';

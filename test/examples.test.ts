@@ -32,6 +32,7 @@ describe('examples', () => {
     const patterns = manifests.map((m) => m.metadata?.annotations?.[PATTERN_ANNOTATION]).filter(Boolean);
     expect(new Set(patterns)).toEqual(new Set(['OneShotJob', 'WorkQueueJob', 'IndexedJob', 'ScheduledJob']));
     expect(manifests.filter((m) => m.kind === 'Service')).toHaveLength(1);
+    expect(manifests.filter((m) => m.metadata.labels?.['batch.cdk8s.io/expansion'])).toHaveLength(3);
   });
 
   test('has zero error violations on the version it targets', () => {

@@ -4,6 +4,7 @@ import {
   BatchSettings,
   IndexedJob,
   JobRestartPolicy,
+  JobTemplateExpansion,
   OneShotJob,
   PodFailurePolicy,
   PodFailurePolicyAction,
@@ -114,6 +115,8 @@ const anyBuild: fc.Arbitrary<Build> = fc.oneof(
       new ScheduledJob(c, 'job', { ...sharedProps(s), schedule: sched, timeZone: tz, jobTemplate, failedJobsRetained: historyLimit });
     },
   ),
+  fc.tuple(shared, fc.array(fc.constantFrom('a', 'b', 'x/y', '', 'item-1'), { maxLength: 4 })).map(([s, items]) => (c: Chart) =>
+    void new JobTemplateExpansion(c, 'job', { ...sharedProps(s), items })),
 );
 
 /** Props that respect every rule on Kubernetes 1.33 (all features GA). */

@@ -68,7 +68,7 @@ describe('README', () => {
   });
 
   test('has a TypeScript example for every construct', () => {
-    for (const name of ['OneShotJob', 'WorkQueueJob', 'IndexedJob', 'ScheduledJob']) {
+    for (const name of ['OneShotJob', 'WorkQueueJob', 'IndexedJob', 'ScheduledJob', 'JobTemplateExpansion']) {
       expect(blocks.some((b) => b.includes(`new ${name}(`))).toBe(true);
     }
   });
