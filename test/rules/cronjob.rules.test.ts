@@ -96,7 +96,10 @@ describe('CronJob rules', () => {
     const anyJson = fc.jsonValue({ maxDepth: 4 });
     fc.assert(
       fc.property(
-        fc.record({ schedule: fc.oneof(fc.string(), anyJson), timeZone: fc.oneof(fc.string(), anyJson), jobTemplate: anyJson, startingDeadlineSeconds: anyJson }, { requiredKeys: [] }),
+        fc.record(
+          { schedule: fc.oneof(fc.string(), anyJson), timeZone: fc.oneof(fc.string(), anyJson), jobTemplate: anyJson, startingDeadlineSeconds: anyJson },
+          { requiredKeys: [] },
+        ),
         fc.oneof(fc.constant({ name: 'x' }), anyJson),
         (spec, metadata) => {
           const obj = { apiVersion: 'batch/v1', kind: 'CronJob', metadata, spec };
