@@ -111,6 +111,8 @@ export class MemoryStore implements ObjectStore {
   private readonly historyLimit: number;
   private readonly objects = new Map<string, Map<string, StoredObject>>();
   private readonly listeners = new Set<(event: StoreEvent) => void>();
+  /** Owner uid → dependents, as `<kind>\u0000<key>`. */
+  private readonly ownerIndex = new Map<string, Set<string>>();
   private readonly history: HistoryEntry[] = [];
   private readonly pending: StoreEvent[] = [];
   private delivering = false;
@@ -343,11 +345,30 @@ export class MemoryStore implements ObjectStore {
   }
 
   private deleteObject(current: StoredObject, policy: PropagationPolicy): StoredObject {
+    if (current.kind === 'Namespace') return this.deleteNamespace(current);
     if (policy === 'Orphan') this.orphanDependents(current);
     if (policy === 'Foreground') return this.deleteForeground(current);
     const result = this.finalizeOrRemove(current);
     if (policy === 'Background') this.deleteDependents(current, 'Background');
     return result;
+  }
+
+  /**
+   * A namespace turns `Terminating`, everything in it is deleted (as the namespace controller
+   * does), then it goes, unless metadata finalizers keep it.
+   */
+  private deleteNamespace(ns: StoredObject): StoredObject {
+    const terminating = clone(ns);
+    terminating.metadata.deletionTimestamp ??= timestamp(this.clock.now());
+    terminating.status = { ...(terminating.status ?? {}), phase: 'Terminating' };
+    this.commit('MODIFIED', terminating);
+    for (const [kind, bucket] of this.objects) {
+      if (!isNamespacedKind(kind)) continue;
+      for (const obj of [...bucket.values()]) {
+        if (obj.metadata.namespace === ns.metadata.name && this.isCurrent(obj) && !obj.metadata.deletionTimestamp) this.deleteObject(obj, 'Background');
+      }
+    }
+    return this.finalizeOrRemove(this.bucket('Namespace').get(ns.metadata.name)!);
   }
 
   /**
@@ -376,14 +397,30 @@ export class MemoryStore implements ObjectStore {
     return this.commit('MODIFIED', marked);
   }
 
+  /** Whether `obj` is still the stored version (not removed or replaced by a cascade meanwhile). */
+  private isCurrent(obj: StoredObject): boolean {
+    return this.bucket(obj.kind).get(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name)) === obj;
+  }
+
   private dependentsOf(owner: StoredObject): StoredObject[] {
-    const out: StoredObject[] = [];
-    for (const bucket of this.objects.values()) {
-      for (const obj of bucket.values()) {
-        if (obj.metadata.ownerReferences?.some((ref) => ref.uid === owner.metadata.uid)) out.push(obj);
-      }
+    const refs = this.ownerIndex.get(owner.metadata.uid) ?? new Set<string>();
+    return [...refs].sort().flatMap((ref) => {
+      const [kind, key] = ref.split('\u0000');
+      const obj = this.bucket(kind).get(key);
+      return obj ? [obj] : [];
+    });
+  }
+
+  /** Adds (or removes) `obj` to the index of dependents by owner uid. */
+  private indexOwners(obj: StoredObject, add: boolean): void {
+    const ref = `${obj.kind}\u0000${this.key(obj.kind, obj.metadata.namespace, obj.metadata.name)}`;
+    for (const owner of obj.metadata.ownerReferences ?? []) {
+      const refs = this.ownerIndex.get(owner.uid) ?? new Set<string>();
+      if (add) refs.add(ref);
+      else refs.delete(ref);
+      if (refs.size > 0) this.ownerIndex.set(owner.uid, refs);
+      else this.ownerIndex.delete(owner.uid);
     }
-    return out;
   }
 
   private deleteDependents(owner: StoredObject, policy: PropagationPolicy): void {
@@ -403,12 +440,19 @@ export class MemoryStore implements ObjectStore {
   }
 
   private remove(obj: StoredObject): StoredObject {
-    this.bucket(obj.kind).delete(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name));
+    const key = this.key(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    const previous = this.bucket(obj.kind).get(key);
+    if (previous) this.indexOwners(previous, false);
+    this.bucket(obj.kind).delete(key);
     return this.record('DELETED', obj);
   }
 
   private commit(type: StoreEventType, obj: StoredObject): StoredObject {
-    this.bucket(obj.kind).set(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name), obj);
+    const key = this.key(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    const previous = this.bucket(obj.kind).get(key);
+    if (previous) this.indexOwners(previous, false);
+    this.bucket(obj.kind).set(key, obj);
+    this.indexOwners(obj, true);
     return this.record(type, obj);
   }
 

@@ -289,3 +289,18 @@ describe('MemoryStore', () => {
     assert.equal(seen.length, 1);
   });
 });
+
+describe('MemoryStore namespaces', () => {
+  it('deletes everything in a namespace, then the namespace', () => {
+    const store = new MemoryStore();
+    store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns1' } });
+    const owner = store.create(job('j'));
+    store.create(pod('p1', {}, { name: 'j', uid: owner.metadata.uid }));
+    store.create({ ...pod('elsewhere'), metadata: { name: 'elsewhere', namespace: 'default' } });
+    const events: string[] = [];
+    store.watch((e) => events.push(`${e.type} ${e.object.kind}/${e.object.metadata.name}`));
+    store.delete('Namespace', undefined, 'ns1');
+    assert.deepEqual(events, ['MODIFIED Namespace/ns1', 'DELETED Job/j', 'DELETED Pod/p1', 'DELETED Namespace/ns1']);
+    assert.deepEqual(store.list('Pod').map((p) => p.metadata.name), ['elsewhere']);
+  });
+});
