@@ -15,7 +15,7 @@ import { formatJson } from './format-json.ts';
 import { formatSarif } from './format-sarif.ts';
 import { formatText } from './format-text.ts';
 import { parseManifests } from './parse.ts';
-import { MAX_INPUT_BYTES, readInputs } from './sources.ts';
+import { MAX_INPUT_BYTES, isInputText, readInputs } from './sources.ts';
 import type { CheckReport, InputProblem, SourceObject } from './types.ts';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -92,10 +92,14 @@ function argumentReason(err: unknown): string {
 /** Reads, parses and checks the inputs; never throws for bad input. */
 export async function runCheck(options: Omit<CheckArgs, 'help'>, io: Pick<CommandIo, 'cwd' | 'stdin'>): Promise<CheckReport> {
   const read = await readInputs(options.paths, io);
-  const problems: InputProblem[] = [...read.problems];
+  const problems: InputProblem[] = [];
   const objects: SourceObject[] = [];
-  for (const input of read.inputs) {
-    const parsed = parseManifests(input.text, input.file, { positions: options.format === 'sarif' });
+  for (const item of read.items) {
+    if (!isInputText(item)) {
+      problems.push(item);
+      continue;
+    }
+    const parsed = parseManifests(item.text, item.file, { positions: options.format === 'sarif' });
     objects.push(...parsed.objects);
     problems.push(...parsed.problems);
   }

@@ -14,7 +14,8 @@ export interface TextOptions {
 type Style = Parameters<typeof styleText>[0];
 
 export function formatText(report: CheckReport, options: TextOptions): string {
-  const paint = (style: Style, text: string): string => (options.colour ? styleText(style, text) : text);
+  // The command decides about colour (TTY, NO_COLOR); styleText must not second-guess it.
+  const paint = (style: Style, text: string): string => (options.colour ? styleText(style, text, { validateStream: false }) : text);
   const blocks = report.results.filter((r) => r.violations.length > 0).map((r) => objectBlock(r, paint));
   return [...blocks, summaryLine(report)].join('\n\n') + '\n';
 }

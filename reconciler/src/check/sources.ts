@@ -26,8 +26,13 @@ export interface InputText {
 }
 
 export interface ReadResult {
-  readonly inputs: InputText[];
-  readonly problems: InputProblem[];
+  /** Readable inputs and unusable ones, in the order given (directories: sorted by path). */
+  readonly items: Array<InputText | InputProblem>;
+}
+
+/** Whether a read item is a usable input (else it is a problem). */
+export function isInputText(item: InputText | InputProblem): item is InputText {
+  return 'text' in item;
 }
 
 export interface ReadContext {
@@ -37,11 +42,11 @@ export interface ReadContext {
 
 /** Reads every input in order; directories contribute their manifest files sorted by path. */
 export async function readInputs(paths: readonly string[], ctx: ReadContext): Promise<ReadResult> {
-  const result: ReadResult = { inputs: [], problems: [] };
+  const result: ReadResult = { items: [] };
   let stdinRead = false;
   for (const p of paths) {
     if (p === '-') {
-      if (stdinRead) result.problems.push({ file: STDIN_NAME, message: 'stdin (-) given more than once; pass - once' });
+      if (stdinRead) result.items.push({ file: STDIN_NAME, message: 'stdin (-) given more than once; pass - once' });
       else await readStdin(ctx.stdin, result);
       stdinRead = true;
     } else {
@@ -57,7 +62,7 @@ async function readPath(absolute: string, given: string, ctx: ReadContext, resul
   try {
     info = await stat(absolute);
   } catch (err) {
-    result.problems.push({ file: display, message: `cannot read ${JSON.stringify(given)}: ${fsReason(err)}; check the path` });
+    result.items.push({ file: display, message: `cannot read ${JSON.stringify(given)}: ${fsReason(err)}; check the path` });
     return;
   }
   if (info.isDirectory()) {
@@ -80,7 +85,7 @@ async function listManifests(dir: string, result: ReadResult, display: string): 
     try {
       await collectEntries(current, files, pending);
     } catch (err) {
-      result.problems.push({ file: display, message: `cannot list ${JSON.stringify(current)}: ${fsReason(err)}; check its permissions` });
+      result.items.push({ file: display, message: `cannot list ${JSON.stringify(current)}: ${fsReason(err)}; check its permissions` });
     }
   }
   return files.sort();
@@ -103,16 +108,16 @@ async function readOne(absolute: string, cwd: string, result: ReadResult): Promi
   try {
     const info = await stat(absolute);
     if (!info.isFile()) {
-      result.problems.push({ file, message: 'is not a regular file; pass YAML or JSON files, directories or -' });
+      result.items.push({ file, message: 'is not a regular file; pass YAML or JSON files, directories or -' });
       return;
     }
     if (info.size > MAX_INPUT_BYTES) {
-      result.problems.push({ file, message: tooLarge(info.size) });
+      result.items.push({ file, message: tooLarge(info.size) });
       return;
     }
     addText(file, await readFile(absolute), result, absolute);
   } catch (err) {
-    result.problems.push({ file, message: `cannot read: ${fsReason(err)}; check the path and its permissions` });
+    result.items.push({ file, message: `cannot read: ${fsReason(err)}; check the path and its permissions` });
   }
 }
 
@@ -123,7 +128,7 @@ async function readStdin(stdin: Readable, result: ReadResult): Promise<void> {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     size += buffer.length;
     if (size > MAX_INPUT_BYTES) {
-      result.problems.push({ file: STDIN_NAME, message: tooLarge(size, 'more than ') });
+      result.items.push({ file: STDIN_NAME, message: tooLarge(size, 'more than ') });
       stdin.destroy();
       return;
     }
@@ -138,13 +143,13 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 function addText(file: string, bytes: Buffer, result: ReadResult, absolutePath?: string): void {
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
-    result.problems.push({ file, message: `is binary data (NUL byte at offset ${nul}), not YAML or JSON; pass manifest files only` });
+    result.items.push({ file, message: `is binary data (NUL byte at offset ${nul}), not YAML or JSON; pass manifest files only` });
     return;
   }
   try {
-    result.inputs.push({ file, absolutePath, text: UTF8.decode(bytes) });
+    result.items.push({ file, absolutePath, text: UTF8.decode(bytes) });
   } catch {
-    result.problems.push({ file, message: 'is not valid UTF-8 text; save the manifest as UTF-8' });
+    result.items.push({ file, message: 'is not valid UTF-8 text; save the manifest as UTF-8' });
   }
 }
 

@@ -41,7 +41,7 @@ describe('parseManifests', () => {
   it('reads timestamps as strings and resolves merge keys, as Kubernetes does', () => {
     const text = 'base: &b\n  x: 1\napiVersion: batch/v1\nkind: Job\nmetadata:\n  creationTimestamp: 2024-05-01T10:00:00Z\nspec:\n  <<: *b\n  y: 2\n';
     const [obj] = parseManifests(text, 'a.yaml').objects;
-    assert.equal((obj.object.metadata as any).creationTimestamp, '2024-05-01T10:00:00Z');
+    assert.equal((obj.object.metadata as Record<string, unknown>).creationTimestamp, '2024-05-01T10:00:00Z');
     assert.deepEqual(obj.object.spec, { x: 1, y: 2 });
   });
 
@@ -95,7 +95,7 @@ describe('parseManifests', () => {
     const text = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  labels: &l {app: x}\n  annotations: *l\n';
     const { objects, problems } = parseManifests(text, 'ok.yaml');
     assert.deepEqual(problems, []);
-    assert.deepEqual((objects[0].object.metadata as any).annotations, { app: 'x' });
+    assert.deepEqual((objects[0].object.metadata as Record<string, unknown>).annotations, { app: 'x' });
   });
 
   it('rejects nesting deeper than the limit, in YAML and in JSON', () => {
