@@ -4,6 +4,7 @@
  * controller-uid selector and template labels it generates on create.
  */
 import { applyDefaults, batchKindOf, parseVersion, validate, validateUpdate, type Violation } from 'cdk8s-batch/rules';
+import { validateEventsV1 } from './event-validation.ts';
 import { StoreError, type StoredObject } from './types.ts';
 
 /** The label key the API server generates a Job selector from. */
@@ -13,7 +14,7 @@ export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-type Cause = { field: string; message: string; reason: string };
+type Cause = { readonly field: string; readonly message: string; readonly reason: string };
 
 /** `Job.batch "x"` / `Pod "x"`: how the API server names an object in messages. */
 export function qualifiedName(obj: { apiVersion?: string; kind: string; metadata: { name?: string } }): string {
@@ -59,14 +60,23 @@ export function validateName(obj: StoredObject): void {
   }
 }
 
-/** Validates a new Job/CronJob with the rules (errors only); other kinds pass. */
+/** Validates an `events.k8s.io/v1` Event; other objects pass. */
+function validateEvent(obj: StoredObject): void {
+  if (obj.kind !== 'Event' || obj.apiVersion !== 'events.k8s.io/v1') return;
+  const causes = validateEventsV1(obj);
+  if (causes.length > 0) throw invalid(obj, causes);
+}
+
+/** Validates a new Job/CronJob with the rules (errors only) and an events.k8s.io Event; other kinds pass. */
 export function validateCreate(obj: StoredObject, kubernetesVersion: string): void {
+  validateEvent(obj);
   if (!batchKindOf(obj)) return;
   throwOnErrors(obj, validate(obj, { kubernetesVersion }));
 }
 
-/** Validates a Job/CronJob update: the create rules on the new object plus the update rules. */
+/** Validates a Job/CronJob update (the create rules on the new object plus the update rules) and an Event update. */
 export function validateChange(oldObj: StoredObject, newObj: StoredObject, kubernetesVersion: string): void {
+  if (oldObj.apiVersion === newObj.apiVersion) validateEvent(newObj);
   if (!batchKindOf(newObj)) return;
   throwOnErrors(newObj, [...validate(newObj, { kubernetesVersion }), ...validateUpdate(oldObj, newObj, { kubernetesVersion })]);
 }

@@ -399,6 +399,27 @@ describe('emulator REST over HTTP', () => {
       assert.equal(core.body.reportingComponent, event.reportingController);
       const byReason = await call(emu.url, 'GET', '/api/v1/events?fieldSelector=involvedObject.name%3Dj,reason%3DMissingTtl');
       assert.equal(byReason.body.items.length, 1);
+      const series = await call(
+        emu.url,
+        'PATCH',
+        '/apis/events.k8s.io/v1/namespaces/default/events/j.1',
+        { series: { count: 2, lastObservedTime: '2026-01-01T00:01:00.000000Z' } },
+        'application/merge-patch+json',
+      );
+      assert.equal(series.status, 200);
+      assert.equal(series.body.series.count, 2);
+    });
+
+    it('fails with 422 and causes for an events.k8s.io Event missing what a reporter must set', async () => {
+      const event = { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'bad' }, type: 'Info', reportingController: 'not a name', deprecatedCount: 3 };
+      const { status, body } = await call(emu.url, 'POST', '/apis/events.k8s.io/v1/namespaces/apps/events', event);
+      assert.equal(status, 422);
+      assert.deepEqual(
+        body.details.causes.map((c: { field: string }) => c.field),
+        ['eventTime', 'type', 'reportingController', 'reportingInstance', 'action', 'reason', 'regarding.namespace', 'deprecatedCount'],
+      );
+      const legacy = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'legacy' }, involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' }, reason: 'Started', message: 'ok' };
+      assert.equal((await call(emu.url, 'POST', '/api/v1/namespaces/default/events', legacy)).status, 201, 'core v1 Events keep the legacy rules');
     });
   });
 
