@@ -106,6 +106,22 @@ const NAME_RULES: Rule[] = [
     },
   }),
   cronRule({
+    code: 'CronJobNameNotDnsLabel',
+    severity: 'warning',
+    path: 'metadata.name',
+    summary: 'The API server warns when a CronJob name is not a DNS-1123 label: it is part of every Job and pod name it creates.',
+    fix: 'use a name without dots',
+    check: (ctx) => {
+      const name = cronJobName(ctx);
+      if (name === undefined || dns1123SubdomainErrors(name).length > 0 || utf8Length(name) > CRONJOB_NAME_MAX) return [];
+      return one(dns1123LabelErrors(name).length > 0, () => ({
+        path: 'metadata.name',
+        problem: 'is used in Job and pod names and hostnames, where a DNS label (no dots) is recommended',
+        got: name,
+      }));
+    },
+  }),
+  cronRule({
     code: 'CronJobIndexedNameTooLong',
     source: 'misconception',
     path: 'metadata.name',

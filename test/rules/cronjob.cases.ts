@@ -92,6 +92,11 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     invalid: [cronJob({}, { name: `${name52}a` }), cronJob({}, { name: '10000000002000000000300000000040000000005000000000123' })],
   },
   {
+    code: 'CronJobNameNotDnsLabel',
+    valid: [cronJob(), cronJob({}, { name: 'nightly-report-v2' })],
+    invalid: [cronJob({}, { name: 'reports.example.com' })],
+  },
+  {
     code: 'CronJobIndexedNameTooLong',
     valid: [
       // 52 + "-" + 8 digits + "-" + "0" = 63: fits
