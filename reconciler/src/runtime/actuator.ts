@@ -17,7 +17,18 @@ import type { TokenBucket } from './rate-limiter.ts';
 /** `reportingController` of every Event the reconciler writes. */
 export const REPORTING_CONTROLLER = 'batch.cdk8s.io/reconciler';
 
-export type ActionOutcome = 'created' | 'updated' | 'patched' | 'deleted' | 'already-done' | 'suppressed' | 'conflict' | 'gone' | 'failed';
+export type ActionOutcome =
+  | 'created'
+  | 'updated'
+  | 'patched'
+  | 'deleted'
+  | 'already-done'
+  | 'suppressed'
+  | 'conflict'
+  | 'gone'
+  | 'failed'
+  /** Not attempted: an earlier write of the same decision failed; the key is decided again. */
+  | 'skipped';
 
 export interface ActionResult {
   readonly action: Action;
@@ -68,11 +79,17 @@ export class Actuator {
 
   constructor(private readonly options: ActuatorOptions) {}
 
-  /** Executes `actions` in order; never throws for API errors (see each result's outcome). */
+  /**
+   * Executes `actions` in order; never throws for API errors (see each result's outcome). Once a
+   * write fails (a conflict, say), the rest of the decision is skipped: it was made on a state
+   * that no longer holds, and the key is decided again.
+   */
   async execute(actions: readonly Action[]): Promise<ActionResult[]> {
     const results: ActionResult[] = [];
+    let broken = false;
     for (const action of actions) {
-      const result = await this.executeOne(action);
+      const result: ActionResult = broken ? { action, outcome: 'skipped' } : await this.executeOne(action);
+      broken ||= isFailure(result);
       this.options.onResult?.(result);
       results.push(result);
     }
@@ -144,10 +161,8 @@ export class Actuator {
     const key = `${action.regarding.namespace}/${name}`;
     const now = this.options.now();
     const seen = this.seen.get(key);
-    if (seen && now - seen.lastWritten < (this.options.eventRepeatIntervalMs ?? 60_000)) {
-      seen.count++;
-      return 'suppressed';
-    }
+    // Re-deciding a persisting condition (every resync, every pod change) is not a new occurrence.
+    if (seen && now - seen.lastWritten < (this.options.eventRepeatIntervalMs ?? 60_000)) return 'suppressed';
     if (seen) return this.bumpSeries(action, { name, key, now });
     try {
       await this.write(() => this.options.port.create('Event', action.regarding.namespace, this.eventBody(action, name, note)));
@@ -205,6 +220,10 @@ function outcomeOfError(action: Action, error: KubeApiError): ActionOutcome {
   if (error.kind === 'NotFound' && action.type === 'delete') return 'already-done';
   if (error.kind === 'NotFound') return 'gone';
   return 'failed';
+}
+
+function isFailure(result: ActionResult): boolean {
+  return result.outcome === 'conflict' || result.outcome === 'failed';
 }
 
 /** True when a result asks for the key to be decided again (stale cache or a retryable failure). */

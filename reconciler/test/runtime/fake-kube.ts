@@ -71,7 +71,7 @@ export class FakeKube implements KubePort {
   private readonly history: HistoryEntry[] = [];
   private readonly watches = new Set<OpenWatch>();
   listCount = 0;
-  /** While set, changes are recorded in the history but not sent to open watches (a lossy network). */
+  /** While set, changes reach neither open watches nor the watch history (only a relist shows them). */
   stopDelivering = false;
   watchCount = 0;
 
@@ -91,8 +91,8 @@ export class FakeKube implements KubePort {
 
   private record(kind: ResourceKind, type: WatchEvent['type'], obj: KubeObject): void {
     const event = { type, object: clone(obj) };
-    this.history.push({ rv: this.rv, kind, event });
     if (this.stopDelivering) return;
+    this.history.push({ rv: this.rv, kind, event });
     for (const w of this.watches) {
       if (w.kind === kind && this.inScope(obj, w.options)) w.send(clone(event));
     }
