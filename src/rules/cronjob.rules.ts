@@ -222,7 +222,11 @@ const SCHEDULE_RULES: Rule[] = [
           : p.reason === 'local' ? 'name the zone explicitly, e.g. "Europe/Berlin", or remove timeZone'
             : suggestions.length > 0 ? `use ${suggestions.map((n) => `"${n}"`).join(' or ')} (names are case-sensitive)`
               : undefined;
-      return [{ path: 'spec.timeZone', problem: p.message, got: tz, ...(fix ? { fix } : {}) }];
+      const problem =
+        p.reason === 'empty' ? 'must be unset or a non-empty time zone name'
+          : p.reason === 'local' ? 'must name an explicit IANA time zone, not Local'
+            : `is not a time zone the API server can load (${p.message})`;
+      return [{ path: 'spec.timeZone', problem, got: tz, ...(fix ? { fix } : {}) }];
     },
   }),
 ];

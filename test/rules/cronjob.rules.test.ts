@@ -47,18 +47,18 @@ describe('CronJob rules', () => {
 
   test('fails on a wrongly cased time zone and suggests the right one', () => {
     const [v] = find(cronJob({ timeZone: 'europe/berlin' }), 'TimeZoneInvalid');
-    expect(v.message).toBe('spec.timeZone unknown time zone europe/berlin (got europe/berlin)');
+    expect(v.message).toBe('spec.timeZone is not a time zone the API server can load (unknown time zone europe/berlin) (got europe/berlin)');
     expect(v.fix).toBe('use "Europe/Berlin" (names are case-sensitive)');
   });
 
   test('fails on Local with its own message', () => {
     const [v] = find(cronJob({ timeZone: 'Local' }), 'TimeZoneInvalid');
-    expect(v.message).toMatch(/must be an explicit time zone/);
+    expect(v.message).toBe('spec.timeZone must name an explicit IANA time zone, not Local (got Local)');
   });
 
   test('fails on an empty time zone, showing the empty value', () => {
     const [v] = find(cronJob({ timeZone: '' }), 'TimeZoneInvalid');
-    expect(v.message).toBe('spec.timeZone timeZone must be nil or non-empty string (got "")');
+    expect(v.message).toBe('spec.timeZone must be unset or a non-empty time zone name (got "")');
   });
 
   test('reports both negative history limits', () => {
