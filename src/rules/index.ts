@@ -31,6 +31,7 @@ export { validateUpdate, JOB_SPEC_MUTABILITY, MUTABLE_SCHEDULING_DIRECTIVES, isM
 export type { JobSpecMutability, JobSpecFieldMutability, JobUpdateState } from './update';
 export { jsonEqual } from './job-update.rules';
 export { JOB_FIELD_AVAILABILITY } from './features.rules';
+export { validateStatusUpdate, STATUS_CODES } from './job-status';
 export type { FieldAvailability } from './features.rules';
 export {
   PATTERN_ANNOTATION,
