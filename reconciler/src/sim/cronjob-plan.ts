@@ -25,7 +25,17 @@ export interface CronJobPlanInput {
   /** Jobs in the CronJob's namespace (the ones it controls are picked by ownerReference). */
   readonly jobs: readonly StoredObject[];
   readonly now: number;
+  /**
+   * After more than `MAX_MISSED_SCHEDULES` missed start times: `stop` starts nothing (the
+   * CronJob stops scheduling until startingDeadlineSeconds bounds the count), `startMostRecent`
+   * still starts the most recent run, as the CronJob controller v2 (Kubernetes 1.21+) does.
+   * Both emit the `TooManyMissedTimes` Warning. Default `stop`.
+   */
+  readonly tooManyMissed?: TooManyMissedBehaviour;
 }
+
+/** What the CronJob controller does after more than `MAX_MISSED_SCHEDULES` missed start times. */
+export type TooManyMissedBehaviour = 'stop' | 'startMostRecent';
 
 export interface CronJobPlan {
   readonly jobsToCreate: NewObject[];
@@ -86,13 +96,10 @@ export function nextScheduleAfter(schedule: Schedule, after: number): number {
 /** Scheduled times in `(after, now]`: the most recent one and how many there were (counting stops past the limit). */
 export function missedSchedules(schedule: Schedule, after: number, now: number): { mostRecent?: number; count: number } {
   const it = cron(schedule, after);
-  let mostRecent: number | undefined;
   let count = 0;
-  for (let t = it.next().getTime(); t <= now && count <= MAX_MISSED_SCHEDULES; t = it.next().getTime()) {
-    mostRecent = t;
-    count += 1;
-  }
-  return { mostRecent, count };
+  for (let t = it.next().getTime(); t <= now && count <= MAX_MISSED_SCHEDULES; t = it.next().getTime()) count += 1;
+  if (count === 0) return { count };
+  return { mostRecent: cron(schedule, now + 1).prev().getTime(), count };
 }
 
 /** `<cronjob>-<scheduled time in minutes since the epoch>`. */
@@ -129,6 +136,7 @@ export function withActiveJob(status: Json, job: StoredObject): Json {
 
 interface CronSync {
   readonly cronJob: StoredObject;
+  readonly tooManyMissed: TooManyMissedBehaviour;
   readonly now: number;
   readonly owned: StoredObject[];
   active: StoredObject[];
@@ -222,8 +230,8 @@ function schedule(sync: CronSync): void {
   if (sync.cronJob.spec?.suspend === true) return;
   const missed = missedSchedules(parsed, earliestConsidered(sync), sync.now);
   if (missed.count > MAX_MISSED_SCHEDULES) {
-    const note = `too many missed start times (> ${MAX_MISSED_SCHEDULES}). Set or decrease .spec.startingDeadlineSeconds or check clock skew`;
-    return event(sync, warning('TooManyMissedTimes', note));
+    event(sync, warning('TooManyMissedTimes', 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew'));
+    if (sync.tooManyMissed === 'stop') return;
   }
   if (missed.mostRecent !== undefined) startRun(sync, missed.mostRecent);
 }
@@ -253,6 +261,7 @@ export function planCronJob(input: CronJobPlanInput): CronJobPlan {
   const owned = input.jobs.filter((j) => controllerUid(j, 'CronJob') === cronJob.metadata.uid);
   const sync: CronSync = {
     cronJob,
+    tooManyMissed: input.tooManyMissed ?? 'stop',
     now: input.now,
     owned,
     active: owned.filter((j) => !finishedType(j) && !j.metadata.deletionTimestamp),

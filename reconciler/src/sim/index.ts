@@ -11,7 +11,7 @@ export {
   type Controller,
 } from './simulation.ts';
 export { planJob, initialJobMemory, matchSuccessPolicy, type JobPlan, type JobPlanInput, type JobMemory, type SimEvent } from './job-plan.ts';
-export { planCronJob, parseSchedule, missedSchedules, nextScheduleAfter, scheduledJobName, MAX_MISSED_SCHEDULES, type CronJobPlan, type CronJobPlanInput } from './cronjob-plan.ts';
+export { planCronJob, withActiveJob, parseSchedule, missedSchedules, nextScheduleAfter, scheduledJobName, MAX_MISSED_SCHEDULES, type CronJobPlan, type CronJobPlanInput, type TooManyMissedBehaviour } from './cronjob-plan.ts';
 export { planTtl, jobFinishedAt, type TtlPlan } from './ttl-plan.ts';
 export { planPodLifecycle, POD_START_DELAY_MS, type PodLifecycleInput, type PodLifecyclePlan } from './pod-lifecycle.ts';
 export { podBehaviour, parseDuration, DEFAULT_BEHAVIOUR, type PodBehaviour } from './behaviour.ts';

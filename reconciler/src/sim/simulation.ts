@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { StoreError, type Clock, type NewObject, type ObjectStore, type StoredObject, type StoreEvent } from '../emulator/types.ts';
-import { planCronJob, withActiveJob } from './cronjob-plan.ts';
+import { planCronJob, withActiveJob, type TooManyMissedBehaviour } from './cronjob-plan.ts';
 import { eventObject } from './events.ts';
 import { initialJobMemory, planJob, type JobMemory, type SimEvent } from './job-plan.ts';
 import { CONTROLLER_UID_LABEL, JOB_CONTROLLER_NAME, findCondition, timestamp, type Json } from './meta.ts';
@@ -32,6 +32,8 @@ export interface SimulationOptions {
   readonly seed?: number;
   /** Names of the simulated nodes (default `SIM_NODES`). */
   readonly nodes?: readonly string[];
+  /** What the CronJob controller does after more than 100 missed start times (default `stop`; see `CronJobPlanInput`). */
+  readonly cronJobTooManyMissed?: TooManyMissedBehaviour;
   /** Called when a controller fails to sync an object (the failure is also kept in `errors`). */
   readonly onError?: (error: SimulationError) => void;
 }
@@ -132,6 +134,7 @@ class Runtime implements Simulation {
   private readonly rng: Rng;
   private readonly nodes: readonly string[];
   private readonly onError?: (error: SimulationError) => void;
+  private readonly tooManyMissed?: TooManyMissedBehaviour;
   private readonly dirty = new Set<string>();
   private readonly wakes = new Map<string, { at: number; cancel: () => void }>();
   private readonly memories = new Map<string, JobMemory>();
@@ -149,6 +152,7 @@ class Runtime implements Simulation {
     this.rng = seededRng(this.seed);
     this.nodes = options.nodes ?? SIM_NODES;
     this.onError = options.onError;
+    this.tooManyMissed = options.cronJobTooManyMissed;
   }
 
   start(): void {
@@ -396,7 +400,7 @@ class Runtime implements Simulation {
   private syncCronJob(namespace: string | undefined, name: string): void {
     const cronJob = this.store.get('CronJob', namespace, name);
     if (!cronJob) return;
-    const plan = planCronJob({ cronJob, jobs: this.store.list('Job', namespace), now: this.clock.now() });
+    const plan = planCronJob({ cronJob, jobs: this.store.list('Job', namespace), now: this.clock.now(), tooManyMissed: this.tooManyMissed });
     for (const job of plan.jobsToDelete) this.deleteIgnoringGone('Job', job);
     let status = plan.status;
     for (const manifest of plan.jobsToCreate) {

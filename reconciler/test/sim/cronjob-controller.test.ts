@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NewObject, StoredObject } from '../../src/emulator/types.ts';
-import { MAX_MISSED_SCHEDULES, parseSchedule, planCronJob, scheduledJobName } from '../../src/sim/index.ts';
+import { MemoryStore } from '../../src/emulator/store.ts';
+import { MAX_MISSED_SCHEDULES, ManualClock, missedSchedules, parseSchedule, planCronJob, scheduledJobName, startSimulation } from '../../src/sim/index.ts';
 import { NS, assertNoErrors, cluster, condition, eventsAbout, isFinished, template, type Cluster, type PodBehaviourSpec } from './fixtures.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -149,8 +150,21 @@ describe('simulated CronJob controller', () => {
     const warnings = c.store.list('Event', NS).filter((e) => e.reason === 'TooManyMissedTimes');
     assert.equal(warnings.length, 1, 'one Event, not one per schedule');
     assert.equal(warnings[0].type, 'Warning');
-    assert.match(String(warnings[0].note), /too many missed start times/);
+    assert.equal(warnings[0].note, 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
     assert.equal(getCronJob(c, 'forgotten').status.lastScheduleTime, undefined);
+  });
+
+  it('can instead start the most recent run after too many missed start times, as the v2 controller does', () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore({ clock });
+    const sim = startSimulation({ store, clock, cronJobTooManyMissed: 'startMostRecent' });
+    sim.pauseCronJobController();
+    store.create(cronJobManifest('recovering'));
+    clock.advance(120 * MINUTE + 30_000);
+    sim.resumeCronJobController();
+    clock.flush();
+    assert.deepEqual(store.list('Job', NS).map((j) => j.metadata.name), [jobName('recovering', 120)]);
+    assert.equal(store.list('Event', NS).filter((e) => e.reason === 'TooManyMissedTimes').length, 1);
   });
 
   it('with startingDeadlineSeconds counts missed runs only within the deadline, so it keeps scheduling', () => {
@@ -204,6 +218,13 @@ describe('CronJob plan', () => {
     assert.equal(parsed.tz, 'Asia/Tokyo');
     assert.equal(parsed.expression, '0 9 * * *');
     assert.equal(parsed.warning?.reason, 'UnsupportedSchedule');
+  });
+
+  it('finds the most recent missed time even past the missed-start limit', () => {
+    const parsed = parseSchedule({ schedule: '* * * * *' });
+    assert.deepEqual(missedSchedules(parsed, T0, T0 + 500 * MINUTE + 5_000), { count: MAX_MISSED_SCHEDULES + 1, mostRecent: T0 + 500 * MINUTE });
+    assert.deepEqual(missedSchedules(parsed, T0, T0 + 3 * MINUTE), { count: 3, mostRecent: T0 + 3 * MINUTE });
+    assert.deepEqual(missedSchedules(parsed, T0, T0 + 59_000), { count: 0 });
   });
 
   it('wakes at the next scheduled time', () => {
