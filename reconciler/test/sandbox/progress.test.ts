@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bar, formatDuration, jobRow, renderJobLine, renderSummary } from '../../src/sandbox/progress.ts';
 
-const job = (over: Record<string, unknown> = {}, status: Record<string, unknown> = {}): Record<string, any> => ({
+const job = (over: Record<string, unknown> = {}, status: Record<string, unknown> = {}): Record<string, unknown> & { spec: Record<string, unknown> } => ({
   apiVersion: 'batch/v1',
   kind: 'Job',
   metadata: { name: 'render', namespace: 'default', annotations: { 'batch.cdk8s.io/pattern': 'IndexedJob' } },

@@ -1,0 +1,111 @@
+/**
+ * `cdk8s-batch sandbox [manifests…]`: the product running end to end with no cluster. With
+ * no manifests it synthesizes the cdk8s app in the working directory first.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SUPPORTED_VERSIONS } from 'cdk8s-batch/rules';
+import { UsageError } from '../cli/usage-error.ts';
+import type { Command, CommandIo } from '../commands.ts';
+import { loadManifests } from './manifests.ts';
+import { runSandbox, type SandboxOptions } from './run.ts';
+
+export const SANDBOX_USAGE = `usage: cdk8s-batch sandbox [options] [manifest files or directories…]
+
+Applies the manifests to an emulated Kubernetes API server with simulated job, CronJob and
+TTL controllers, runs the reconciler against it, and shows the Jobs running to completion.
+With no manifests, synthesizes the cdk8s app in the working directory (its cdk8s.yaml) first.
+Simulated pods follow the sandbox.batch.cdk8s.io/* annotations of the pod template
+(duration, failure-rate, exit-code, fail-indexes).
+
+options:
+  --speed <n>                 simulated seconds per wall-clock second (default 20)
+  --timeout <seconds>         give up after this much wall-clock time (default 90)
+  --kubernetes-version <v>    version the emulator serves and validates (default 1.31)
+  --mode audit|enforce        reconciler mode (default audit)
+  --seed <n>                  seed of the simulated pod outcomes (default 1)
+  --serve                     keep the emulator running afterwards and write a kubeconfig
+  --kubeconfig-out <path>     where --serve writes the kubeconfig (default ./sandbox.kubeconfig)
+  -h, --help                  show this help`;
+
+function positiveNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${flag} must be a positive number (got ${JSON.stringify(text)})`);
+  return value;
+}
+
+function parseMode(text: string): SandboxOptions['mode'] {
+  if (text !== 'audit' && text !== 'enforce') throw new UsageError(`--mode must be audit or enforce (got ${JSON.stringify(text)})`);
+  return text;
+}
+
+function parseVersionFlag(text: string): string {
+  if (!SUPPORTED_VERSIONS.includes(text)) {
+    throw new UsageError(`--kubernetes-version must be one of ${SUPPORTED_VERSIONS.join(', ')} (got ${JSON.stringify(text)})`);
+  }
+  return text;
+}
+
+function parse(args: string[]): { help: boolean; paths: string[]; values: Record<string, string | boolean | undefined> } {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        speed: { type: 'string', default: '20' },
+        timeout: { type: 'string', default: '90' },
+        'kubernetes-version': { type: 'string', default: '1.31' },
+        mode: { type: 'string', default: 'audit' },
+        seed: { type: 'string', default: '1' },
+        serve: { type: 'boolean', default: false },
+        'kubeconfig-out': { type: 'string', default: 'sandbox.kubeconfig' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    return { help: values.help === true, paths: positionals, values };
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; see 'cdk8s-batch sandbox --help'`);
+  }
+}
+
+/** Parses the flags into options (without the stop signal). */
+export function parseSandboxArgs(args: string[], cwd: string): { help: boolean; paths: string[]; options: Omit<SandboxOptions, 'untilStopped'> } {
+  const { help, paths, values } = parse(args);
+  return {
+    help,
+    paths,
+    options: {
+      speed: positiveNumber('speed', String(values.speed)),
+      timeoutMs: positiveNumber('timeout', String(values.timeout)) * 1000,
+      kubernetesVersion: parseVersionFlag(String(values['kubernetes-version'])),
+      mode: parseMode(String(values.mode)),
+      seed: Math.trunc(positiveNumber('seed', String(values.seed))),
+      serve: values.serve === true,
+      kubeconfigPath: resolve(cwd, String(values['kubeconfig-out'])),
+    },
+  };
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+}
+
+export const sandboxCommand: Command = {
+  summary: 'run manifests (default: the cdk8s app here) on an emulated cluster with the reconciler',
+  async run(args: string[], io: CommandIo): Promise<number> {
+    const parsed = parseSandboxArgs(args, io.cwd);
+    if (parsed.help) {
+      io.stdout.write(`${SANDBOX_USAGE}\n`);
+      return 0;
+    }
+    const loaded = await loadManifests(parsed.paths, io);
+    for (const p of loaded.problems) io.stderr.write(`cdk8s-batch sandbox: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
+    if (loaded.objects.length === 0) throw new UsageError(`no Kubernetes objects found in ${loaded.origin}`);
+    io.stdout.write(`sandbox: ${loaded.objects.length} objects from ${loaded.origin}\n`);
+    const code = await runSandbox(loaded.objects, { ...parsed.options, untilStopped: untilSignal }, io);
+    return loaded.problems.length > 0 ? Math.max(code, 2) : code;
+  },
+};

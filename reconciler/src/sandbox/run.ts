@@ -1,0 +1,209 @@
+/**
+ * Runs the whole product against an emulated cluster: checks the manifests with the shared
+ * rules, starts the API emulator (HTTP on 127.0.0.1) with simulated job, CronJob and TTL
+ * controllers on an accelerated clock, applies the manifests through the API like
+ * `kubectl create`, runs the reconciler against it through its real client adapter, shows
+ * progress and Events, and ends with a summary once every Job has finished.
+ */
+import { writeFile } from 'node:fs/promises';
+import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { checkSources } from '../check/check.ts';
+import { summaryLine } from '../check/format-text.ts';
+import type { SourceObject } from '../check/types.ts';
+import type { CommandIo } from '../commands.ts';
+import { defaultConfig } from '../core/config.ts';
+import type { KubeObject, Mode } from '../core/types.ts';
+import { KubeClient } from '../adapters/kube-client.ts';
+import { toKubeApiError } from '../adapters/errors.ts';
+import { startEmulator, type Emulator } from '../emulator/server.ts';
+import { MemoryStore } from '../emulator/store.ts';
+import type { StoredObject } from '../emulator/types.ts';
+import { Controller } from '../runtime/controller.ts';
+import { REPORTING_CONTROLLER } from '../runtime/actuator.ts';
+import { ScaledClock } from '../sim/clock.ts';
+import { nextScheduleAfter, parseSchedule } from '../sim/cronjob-plan.ts';
+import { startSimulation, type Simulation } from '../sim/simulation.ts';
+import { renderSummary, table } from './progress.ts';
+import { SandboxView } from './view.ts';
+
+export interface SandboxOptions {
+  /** Simulated seconds per wall-clock second. */
+  readonly speed: number;
+  /** Wall-clock limit for the Jobs to finish. */
+  readonly timeoutMs: number;
+  readonly kubernetesVersion: string;
+  readonly mode: Mode;
+  readonly seed: number;
+  /** Keep the emulator running afterwards and write a kubeconfig for kubectl. */
+  readonly serve: boolean;
+  readonly kubeconfigPath: string;
+  /** Resolves when a `--serve` sandbox should stop (e.g. on Ctrl-C). */
+  readonly untilStopped: () => Promise<void>;
+}
+
+/** Simulated time before the first CronJob start at which the run begins, so schedules fire at once. */
+const CRONJOB_LEAD_MS = 15_000;
+/** How long (wall clock) everything must stay settled before the run ends. */
+const SETTLE_WALL_MS = 1_500;
+const POLL_MS = 100;
+
+interface Running {
+  readonly clock: ScaledClock;
+  readonly store: MemoryStore;
+  readonly emulator: Emulator;
+  readonly simulation: Simulation;
+  readonly controller: Controller;
+  readonly view: SandboxView;
+  readonly unwatch: () => void;
+}
+
+/** Runs the sandbox on already loaded manifests; resolves to the exit code. */
+export async function runSandbox(objects: readonly SourceObject[], options: SandboxOptions, io: CommandIo): Promise<number> {
+  const report = checkSources(objects, { kubernetesVersion: options.kubernetesVersion });
+  io.stdout.write(`check: ${summaryLine(report)}\n`);
+  const running = await start(objects, options, io);
+  try {
+    const rejected = await applyAll(objects, running, io);
+    running.controller.start();
+    const settled = await waitUntilSettled(running, options.timeoutMs);
+    running.view.finish();
+    printSummary(running, io, settled);
+    if (options.serve) await serve(running, options, io);
+    return settled && rejected === 0 ? 0 : 1;
+  } finally {
+    await stop(running);
+  }
+}
+
+async function start(objects: readonly SourceObject[], options: SandboxOptions, io: CommandIo): Promise<Running> {
+  const begin = firstCronJobStart(objects, Date.now());
+  const clock = new ScaledClock({ speed: options.speed, start: begin });
+  const store = new MemoryStore({ clock, kubernetesVersion: options.kubernetesVersion });
+  const emulator = await startEmulator({ store, bookmarkIntervalMs: 5_000 });
+  const simulation = startSimulation({ store, clock, seed: options.seed });
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(emulator.kubeconfigYaml('sandbox'));
+  const controller = new Controller({
+    port: new KubeClient(kubeConfig),
+    config: defaultConfig({ mode: options.mode, kubernetesVersion: options.kubernetesVersion }),
+    now: () => clock.now(),
+    identity: 'sandbox',
+  });
+  const view = new SandboxView({ out: io.stdout, tty: io.stdout.isTTY === true, start: begin });
+  const unwatch = store.watch((e) => {
+    if (e.object.kind === 'Job' && e.type !== 'DELETED') view.updateJob(e.object as KubeObject, clock.now());
+    if (e.object.kind === 'Event' && e.type === 'ADDED') view.event(e.object as KubeObject, clock.now());
+  });
+  io.stdout.write(`sandbox: Kubernetes ${options.kubernetesVersion} emulator at ${emulator.url}, simulated time ×${options.speed}\n`);
+  return { clock, store, emulator, simulation, controller, view, unwatch };
+}
+
+/** The run starts shortly before the earliest CronJob start, so a nightly schedule plays out at once. */
+export function firstCronJobStart(objects: readonly SourceObject[], now: number): number {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const { object } of objects) {
+    if (object.kind !== 'CronJob') continue;
+    try {
+      earliest = Math.min(earliest, nextScheduleAfter(parseSchedule((object as KubeObject).spec), now));
+    } catch {
+      // an invalid schedule is reported by the check and rejected by the API
+    }
+  }
+  return Number.isFinite(earliest) ? Math.max(now, earliest - CRONJOB_LEAD_MS) : now;
+}
+
+/** Creates every object through the API, Namespaces first; returns how many were rejected. */
+async function applyAll(objects: readonly SourceObject[], running: Running, io: CommandIo): Promise<number> {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(running.emulator.kubeconfigYaml('sandbox'));
+  const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const ordered = [...objects].sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));
+  let rejected = 0;
+  for (const { object, file } of ordered) {
+    const manifest = withNamespace(object as KubernetesObject);
+    try {
+      await client.create(manifest);
+      running.view.print(`applied   ${manifest.kind} ${manifest.metadata?.namespace ?? ''}/${manifest.metadata?.name ?? ''}`.replace(' /', ' '));
+    } catch (err) {
+      rejected++;
+      io.stdout.write(`rejected  ${manifest.kind} ${manifest.metadata?.name ?? ''} (${file}): ${toKubeApiError(err).message}\n`);
+    }
+  }
+  return rejected;
+}
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'ClusterRole', 'ClusterRoleBinding']);
+
+function withNamespace(object: KubernetesObject): KubernetesObject {
+  if (CLUSTER_SCOPED.has(object.kind ?? '') || object.metadata?.namespace) return object;
+  return { ...object, metadata: { ...object.metadata, namespace: 'default' } };
+}
+
+/** Waits until every Job has finished (or is held suspended) and every CronJob has run, or the timeout. */
+async function waitUntilSettled(running: Running, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let settledSince: number | undefined;
+  while (Date.now() < deadline) {
+    await sleep(POLL_MS);
+    if (!isSettled(running)) {
+      settledSince = undefined;
+      continue;
+    }
+    settledSince ??= Date.now();
+    if (Date.now() - settledSince >= SETTLE_WALL_MS) return true;
+  }
+  running.view.print(`sandbox: not every Job finished within ${Math.round(timeoutMs / 1000)}s of wall time (try a higher --speed or --timeout)`);
+  return false;
+}
+
+/** Every Job finished or suspended, every CronJob has scheduled at least once with nothing active, queue idle. */
+export function isSettled(running: Pick<Running, 'store' | 'controller'>): boolean {
+  const jobs = running.store.list('Job');
+  const cronJobs = running.store.list('CronJob');
+  if (jobs.length === 0 && cronJobs.length === 0) return true;
+  const jobsDone = jobs.every((j) => isJobFinished(j) || j.spec?.suspend === true);
+  const cronsDone = cronJobs.every((c) => c.spec?.suspend === true || (Boolean(c.status?.lastScheduleTime) && (c.status?.active ?? []).length === 0));
+  return jobsDone && cronsDone && running.controller.queue.length === 0;
+}
+
+function isJobFinished(job: StoredObject): boolean {
+  const conditions: Array<{ type?: string; status?: string }> = Array.isArray(job.status?.conditions) ? job.status.conditions : [];
+  return conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+}
+
+function printSummary(running: Running, io: CommandIo, settled: boolean): void {
+  io.stdout.write(`\n${renderSummary(running.view.jobRows())}\n`);
+  const events = running.store.list('Event').filter((e) => e.reportingController === REPORTING_CONTROLLER);
+  const byReason = new Map<string, { type: string; count: number }>();
+  for (const e of events) {
+    const key = String(e.reason);
+    const entry = byReason.get(key) ?? { type: String(e.type), count: 0 };
+    entry.count += Number((e.series as { count?: number } | undefined)?.count ?? 1);
+    byReason.set(key, entry);
+  }
+  const rows = [...byReason.entries()].sort().map(([reason, v]) => [reason, v.type, String(v.count)]);
+  io.stdout.write(`\nreconciler Events (${events.length}):\n${rows.length > 0 ? table(['REASON', 'TYPE', 'COUNT'], rows) : '(none)'}\n`);
+  io.stdout.write(settled ? '\nsandbox: every Job finished\n' : '\nsandbox: stopped before every Job finished\n');
+}
+
+async function serve(running: Running, options: SandboxOptions, io: CommandIo): Promise<void> {
+  await writeFile(options.kubeconfigPath, running.emulator.kubeconfigYaml('sandbox'), { mode: 0o600 });
+  io.stdout.write(
+    `\nsandbox: serving at ${running.emulator.url}; kubeconfig written to ${options.kubeconfigPath}\n` +
+      `  kubectl --kubeconfig ${options.kubeconfigPath} get jobs,cronjobs,pods -A\n` +
+      'Press Ctrl-C to stop.\n',
+  );
+  await options.untilStopped();
+}
+
+async function stop(running: Running): Promise<void> {
+  running.unwatch();
+  await running.controller.stop();
+  running.simulation.stop();
+  running.clock.dispose();
+  await running.emulator.close();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
