@@ -35,14 +35,9 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 export function jobRow(job: KubeObject): JobRow {
   const meta = job.metadata ?? {};
   const status = job.status ?? {};
-  const owner = meta.ownerReferences?.find((o) => o.kind === 'CronJob');
   const finished = finishCondition(status.conditions);
   return {
-    key: `${meta.namespace ?? 'default'}/${meta.name ?? ''}`,
-    namespace: meta.namespace ?? 'default',
-    name: meta.name ?? '',
-    pattern: meta.annotations?.[PATTERN_ANNOTATION] ?? 'Job',
-    cronJob: owner?.name,
+    ...identityOf(meta),
     completions: typeof job.spec?.completions === 'number' ? job.spec.completions : undefined,
     succeeded: num(status.succeeded),
     failed: num(status.failed),
@@ -50,6 +45,18 @@ export function jobRow(job: KubeObject): JobRow {
     phase: phaseOf(job, finished?.type),
     reason: finished?.reason,
     elapsedMs: elapsed(status.startTime, finished?.lastTransitionTime ?? status.completionTime),
+  };
+}
+
+function identityOf(meta: NonNullable<KubeObject['metadata']>): Pick<JobRow, 'key' | 'namespace' | 'name' | 'pattern' | 'cronJob'> {
+  const namespace = meta.namespace ?? 'default';
+  const name = meta.name ?? '';
+  return {
+    key: `${namespace}/${name}`,
+    namespace,
+    name,
+    pattern: meta.annotations?.[PATTERN_ANNOTATION] ?? 'Job',
+    cronJob: meta.ownerReferences?.find((o) => o.kind === 'CronJob')?.name,
   };
 }
 

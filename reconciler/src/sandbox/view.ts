@@ -45,19 +45,31 @@ export interface EventLine {
 /** Reads an events.k8s.io/v1 (or core/v1) Event into a line, or undefined when it is not worth showing. */
 export function eventLine(event: KubeObject, fallbackAt: number): EventLine | undefined {
   const reason = String(event.reason ?? '');
-  const controller = String(event.reportingController ?? (event.source as { component?: string } | undefined)?.component ?? '');
-  const fromReconciler = controller === REPORTING_CONTROLLER;
+  const fromReconciler = reportingController(event) === REPORTING_CONTROLLER;
   if (!fromReconciler && !SIM_REASONS.has(reason)) return undefined;
-  const regarding = (event.regarding ?? event.involvedObject ?? {}) as { kind?: string; name?: string };
-  const time = Date.parse(String(event.eventTime ?? event.lastTimestamp ?? ''));
   return {
-    at: Number.isFinite(time) ? time : fallbackAt,
+    at: eventTime(event) ?? fallbackAt,
     type: String(event.type ?? 'Normal'),
     reason,
-    regarding: `${(regarding.kind ?? '').toLowerCase()}/${regarding.name ?? ''}`,
+    regarding: regardingOf(event),
     note: String(event.note ?? event.message ?? ''),
     fromReconciler,
   };
+}
+
+function reportingController(event: KubeObject): string {
+  const source = event.source as { component?: string } | undefined;
+  return String(event.reportingController ?? source?.component ?? '');
+}
+
+function eventTime(event: KubeObject): number | undefined {
+  const time = Date.parse(String(event.eventTime ?? event.lastTimestamp ?? ''));
+  return Number.isFinite(time) ? time : undefined;
+}
+
+function regardingOf(event: KubeObject): string {
+  const regarding = (event.regarding ?? event.involvedObject ?? {}) as { kind?: string; name?: string };
+  return `${(regarding.kind ?? '').toLowerCase()}/${regarding.name ?? ''}`;
 }
 
 export class SandboxView {
