@@ -43,7 +43,8 @@ import { Faults, RequestLog, type Fault, type RequestFacts, type RequestRecord, 
 import { parseResourceRequest, readBody, reasonFor, sendError, sendJson, type ResourceRequest } from './http.ts';
 import { createObject, deleteCollection, deleteObject, getObject, listObjects, patchObject, updateObject, type RestAnswer, type RestBody } from './rest.ts';
 import { MemoryStore } from './store.ts';
-import { StoreError, type Clock } from './types.ts';
+import { toTable, wantsTable } from './table.ts';
+import { StoreError, type Clock, type StoredObject } from './types.ts';
 import { serveWatch, type WatchEnv } from './watch.ts';
 
 /** Options of `startEmulator`. */
@@ -156,7 +157,15 @@ async function serveResource(ctx: Context, r: ResourceRequest, req: IncomingMess
   }
   const body: RestBody = { text: await readBody(req), contentType: req.headers['content-type'] };
   const answer = HANDLERS[r.verb](ctx.store, r, body);
-  sendJson(res, answer.code, answer.body);
+  const table = (r.verb === 'get' || r.verb === 'list') && wantsTable(req.headers.accept);
+  sendJson(res, answer.code, table ? asTable(ctx.store, r, answer.body as StoredObject & { items?: StoredObject[] }) : answer.body);
+}
+
+/** A get or list answer as the Table `kubectl get` asks for. */
+function asTable(store: MemoryStore, r: ResourceRequest, body: StoredObject & { items?: StoredObject[] }): unknown {
+  const now = store.clock.now();
+  if (r.verb === 'get') return toTable(r.resource, [body], { now });
+  return toTable(r.resource, body.items ?? [], { now, listMeta: body.metadata });
 }
 
 function factsOf(method: string, url: URL, r: ResourceRequest | undefined): RequestFacts {

@@ -11,6 +11,7 @@ import { statusOf, type ResourceRequest } from './http.ts';
 import { groupVersion } from './resources.ts';
 import { view } from './rest.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type Selector } from './selectors.ts';
+import { toTable, wantsTable } from './table.ts';
 import type { HistoryEntry, MemoryStore } from './store.ts';
 import { StoreError, type StoredObject, type StoreEvent } from './types.ts';
 
@@ -32,6 +33,8 @@ interface Filter {
   readonly labels: Selector;
   readonly fields: Selector;
   readonly selective: boolean;
+  /** Render objects as Table rows (the client asked for `as=Table`). */
+  readonly table: boolean;
 }
 
 function isTrue(value: string | null): boolean {
@@ -44,6 +47,7 @@ class WatchStream {
   /** uids of objects the client currently sees (selector-filtered watches only). */
   private readonly visible = new Set<string>();
   private ended = false;
+  private sentColumns = false;
 
   constructor(
     private readonly env: WatchEnv,
@@ -170,7 +174,15 @@ class WatchStream {
 
   private send(type: WatchEventType, object: StoredObject): void {
     if (this.res.writableEnded) return;
-    this.res.write(`${JSON.stringify({ type, object })}\n`);
+    const rendered = this.filter.table && type !== 'ERROR' && type !== 'BOOKMARK' ? this.tableOf(object) : object;
+    this.res.write(`${JSON.stringify({ type, object: rendered })}\n`);
+  }
+
+  /** One-row Table for `kubectl get --watch`; only the first carries the column definitions. */
+  private tableOf(object: StoredObject): unknown {
+    const table = toTable(this.r.resource, [object], { now: this.env.store.clock.now(), includeColumns: !this.sentColumns });
+    this.sentColumns = true;
+    return table;
   }
 }
 
@@ -178,12 +190,13 @@ class WatchStream {
  * Serves a watch request. Selector errors answer 400 before the stream opens; a `stall`
  * fault opens a silent stream; a `gone` fault sends the initial events and then a 410 ERROR.
  */
-export function serveWatch(env: WatchEnv, r: ResourceRequest, _req: IncomingMessage, res: ServerResponse): void {
+export function serveWatch(env: WatchEnv, r: ResourceRequest, req: IncomingMessage, res: ServerResponse): void {
   const labels = parseLabelSelector(r.query.get('labelSelector') ?? undefined);
   const fields = parseFieldSelector(r.query.get('fieldSelector') ?? undefined, r.resource.fieldLabels);
   const facts: RequestFacts = { method: 'GET', path: pathOf(r), watch: true, verb: 'watch', resource: r.resource.plural };
   const fault = env.faults.takeWatchFault(facts);
-  const stream = new WatchStream(env, r, res, { labels, fields, selective: labels.length + fields.length > 0 });
+  const filter: Filter = { labels, fields, selective: labels.length + fields.length > 0, table: wantsTable(req.headers.accept) };
+  const stream = new WatchStream(env, r, res, filter);
   stream.open();
   // A stalled stream stays open and silent (no events, bookmarks or timeout) until the client goes.
   if (fault?.type === 'stall') return;

@@ -37,10 +37,16 @@ describe('emulator with kubectl', { skip: existsSync(KUBECTL) ? false : 'kubectl
     assert.equal(out.serverVersion.gitVersion, 'v1.31.0');
   });
 
-  it('gets jobs in the current namespace', async () => {
+  it('gets jobs in the current namespace with the server-side printed columns', async () => {
     const out = await kubectl('get', 'jobs');
-    assert.match(out, /^NAME\b/);
-    assert.match(out, /\nnightly\s/);
+    assert.match(out, /^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\n/);
+    assert.match(out, /\nnightly\s+Running\s+0\/1\s/);
+  });
+
+  it('prints pods in all namespaces with a NAMESPACE column', async () => {
+    const out = await kubectl('get', 'pods', '-A');
+    assert.match(out, /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
+    assert.match(out, /\napps\s+web\s+0\/2\s+Pending\s+0\s/);
   });
 
   it('gets pods in all namespaces', async () => {
