@@ -11,3 +11,4 @@ export * from './scheduled-job-template';
 export * from './scheduled-job';
 export * from './batch-rules';
 export * from './job-template-expansion';
+export * from './batch-reconciler';
