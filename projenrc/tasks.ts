@@ -42,4 +42,26 @@ export function addProjectTasks(project: cdk8s.ConstructLibraryCdk8s): void {
   postCompile.spawn(reconcilerInstall);
   postCompile.spawn(reconcilerBuild);
   project.testTask.spawn(reconcilerTest);
+
+  // --- The product on the example app, with no cluster ---
+  // The CLI runs from source with tsx, in examples/ so that it synthesizes the example app
+  // (examples/tsconfig.json maps `cdk8s-batch` and `cdk8s-batch/rules` to the sources).
+  const sandbox = project.addTask('sandbox', {
+    description: 'Synthesize the example app and run it on an emulated cluster with the reconciler (no cluster needed)',
+    cwd: 'examples',
+    env: { CDK8S_CHECK_UPGRADE: 'false' },
+    receiveArgs: true,
+  });
+  sandbox.spawn(reconcilerInstall);
+  sandbox.exec('node --import tsx ../reconciler/src/main.ts sandbox', { receiveArgs: true });
+
+  const checkExamples = project.addTask('check:examples', {
+    description: 'Synthesize the example app and check it with cdk8s-batch check',
+    cwd: 'examples',
+    env: { CDK8S_CHECK_UPGRADE: 'false' },
+    receiveArgs: true,
+  });
+  checkExamples.spawn(reconcilerInstall);
+  checkExamples.exec('npx tsx main.ts');
+  checkExamples.exec('node --import tsx ../reconciler/src/main.ts check --kubernetes-version 1.31 dist', { receiveArgs: true });
 }
