@@ -58,6 +58,8 @@ export const RESOURCES: readonly ResourceType[] = [
     ],
   },
   { group: '', version: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', singular: 'resourcequota', namespaced: true, status: true, shortNames: ['quota'] },
+  { group: '', version: 'v1', kind: 'Service', plural: 'services', singular: 'service', namespaced: true, status: true, shortNames: ['svc'], categories: ['all'] },
+  { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount', namespaced: true, status: false, shortNames: ['sa'] },
   { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap', namespaced: true, status: false, shortNames: ['cm'] },
   { group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', singular: 'job', namespaced: true, status: true, categories: ['all'], fieldLabels: ['status.successful'] },
   { group: 'batch', version: 'v1', kind: 'CronJob', plural: 'cronjobs', singular: 'cronjob', namespaced: true, status: true, shortNames: ['cj'], categories: ['all'] },
