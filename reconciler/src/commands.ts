@@ -1,6 +1,7 @@
 /** The subcommands of `cdk8s-batch`. Each module exports one `Command`. */
 import type { Readable, Writable } from 'node:stream';
 import { checkCommand } from './check/command.ts';
+import { reconcileCommand } from './reconcile/command.ts';
 import { sandboxCommand } from './sandbox/command.ts';
 
 /** What a command may touch: streams, environment and working directory are injected for tests. */
@@ -21,5 +22,6 @@ export interface Command {
 
 export const COMMANDS: Record<string, Command> = {
   check: checkCommand,
+  reconcile: reconcileCommand,
   sandbox: sandboxCommand,
 };
