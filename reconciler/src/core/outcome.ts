@@ -21,6 +21,3 @@ export interface Outcome {
   /** When (ms since the epoch) this part's result would change without any event. */
   readonly wakeAt?: number;
 }
-
-/** The empty outcome. */
-export const NOTHING: Outcome = {};
