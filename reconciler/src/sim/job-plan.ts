@@ -477,7 +477,8 @@ function finish(sync: Sync, verdict: Verdict): void {
   for (const v of [...sync.active]) removePod(sync, v);
   const interim = verdict.success ? 'SuccessCriteriaMet' : 'FailureTarget';
   setCondition(sync, { type: interim, status: 'True', reason: verdict.reason, message: verdict.message });
-  if (sync.terminating > 0) return;
+  // The terminal condition waits until the pods are gone: the ones deleted now are seen gone on the next sync.
+  if (sync.terminating > 0 || sync.remove.length > 0) return;
   if (verdict.success) {
     setCondition(sync, { type: 'Complete', status: 'True', reason: verdict.reason, message: verdict.message });
     sync.completionTime = timestamp(sync.now);

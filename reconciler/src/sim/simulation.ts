@@ -22,7 +22,6 @@ export const SIM_NODES: readonly string[] = ['sim-node-1', 'sim-node-2', 'sim-no
 export const REPORTING_CONTROLLERS = {
   job: 'job-controller',
   cronjob: 'cronjob-controller',
-  kubelet: 'kubelet',
 } as const;
 
 export interface SimulationOptions {
