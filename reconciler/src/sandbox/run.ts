@@ -119,17 +119,30 @@ async function applyAll(objects: readonly SourceObject[], running: Running, io: 
   const client = KubernetesObjectApi.makeApiClient(kubeConfig);
   const ordered = [...objects].sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));
   let rejected = 0;
-  for (const { object, file } of ordered) {
-    const manifest = withNamespace(object as KubernetesObject);
-    try {
-      await client.create(manifest);
-      running.view.print(`applied   ${manifest.kind} ${manifest.metadata?.namespace ?? ''}/${manifest.metadata?.name ?? ''}`.replace(' /', ' '));
-    } catch (err) {
-      rejected++;
-      io.stdout.write(`rejected  ${manifest.kind} ${manifest.metadata?.name ?? ''} (${file}): ${toKubeApiError(err).message}\n`);
-    }
+  for (const source of ordered) {
+    const outcome = await applyOne(client, withNamespace(source.object as KubernetesObject));
+    if (outcome.rejected) rejected++;
+    const line = `${outcome.verb.padEnd(9)} ${describeObject(source.object as KubernetesObject)}${outcome.detail ? ` (${source.file}): ${outcome.detail}` : ''}`;
+    if (outcome.rejected) io.stdout.write(`${line}\n`);
+    else running.view.print(line);
   }
   return rejected;
+}
+
+async function applyOne(client: KubernetesObjectApi, manifest: KubernetesObject): Promise<{ verb: string; rejected: boolean; detail?: string }> {
+  try {
+    await client.create(manifest);
+    return { verb: 'applied', rejected: false };
+  } catch (err) {
+    const message = toKubeApiError(err).message;
+    if (/Unrecognized API version and kind/.test(message)) return { verb: 'skipped', rejected: false, detail: 'a kind the sandbox does not simulate' };
+    return { verb: 'rejected', rejected: true, detail: message };
+  }
+}
+
+function describeObject(object: KubernetesObject): string {
+  const namespace = object.metadata?.namespace;
+  return `${object.kind} ${namespace ? `${namespace}/` : ''}${object.metadata?.name ?? ''}`;
 }
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'ClusterRole', 'ClusterRoleBinding']);
