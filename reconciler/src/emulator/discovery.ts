@@ -1,7 +1,9 @@
 /**
  * Non-resource endpoints of the emulated API server: `/version`, legacy discovery
  * (`/api`, `/apis`, `/api/v1`, `/apis/<group>[/<version>]`) as kubectl and client-node
- * read it, and health endpoints. Anything else (including `/openapi/*`) is 404.
+ * read it, a minimal OpenAPI v3 (operations without schemas: enough for kubectl to see that
+ * the server validates fields itself), and health endpoints. Anything else (including
+ * `/openapi/v2`) is 404.
  */
 import { apiGroups, groupVersion, RESOURCES, VERBS, type ResourceType } from './resources.ts';
 
@@ -59,6 +61,38 @@ function notFound(): PlainAnswer {
 
 const HEALTH = new Set(['/healthz', '/livez', '/readyz']);
 
+const WRITE_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation'].map((name) => ({ name, in: 'query', schema: { type: 'string' }, uniqueItems: true }));
+
+function operation(r: ResourceType, action: string): Record<string, unknown> {
+  return {
+    operationId: `${action}${r.kind}`,
+    parameters: action === 'get' || action === 'list' ? [] : WRITE_PARAMS,
+    responses: { '200': { description: 'OK' } },
+    'x-kubernetes-action': action,
+    'x-kubernetes-group-version-kind': { group: r.group, version: r.version, kind: r.kind },
+  };
+}
+
+function openApiPaths(r: ResourceType): Record<string, unknown> {
+  const base = `/${r.group ? `apis/${r.group}` : 'api'}/${r.version}${r.namespaced ? '/namespaces/{namespace}' : ''}/${r.plural}`;
+  return {
+    [base]: { get: operation(r, 'list'), post: operation(r, 'post'), delete: operation(r, 'deletecollection') },
+    [`${base}/{name}`]: { get: operation(r, 'get'), put: operation(r, 'put'), patch: operation(r, 'patch'), delete: operation(r, 'delete') },
+  };
+}
+
+/** `/openapi/v3` (the index) and `/openapi/v3/<api|apis/group>/<version>` (the operations of a group version). */
+function openApiV3(pathname: string): PlainAnswer {
+  const gvs = [...new Set(RESOURCES.map((r) => (r.group ? `apis/${r.group}/${r.version}` : `api/${r.version}`)))];
+  if (pathname === '/openapi/v3') {
+    return { code: 200, body: { paths: Object.fromEntries(gvs.map((gv) => [gv, { serverRelativeURL: `/openapi/v3/${gv}?hash=emulator` }])) } };
+  }
+  const gv = pathname.slice('/openapi/v3/'.length);
+  if (!gvs.includes(gv)) return notFound();
+  const paths = Object.assign({}, ...RESOURCES.filter((r) => (r.group ? `apis/${r.group}/${r.version}` : `api/${r.version}`) === gv).map(openApiPaths));
+  return { code: 200, body: { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'emulator' }, paths, components: { schemas: {} } } };
+}
+
 function apisAnswer(segments: string[]): PlainAnswer {
   if (segments.length === 1) return { code: 200, body: { kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups().map(groupEntry) } };
   const group = apiGroups().find((g) => g.group === segments[1]);
@@ -72,6 +106,7 @@ function apisAnswer(segments: string[]): PlainAnswer {
 export function discovery(pathname: string, kubernetesVersion: string, serverAddress: string): PlainAnswer {
   if (HEALTH.has(pathname)) return { code: 200, body: 'ok', text: true };
   if (pathname === '/version') return { code: 200, body: versionInfo(kubernetesVersion) };
+  if (pathname.startsWith('/openapi/v3')) return openApiV3(pathname);
   const segments = pathname.split('/').filter((s) => s.length > 0);
   if (pathname === '/api') {
     return { code: 200, body: { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] } };

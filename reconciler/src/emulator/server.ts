@@ -20,7 +20,9 @@
  * Served: core `/api/v1` (namespaces, nodes, pods, events, resourcequotas, configmaps),
  * `/apis/batch/v1` (jobs, cronjobs, with `/status`), `/apis/events.k8s.io/v1` (events, the
  * same storage as core events), `/apis/coordination.k8s.io/v1` (leases); `/version`, legacy
- * discovery, `/healthz`. `/openapi/*` answers 404 (use `kubectl --validate=false` for writes).
+ * discovery, a schema-less OpenAPI v3 (kubectl then leaves field validation to the server),
+ * `/healthz`; `/openapi/v2` answers 404. Responses are JSON, or a `meta.k8s.io/v1` Table when
+ * the client asks for one (`kubectl get`).
  *
  * Semantics: get; list with `labelSelector` (`=`, `==`, `!=`, `in`, `notin`, exists, `!`),
  * `fieldSelector` (`metadata.name`, `metadata.namespace` and per-resource fields such as

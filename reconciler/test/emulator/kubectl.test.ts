@@ -54,6 +54,20 @@ describe('emulator with kubectl', { skip: existsSync(KUBECTL) ? false : 'kubectl
     assert.deepEqual(out.trim().split('\n'), ['pod/web', 'pod/nightly-abcde']);
   });
 
+  it('applies a manifest file and reports the immutable template on a changed re-apply', async () => {
+    const manifest = jobManifest('applied');
+    const file = join(dir, 'job.json');
+    writeFileSync(file, JSON.stringify(manifest));
+    assert.match(await kubectl('apply', '-f', file), /job.batch\/applied created/);
+    assert.match(await kubectl('apply', '-f', file), /job.batch\/applied unchanged/);
+    manifest.spec.template.spec.containers[0].image = 'busybox:1.37';
+    writeFileSync(file, JSON.stringify(manifest));
+    await assert.rejects(kubectl('apply', '-f', file), (err: Error & { stderr?: string }) => {
+      assert.match(err.stderr ?? '', /The Job "applied" is invalid: spec.template/);
+      return true;
+    });
+  });
+
   it('creates, labels and deletes a job', async () => {
     await kubectl('create', 'job', 'adhoc', '--image=busybox:1.36', '--', 'true');
     await kubectl('label', 'job', 'adhoc', 'team=data');
