@@ -267,7 +267,8 @@ function applySuspension(sync: Sync): void {
   const suspended = findCondition(sync.job, 'Suspended')?.status === 'True';
   if (sync.cfg.suspend) {
     if (setCondition(sync, { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' })) emit(sync, { type: 'Normal', reason: 'Suspended', note: 'Job suspended' });
-    sync.startTime = undefined;
+    // A finishing Job keeps its startTime: a finished Job must have one.
+    if (!interimVerdict(sync)) sync.startTime = undefined;
     return;
   }
   if (suspended) {

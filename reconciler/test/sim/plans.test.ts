@@ -157,6 +157,14 @@ describe('planJob (pure)', () => {
     assert.equal(plan.wakeAt, undefined);
   });
 
+  it('keeps startTime when a Job that met its success criteria is suspended before it completes', () => {
+    const met = { type: 'SuccessCriteriaMet', status: 'True', reason: 'SuccessPolicy', message: 'Matched rules at index 0' };
+    const suspended = { ...job({ startTime: '2026-01-01T00:00:00Z', conditions: [met] }), spec: { ...job().spec, suspend: true } };
+    const plan = planJob({ job: suspended, pods: [], now: T0 + 60_000, memory: initialJobMemory(suspended, []), rng: seededRng(1) });
+    assert.equal(plan.status.startTime, '2026-01-01T00:00:00Z');
+    assert.equal(plan.status.conditions.find((c: { type: string }) => c.type === 'Complete')?.status, 'True');
+  });
+
   it('does not count a finished pod twice', () => {
     const pod: StoredObject = {
       apiVersion: 'v1',
