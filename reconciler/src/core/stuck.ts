@@ -34,16 +34,20 @@ function podState(pod: KubeObject, observed: Observed, now: number, config: Reco
   return { alive: false, since: lostAt, why: `node ${nodeName} is not Ready` };
 }
 
-/** Pods of the Job that have not terminated (a pod labelled for another Job uid is ignored). */
-export function livePods(job: KubeObject, pods: readonly KubeObject[]): KubeObject[] {
+/** The Job's pods among `pods` (a pod labelled for another Job uid is ignored). */
+export function podsOf(job: KubeObject, pods: readonly KubeObject[]): KubeObject[] {
   const uid = dig(job, 'metadata', 'uid');
   return pods.filter((pod) => {
     const labels = labelsOf(pod);
     const podUid = CONTROLLER_UID_LABELS.map((k) => labels[k]).find((v) => v !== undefined);
-    if (uid !== undefined && podUid !== undefined && podUid !== uid) return false;
-    const phase = dig(pod, 'status', 'phase');
-    return phase !== 'Succeeded' && phase !== 'Failed';
+    return uid === undefined || podUid === undefined || podUid === uid;
   });
+}
+
+/** True when the pod has not terminated. */
+function isLive(pod: KubeObject): boolean {
+  const phase = dig(pod, 'status', 'phase');
+  return phase !== 'Succeeded' && phase !== 'Failed';
 }
 
 /** Every timestamp an object shows: creation, start, deletion and condition changes. */
@@ -66,16 +70,17 @@ function countsActive(job: KubeObject): boolean {
 export function detectStuckJob(observed: Observed, now: number, config: ReconcilerConfig): Outcome {
   const job = observed.object;
   if (!job || !countsActive(job)) return {};
-  const states = livePods(job, observed.pods).map((pod) => podState(pod, observed, now, config));
+  const pods = podsOf(job, observed.pods);
+  const states = pods.filter(isLive).map((pod) => podState(pod, observed, now, config));
   if (states.some((s) => s.alive && s.until === undefined)) return {};
   const pending = states.flatMap((s) => (s.alive && s.until !== undefined ? [s.until] : []));
   if (pending.length > 0) return { wakeAt: Math.min(...pending) };
   const lost = states.flatMap((s) => (s.alive ? [] : [s]));
-  const evidence = latest([...evidenceTimes(job), ...observed.pods.flatMap(evidenceTimes), ...lost.map((s) => s.since)]);
+  const evidence = latest([...evidenceTimes(job), ...pods.flatMap(evidenceTimes), ...lost.map((s) => s.since)]);
   if (evidence === undefined) return {};
   const stuckAt = evidence + config.stuckAfterMs;
   if (now < stuckAt) return { wakeAt: stuckAt };
-  const why = lost.length === 0 ? 'none of its pods exists' : `its pods are on lost nodes (${[...new Set(lost.map((s) => s.why))].join(', ')})`;
+  const why = lost.length === 0 ? 'none of its pods is running or pending' : `its pods are on lost nodes (${[...new Set(lost.map((s) => s.why))].join(', ')})`;
   const finding = clusterFinding(JOB_STUCK, {
     path: 'status.active',
     problem: `counts active pods but ${why}, with no sign of progress since ${new Date(evidence).toISOString()}`,

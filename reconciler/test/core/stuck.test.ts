@@ -77,6 +77,16 @@ describe('detectStuckJob', () => {
       observed: observe(running, { pods: [pod('p1', job({ metadata: { uid: 'other' } }), { nodeName: 'n1' })], nodes: [node('n1', 'True', at(-60 * MINUTE))] }),
       stuck: true,
     },
+    {
+      name: 'a recent pod of another Job is no evidence of progress',
+      observed: observe(running, { pods: [pod('p1', job({ metadata: { uid: 'other' } }), { phase: 'Failed', created: at(-MINUTE) })] }),
+      stuck: true,
+    },
+    {
+      name: 'a Job whose pods all terminated says none is running or pending',
+      observed: observe(running, { pods: [pod('p1', running, { phase: 'Succeeded' })] }),
+      stuck: true,
+    },
     { name: 'a finished Job is not stuck', observed: observe(finishedJob(60 * MINUTE, { status: { active: 1 } })), stuck: false },
     { name: 'a suspended Job is not stuck', observed: observe(job({ spec: { suspend: true } })), stuck: false },
     { name: 'a Job with no active pods is not stuck', observed: observe(job({ status: { active: 0 } })), stuck: false },
@@ -94,6 +104,14 @@ describe('detectStuckJob', () => {
       assert.equal(outcome.wakeAt, c.wakeAt);
     });
   }
+
+  it('says when no pod is left', () => {
+    const [finding] = detectStuckJob(observe(running), NOW, config).findings!;
+    assert.equal(
+      finding.message,
+      `status.active counts active pods but none of its pods is running or pending, with no sign of progress since ${at(-60 * MINUTE)} (got 1)`,
+    );
+  });
 
   it('says why and since when in the finding', () => {
     const observed = observe(running, { pods: [pod('p1', running, { nodeName: 'n1' })], nodes: [node('n1', 'Unknown', at(-60 * MINUTE))] });
