@@ -33,7 +33,7 @@ export class BatchSettings {
    */
   public static setKubernetesVersion(scope: IConstruct, version: string): void {
     const parsed = parseVersion(version); // throws with the supported versions for bad input
-    setContext(scope, VERSION_CONTEXT_KEY, formatVersion(parsed));
+    setContext(scope, 'setKubernetesVersion', VERSION_CONTEXT_KEY, formatVersion(parsed));
   }
 
   /**
@@ -43,7 +43,7 @@ export class BatchSettings {
    * @param strict `true` to turn warnings into errors
    */
   public static setStrict(scope: IConstruct, strict: boolean): void {
-    setContext(scope, STRICT_CONTEXT_KEY, strict);
+    setContext(scope, 'setStrict', STRICT_CONTEXT_KEY, strict);
   }
 
   /**
@@ -69,11 +69,11 @@ export class BatchSettings {
   private constructor() {}
 }
 
-function setContext(scope: IConstruct, key: string, value: unknown): void {
+function setContext(scope: IConstruct, setter: string, key: string, value: unknown): void {
   if (scope.node.children.length > 0) {
     throw new Error(
-      `BatchSettings: ${key} must be set on "${scope.node.path || '<app>'}" before constructs are added to it ` +
-        `(got a scope with ${scope.node.children.length} children); call BatchSettings right after creating the App or Chart`,
+      `BatchSettings.${setter}: "${scope.node.path || '<app>'}" must have no children yet ` +
+        `(got ${scope.node.children.length}); call BatchSettings.${setter} right after creating the App or Chart`,
     );
   }
   scope.node.setContext(key, value);

@@ -83,7 +83,7 @@ describe('BatchSettings', () => {
     const chart = Testing.chart();
     new OneShotJob(chart, 'migrate', clean);
     expect(() => BatchSettings.setKubernetesVersion(chart, '1.31')).toThrow(
-      /cdk8s-batch:kubernetesVersion must be set on "test" before constructs are added to it \(got a scope with 1 children\); /,
+      /^BatchSettings\.setKubernetesVersion: "test" must have no children yet \(got 1\); call BatchSettings\.setKubernetesVersion right after creating the App or Chart$/,
     );
   });
 });
