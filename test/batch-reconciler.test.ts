@@ -1,5 +1,9 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { BatchReconciler, ReconcilerMode } from '../src';
+
+const RECONCILER_DIR = path.join(__dirname, '..', 'reconciler');
 
 const byKind = (manifests: any[], kind: string): any[] => manifests.filter((m) => m.kind === kind);
 const container = (manifests: any[]): any => byKind(manifests, 'Deployment')[0].spec.template.spec.containers[0];
@@ -111,6 +115,29 @@ describe('BatchReconciler', () => {
     ];
     expect(container(Testing.synth(chart)).args).toEqual(expected);
     expect(reconciler.args).toEqual(expected);
+  });
+
+  test('the reconcile command accepts the args: every flag is in its usage and parsing them succeeds', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const reconciler = new BatchReconciler(chart, 'reconciler', {
+      mode: ReconcilerMode.ENFORCE,
+      namespaces: ['shop'],
+      enforceNamespaces: ['shop'],
+      leaderElection: true,
+      replicas: 2,
+    });
+    // WHEN (reconciler dependencies are installed by the post-compile step)
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...reconciler.args, '--help'], {
+      cwd: RECONCILER_DIR,
+      encoding: 'utf8',
+    });
+    // THEN
+    expect(run.stderr).toEqual('');
+    expect(run.status).toEqual(0);
+    for (const flag of reconciler.args.filter((a) => a.startsWith('--'))) {
+      expect(run.stdout).toMatch(new RegExp(`^ +${flag}\\b`, 'm'));
+    }
   });
 
   test('default args: audit mode, every namespace, metrics on 9090, no leader election', () => {
