@@ -268,7 +268,8 @@ export abstract class JobBase extends kplus.Workload {
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'batch/v1',
       kind,
-      metadata: { ...props.metadata, annotations },
+      // `name: undefined` would stop cdk8s from generating a name, so only defined keys are copied
+      metadata: { ...definedOnly(props.metadata ?? {}), annotations },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
 
@@ -373,4 +374,8 @@ export abstract class JobBase extends kplus.Workload {
       };
     }
   }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

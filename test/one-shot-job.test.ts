@@ -116,6 +116,14 @@ describe('OneShotJob', () => {
     expect(job.podFailurePolicy).toBe(policy);
   });
 
+  test('generates a name when metadata.name is undefined', () => {
+    const chart = Testing.chart();
+    new OneShotJob(chart, 'migrate', { containers: [{ image }], metadata: { name: undefined, labels: { a: 'b' } } });
+    const manifest = Testing.synth(chart)[0];
+    expect(manifest.metadata.name).toMatch(/^test-migrate-[0-9a-f]{8}$/);
+    expect(manifest.metadata.labels).toEqual({ a: 'b' });
+  });
+
   test('annotates the Job with its pattern', () => {
     const chart = Testing.chart();
     new OneShotJob(chart, 'migrate', { containers: [{ image }], metadata: { annotations: { a: 'b' } } });
