@@ -6,10 +6,17 @@
 import { SUPPORTED_VERSIONS, UnsupportedVersionError, formatViolation, parseVersion, validate } from 'cdk8s-batch/rules';
 import type { Violation } from 'cdk8s-batch/rules';
 import { RULES_ENGINE_FAILED, clusterFinding } from './findings.ts';
+import { isOwnedByCronJob } from './kube.ts';
 import type { EventAction, KubeObject, ObjectRef } from './types.ts';
 
 /** The Event `action` of audit Events. */
 export const AUDIT_ACTION = 'Audit';
+
+/**
+ * Rule codes not reported on Jobs a CronJob controls: the CronJob's history limits delete them,
+ * which is why the rules skip the same check inside a CronJob's job template.
+ */
+export const HISTORY_LIMITED_CODES: readonly string[] = ['TtlSecondsAfterFinishedMissing'];
 
 /**
  * The Kubernetes version the rules run for: the cluster's own when the rules support it, else the
@@ -40,7 +47,9 @@ export interface AuditResult {
 /** Runs the shared rules on `object` for the cluster's version. Never throws. */
 export function audit(object: KubeObject, clusterVersion: string): AuditResult {
   try {
-    return { violations: validate(object, { kubernetesVersion: rulesVersion(clusterVersion) }), findings: [] };
+    const violations = validate(object, { kubernetesVersion: rulesVersion(clusterVersion) });
+    const historyLimited = isOwnedByCronJob(object);
+    return { violations: violations.filter((v) => !historyLimited || !HISTORY_LIMITED_CODES.includes(v.code)), findings: [] };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return {

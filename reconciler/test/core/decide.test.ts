@@ -64,6 +64,14 @@ describe('decide: audit', () => {
     assert.ok(d.violations.some((v) => v.code === 'ActiveDeadlineSecondsMissing'));
   });
 
+  it('does not report a missing TTL on a Job a CronJob controls (its history limits delete it)', () => {
+    const cronOwner = [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'n', uid: 'c', controller: true }];
+    const owned = decide(observe(job({ ...noTtl, metadata: { ownerReferences: cronOwner } })), NOW, audited);
+    assert.ok(!owned.violations.some((v) => v.code === 'TtlSecondsAfterFinishedMissing'));
+    const standalone = decide(observe(job(noTtl)), NOW, audited);
+    assert.ok(standalone.violations.some((v) => v.code === 'TtlSecondsAfterFinishedMissing'));
+  });
+
   it('audits CronJobs and reports findings as Warning Events', () => {
     const d = decide(observe(lateCron), NOW, audited);
     assert.deepEqual(d.violations, validate(lateCron, { kubernetesVersion: '1.31' }));
