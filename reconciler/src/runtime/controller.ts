@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import { decide as coreDecide } from '../core/decide.ts';
 import { jobUidOfPod } from '../core/cleanup.ts';
+import { isRerunOf } from '../core/rerun.ts';
 import type { Decision, KubeObject, ObjectRef, Observed, ReconcilerConfig } from '../core/types.ts';
 import type { Violation } from 'cdk8s-batch/rules';
 import { KubeApiError, toKubeApiError } from '../adapters/errors.ts';
@@ -271,6 +272,7 @@ export class Controller {
   private ownedJobs(kind: Kind, namespace: string, object: KubeObject | undefined): KubeObject[] {
     if (!object) return [];
     if (kind === 'CronJob') return this.jobs.list(namespace).filter((j) => controllerOwner(j)?.uid === object.metadata?.uid);
+    if (kind === 'Job') return this.jobs.list(namespace).filter((j) => j !== object && isRerunOf(j, object));
     if (kind !== 'Pod') return [];
     const jobUid = jobUidOfPod(object);
     return this.jobs.list(namespace).filter((j) => j.metadata?.uid === jobUid);
