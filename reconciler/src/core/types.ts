@@ -37,7 +37,10 @@ export interface ObjectRef {
   readonly uid?: string;
 }
 
-/** `audit` reports only; `enforce` also fixes mutable fields in the namespaces it is enabled for. */
+/**
+ * `audit` reports only; `enforce` also fixes mutable fields, reruns, catches up and cleans up in
+ * the namespaces it is enabled for. The admission gate is opt-in per Job and acts in both modes.
+ */
 export type Mode = 'audit' | 'enforce';
 
 /** What the controller runs with (from flags; `main.ts` builds it). Durations are in milliseconds. */
