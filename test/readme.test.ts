@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { parseAllDocuments } from 'yaml';
+import * as library from '../src';
 
 /**
  * Every ```ts / ```typescript block of README.md compiles on its own against the library sources,
@@ -81,7 +84,11 @@ function synthesize(code: string): any[] {
     const js = ts.transpileModule(code, {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     }).outputText;
-    const load = (id: string): unknown => (id === 'cdk8s-batch' ? require('../src') : require(id));
+    const modules: Record<string, unknown> = { 'cdk8s-batch': library, 'cdk8s': cdk8s, 'cdk8s-plus-28': kplus };
+    const load = (id: string): unknown => {
+      if (!(id in modules)) throw new Error(`README examples may import ${Object.keys(modules).join(', ')} (got ${id})`);
+      return modules[id];
+    };
     const quiet = { ...console, log: () => undefined };
     new Function('require', 'exports', 'module', 'console', js)(load, {}, { exports: {} }, quiet);
     return fs.readdirSync(outdir)
