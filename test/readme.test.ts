@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import * as library from '../src';
 
