@@ -36,11 +36,19 @@ interface SarifResult {
   }>;
 }
 
+interface SarifNotification {
+  readonly level: 'error';
+  readonly message: { readonly text: string };
+  readonly locations: SarifResult['locations'];
+}
+
 export interface SarifLog {
   readonly $schema: string;
   readonly version: '2.1.0';
   readonly runs: Array<{
     readonly tool: { readonly driver: { readonly name: string; readonly informationUri: string; readonly rules: SarifRule[] } };
+    /** Unusable inputs, which produce no results, are reported here so that CI shows them. */
+    readonly invocations: Array<{ readonly executionSuccessful: boolean; readonly toolExecutionNotifications: SarifNotification[] }>;
     readonly results: SarifResult[];
   }>;
 }
@@ -84,10 +92,23 @@ export function toSarif(report: CheckReport): SarifLog {
       };
     }),
   );
+  const notifications = report.problems.map(
+    (p): SarifNotification => ({
+      level: 'error',
+      message: { text: p.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(p.file) }, region: { startLine: p.line ?? 1 } } }],
+    }),
+  );
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'cdk8s-batch', informationUri: INFORMATION_URI, rules } }, results }],
+    runs: [
+      {
+        tool: { driver: { name: 'cdk8s-batch', informationUri: INFORMATION_URI, rules } },
+        invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
+        results,
+      },
+    ],
   };
 }
 

@@ -176,6 +176,19 @@ describe('formats', () => {
     if (ttl) assert.equal(ttl.locations[0].physicalLocation.region.startLine, 6); // the spec the field is missing from
   });
 
+  it('sarif: unusable inputs become tool execution notifications', () => {
+    const clean = JSON.parse(formatSarif(report)) as SarifLog;
+    assert.deepEqual(clean.runs[0].invocations, [{ executionSuccessful: true, toolExecutionNotifications: [] }]);
+    const broken = parseManifests('apiVersion: batch/v1\nkind: Job\nspec: [1\n', 'broken.yaml');
+    const sarif = JSON.parse(formatSarif(checkSources(broken.objects, {}, broken.problems))) as SarifLog;
+    const [invocation] = sarif.runs[0].invocations;
+    assert.equal(invocation.executionSuccessful, false);
+    assert.equal(invocation.toolExecutionNotifications.length, 1);
+    const [n] = invocation.toolExecutionNotifications;
+    assert.match(n.message.text, /^invalid YAML: /);
+    assert.deepEqual(n.locations[0].physicalLocation, { artifactLocation: { uri: 'broken.yaml' }, region: { startLine: 4 } });
+  });
+
   it('sarif: objects without source lines are located at line 1', () => {
     const sarif = JSON.parse(formatSarif(checkDocuments([badJob], { file: 'memory.yaml' }))) as SarifLog;
     assert.ok(sarif.runs[0].results.every((r) => r.locations[0].physicalLocation.region.startLine === 1));
