@@ -119,6 +119,11 @@ interface ScaledTimer {
  * Simulated time that runs `speed`× faster than its base clock. A timer of `ms` simulated
  * milliseconds fires after `ms / speed` base milliseconds; changing the speed reschedules
  * pending timers so they still fire at their simulated due time.
+ *
+ * Simulated time never passes a pending timer's due time: while a timer is late (the event
+ * loop was busy), `now()` holds at its due time, and a timer runs with `now()` equal to its
+ * due time. At high speeds a few milliseconds of lag would otherwise be many simulated
+ * seconds, and a CronJob with a short `startingDeadlineSeconds` would miss its start.
  */
 export class ScaledClock implements Clock {
   private readonly base: Clock;
@@ -126,6 +131,9 @@ export class ScaledClock implements Clock {
   private anchorSim: number;
   private anchorBase: number;
   private readonly timers = new Set<ScaledTimer>();
+  /** Earliest due time among pending timers; `null` when it must be recomputed. */
+  private earliest: number | undefined | null = undefined;
+  private lastNow = Number.NEGATIVE_INFINITY;
 
   constructor(options: ScaledClockOptions = {}) {
     this.base = options.base ?? wallClock;
@@ -139,17 +147,44 @@ export class ScaledClock implements Clock {
   }
 
   now(): number {
-    return this.anchorSim + (this.base.now() - this.anchorBase) * this.speedValue;
+    const running = this.anchorSim + (this.base.now() - this.anchorBase) * this.speedValue;
+    const earliest = this.earliestDue();
+    this.lastNow = Math.max(this.lastNow, earliest === undefined ? running : Math.min(running, earliest));
+    return this.lastNow;
   }
 
   setTimer(ms: number, fn: () => void): () => void {
     const timer: ScaledTimer = { due: this.now() + Math.max(0, ms), fn, cancel: () => undefined };
     this.timers.add(timer);
+    this.earliest = null;
     this.arm(timer);
     return () => {
       timer.cancel();
-      this.timers.delete(timer);
+      this.remove(timer);
     };
+  }
+
+  private remove(timer: ScaledTimer): void {
+    if (this.timers.delete(timer)) this.earliest = null;
+  }
+
+  private earliestDue(): number | undefined {
+    if (this.earliest === null) {
+      let min: number | undefined;
+      for (const t of this.timers) if (min === undefined || t.due < min) min = t.due;
+      this.earliest = min;
+    }
+    return this.earliest;
+  }
+
+  /** Runs a due timer at its own due time: simulated time resumes from there. */
+  private fire(timer: ScaledTimer): void {
+    const at = Math.max(this.lastNow, Math.min(timer.due, this.anchorSim + (this.base.now() - this.anchorBase) * this.speedValue));
+    this.remove(timer);
+    this.anchorSim = at;
+    this.anchorBase = this.base.now();
+    this.lastNow = at;
+    timer.fn();
   }
 
   /** Changes the speed from now on; pending timers keep their simulated due times. */
@@ -168,14 +203,12 @@ export class ScaledClock implements Clock {
   dispose(): void {
     for (const timer of this.timers) timer.cancel();
     this.timers.clear();
+    this.earliest = undefined;
   }
 
   private arm(timer: ScaledTimer): void {
     const baseMs = Math.ceil(Math.max(0, timer.due - this.now()) / this.speedValue);
-    timer.cancel = this.base.setTimer(baseMs, () => {
-      this.timers.delete(timer);
-      timer.fn();
-    });
+    timer.cancel = this.base.setTimer(baseMs, () => this.fire(timer));
   }
 
   private static checkSpeed(speed: number): number {
