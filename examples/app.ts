@@ -48,10 +48,13 @@ export class ShopBatchChart extends Chart {
   constructor(scope: App, id: string, props: ChartProps = {}) {
     super(scope, id, props);
 
-    // A database migration: one pod, run once to completion.
+    // A database migration: one pod, run once to completion. It is created suspended behind the
+    // admission gate; the reconciler releases it once it passes the rules on the live cluster
+    // and the namespace's quota has room.
     new OneShotJob(this, 'db-migrate', {
       containers: [{ image: 'registry.example.com/shop/migrate:1.4.0', args: ['up'], resources }],
       podMetadata: { annotations: sandbox('10s') },
+      admissionGate: true,
       backoffLimit: 2,
       activeDeadline: Duration.minutes(10),
       ttlAfterFinished: Duration.hours(1),
@@ -59,14 +62,15 @@ export class ShopBatchChart extends Chart {
     });
 
     // A work-queue fan-out: four workers drain a queue of thumbnail requests; the Job succeeds
-    // once a worker finds the queue empty and exits 0 and the others have finished.
+    // once a worker finds the queue empty and exits 0 and the others have finished. A quarter of
+    // the workers crash (exit 1) and are replaced after the pod backoff delay, within backoffLimit.
     new WorkQueueJob(this, 'thumbnails', {
       containers: [{
         image: 'registry.example.com/shop/thumbnailer:2.0.1',
         envVariables: { QUEUE_URL: kplus.EnvValue.fromValue('redis://queue:6379/thumbnails') },
         resources,
       }],
-      podMetadata: { annotations: sandbox('15s') },
+      podMetadata: { annotations: sandbox('15s', { rate: 0.25, exitCode: 1 }) },
       parallelism: 4,
       activeDeadline: Duration.hours(1),
       ttlAfterFinished: Duration.hours(1),
