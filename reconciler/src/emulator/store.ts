@@ -83,8 +83,9 @@ function randomSuffix(): string {
   return out;
 }
 
+/** Deep copy of stored JSON (faster than structuredClone for plain JSON objects). */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 function toSelector(sel: QueryOptions['labelSelector']): Selector {
@@ -111,6 +112,8 @@ export class MemoryStore implements ObjectStore {
   private readonly historyLimit: number;
   private readonly objects = new Map<string, Map<string, StoredObject>>();
   private readonly listeners = new Set<(event: StoreEvent) => void>();
+  /** Sorted keys per kind (see `sortedKeys`). */
+  private readonly keyOrder = new Map<string, string[]>();
   /** Owner uid → dependents, as `<kind>\u0000<key>`. */
   private readonly ownerIndex = new Map<string, Set<string>>();
   private readonly history: HistoryEntry[] = [];
@@ -149,8 +152,7 @@ export class MemoryStore implements ObjectStore {
   query(kind: string, opts: QueryOptions = {}): StoredObject[] {
     const selector = toSelector(opts.labelSelector);
     const out: StoredObject[] = [];
-    const keys = [...this.bucket(kind).keys()].sort();
-    for (const key of keys) {
+    for (const key of this.sortedKeys(kind)) {
       const obj = this.bucket(kind).get(key)!;
       if (opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace) continue;
       if (!matchesLabels(selector, obj.metadata.labels)) continue;
@@ -237,6 +239,16 @@ export class MemoryStore implements ObjectStore {
       this.objects.set(kind, b);
     }
     return b;
+  }
+
+  /** The keys of `kind` in etcd order, cached until an object of that kind is added or removed. */
+  private sortedKeys(kind: string): string[] {
+    let keys = this.keyOrder.get(kind);
+    if (!keys) {
+      keys = [...this.bucket(kind).keys()].sort();
+      this.keyOrder.set(kind, keys);
+    }
+    return keys;
   }
 
   private key(kind: string, namespace: string | undefined, name: string): string {
@@ -444,6 +456,7 @@ export class MemoryStore implements ObjectStore {
     const previous = this.bucket(obj.kind).get(key);
     if (previous) this.indexOwners(previous, false);
     this.bucket(obj.kind).delete(key);
+    this.keyOrder.delete(obj.kind);
     return this.record('DELETED', obj);
   }
 
@@ -451,6 +464,7 @@ export class MemoryStore implements ObjectStore {
     const key = this.key(obj.kind, obj.metadata.namespace, obj.metadata.name);
     const previous = this.bucket(obj.kind).get(key);
     if (previous) this.indexOwners(previous, false);
+    else this.keyOrder.delete(obj.kind);
     this.bucket(obj.kind).set(key, obj);
     this.indexOwners(obj, true);
     return this.record(type, obj);
