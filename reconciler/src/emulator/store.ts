@@ -182,6 +182,7 @@ export class MemoryStore implements ObjectStore {
   replace(input: StoredObject, opts: { subresource?: 'status' } & WriteOptions = {}): StoredObject {
     const current = this.mustGet(input.kind, input.metadata?.namespace, input.metadata?.name);
     this.checkResourceVersion(current, input.metadata.resourceVersion);
+    this.checkPreconditions(current, { uid: input.metadata.uid });
     const next = opts.subresource === 'status' ? this.statusWrite(current, input) : this.mainWrite(current, input);
     if (opts.dryRun) return clone(next);
     if (isDeepStrictEqual(next, current)) return clone(current);

@@ -113,6 +113,19 @@ describe('MemoryStore', () => {
     assert.throws(() => store.replace({ ...created, metadata: { ...created.metadata, labels: { v: '3' } } }), storeError(409, 'Conflict'));
   });
 
+  it('fails with 409 Conflict when an update carries the uid of a deleted namesake', () => {
+    const store = new MemoryStore({ seedNamespaces: false });
+    const first = store.create(pod('p'));
+    store.delete('Pod', 'ns1', 'p');
+    store.create(pod('p'));
+    assert.throws(() => store.replace({ ...first, metadata: { ...first.metadata, resourceVersion: '' } }), (err: unknown) => {
+      assert.ok(err instanceof StoreError);
+      assert.equal(err.code, 409);
+      assert.match(err.message, /Precondition failed: UID in precondition/);
+      return true;
+    });
+  });
+
   it('bumps generation on spec changes only, and keeps status on main-resource writes', () => {
     const store = new MemoryStore({ seedNamespaces: false });
     const created = store.create(job('a', { labels: { l: '1' } }));
