@@ -422,24 +422,15 @@ function nextSpec(s: CronSpecSchedule, afterMs: number): number | undefined {
 }
 
 /**
- * The largest number of times `schedule` fires within any window of `windowMs`, looking at the
- * fire times of one year from `fromMs`; stops counting once `cap` is reached.
+ * The largest number of times `schedule` fires within any 24 hours. Every day a five-field
+ * schedule fires at all, it fires at the same minutes and hours, so a 24-hour window starting at
+ * midnight of such a day holds (matching minutes × matching hours) fires and no window holds more.
+ * A schedule that never fires (e.g. February 30th) counts 0. `fromMs` is where the search for a
+ * firing day starts.
  */
-export function maxFiresInWindow(schedule: CronSchedule, fromMs: number, windowMs: number, cap: number): number {
-  if (schedule.kind === 'every') return Math.min(cap, Math.floor(windowMs / (schedule.seconds * 1000)));
-  const horizon = fromMs + 366 * 24 * 3600 * 1000;
-  const times: number[] = [];
-  let best = 0;
-  let first = 0;
-  let t = fromMs;
-  for (;;) {
-    const next = nextSpec(schedule, t);
-    if (next === undefined || next > horizon) break;
-    times.push(next);
-    while (next - times[first] >= windowMs) first++;
-    best = Math.max(best, times.length - first);
-    if (best >= cap) return cap;
-    t = next;
-  }
-  return best;
+export function firesPerDay(schedule: CronSchedule, fromMs: number): number {
+  if (schedule.kind === 'every') return Math.floor((24 * 3600) / schedule.seconds);
+  if (nextSpec(schedule, fromMs) === undefined) return 0;
+  const count = (f: CronField): number => f.values.filter((v) => v).length;
+  return count(schedule.minute) * count(schedule.hour);
 }

@@ -2,7 +2,7 @@
  * Hygiene and misconception warnings: objects the API server accepts that are likely not what the
  * author meant, or that age badly on a cluster. Every rule is a warning with a fix.
  */
-import { CronSchedule, maxFiresInWindow, nextFireTimes, parseSchedule } from './cron';
+import { CronSchedule, firesPerDay, nextFireTimes, parseSchedule } from './cron';
 import { arrayOf, dig, isObject } from './json';
 import { Finding, Rule, RuleContext } from './types';
 
@@ -166,8 +166,7 @@ const CRONJOB_RULES: Rule[] = [
       if (dig(ctx.original, 'spec', 'startingDeadlineSeconds') !== undefined) return [];
       const parsed = parsedSchedule(ctx);
       if (!parsed) return [];
-      const fires = maxFiresInWindow(parsed.schedule, REFERENCE_TIME, MISSED_STARTS_WINDOW_HOURS * 3600_000, MISSED_STARTS_LIMIT + 1);
-      return one(fires > MISSED_STARTS_LIMIT, () => ({
+      return one(firesPerDay(parsed.schedule, REFERENCE_TIME) > MISSED_STARTS_LIMIT, () => ({
         path: 'spec.startingDeadlineSeconds',
         problem: `is not set while the schedule "${parsed.text}" fires more than ${MISSED_STARTS_LIMIT} times in ${MISSED_STARTS_WINDOW_HOURS} hours`,
       }));

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { maxFiresInWindow, nextFireTimes, parseGoDuration, parseSchedule } from '../../src/rules/cron';
+import { firesPerDay, nextFireTimes, parseGoDuration, parseSchedule } from '../../src/rules/cron';
 
 function error(s: string): string | undefined {
   const r = parseSchedule(s);
@@ -223,23 +223,41 @@ describe('nextFireTimes', () => {
   });
 });
 
-describe('maxFiresInWindow', () => {
-  const day = 24 * 3600 * 1000;
+describe('firesPerDay', () => {
   const fires = (s: string) => {
     const r = parseSchedule(s);
     if (!r.ok) throw new Error(r.error);
-    return maxFiresInWindow(r.schedule, Date.UTC(2024, 0, 1), day, 1000);
+    return firesPerDay(r.schedule, Date.UTC(2024, 0, 1));
   };
 
-  test('counts the busiest day', () => {
+  test('counts the fires of a day the schedule fires at all', () => {
+    expect(fires('* * * * *')).toBe(1440);
     expect(fires('*/15 * * * *')).toBe(96);
     expect(fires('0 * * * *')).toBe(24);
     expect(fires('* 9-11 15 * *')).toBe(180);
+    expect(fires('*/10 9-17 * * mon-fri')).toBe(54);
     expect(fires('0 3 * * *')).toBe(1);
     expect(fires('@every 1h')).toBe(24);
+    expect(fires('@every 90s')).toBe(960);
   });
 
-  test('stops at the cap', () => {
-    expect(fires('* * * * *')).toBe(1000);
+  test('is 0 for a schedule that never fires', () => {
+    expect(fires('* * 30 2 *')).toBe(0);
+  });
+
+  test('matches the busiest 24-hour window of the real fire times', () => {
+    // brute force over the fire times of the first weeks of 2024
+    for (const s of ['*/7 */5 * * *', '0,30 8-20 1,15 * 1', '*/20 * 29 2 *', '5 4 * * sun']) {
+      const r = parseSchedule(s);
+      if (!r.ok) throw new Error(r.error);
+      const times = nextFireTimes(r.schedule, Date.UTC(2024, 0, 1), 3000);
+      let best = 0;
+      let first = 0;
+      times.forEach((t, i) => {
+        while (t - times[first] >= 24 * 3600 * 1000) first++;
+        best = Math.max(best, i - first + 1);
+      });
+      expect({ s, fires: fires(s) }).toEqual({ s, fires: best });
+    }
   });
 });
