@@ -140,6 +140,7 @@ class Runtime implements Simulation {
   private readonly lastEvent = new Map<string, string>();
   private readonly paused = new Set<Controller>();
   private drainTimer?: () => void;
+  private draining = false;
   private unsubscribe?: () => void;
   private eventSerial = 0;
   private stopped = false;
@@ -245,7 +246,7 @@ class Runtime implements Simulation {
   private enqueue(controller: Controller, key: string): void {
     if (this.stopped) return;
     this.dirty.add(`${controller}|${key}`);
-    if (!this.drainTimer) this.drainTimer = this.clock.setTimer(0, () => this.drain());
+    if (!this.drainTimer && !this.draining) this.drainTimer = this.clock.setTimer(0, () => this.drain());
   }
 
   private wakeAt(controller: Controller, key: string, at: number | undefined): void {
@@ -263,6 +264,18 @@ class Runtime implements Simulation {
 
   private drain(): void {
     this.drainTimer = undefined;
+    this.draining = true;
+    try {
+      this.syncDirty();
+    } finally {
+      this.draining = false;
+    }
+    const runnable = [...this.dirty].some((id) => !this.paused.has(id.slice(0, id.indexOf('|')) as Controller));
+    if (runnable && !this.stopped && !this.drainTimer) this.drainTimer = this.clock.setTimer(0, () => this.drain());
+  }
+
+  /** Syncs the queued keys (also the ones queued meanwhile) of controllers that are not paused. */
+  private syncDirty(): void {
     let processed = 0;
     for (const id of this.dirty) {
       if (this.stopped || processed >= MAX_SYNCS_PER_DRAIN) break;
@@ -273,8 +286,6 @@ class Runtime implements Simulation {
       processed += 1;
       this.guard(controller, id.slice(bar + 1), () => this.sync(controller, id.slice(bar + 1)));
     }
-    const runnable = [...this.dirty].some((id) => !this.paused.has(id.slice(0, id.indexOf('|')) as Controller));
-    if (runnable && !this.stopped && !this.drainTimer) this.drainTimer = this.clock.setTimer(0, () => this.drain());
   }
 
   private guard(controller: Controller, key: string, fn: () => void): void {

