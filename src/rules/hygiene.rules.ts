@@ -140,13 +140,13 @@ const JOB_RULES: Rule[] = [
     path: 'spec.backoffLimit',
     summary:
       'With restartPolicy OnFailure, container restarts count towards backoffLimit and each waits up to 5 minutes; ' +
-      `a backoffLimit above ${ONFAILURE_BACKOFF_LIMIT_MAX} keeps a crash-looping pod restarting for hours.`,
+      `a backoffLimit above ${ONFAILURE_BACKOFF_LIMIT_MAX} keeps a crash-looping pod restarting in place for a long time before the Job fails.`,
     fix: `lower backoffLimit to ${ONFAILURE_BACKOFF_LIMIT_MAX} or less, or use restartPolicy Never with a podFailurePolicy`,
     check: (ctx) => {
       const limit = ctx.originalJobSpec.backoffLimit;
       return one(podSpec(ctx).restartPolicy === 'OnFailure' && typeof limit === 'number' && limit > ONFAILURE_BACKOFF_LIMIT_MAX, () => ({
         path: ctx.at('backoffLimit'),
-        problem: `is above ${ONFAILURE_BACKOFF_LIMIT_MAX} with restartPolicy OnFailure, so a crash-looping pod restarts in place for hours`,
+        problem: `is above ${ONFAILURE_BACKOFF_LIMIT_MAX} with restartPolicy OnFailure, so a crash-looping pod restarts in place up to ${limit} times, each after a back-off of up to 5 minutes`,
         got: limit,
       }));
     },
