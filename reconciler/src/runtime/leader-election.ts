@@ -136,7 +136,8 @@ export class LeaderElector {
       leaseDurationSeconds: Math.max(1, Math.ceil(this.timings.leaseDurationMs / 1000)),
       acquireTime: changedHands || !previous.acquireTime ? microTime(now) : previous.acquireTime,
       renewTime: microTime(now),
-      leaseTransitions: (previous.leaseTransitions ?? 0) + (changedHands && previous.holderIdentity ? 1 : 0),
+      // client-go counts every change of holder, also after a release (holder "")
+      leaseTransitions: (previous.leaseTransitions ?? 0) + (changedHands && previous.renewTime ? 1 : 0),
     };
   }
 
