@@ -7,6 +7,7 @@
  */
 import { parseSchedule } from './cron';
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL } from './defaults';
+import { annotationFindings, labelFindings } from './job-rule-kit';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from './job-validators';
 import { dig, isInteger, isObject } from './json';
 import { timeZoneProblem, timeZoneSuggestions } from './timezones';
@@ -294,6 +295,26 @@ const SPEC_RULES: Rule[] = [
   }),
 ];
 
+const TEMPLATE_METADATA_RULES: Rule[] = [
+  cronRule({
+    code: 'JobTemplateMetadataInvalid',
+    source: 'misconception',
+    path: 'spec.jobTemplate.metadata',
+    summary:
+      'The job template\'s labels and annotations follow the rules of any object\'s metadata. The API server does not check them on the ' +
+      'CronJob, but rejects every Job the CronJob creates with them.',
+    fix: 'use qualified-name keys, label values of at most 63 letters, digits, "-", "_" or ".", and annotations under 256 KiB',
+    check: (ctx) => {
+      const meta = dig(ctx.original, 'spec', 'jobTemplate', 'metadata');
+      if (!isObject(meta)) return [];
+      return [
+        ...labelFindings(meta.labels, 'spec.jobTemplate.metadata.labels'),
+        ...annotationFindings(meta.annotations, 'spec.jobTemplate.metadata.annotations'),
+      ];
+    },
+  }),
+];
+
 const API_VERSION_RULES: Rule[] = [
   cronRule({
     code: 'ApiVersionUnsupported',
@@ -311,4 +332,4 @@ const API_VERSION_RULES: Rule[] = [
 ];
 
 /** Every CronJob rule, in evaluation order. */
-export const CRONJOB_RULES: readonly Rule[] = [...API_VERSION_RULES, ...NAME_RULES, ...SCHEDULE_RULES, ...SPEC_RULES];
+export const CRONJOB_RULES: readonly Rule[] = [...API_VERSION_RULES, ...NAME_RULES, ...SCHEDULE_RULES, ...SPEC_RULES, ...TEMPLATE_METADATA_RULES];

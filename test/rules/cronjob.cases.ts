@@ -223,6 +223,17 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     invalid: [cronJob({ successfulJobsHistoryLimit: -1 }), cronJob({ failedJobsHistoryLimit: -3 })],
   },
   {
+    code: 'JobTemplateMetadataInvalid',
+    valid: [
+      cronJobWithTemplate({}, undefined, { labels: { 'app.kubernetes.io/name': 'report' }, annotations: { 'example.com/owner': 'team a' } }),
+    ],
+    invalid: [
+      cronJobWithTemplate({}, undefined, { labels: { 'bad key!': 'x' } }),
+      cronJobWithTemplate({}, undefined, { labels: { app: 'not a label value' } }),
+      cronJobWithTemplate({}, undefined, { annotations: { '/owner': 'x' } }),
+    ],
+  },
+  {
     code: 'JobTemplateGeneratedLabel',
     valid: [
       cronJobWithTemplate({
