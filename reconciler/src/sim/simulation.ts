@@ -139,6 +139,8 @@ class Runtime implements Simulation {
   private readonly memories = new Map<string, JobMemory>();
   private readonly lastEvent = new Map<string, string>();
   private readonly paused = new Set<Controller>();
+  /** Node of every unfinished, scheduled pod (by uid), kept from the store's events for scheduling. */
+  private readonly podNodes = new Map<string, string>();
   private drainTimer?: () => void;
   private draining = false;
   private unsubscribe?: () => void;
@@ -162,7 +164,10 @@ class Runtime implements Simulation {
     this.unsubscribe = this.store.watch((e) => this.onStoreEvent(e));
     this.resync('job');
     this.resync('cronjob');
-    for (const pod of this.store.list('Pod')) this.enqueue('kubelet', objectKey(pod));
+    for (const pod of this.store.list('Pod')) {
+      this.trackPodNode('ADDED', pod);
+      this.enqueue('kubelet', objectKey(pod));
+    }
   }
 
   // ---------------------------------------------------------------- public controls
@@ -218,7 +223,7 @@ class Runtime implements Simulation {
     const obj = e.object;
     const key = objectKey(obj);
     if (obj.kind === 'Job') this.onJobEvent(e, key);
-    else if (obj.kind === 'Pod') this.onPodEvent(obj, key);
+    else if (obj.kind === 'Pod') this.onPodEvent(e, key);
     else if (obj.kind === 'CronJob') this.enqueue('cronjob', key);
     else if (obj.kind === 'Node') for (const pod of this.podsOnNode(obj.metadata.name)) this.enqueue('kubelet', objectKey(pod));
   }
@@ -232,7 +237,9 @@ class Runtime implements Simulation {
     if (owner) this.enqueue('cronjob', `${job.metadata.namespace ?? ''}/${owner.name}`);
   }
 
-  private onPodEvent(pod: StoredObject, key: string): void {
+  private onPodEvent(e: StoreEvent, key: string): void {
+    const pod = e.object;
+    this.trackPodNode(e.type, pod);
     this.enqueue('kubelet', key);
     const owner = pod.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Job');
     if (owner) this.enqueue('job', `${pod.metadata.namespace ?? ''}/${owner.name}`);
@@ -362,15 +369,18 @@ class Runtime implements Simulation {
     this.wakeAt('job', objectKey(job), plan.wakeAt);
   }
 
+  private trackPodNode(type: StoreEvent['type'], pod: StoredObject): void {
+    const node = pod.spec?.nodeName;
+    const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    if (type === 'DELETED' || finished || !node) this.podNodes.delete(pod.metadata.uid);
+    else this.podNodes.set(pod.metadata.uid, node);
+  }
+
   /** Unfinished pods per Ready node. */
   private nodeLoads(): Map<string, number> {
     const loads = new Map<string, number>();
     for (const name of this.nodes) if (nodeReady(this.store.get('Node', undefined, name))) loads.set(name, 0);
-    for (const pod of this.store.list('Pod')) {
-      const node = pod.spec?.nodeName;
-      const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-      if (loads.has(node) && !finished) loads.set(node, loads.get(node)! + 1);
-    }
+    for (const node of this.podNodes.values()) if (loads.has(node)) loads.set(node, loads.get(node)! + 1);
     return loads;
   }
 
