@@ -3,17 +3,20 @@
  * their source lines. `List` objects (`kind: List`, `JobList`, … with `items`, as
  * `kubectl get -o yaml` prints them) and top-level sequences are expanded into their items.
  *
- * Parser choice, measured (Node 20, 2 cores, a generated 11.7 MB file of 10,000 Jobs,
- * `node --import tsx test/check/measure-parsers.ts`):
- *   js-yaml `loadAll`                                     ~0.35 s
- *   js-yaml `loadAll` + position listener (this module)   ~0.55 s
- *   yaml `parseAllDocuments` + `toJS`                     ~3.2 s
- *   yaml CST `Parser` alone (positions, no values)        ~2.0 s
+ * Parser choice, measured (Node 20, 2 shared cores, a generated 10.5 MB file of 10,000 Jobs;
+ * reproduce with `node --import tsx test/check/measure-parsers.ts`; quiet-machine runs):
+ *   js-yaml `loadAll`                                       0.35-0.39 s
+ *   this module without positions (+ alias/depth walk)      0.37 s
+ *   this module with positions (what SARIF needs)           0.55-0.57 s
+ *   yaml `parseAllDocuments` + `toJS`                       3.2-3.3 s
+ *   yaml CST `Parser` alone (positions, no values yet)      2.0-3.8 s
+ * (On a loaded machine everything took ~3x longer, 1.2 / 2.3 / 12.8 s, with the same ratios.)
  * js-yaml keeps no positions on its values, but its `listener` hook sees every node open and
  * close with the current line, which is enough to find the line of any field afterwards
  * (`positions.ts`). That is about 6x faster than `yaml` with positions, so js-yaml it is.
  * Positions cost ~50% on top of plain parsing, so they are recorded only when the output
- * needs them (SARIF) or when a document is unusable and its line must be named.
+ * needs them (SARIF) or when a document is unusable and its line must be named. For
+ * comparison, the rules engine itself took ~1.1 s on the same 10,000 Jobs.
  *
  * Limits: js-yaml's `maxDepth` (100) stops deep nesting, its `maxTotalMergeKeys` stops merge
  * key floods, and aliases (which js-yaml returns as shared references) are expanded by a
@@ -21,13 +24,8 @@
  */
 import jsyaml from 'js-yaml';
 import { PositionIndex } from './positions.ts';
+import { KUBERNETES_YAML_SCHEMA } from './yaml-schema.ts';
 import type { InputProblem, SourceObject } from './types.ts';
-
-/**
- * The YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes reads manifests: no
- * timestamps turned into dates, no `!!binary` or other language types.
- */
-const SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge] }); // `types` is missing from @types/js-yaml
 
 /** Expanded nodes allowed beyond the input's length (an alias-free document has fewer nodes than characters). */
 export const ALIAS_EXPANSION_ALLOWANCE = 1_000_000;
@@ -50,7 +48,7 @@ export function parseManifests(text: string, file: string, options: ParseOptions
   const positions = options.positions ? new PositionIndex() : undefined;
   let documents: unknown[];
   try {
-    documents = jsyaml.loadAll(text, undefined, { schema: SCHEMA, listener: positions?.listener });
+    documents = jsyaml.loadAll(text, undefined, { schema: KUBERNETES_YAML_SCHEMA, listener: positions?.listener });
   } catch (err) {
     return { objects: [], problems: [parseProblem(file, err)] };
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { RULES, UnsupportedVersionError } from 'cdk8s-batch/rules';
 import { checkDocuments, checkSources, exitCode } from '../../src/check/check.ts';
 import { formatJson, type JsonViolation } from '../../src/check/format-json.ts';
@@ -74,6 +75,29 @@ describe('checkDocuments', () => {
     assert.equal(report.results.length, 2);
     assert.ok(report.errors >= 2);
     assert.deepEqual(report.problems, []);
+  });
+
+  it('reports any JSON in any field as violations or problems, never by throwing (property)', () => {
+    const fields = ['metadata', 'metadata.name', 'spec', 'spec.parallelism', 'spec.template', 'spec.template.spec', 'spec.template.spec.containers', 'spec.podFailurePolicy', 'spec.jobTemplate', 'spec.schedule', 'spec.selector'];
+    const setAt = (obj: Record<string, unknown>, path: string, value: unknown): void => {
+      const keys = path.split('.');
+      let cur = obj;
+      for (const k of keys.slice(0, -1)) {
+        if (typeof cur[k] !== 'object' || cur[k] === null || Array.isArray(cur[k])) cur[k] = {};
+        cur = cur[k] as Record<string, unknown>;
+      }
+      cur[keys.at(-1)!] = value;
+    };
+    fc.assert(
+      fc.property(fc.constantFrom('Job', 'CronJob'), fc.dictionary(fc.constantFrom(...fields), fc.jsonValue({ maxDepth: 3 })), (kind, values) => {
+        const object: Record<string, unknown> = { ...structuredClone(okJob), kind };
+        for (const [path, value] of Object.entries(values)) setAt(object, path, value);
+        const report = checkDocuments([object], { kubernetesVersion: '1.31' });
+        assert.equal(report.results.length + report.problems.length >= 1, true);
+        for (const v of report.results.flatMap((r) => r.violations)) assert.ok(v.code && v.path !== undefined && v.message && v.fix);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('throws UnsupportedVersionError for an unknown version', () => {

@@ -39,10 +39,25 @@ describe('parseManifests', () => {
   });
 
   it('reads timestamps as strings and resolves merge keys, as Kubernetes does', () => {
-    const text = 'base: &b\n  x: 1\napiVersion: batch/v1\nkind: Job\nmetadata:\n  creationTimestamp: 2024-05-01T10:00:00Z\nspec:\n  <<: *b\n  y: 2\n';
+    const text = 'base: &b\n  x: 1\napiVersion: batch/v1\nkind: Job\nmetadata:\n  creationTimestamp: 2024-05-01T10:00:00Z\nspec:\n  <<: *b\n  z: 2\n';
     const [obj] = parseManifests(text, 'a.yaml').objects;
     assert.equal((obj.object.metadata as Record<string, unknown>).creationTimestamp, '2024-05-01T10:00:00Z');
-    assert.deepEqual(obj.object.spec, { x: 1, y: 2 });
+    assert.deepEqual(obj.object.spec, { x: 1, z: 2 });
+  });
+
+  it('resolves plain scalars as kubectl does (go-yaml v2: YAML 1.1 booleans, leading-0 octal)', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Thing',
+      'values: [yes, No, on, OFF, y, n, true, "yes", \'no\', 0644, 0o17, 0x1F, 1_000, -012, 08, 0, 1.5, ~, maybe]',
+    ].join('\n');
+    const [obj] = parseManifests(text, 'a.yaml').objects;
+    assert.deepEqual(obj.object.values, [true, false, true, false, true, false, true, 'yes', 'no', 420, 15, 31, 1000, -10, 8, 0, 1.5, null, 'maybe']);
+  });
+
+  it('rejects language-specific tags such as !!binary', () => {
+    const { problems } = parseManifests('apiVersion: v1\nkind: Secret\ndata: !!binary aGVsbG8=\n', 'a.yaml');
+    assert.match(problems[0].message, /unknown tag/);
   });
 
   it('reports invalid YAML with the line and keeps no objects from that input', () => {

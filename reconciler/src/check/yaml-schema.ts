@@ -1,0 +1,48 @@
+/**
+ * The js-yaml schema that reads manifests the way Kubernetes does. kubectl and the API
+ * server read YAML with sigs.k8s.io/yaml, which resolves plain scalars by go-yaml v2's
+ * YAML 1.1 rules: `yes`/`no`/`on`/`off`/`y`/`n` are booleans and `0644` is octal (420);
+ * js-yaml's YAML 1.2 core schema would read them as the string "yes" and the number 644,
+ * so `check` would judge a different object than the one kubectl sends
+ * (https://github.com/kubernetes/kubernetes/issues/34146). Timestamps stay strings and
+ * language-specific tags (`!!binary`, `!!js/…`) are not accepted.
+ */
+import jsyaml from 'js-yaml';
+
+const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+
+/** YAML 1.1 booleans, replacing the core schema's `true`/`false` only. */
+const bool = new jsyaml.Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string | null): boolean => data !== null && (TRUE.has(data) || FALSE.has(data)),
+  construct: (data: string): boolean => TRUE.has(data),
+});
+
+/** go-yaml v2 integers: underscores dropped, then Go's base prefixes, where a leading 0 means octal. */
+const INT = /^([-+]?)(0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/;
+
+function parseDigits(digits: string): number {
+  const prefix = digits.slice(0, 2).toLowerCase();
+  if (prefix === '0b') return parseInt(digits.slice(2), 2);
+  if (prefix === '0o') return parseInt(digits.slice(2), 8);
+  if (prefix === '0x') return parseInt(digits.slice(2), 16);
+  if (digits.length > 1 && digits.startsWith('0')) return parseInt(digits.slice(1), 8);
+  return parseInt(digits, 10);
+}
+
+const int = new jsyaml.Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (data: string | null): boolean => data !== null && INT.test(data.replace(/_/g, '')),
+  construct: (data: string): number => {
+    const [, sign, digits] = INT.exec(data.replace(/_/g, ''))!;
+    const n = parseDigits(digits);
+    return sign === '-' ? -n : n;
+  },
+});
+
+/** `merge` is exported by js-yaml at runtime but missing from @types/js-yaml. */
+const merge = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
+
+/** The YAML 1.2 core schema with go-yaml v2's booleans and integers, plus merge keys (`<<`). */
+export const KUBERNETES_YAML_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [bool, int, merge] });
