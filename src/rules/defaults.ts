@@ -46,7 +46,8 @@ function defaultJobLabels(job: Record<string, any>): void {
   const templateLabels = isObject(job.spec.template) && isObject(job.spec.template.metadata) ? job.spec.template.metadata.labels : undefined;
   if (isObject(templateLabels)) {
     if (job.metadata === undefined) job.metadata = {};
-    if (isObject(job.metadata) && (job.metadata.labels === undefined || (isObject(job.metadata.labels) && Object.keys(job.metadata.labels).length === 0))) {
+    const own = isObject(job.metadata) ? job.metadata.labels : undefined;
+    if (isObject(job.metadata) && (own === undefined || (isObject(own) && Object.keys(own).length === 0))) {
       job.metadata.labels = { ...templateLabels };
     }
   }

@@ -39,7 +39,8 @@ function onExitCodes(ctx: RuleContext): Array<{ req: Record<string, any>; i: num
 }
 
 function onPodConditions(ctx: RuleContext): Array<{ patterns: any[]; i: number }> {
-  return pfpRules(ctx).flatMap(({ rule, i }) => (Array.isArray(rule.onPodConditions) && rule.onPodConditions.length > 0 ? [{ patterns: rule.onPodConditions, i }] : []));
+  return pfpRules(ctx).flatMap(({ rule, i }) =>
+    (Array.isArray(rule.onPodConditions) && rule.onPodConditions.length > 0 ? [{ patterns: rule.onPodConditions, i }] : []));
 }
 
 function containerNames(ctx: RuleContext): Set<string> {

@@ -118,19 +118,16 @@ function indexProblems(s: Status, sp: Record<string, any>): Problem[] {
   const bad = (path: string, problem: string, got?: unknown) => out.push({ code: 'StatusIndexesInvalid', path, problem, got });
   let completed: ReadonlyArray<readonly [number, number]> = [];
   if (typeof s.completedIndexes === 'string' && s.completedIndexes !== '') {
-    if (!indexed) bad('status.completedIndexes', 'cannot be set for a NonIndexed Job', s.completedIndexes);
-    else if (completions !== undefined) {
+    if (!indexed) {bad('status.completedIndexes', 'cannot be set for a NonIndexed Job', s.completedIndexes);} else if (completions !== undefined) {
       const parsed = parseIndexIntervals(s.completedIndexes, completions);
       if ('error' in parsed) bad('status.completedIndexes', `cannot be parsed: ${parsed.error}`, s.completedIndexes);
       else completed = parsed.intervals;
     }
   }
   if (typeof s.failedIndexes === 'string') {
-    if (sp.backoffLimitPerIndex === undefined) bad('status.failedIndexes', 'cannot be set when backoffLimitPerIndex is unset', s.failedIndexes);
-    else if (completions !== undefined) {
+    if (sp.backoffLimitPerIndex === undefined) {bad('status.failedIndexes', 'cannot be set when backoffLimitPerIndex is unset', s.failedIndexes);} else if (completions !== undefined) {
       const parsed = parseIndexIntervals(s.failedIndexes, completions);
-      if ('error' in parsed) bad('status.failedIndexes', `cannot be parsed: ${parsed.error}`, s.failedIndexes);
-      else {
+      if ('error' in parsed) {bad('status.failedIndexes', `cannot be parsed: ${parsed.error}`, s.failedIndexes);} else {
         const overlap = firstOverlap(parsed.intervals, completed);
         if (overlap !== undefined) bad('status.failedIndexes', `overlaps completedIndexes at index ${overlap}`, s.failedIndexes);
       }
@@ -171,7 +168,7 @@ function transitionProblems(old: Status, s: Status, sp: Record<string, any>): Pr
   return out;
 }
 
-function key(p: Problem): string {
+function problemKey(p: Problem): string {
   return `${p.code} ${p.path} ${p.problem}`;
 }
 
@@ -187,8 +184,8 @@ export function validateStatusUpdate(oldJob: unknown, newJob: unknown, options: 
   const old = status(oldJob);
   const sp = spec(newJob);
   const oldSpec = isObject(oldJob) ? spec(oldJob) : sp;
-  const already = new Set([...counterProblems(old), ...conditionProblems(old, oldSpec, version)].map(key));
-  const problems = [...counterProblems(s), ...conditionProblems(s, sp, version)].filter((p) => !already.has(key(p)));
+  const already = new Set([...counterProblems(old), ...conditionProblems(old, oldSpec, version)].map(problemKey));
+  const problems = [...counterProblems(s), ...conditionProblems(s, sp, version)].filter((p) => !already.has(problemKey(p)));
   if (compareVersions(version, { major: 1, minor: 32 }) >= 0) problems.push(...transitionProblems(old, s, sp));
   return problems.map((p) => ({
     code: p.code,

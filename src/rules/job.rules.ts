@@ -140,7 +140,7 @@ const METADATA_RULES: Rule[] = [
     severity: 'warning',
     path: 'metadata.name',
     summary: 'The API server warns when a Job name is not a DNS-1123 label: it is used in pod names and hostnames (R019).',
-    fix: "use a name without dots of at most 63 characters",
+    fix: 'use a name without dots of at most 63 characters',
     check: (ctx) => {
       const name = jobName(ctx);
       if (name === undefined || dns1123SubdomainErrors(name).length > 0 || name.length > 63) return [];
@@ -247,7 +247,8 @@ const SELECTOR_RULES: Rule[] = [
       const labels = templateLabels(ctx);
       const oldLabels = oldTemplateLabels(ctx);
       const out: Finding[] = [];
-      for (const [key, expected] of [[LEGACY_CONTROLLER_UID_LABEL, uid], [LEGACY_JOB_NAME_LABEL, name], [CONTROLLER_UID_LABEL, uid], [JOB_NAME_LABEL, name]]) {
+      const generated = [[LEGACY_CONTROLLER_UID_LABEL, uid], [LEGACY_JOB_NAME_LABEL, name], [CONTROLLER_UID_LABEL, uid], [JOB_NAME_LABEL, name]];
+      for (const [key, expected] of generated) {
         const p = `spec.template.metadata.labels[${key}]`;
         const v = labels[key];
         const expectedText = expected === UNKNOWN_UID ? show(uid) : `'${expected}'`;

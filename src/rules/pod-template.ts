@@ -44,7 +44,8 @@ export const POD_TEMPLATE_RULES: Rule[] = [
     check: (ctx) => {
       const rp = podSpec(ctx).restartPolicy;
       if (rp !== undefined && rp !== 'Always') return [];
-      const submitted = isObject(ctx.originalJobSpec.template) && isObject(ctx.originalJobSpec.template.spec) ? ctx.originalJobSpec.template.spec.restartPolicy : undefined;
+      const t = ctx.originalJobSpec.template;
+      const submitted = isObject(t) && isObject(t.spec) ? t.spec.restartPolicy : undefined;
       return [{
         path: podAt(ctx, 'restartPolicy'),
         problem: submitted === undefined ? 'is unset, which defaults to Always; a Job allows only Never or OnFailure' : 'must be Never or OnFailure in a Job',

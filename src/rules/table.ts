@@ -1,8 +1,8 @@
 import { CRONJOB_RULES } from './cronjob.rules';
 import { FEATURE_RULES } from './features.rules';
 import { HYGIENE_RULES } from './hygiene.rules';
-import { JOB_RULES } from './job.rules';
 import { UPDATE_RULES } from './job-update.rules';
+import { JOB_RULES } from './job.rules';
 import { PATTERN_RULES } from './pattern.rules';
 import { Rule } from './types';
 

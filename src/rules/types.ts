@@ -75,8 +75,6 @@ export interface RuleContext {
   readonly inTemplate: boolean;
   /** Prefix for Job spec paths: `spec` or `spec.jobTemplate.spec`. */
   readonly specPath: string;
-  /** Builds a path under the Job spec: `at('podFailurePolicy', 'rules', 0)` → `spec.podFailurePolicy.rules[0]`. */
-  at(...segments: Array<string | number>): string;
   /**
    * The object exactly as received, before the JSON type layer removed wrongly typed fields from
    * `original` and `object`. Only the type layer should need it.
@@ -86,6 +84,8 @@ export interface RuleContext {
   readonly operation?: Operation;
   /** On `update`: the stored object being replaced, after defaulting; `undefined` on create. */
   readonly oldObject?: any;
+  /** Builds a path under the Job spec: `at('podFailurePolicy', 'rules', 0)` → `spec.podFailurePolicy.rules[0]`. */
+  at(...segments: Array<string | number>): string;
 }
 
 /** The API request the rules are checked for. */

@@ -1,5 +1,5 @@
-import { MAX_INT32, applyDefaults, prepareForCreate, validate, validateUpdate } from '../../src/rules';
 import { CASES, DEFAULT_CASE_VERSION, cronJob, indexed, job, pod } from './job.cases';
+import { MAX_INT32, applyDefaults, prepareForCreate, validate, validateUpdate } from '../../src/rules';
 
 const v = (minor: number) => ({ major: 1, minor });
 
@@ -110,7 +110,9 @@ describe('prepareForCreate', () => {
 
   test('R012: on 1.28 drops backoffLimitPerIndex, maxFailedIndexes, FailIndex rules and podReplacementPolicy, keeping backoffLimit MaxInt32', () => {
     const m = indexed(3, {
-      backoffLimitPerIndex: 1, maxFailedIndexes: 1, podReplacementPolicy: 'Failed',
+      backoffLimitPerIndex: 1,
+      maxFailedIndexes: 1,
+      podReplacementPolicy: 'Failed',
       podFailurePolicy: { rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [1] } }, { action: 'Ignore', onExitCodes: { operator: 'In', values: [2] } }] },
     });
     const spec = prepareForCreate('Job', m, v(28), { uid: 'u' }).spec;

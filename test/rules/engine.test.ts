@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { cronJob, job } from './job.cases';
 import {
   RULES,
   UnsupportedVersionError,
@@ -9,7 +10,6 @@ import {
   validate,
   validateUpdate,
 } from '../../src/rules';
-import { cronJob, job } from './job.cases';
 
 describe('validate', () => {
   test('returns [] for objects that are not batch Jobs or CronJobs', () => {
@@ -99,7 +99,11 @@ describe('validate on any JSON', () => {
   ];
   const rich = () =>
     job({
-      completionMode: 'Indexed', completions: 4, parallelism: 2, backoffLimitPerIndex: 1, maxFailedIndexes: 1,
+      completionMode: 'Indexed',
+      completions: 4,
+      parallelism: 2,
+      backoffLimitPerIndex: 1,
+      maxFailedIndexes: 1,
       selector: { matchLabels: { a: 'b' }, matchExpressions: [{ key: 'a', operator: 'In', values: ['b'] }] },
       podFailurePolicy: { rules: [{ action: 'FailIndex', onExitCodes: { containerName: 'main', operator: 'In', values: [1, 2] } }, { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] },
       successPolicy: { rules: [{ succeededIndexes: '0-2', succeededCount: 2 }] },

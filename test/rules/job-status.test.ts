@@ -1,5 +1,5 @@
-import { STATUS_CODES, validateStatusUpdate } from '../../src/rules';
 import { indexed, job } from './job.cases';
+import { STATUS_CODES, validateStatusUpdate } from '../../src/rules';
 
 const T0 = '2026-03-01T10:00:00Z';
 const T1 = '2026-03-01T10:05:00Z';

@@ -119,7 +119,7 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
   },
   {
     code: 'LabelInvalid',
-    valid: [job({}, { labels: { 'app.kubernetes.io/name': 'work', tier: '' } })],
+    valid: [job({}, { labels: { 'app.kubernetes.io/name': 'work', 'tier': '' } })],
     invalid: [job({}, { labels: { 'bad key!': 'x' } }), job({}, { labels: { app: 'has space' } }), job({}, { labels: { app: a(64) } })],
   },
   {
@@ -149,7 +149,7 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
   },
   {
     code: 'GeneratedLabelInvalid',
-    valid: [job({ template: pod({}, { labels: { 'job-name': 'work', app: 'x' } }) }), stored()],
+    valid: [job({ template: pod({}, { labels: { 'job-name': 'work', 'app': 'x' } }) }), stored()],
     invalid: [
       job({ template: pod({}, { labels: { 'controller-uid': 'abc' } }) }),
       job({ template: pod({}, { labels: { 'batch.kubernetes.io/job-name': 'other' } }) }),
@@ -211,7 +211,10 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
   },
   {
     code: 'MaxFailedIndexesRequiredForLargeJob',
-    valid: [indexed(100000, { parallelism: 10, backoffLimitPerIndex: 1 }), indexed(100001, { parallelism: 10, backoffLimitPerIndex: 1, maxFailedIndexes: 5 })],
+    valid: [
+      indexed(100000, { parallelism: 10, backoffLimitPerIndex: 1 }),
+      indexed(100001, { parallelism: 10, backoffLimitPerIndex: 1, maxFailedIndexes: 5 }),
+    ],
     invalid: [indexed(100001, { parallelism: 10, backoffLimitPerIndex: 1 })],
   },
   {

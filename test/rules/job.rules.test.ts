@@ -1,9 +1,9 @@
-import { FEATURE_RULES } from '../../src/rules/features.rules';
-import { JOB_RULES } from '../../src/rules/job.rules';
-import { UPDATE_RULES } from '../../src/rules/job-update.rules';
-import { formatViolation, validate, validateUpdate, Violation } from '../../src/rules';
 import { CASES as FEATURE_CASES } from './features.cases';
 import { CASES, DEFAULT_CASE_VERSION } from './job.cases';
+import { formatViolation, validate, validateUpdate, Violation } from '../../src/rules';
+import { FEATURE_RULES } from '../../src/rules/features.rules';
+import { UPDATE_RULES } from '../../src/rules/job-update.rules';
+import { JOB_RULES } from '../../src/rules/job.rules';
 
 type Entry = { code: string; valid: any[]; invalid: any[]; version?: string; update?: boolean };
 
@@ -13,7 +13,8 @@ function check(entry: Entry, row: any): Violation[] {
 }
 
 function rows(entries: Entry[], kind: 'valid' | 'invalid'): Array<[string, string, number, Entry, any]> {
-  return entries.flatMap((e) => e[kind].map((row, i) => [e.code, e.version ?? DEFAULT_CASE_VERSION, i, e, row] as [string, string, number, Entry, any]));
+  return entries.flatMap((e) =>
+    e[kind].map((row, i) => [e.code, e.version ?? DEFAULT_CASE_VERSION, i, e, row] as [string, string, number, Entry, any]));
 }
 
 const ALL: Entry[] = [...CASES, ...FEATURE_CASES];
@@ -39,7 +40,8 @@ describe('Job rules', () => {
 
   test('every Job, feature and update rule code has a valid and an invalid row', () => {
     const codes = [...JOB_RULES, ...FEATURE_RULES, ...UPDATE_RULES].map((r) => r.code);
-    const missing = codes.filter((c) => !ALL.some((e) => e.code === c && e.valid.length > 0) || !ALL.some((e) => e.code === c && e.invalid.length > 0));
+    const has = (c: string, kind: 'valid' | 'invalid') => ALL.some((e) => e.code === c && e[kind].length > 0);
+    const missing = codes.filter((c) => !has(c, 'valid') || !has(c, 'invalid'));
     expect(missing).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
-import { JOB_SPEC_MUTABILITY, MUTABLE_SCHEDULING_DIRECTIVES, isMutableJobSpecPath, validateUpdate } from '../../src/rules';
 import { stored } from './job.cases';
+import { JOB_SPEC_MUTABILITY, MUTABLE_SCHEDULING_DIRECTIVES, isMutableJobSpecPath, validateUpdate } from '../../src/rules';
 
 // Ported from upstream TestValidateJobUpdate (pkg/apis/batch/validation): old Job, change, expected error path.
 // `directives: true` stands for AllowMutableSchedulingDirectives, which the server sets when the stored
@@ -111,7 +111,9 @@ describe('validateUpdate (upstream TestValidateJobUpdate cases)', () => {
 
   test('a CronJob update may change every job template field', () => {
     const cron = (parallelism: number) => ({
-      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'n' },
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'n' },
       spec: { schedule: '@daily', jobTemplate: { spec: { parallelism, completions: 1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i' }] } } } } },
     });
     expect(validateUpdate(cron(1), cron(3), { kubernetesVersion: '1.35', minSeverity: 'error' })).toEqual([]);

@@ -86,7 +86,10 @@ export const UPSTREAM_SUCCESS: UpstreamCase[] = [
     since: '1.29',
     expect: 'accept',
     manifest: never({
-      completionMode: 'Indexed', completions: 2, backoffLimitPerIndex: 1, manualSelector: true,
+      completionMode: 'Indexed',
+      completions: 2,
+      backoffLimitPerIndex: 1,
+      manualSelector: true,
       podFailurePolicy: { rules: [exit('FailIndex', { operator: 'In', values: [10] })] },
     }),
   },

@@ -1,6 +1,6 @@
+import { CRONJOB_STATUS_CASE, SERVER_STEP_VARIANTS, UPSTREAM_ERRORS, UPSTREAM_SUCCESS, UpstreamCase } from './upstream-job.cases';
 import { Violation, validate, validateUpdate } from '../../src/rules';
 import { compareVersions, parseVersion } from '../../src/rules/versions';
-import { CRONJOB_STATUS_CASE, SERVER_STEP_VARIANTS, UPSTREAM_ERRORS, UPSTREAM_SUCCESS, UpstreamCase } from './upstream-job.cases';
 
 // Parity with Kubernetes' own TestValidateJob cases, at both ends of the supported range:
 // zero false accepts and zero false rejects (errors only; warnings never reject).
