@@ -492,6 +492,40 @@ describe('simulated cluster: nodes and outages', () => {
 });
 
 describe('simulated job controller: status writes', () => {
+  it('re-plans from the fresh Job when another writer changed its status meanwhile', () => {
+    // GIVEN a store where another writer changes the Job's status right before the first status write
+    const clock = new ManualClock();
+    const inner = new MemoryStore({ clock });
+    let interfered = false;
+    const store: ObjectStore = {
+      get: (k, ns, n) => inner.get(k, ns, n),
+      list: (k, ns, sel) => inner.list(k, ns, sel),
+      create: (o) => inner.create(o),
+      delete: (k, ns, n, o) => inner.delete(k, ns, n, o),
+      watch: (l) => inner.watch(l),
+      replace: (obj, opts) => {
+        if (obj.kind === 'Job' && opts?.subresource === 'status' && !interfered) {
+          interfered = true;
+          const current = inner.get('Job', obj.metadata.namespace, obj.metadata.name)!;
+          inner.replace({ ...current, status: { ...current.status, startTime: '2025-12-31T23:59:00Z' } }, { subresource: 'status' });
+        }
+        return inner.replace(obj, opts);
+      },
+    };
+    const sim = startSimulation({ store, clock });
+    // WHEN
+    inner.create(jobManifest('rewritten'));
+    clock.flush();
+    // THEN the other writer's startTime is kept, and the status is complete
+    assert.ok(interfered);
+    const job = inner.get('Job', NS, 'rewritten')!;
+    assert.equal(job.status.startTime, '2025-12-31T23:59:00Z');
+    assert.equal(job.status.active, 1);
+    assert.equal(inner.list('Pod', NS).length, 1, 'no second pod for the retried sync');
+    assert.deepEqual(sim.errors, []);
+  });
+
+
   it('re-reads and retries a status write that hits a 409 conflict', () => {
     // GIVEN a store where another writer changes the Job right before the first status write
     const clock = new ManualClock();
@@ -523,6 +557,35 @@ describe('simulated job controller: status writes', () => {
     assert.equal(job.metadata.labels!.touched, 'yes');
     assert.equal(job.status.active, 1);
     assert.deepEqual(sim.errors, []);
+  });
+});
+
+describe('simulated job controller: spec changes and deletion', () => {
+  it('deletes the excess pods when parallelism goes down, without counting them as failed', () => {
+    const c = cluster();
+    c.store.create(jobManifest('elastic', { completions: 6, parallelism: 3 }, { duration: '1m' }));
+    c.clock.advance(5_000);
+    const job = getJob(c, 'elastic');
+    c.store.replace({ ...job, spec: { ...job.spec, parallelism: 1 } });
+    c.clock.flush();
+    assert.equal(podsOf(c, 'elastic').length, 1);
+    assert.equal(getJob(c, 'elastic').status.active, 1);
+    assert.equal(getJob(c, 'elastic').status.failed, undefined);
+    assert.equal(eventsAbout(c, 'elastic').filter((e) => e.startsWith('SuccessfulDelete')).length, 2);
+  });
+
+  it('pods orphaned by deleting their Job with propagation Orphan keep running to the end', () => {
+    const c = cluster();
+    c.store.create(jobManifest('abandoned', { completions: 2, parallelism: 2 }, { duration: '30s' }));
+    c.clock.advance(5_000);
+    c.store.delete('Job', NS, 'abandoned', { propagationPolicy: 'Orphan' });
+    c.clock.advance(60_000);
+    const pods = podsOf(c, 'abandoned');
+    assert.deepEqual(pods.map((p) => [p.status.phase, p.metadata.ownerReferences]), [
+      ['Succeeded', undefined],
+      ['Succeeded', undefined],
+    ]);
+    assertNoErrors(c);
   });
 });
 
