@@ -152,6 +152,11 @@ describe('simulated CronJob controller', () => {
     assert.equal(warnings[0].type, 'Warning');
     assert.equal(warnings[0].note, 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
     assert.equal(getCronJob(c, 'forgotten').status.lastScheduleTime, undefined);
+    // setting startingDeadlineSeconds bounds the count and scheduling resumes
+    const stuck = getCronJob(c, 'forgotten');
+    c.store.replace({ ...stuck, spec: { ...stuck.spec, startingDeadlineSeconds: 120 } });
+    c.clock.flush();
+    assert.deepEqual(jobNames(c), [jobName('forgotten', 130)]);
   });
 
   it('can instead start the most recent run after too many missed start times, as the v2 controller does', () => {
