@@ -104,11 +104,11 @@ export const POD_TEMPLATE_RULES: Rule[] = [
     code: 'ContainerImageRequired',
     scope: 'JobSpec',
     path: 'spec.template.spec.containers[*].image',
-    summary: 'Every container and init container has an image (R079).',
+    summary: 'Every container and init container has an image (R079); a pod template, unlike a pod, accepts surrounding whitespace.',
     fix: 'set the container image',
     check: (ctx) =>
       containers(ctx).flatMap(({ c, list, i }) =>
-        when(typeof c.image !== 'string' || c.image.trim() === '', () => ({ path: podAt(ctx, list, i, 'image'), problem: 'is required' })),
+        when(typeof c.image !== 'string' || c.image === '', () => ({ path: podAt(ctx, list, i, 'image'), problem: 'is required' })),
       ),
   }),
   apiRule({

@@ -456,7 +456,7 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
   },
   {
     code: 'ContainerImageRequired',
-    valid: [containersPod([{ name: 'main', image: 'a' }])],
+    valid: [containersPod([{ name: 'main', image: 'a' }]), containersPod([{ name: 'main', image: ' ' }])],
     invalid: [containersPod([{ name: 'main' }]), containersPod([{ name: 'main', image: 'a' }], [{ name: 'setup', image: '' }])],
   },
   {
