@@ -3,14 +3,18 @@
  * Job/CronJob defaulting and validation with the shared rules engine, and the Job
  * controller-uid selector and template labels it generates on create.
  */
-import { applyDefaults, batchKindOf, parseVersion, validate, validateUpdate, type Violation } from 'cdk8s-batch/rules';
+import {
+  applyDefaults,
+  batchKindOf,
+  parseVersion,
+  prepareForCreate,
+  validate,
+  validateStatusUpdate,
+  validateUpdate,
+  type Violation,
+} from 'cdk8s-batch/rules';
 import { validateEventsV1 } from './event-validation.ts';
 import { StoreError, type StoredObject } from './types.ts';
-
-/** The label key the API server generates a Job selector from. */
-export const CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
-/** The label with the Job name the API server adds to a Job's pod template. */
-export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -74,48 +78,30 @@ export function validateCreate(obj: StoredObject, kubernetesVersion: string): vo
   throwOnErrors(obj, validate(obj, { kubernetesVersion }));
 }
 
-/** Validates a Job/CronJob update (the create rules on the new object plus the update rules) and an Event update. */
+/** Validates a Job/CronJob update (`validateUpdate`: the create rules on the new object plus the update rules) and an Event update. */
 export function validateChange(oldObj: StoredObject, newObj: StoredObject, kubernetesVersion: string): void {
   if (oldObj.apiVersion === newObj.apiVersion) validateEvent(newObj);
   if (!batchKindOf(newObj)) return;
-  throwOnErrors(newObj, [...validate(newObj, { kubernetesVersion }), ...validateUpdate(oldObj, newObj, { kubernetesVersion })]);
+  throwOnErrors(newObj, validateUpdate(oldObj, newObj, { kubernetesVersion }));
 }
 
-type JsonMap = Record<string, unknown> & { labels?: Record<string, string> };
-
-function record(value: unknown): JsonMap {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonMap) : {};
-}
-
-/** Generates a Job's selector and pod template labels from its uid, unless `spec.manualSelector` is true. */
-function generateSelector(job: StoredObject): void {
-  const spec = record(job.spec);
-  if (spec.manualSelector === true) return;
-  const uid = job.metadata.uid;
-  const name = job.metadata.name;
-  spec.selector = { matchLabels: { [CONTROLLER_UID_LABEL]: uid } };
-  const template = record(spec.template);
-  const metadata = record(template.metadata);
-  const labels = (metadata.labels ?? {}) as Record<string, string>;
-  metadata.labels = { ...labels, [CONTROLLER_UID_LABEL]: uid, [JOB_NAME_LABEL]: name, 'controller-uid': uid, 'job-name': name };
-  template.metadata = metadata;
-  spec.template = template;
-  job.spec = spec;
+/** Validates a write of a Job's status subresource (`validateStatusUpdate`); other kinds pass. */
+export function validateStatusChange(oldObj: StoredObject, newObj: StoredObject, kubernetesVersion: string): void {
+  throwOnErrors(newObj, validateStatusUpdate(oldObj, newObj, { kubernetesVersion }));
 }
 
 /**
  * Prepares a validated object for storage on create, as the API server's create strategy
- * does: Jobs and CronJobs get the version's defaults and an empty status; Jobs get their
- * generated selector. Other kinds are stored as sent.
+ * does (`prepareForCreate` of the rules: defaulting, fields of disabled features dropped, the
+ * Job selector and pod template labels generated from the uid unless `spec.manualSelector`);
+ * Jobs and CronJobs start with an empty status. Other kinds are stored as sent.
  */
 export function prepareCreate(obj: StoredObject, kubernetesVersion: string): StoredObject {
   const kind = batchKindOf(obj);
   if (!kind) return obj;
-  const defaulted = applyDefaults(kind, obj, parseVersion(kubernetesVersion)) as StoredObject;
-  defaulted.metadata = obj.metadata;
-  defaulted.status = {};
-  if (kind === 'Job') generateSelector(defaulted);
-  return defaulted;
+  const prepared = prepareForCreate(kind, obj, parseVersion(kubernetesVersion), { uid: obj.metadata.uid }) as StoredObject;
+  prepared.status = {};
+  return prepared;
 }
 
 /** Applies the version's defaults to an updated Job/CronJob (the API server defaults every write). */

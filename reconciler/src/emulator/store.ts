@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { prepareCreate, prepareUpdate, validateChange, validateCreate, validateName } from './admission.ts';
+import { prepareCreate, prepareUpdate, validateChange, validateCreate, validateName, validateStatusChange } from './admission.ts';
 import { hasStatusSubresource, isNamespacedKind, resourceForKind } from './resources.ts';
 import { matchesLabels, parseLabelSelector, selectorFromMap, type Selector } from './selectors.ts';
 import {
@@ -337,6 +337,7 @@ export class MemoryStore implements ObjectStore {
     }
     const next = clone(current);
     next.status = clone(input.status);
+    validateStatusChange(current, next, this.kubernetesVersion);
     return next;
   }
 

@@ -113,7 +113,8 @@ describe('emulator through @kubernetes/client-node 1.4', { timeout: 20_000 }, ()
       { name: 'a', namespace: 'default', body: { metadata: { labels: { team: 'data' } } } },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
-    assert.deepEqual(strategic.metadata?.labels, { team: 'data' });
+    assert.equal(strategic.metadata?.labels?.team, 'data');
+    assert.equal(strategic.metadata?.labels?.['batch.kubernetes.io/job-name'], 'a', 'a strategic merge keeps the other labels');
 
     const json = await batch.patchNamespacedJob(
       {

@@ -70,6 +70,24 @@ describe('MemoryStore', () => {
     assert.deepEqual(stored.spec.template.metadata.labels, { app: 'b' });
   });
 
+  it('gives a Job without labels its pod template labels, generated ones included', () => {
+    const store = new MemoryStore({ seedNamespaces: false });
+    const created = store.create(job('a'));
+    assert.equal(created.metadata.labels?.['batch.kubernetes.io/job-name'], 'a');
+    assert.equal(created.metadata.labels?.['batch.kubernetes.io/controller-uid'], created.metadata.uid);
+  });
+
+  it('validates writes of a Job status with the status rules', () => {
+    const store = new MemoryStore({ seedNamespaces: false });
+    const created = store.create(job('a'));
+    assert.throws(() => store.replace({ ...created, status: { succeeded: -1 } }, { subresource: 'status' }), (err: unknown) => {
+      assert.ok(err instanceof StoreError);
+      assert.equal(err.code, 422);
+      assert.ok(err.causes.some((c) => c.field === 'status.succeeded'), JSON.stringify(err.causes));
+      return true;
+    });
+  });
+
   it('names objects from generateName', () => {
     const store = new MemoryStore({ seedNamespaces: false });
     const created = store.create(job('', { generateName: 'run-' }));
@@ -149,7 +167,8 @@ describe('MemoryStore', () => {
       { subresource: 'status' },
     );
     assert.equal(written.spec.parallelism, created.spec.parallelism);
-    assert.equal(written.metadata.labels, undefined);
+    assert.deepEqual(written.metadata.labels, created.metadata.labels);
+    assert.equal(written.metadata.labels?.x, undefined);
     assert.deepEqual(written.status, { succeeded: 1 });
   });
 
