@@ -142,3 +142,14 @@ describe('prepareForCreate', () => {
     expect(validateUpdate(storedJob, storedJob, { kubernetesVersion: version, minSeverity: 'error' })).toEqual([]);
   });
 });
+
+describe('applyDefaults is idempotent', () => {
+  const rows = CASES.filter((e) => !e.update).flatMap((e) => [...e.valid, ...e.invalid]);
+  test.each(rows.map((row, i) => [i, row]))('row %d: defaulting a stored object again changes nothing', (_i, row) => {
+    const kind = row?.kind === 'CronJob' ? 'CronJob' : 'Job';
+    for (const minor of [28, 34, 35]) {
+      const once = applyDefaults(kind, row, v(minor));
+      expect(applyDefaults(kind, once, v(minor))).toEqual(once);
+    }
+  });
+});
