@@ -54,6 +54,11 @@ export interface ControllerOptions {
   /** Run the actuator only while holding this Lease. */
   readonly leaderElection?: LeaderElectionConfig;
   readonly eventRepeatIntervalMs?: number;
+  /**
+   * Turns a `requeueAfterMs` of `decide` (in the injected clock's milliseconds) into a real
+   * delay; e.g. `(ms) => ms / 60` for a clock running 60× the wall clock. Default: unchanged.
+   */
+  readonly requeueDelay?: (clockMs: number) => number;
 }
 
 /** One object's violations and findings, as the `--once` report and the metrics see them. */
@@ -221,6 +226,11 @@ export class Controller {
     return { objects, reports: this.objectReports(), actions, errors };
   }
 
+  /** Enqueues every key in scope (e.g. after the injected clock jumped ahead). */
+  resync(): void {
+    for (const key of this.allKeys()) this.queue.add(key);
+  }
+
   /** Every key in scope: Jobs, CronJobs and Pods that lost their Job. */
   allKeys(): string[] {
     const keys = [
@@ -236,7 +246,8 @@ export class Controller {
     const { decision, results } = await this.decideAndAct(key, this.acting);
     const retry = results.find(needsRetry);
     if (retry) throw new RetryError(retry.error ?? new KubeApiError('Conflict', 409, 'conflict'));
-    return { requeueAfterMs: decision.requeueAfterMs };
+    const after = decision.requeueAfterMs;
+    return { requeueAfterMs: after === undefined ? undefined : (this.options.requeueDelay?.(after) ?? after) };
   }
 
   private async decideAndAct(key: string, act: boolean): Promise<{ decision: Decision; results: ActionResult[] }> {
@@ -398,7 +409,7 @@ export class Controller {
       onStartedLeading: () => {
         this.metrics.leader.set(1);
         this.log.info({ identity }, 'started leading');
-        for (const key of this.allKeys()) this.queue.add(key);
+        this.resync();
       },
       onStoppedLeading: () => {
         this.metrics.leader.set(0);
