@@ -179,7 +179,7 @@ function leaf(value: unknown, kind: FieldKind, at: string, problems: ShapeProble
   let ok: boolean;
   switch (kind) {
     case 'int32': ok = typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647; break;
-    case 'int64': ok = typeof value === 'number' && Number.isSafeInteger(value); break;
+    case 'int64': ok = typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 63; break;
     case 'bool': ok = typeof value === 'boolean'; break;
     case 'string': ok = typeof value === 'string'; break;
     case 'object': ok = isObject(value); break;
