@@ -130,6 +130,14 @@ function verbOf(method: string, named: boolean, query: URLSearchParams): Verb | 
   return verb === 'list' && (watch === 'true' || watch === '1') ? 'watch' : verb;
 }
 
+function pathSegments(pathname: string): string[] {
+  try {
+    return pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+  } catch {
+    throw new StoreError(400, 'BadRequest', `the request path ${JSON.stringify(pathname)} is not valid percent-encoding`);
+  }
+}
+
 /** `{group, version, rest}` of an `/api/v1/...` or `/apis/<group>/<version>/...` path. */
 function splitApiPath(segments: string[]): { group: string; version: string; rest: string[] } | undefined {
   if (segments[0] === 'api' && segments.length >= 2) return { group: '', version: segments[1], rest: segments.slice(2) };
@@ -150,7 +158,7 @@ function splitResource(group: string, version: string, rest: string[]): { namesp
  * `/version`). Throws 404 for an unknown resource or subresource and 405 for an unknown method.
  */
 export function parseResourceRequest(method: string, url: URL): ResourceRequest | undefined {
-  const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+  const segments = pathSegments(url.pathname);
   const api = splitApiPath(segments);
   if (!api || api.rest.length === 0) return undefined;
   const { namespace, parts } = splitResource(api.group, api.version, api.rest);

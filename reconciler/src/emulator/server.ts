@@ -35,7 +35,18 @@
  * Jobs default to `Orphan` as in the API server) and preconditions, deletecollection, and
  * `dryRun=All` on every write. Errors are `Status` objects (422 with `details.causes`).
  * Namespaces `default`, `kube-system`, `kube-public` and `kube-node-lease` exist; objects may
- * be created in other namespaces without creating the Namespace first.
+ * be created in other namespaces without creating the Namespace first. Deleting a Namespace
+ * deletes its contents. Jobs and CronJobs are defaulted and validated with the shared rules
+ * (`validate`, `validateUpdate`, `validateStatusUpdate`; only `error` violations reject), and
+ * `events.k8s.io/v1` Events with the API server's event rules.
+ *
+ * Not emulated: authentication/authorization, server-side apply (415), `fieldValidation`
+ * (unknown fields are stored), `/openapi/v2`, pod logs/exec, and graceful pod termination
+ * (pods without finalizers are removed at once: no kubelet).
+ *
+ * Faults (`emu.faults`, see faults.ts): `status` (e.g. 429 + Retry-After, 500), `reset`
+ * (ECONNRESET), `delay`, `gone` (410 ERROR event on an ongoing or the next watch) and `stall`
+ * (a silent watch), each matched by method/path/verb/resource/watch and used `times` times.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
