@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { KubeConfigError, collectionPath, loadKubeConfig, toPlain } from '../../src/adapters/kube-client.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kube-client-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function kubeconfig(file: string, contexts: Record<string, string>): string {
+  const names = Object.keys(contexts);
+  const yaml = [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    ...names.flatMap((n) => [`- name: ${n}`, '  cluster:', `    server: ${contexts[n]}`]),
+    'users:',
+    '- name: u',
+    '  user:',
+    '    token: t',
+    'contexts:',
+    ...names.flatMap((n) => [`- name: ${n}`, '  context:', `    cluster: ${n}`, '    user: u']),
+    `current-context: ${names[0]}`,
+  ].join('\n');
+  const path = join(dir, file);
+  writeFileSync(path, yaml);
+  return path;
+}
+
+describe('loadKubeConfig', () => {
+  const file = kubeconfig('two.yaml', { first: 'https://one.example:6443', second: 'https://two.example:6443' });
+
+  it('loads --kubeconfig and its current context', () => {
+    const kc = loadKubeConfig({ kubeconfig: file, env: {} });
+    assert.equal(kc.getCurrentCluster()?.server, 'https://one.example:6443');
+  });
+
+  it('switches to --context', () => {
+    const kc = loadKubeConfig({ kubeconfig: file, context: 'second', env: {} });
+    assert.equal(kc.getCurrentCluster()?.server, 'https://two.example:6443');
+  });
+
+  it('falls back to KUBECONFIG, then ~/.kube/config', () => {
+    assert.equal(loadKubeConfig({ env: { KUBECONFIG: file } }).getCurrentCluster()?.server, 'https://one.example:6443');
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.kube'), { recursive: true });
+    kubeconfig(join('home', '.kube', 'config'), { homecluster: 'https://home.example' });
+    assert.equal(loadKubeConfig({ env: { HOME: home } }).getCurrentCluster()?.server, 'https://home.example');
+  });
+
+  it('fails if no cluster is configured instead of falling back to localhost:8080', () => {
+    assert.throws(() => loadKubeConfig({ env: { HOME: join(dir, 'empty-home') } }), (e: unknown) => e instanceof KubeConfigError && /no cluster configured/.test(e.message));
+  });
+
+  it('fails if the file or the context does not exist', () => {
+    assert.throws(() => loadKubeConfig({ kubeconfig: join(dir, 'missing.yaml'), env: {} }), /does not exist/);
+    assert.throws(() => loadKubeConfig({ kubeconfig: file, context: 'third', env: {} }), /context "third" not found/);
+  });
+
+  it('fails with one line if the file is not a kubeconfig', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, ': : :\n\t- [');
+    assert.throws(() => loadKubeConfig({ kubeconfig: bad, env: {} }), (e: unknown) => e instanceof KubeConfigError && !e.message.includes('\n'));
+  });
+});
+
+describe('collectionPath', () => {
+  it('builds namespaced, all-namespace and cluster-scoped paths', () => {
+    assert.equal(collectionPath('Job', 'a'), '/apis/batch/v1/namespaces/a/jobs');
+    assert.equal(collectionPath('CronJob'), '/apis/batch/v1/cronjobs');
+    assert.equal(collectionPath('Pod', 'a'), '/api/v1/namespaces/a/pods');
+    assert.equal(collectionPath('Node', 'ignored'), '/api/v1/nodes');
+    assert.equal(collectionPath('Event', 'a'), '/apis/events.k8s.io/v1/namespaces/a/events');
+    assert.equal(collectionPath('Lease', 'a'), '/apis/coordination.k8s.io/v1/namespaces/a/leases');
+  });
+});
+
+describe('toPlain', () => {
+  it('renders Dates as API timestamps and drops undefined fields', () => {
+    const plain = toPlain({ metadata: { creationTimestamp: new Date('2026-01-01T00:00:00Z'), name: 'a', labels: undefined } });
+    assert.deepEqual(plain, { metadata: { creationTimestamp: '2026-01-01T00:00:00Z', name: 'a' } });
+  });
+});
