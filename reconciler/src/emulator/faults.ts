@@ -164,6 +164,8 @@ export interface RequestRecord {
   readonly verb?: string;
   readonly resource?: string;
   readonly contentType?: string;
+  /** The request body as text (of resource writes; the first 64 KiB). */
+  body?: string;
   /** The HTTP status answered (set once the answer starts). */
   status?: number;
 }

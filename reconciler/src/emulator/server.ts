@@ -87,7 +87,7 @@ export interface Emulator {
   kubeconfigYaml(contextName?: string): string;
   /** Request counts by verb and resource since start or `resetStats()`. */
   stats(): RequestStats;
-  /** The most recent requests (method, path, query, content type, status), oldest first. */
+  /** The most recent requests (method, path, query, content type, body, status), oldest first. */
   requests(): RequestRecord[];
   resetStats(): void;
   /** Ends every open watch and stops the server. */
@@ -163,12 +163,17 @@ function serveNonResource(ctx: Context, url: URL, res: ServerResponse): void {
   res.end(String(answer.body));
 }
 
-async function serveResource(ctx: Context, r: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** The longest request body kept in the request log. */
+const LOGGED_BODY_LIMIT = 64 * 1024;
+
+async function serveResource(ctx: Context, req: IncomingMessage, res: ServerResponse, parsed: Parsed & { r: ResourceRequest }): Promise<void> {
+  const { r, record } = parsed;
   if (r.verb === 'watch') {
     serveWatch(ctx.watchEnv, r, req, res);
     return;
   }
   const body: RestBody = { text: await readBody(req), contentType: req.headers['content-type'] };
+  if (body.text) record.body = body.text.slice(0, LOGGED_BODY_LIMIT);
   const answer = HANDLERS[r.verb](ctx.store, r, body);
   const table = (r.verb === 'get' || r.verb === 'list') && wantsTable(req.headers.accept);
   sendJson(res, answer.code, table ? asTable(ctx.store, r, answer.body as StoredObject & { items?: StoredObject[] }) : answer.body);
@@ -186,8 +191,14 @@ function factsOf(method: string, url: URL, r: ResourceRequest | undefined): Requ
   return { method, path: url.pathname, watch: r.verb === 'watch', verb: r.verb, resource: resourceKey(r) };
 }
 
-async function route(ctx: Context, req: IncomingMessage, res: ServerResponse, parsed: { url: URL; r?: ResourceRequest }): Promise<void> {
-  if (parsed.r) await serveResource(ctx, parsed.r, req, res);
+interface Parsed {
+  readonly url: URL;
+  readonly r?: ResourceRequest;
+  readonly record: RequestRecord;
+}
+
+async function route(ctx: Context, req: IncomingMessage, res: ServerResponse, parsed: Parsed): Promise<void> {
+  if (parsed.r) await serveResource(ctx, req, res, { ...parsed, r: parsed.r });
   else if (req.method === 'GET') serveNonResource(ctx, parsed.url, res);
   else throw new StoreError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${req.method})`);
 }
@@ -208,7 +219,7 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
   }
   try {
     if (error) throw error;
-    await route(ctx, req, res, { url, r });
+    await route(ctx, req, res, { url, r, record });
   } catch (err) {
     if (!res.headersSent) sendError(res, err, r);
     else res.destroy(err instanceof Error ? err : new Error(String(err)));

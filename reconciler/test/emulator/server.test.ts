@@ -434,6 +434,7 @@ describe('emulator REST over HTTP', () => {
       assert.equal(stats.total, 4);
       assert.deepEqual(stats.byVerbAndResource, { 'create jobs': 1, 'list jobs': 1, 'get jobs': 1, 'patch jobs/status': 1 });
       assert.equal(emu.requests().at(-1)!.contentType, 'application/merge-patch+json');
+      assert.deepEqual(JSON.parse(emu.requests().at(-1)!.body!), { status: {} });
       assert.equal(emu.requests().at(-1)!.status, 200);
     });
   });
