@@ -26,10 +26,11 @@ export interface CronJobPlanInput {
   readonly jobs: readonly StoredObject[];
   readonly now: number;
   /**
-   * After more than `MAX_MISSED_SCHEDULES` missed start times: `stop` starts nothing (the
-   * CronJob stops scheduling until startingDeadlineSeconds bounds the count), `startMostRecent`
-   * still starts the most recent run, as the CronJob controller v2 (Kubernetes 1.21+) does.
-   * Both emit the `TooManyMissedTimes` Warning. Default `stop`.
+   * After more than `MAX_MISSED_SCHEDULES` missed start times: `startMostRecent` still starts
+   * the most recent run, as the CronJob controller v2 (Kubernetes 1.21+) does; `stop` starts
+   * nothing, as the pre-1.21 controller did and the CronJob documentation still describes (the
+   * CronJob stops scheduling until startingDeadlineSeconds bounds the count). Both emit the
+   * `TooManyMissedTimes` Warning. Default `startMostRecent`.
    */
   readonly tooManyMissed?: TooManyMissedBehaviour;
 }
@@ -261,7 +262,7 @@ export function planCronJob(input: CronJobPlanInput): CronJobPlan {
   const owned = input.jobs.filter((j) => controllerUid(j, 'CronJob') === cronJob.metadata.uid);
   const sync: CronSync = {
     cronJob,
-    tooManyMissed: input.tooManyMissed ?? 'stop',
+    tooManyMissed: input.tooManyMissed ?? 'startMostRecent',
     now: input.now,
     owned,
     active: owned.filter((j) => !finishedType(j) && !j.metadata.deletionTimestamp),

@@ -139,8 +139,10 @@ describe('simulated CronJob controller', () => {
     assert.equal(condition(c.store.get('Job', NS, names[0])!, 'Failed')?.status, 'True');
   });
 
-  it(`stops scheduling after more than ${MAX_MISSED_SCHEDULES} missed start times, with a TooManyMissedTimes Warning`, () => {
-    const c = cluster();
+  it(`with the pre-1.21 behaviour, stops scheduling after more than ${MAX_MISSED_SCHEDULES} missed start times, with a TooManyMissedTimes Warning`, () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore({ clock });
+    const c = { clock, store, sim: startSimulation({ store, clock, cronJobTooManyMissed: 'stop' }) };
     c.sim.pauseCronJobController();
     c.store.create(cronJobManifest('forgotten'));
     c.clock.advance(120 * MINUTE);
@@ -159,10 +161,10 @@ describe('simulated CronJob controller', () => {
     assert.deepEqual(jobNames(c), [jobName('forgotten', 130)]);
   });
 
-  it('can instead start the most recent run after too many missed start times, as the v2 controller does', () => {
+  it('by default starts the most recent run after too many missed start times, as the v2 controller does', () => {
     const clock = new ManualClock();
     const store = new MemoryStore({ clock });
-    const sim = startSimulation({ store, clock, cronJobTooManyMissed: 'startMostRecent' });
+    const sim = startSimulation({ store, clock });
     sim.pauseCronJobController();
     store.create(cronJobManifest('recovering'));
     clock.advance(120 * MINUTE + 30_000);
