@@ -37,7 +37,13 @@ options:
 
 exit codes: 0 no errors, 1 violations (errors, or warnings with --strict),
             2 unusable input (unreadable or invalid file, bad option); inputs are
-            limited to ${MAX_INPUT_BYTES / 1024 / 1024} MiB each`;
+            limited to ${MAX_INPUT_BYTES / 1024 / 1024} MiB each
+
+examples:
+  cdk8s-batch check dist/
+  cdk8s-batch check --kubernetes-version 1.31 --strict dist/app.k8s.yaml
+  kubectl get jobs,cronjobs -A -o yaml | cdk8s-batch check -
+  cdk8s-batch check --format sarif dist/ > cdk8s-batch.sarif   # for github/codeql-action/upload-sarif`;
 
 interface CheckArgs {
   readonly paths: string[];
