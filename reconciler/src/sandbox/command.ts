@@ -4,9 +4,10 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SUPPORTED_VERSIONS } from 'cdk8s-batch/rules';
+import { SANDBOX_DURATION_ANNOTATION, SANDBOX_FAILURE_RATE_ANNOTATION, SUPPORTED_VERSIONS } from 'cdk8s-batch/rules';
 import { UsageError } from '../cli/usage-error.ts';
 import type { Command, CommandIo } from '../commands.ts';
+import { parseDuration } from '../sim/behaviour.ts';
 import { loadManifests } from './manifests.ts';
 import { runSandbox, type SandboxOptions } from './run.ts';
 
@@ -24,6 +25,8 @@ options:
   --kubernetes-version <v>    version the emulator serves and validates (default 1.31)
   --mode audit|enforce        reconciler mode (default audit)
   --seed <n>                  seed of the simulated pod outcomes (default 1)
+  --pod-duration <d>          how long pods run when their template does not say (e.g. 30s, 2m; default 20s)
+  --failure-rate <r>          share of pods that fail when their template does not say (0 to 1; default 0)
   --serve                     keep the emulator running afterwards and write a kubeconfig
   --kubeconfig-out <path>     where --serve writes the kubeconfig (default ./sandbox.kubeconfig)
   -h, --help                  show this help`;
@@ -57,6 +60,8 @@ function parse(args: string[]): { help: boolean; paths: string[]; values: Record
         'kubernetes-version': { type: 'string', default: '1.31' },
         mode: { type: 'string', default: 'audit' },
         seed: { type: 'string', default: '1' },
+        'pod-duration': { type: 'string' },
+        'failure-rate': { type: 'string' },
         serve: { type: 'boolean', default: false },
         'kubeconfig-out': { type: 'string', default: 'sandbox.kubeconfig' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -82,8 +87,25 @@ export function parseSandboxArgs(args: string[], cwd: string): { help: boolean; 
       seed: Math.trunc(positiveNumber('seed', String(values.seed))),
       serve: values.serve === true,
       kubeconfigPath: resolve(cwd, String(values['kubeconfig-out'])),
+      podDefaults: podDefaults(values),
     },
   };
+}
+
+function podDefaults(values: Record<string, string | boolean | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const duration = values['pod-duration'];
+  if (typeof duration === 'string') {
+    if (parseDuration(duration) === undefined) throw new UsageError(`--pod-duration must be a duration such as 30s or 2m (got ${JSON.stringify(duration)})`);
+    out[SANDBOX_DURATION_ANNOTATION] = duration;
+  }
+  const rate = values['failure-rate'];
+  if (typeof rate === 'string') {
+    const value = Number(rate);
+    if (rate.trim() === '' || !(value >= 0 && value <= 1)) throw new UsageError(`--failure-rate must be a number from 0 to 1 (got ${JSON.stringify(rate)})`);
+    out[SANDBOX_FAILURE_RATE_ANNOTATION] = rate;
+  }
+  return out;
 }
 
 function untilSignal(): Promise<void> {

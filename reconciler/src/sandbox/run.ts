@@ -39,6 +39,11 @@ export interface SandboxOptions {
   readonly kubeconfigPath: string;
   /** Resolves when a `--serve` sandbox should stop (e.g. on Ctrl-C). */
   readonly untilStopped: () => Promise<void>;
+  /**
+   * Sandbox pod annotations applied to every Job and CronJob pod template that does not set
+   * them itself (e.g. `--pod-duration`, `--failure-rate`).
+   */
+  readonly podDefaults?: Readonly<Record<string, string>>;
 }
 
 /** Simulated time before the first CronJob start at which the run begins, so schedules fire at once. */
@@ -63,7 +68,10 @@ export async function runSandbox(objects: readonly SourceObject[], options: Sand
   io.stdout.write(`check: ${summaryLine(report)}\n`);
   const running = await start(objects, options, io);
   try {
-    const rejected = await applyAll(objects, running, io);
+    const rejected = await applyAll(objects, running, io, options.podDefaults);
+    // Simulated time runs at the wall clock's pace while the manifests are applied, so a CronJob
+    // is created before its first start; then it speeds up.
+    running.clock.setSpeed(options.speed);
     running.controller.start();
     const settled = await waitUntilSettled(running, options.timeoutMs);
     running.view.finish();
@@ -77,7 +85,7 @@ export async function runSandbox(objects: readonly SourceObject[], options: Sand
 
 async function start(objects: readonly SourceObject[], options: SandboxOptions, io: CommandIo): Promise<Running> {
   const begin = firstCronJobStart(objects, Date.now());
-  const clock = new ScaledClock({ speed: options.speed, start: begin });
+  const clock = new ScaledClock({ speed: 1, start: begin });
   const store = new MemoryStore({ clock, kubernetesVersion: options.kubernetesVersion });
   const emulator = await startEmulator({ store, bookmarkIntervalMs: 5_000 });
   const simulation = startSimulation({ store, clock, seed: options.seed });
@@ -113,14 +121,14 @@ export function firstCronJobStart(objects: readonly SourceObject[], now: number)
 }
 
 /** Creates every object through the API, Namespaces first; returns how many were rejected. */
-async function applyAll(objects: readonly SourceObject[], running: Running, io: CommandIo): Promise<number> {
+async function applyAll(objects: readonly SourceObject[], running: Running, io: CommandIo, podDefaults: Readonly<Record<string, string>> = {}): Promise<number> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(running.emulator.kubeconfigYaml('sandbox'));
   const client = KubernetesObjectApi.makeApiClient(kubeConfig);
   const ordered = [...objects].sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));
   let rejected = 0;
   for (const source of ordered) {
-    const outcome = await applyOne(client, withNamespace(source.object as KubernetesObject));
+    const outcome = await applyOne(client, withPodDefaults(withNamespace(source.object as KubernetesObject), podDefaults));
     if (outcome.rejected) rejected++;
     const line = `${outcome.verb.padEnd(9)} ${describeObject(source.object as KubernetesObject)}${outcome.detail ? ` (${source.file}): ${outcome.detail}` : ''}`;
     if (outcome.rejected) io.stdout.write(`${line}\n`);
@@ -143,6 +151,22 @@ async function applyOne(client: KubernetesObjectApi, manifest: KubernetesObject)
 function describeObject(object: KubernetesObject): string {
   const namespace = object.metadata?.namespace;
   return `${object.kind} ${namespace ? `${namespace}/` : ''}${object.metadata?.name ?? ''}`;
+}
+
+/** Adds the sandbox pod annotations a Job's (or CronJob's job template's) pod template lacks. */
+export function withPodDefaults(object: KubernetesObject, defaults: Readonly<Record<string, string>>): KubernetesObject {
+  if (Object.keys(defaults).length === 0) return object;
+  const copy = JSON.parse(JSON.stringify(object)) as KubeObject;
+  const template = podTemplateOf(copy);
+  if (!template) return object;
+  template.metadata = { ...template.metadata, annotations: { ...defaults, ...template.metadata?.annotations } };
+  return copy as KubernetesObject;
+}
+
+function podTemplateOf(object: KubeObject): { metadata?: { annotations?: Record<string, string> } } | undefined {
+  const jobSpec = object.kind === 'CronJob' ? object.spec?.jobTemplate?.spec : object.kind === 'Job' ? object.spec : undefined;
+  const template = jobSpec?.template;
+  return template && typeof template === 'object' ? template : undefined;
 }
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'ClusterRole', 'ClusterRoleBinding']);

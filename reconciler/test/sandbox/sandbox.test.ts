@@ -81,3 +81,26 @@ describe('cdk8s-batch sandbox', () => {
     assert.equal(firstCronJobStart([], now), now);
   });
 });
+
+describe('sandbox pod defaults', () => {
+  it('applies --pod-duration and --failure-rate to pod templates that do not set them', async () => {
+    const { withPodDefaults } = await import('../../src/sandbox/run.ts');
+    const defaults = { 'sandbox.batch.cdk8s.io/duration': '2m', 'sandbox.batch.cdk8s.io/failure-rate': '0.5' };
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { metadata: { annotations: { 'sandbox.batch.cdk8s.io/duration': '5s' } }, spec: {} } } };
+    const out = withPodDefaults(job, defaults) as typeof job;
+    assert.deepEqual(out.spec.template.metadata.annotations, { 'sandbox.batch.cdk8s.io/duration': '5s', 'sandbox.batch.cdk8s.io/failure-rate': '0.5' });
+    assert.equal(job.spec.template.metadata.annotations['sandbox.batch.cdk8s.io/duration'], '5s', 'the input is not modified');
+    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: {} } } } } };
+    const cronOut = withPodDefaults(cron, defaults) as { spec: { jobTemplate: { spec: { template: { metadata?: { annotations?: Record<string, string> } } } } } };
+    assert.equal(cronOut.spec.jobTemplate.spec.template.metadata?.annotations?.['sandbox.batch.cdk8s.io/duration'], '2m');
+  });
+
+  it('checks the pod default flags', () => {
+    assert.deepEqual(parseSandboxArgs(['--pod-duration', '90s', '--failure-rate', '0.2'], here).options.podDefaults, {
+      'sandbox.batch.cdk8s.io/duration': '90s',
+      'sandbox.batch.cdk8s.io/failure-rate': '0.2',
+    });
+    assert.throws(() => parseSandboxArgs(['--pod-duration', 'soon'], here), /--pod-duration must be a duration such as 30s or 2m \(got "soon"\)/);
+    assert.throws(() => parseSandboxArgs(['--failure-rate', '2'], here), /--failure-rate must be a number from 0 to 1 \(got "2"\)/);
+  });
+});
