@@ -97,6 +97,7 @@ export function parseReconcileArgs(args: string[]): ReconcileOptions {
   if (!LOG_LEVELS.includes(v['log-level'])) {
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(v['log-level'])})`);
   }
+  if (v['enforce-namespace'] && v.mode !== 'enforce') throw new UsageError('--enforce-namespace needs --mode enforce');
   return {
     kubeconfig: v.kubeconfig,
     context: v.context,

@@ -78,6 +78,9 @@ export interface OnceReport {
 
 type Kind = ObjectRef['kind'];
 
+/** The label selector of the Pod cache: pods that carry their Job's uid. */
+export const JOB_POD_SELECTOR = 'batch.kubernetes.io/controller-uid';
+
 /** `Kind/namespace/name`. */
 export function keyOf(kind: Kind, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
@@ -145,7 +148,8 @@ export class Controller {
     });
     this.jobs = this.informer('Job', true, this.jobHandler());
     this.cronJobs = this.informer('CronJob', true, this.simpleHandler('CronJob'));
-    this.pods = this.informer('Pod', false, this.podHandler());
+    // Only pods created by Jobs (the API server labels them with their Job's uid since 1.27).
+    this.pods = this.informer('Pod', false, this.podHandler(), JOB_POD_SELECTOR);
     this.nodes = new Informer([this.reflector('Node', {}, this.nodeHandler())]);
     this.quotas = this.informer('ResourceQuota', false, this.quotaHandler());
     this.elector = this.makeElector(identity);
@@ -321,8 +325,8 @@ export class Controller {
     });
   }
 
-  private informer(kind: ResourceKind, selected: boolean, handler: ReflectorHandler): Informer {
-    const labelSelector = selected ? this.options.labelSelector : undefined;
+  private informer(kind: ResourceKind, selected: boolean, handler: ReflectorHandler, fixedSelector?: string): Informer {
+    const labelSelector = selected ? this.options.labelSelector : fixedSelector;
     const namespaces = this.options.namespaces?.length ? this.options.namespaces : [undefined];
     return new Informer(namespaces.map((namespace) => this.reflector(kind, { namespace, labelSelector }, handler)));
   }

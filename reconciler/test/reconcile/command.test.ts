@@ -197,6 +197,7 @@ describe('reconcile flags', () => {
     assert.throws(() => parseReconcileArgs(['--log-level', 'loud']), /--log-level must be one of/);
     assert.throws(() => parseReconcileArgs(['--namespace']), UsageError);
     assert.throws(() => parseReconcileArgs(['stray']), UsageError);
+    assert.throws(() => parseReconcileArgs(['--enforce-namespace', 'a']), /--enforce-namespace needs --mode enforce/);
   });
 
   it('reads the minor version the API server reports', () => {

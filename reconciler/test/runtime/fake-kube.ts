@@ -55,7 +55,7 @@ function matchesLabels(obj: KubeObject, selector?: string): boolean {
   const labels = obj.metadata?.labels ?? {};
   return selector.split(',').every((term) => {
     const [k, v] = term.split('=');
-    return labels[k.trim()] === v?.trim();
+    return v === undefined ? k.trim() in labels : labels[k.trim()] === v.trim();
   });
 }
 
