@@ -206,6 +206,11 @@ export class MemoryStore implements ObjectStore {
     return this.delete(kind, namespace, name, opts)!;
   }
 
+  /** How many listeners are subscribed (open HTTP watches included), e.g. to check that watches are released. */
+  get watcherCount(): number {
+    return this.listeners.size;
+  }
+
   watch(listener: (event: StoreEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -111,6 +111,16 @@ describe('emulator watch', { timeout: 20_000 }, () => {
     watch.close();
   });
 
+  it('releases its store subscription when the client goes away', async () => {
+    const own = await startEmulator();
+    const watch = await openWatch(own.url, `${JOBS}?watch=true`);
+    assert.equal(own.store.watcherCount, 1);
+    watch.close();
+    while (own.store.watcherCount > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(own.store.watcherCount, 0);
+    await own.close();
+  });
+
   it('ends open watches when the emulator closes', async () => {
     const other = await startEmulator();
     const watch = await openWatch(other.url, `${JOBS}?watch=true`);
