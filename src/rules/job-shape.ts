@@ -163,7 +163,8 @@ function walk(value: unknown, shape: Shape, at: string, problems: ShapeProblem[]
   for (const [key, v] of Object.entries(value)) {
     const sub = shape.fields[key];
     const p = joinPath(at, key);
-    if (v === null) continue;
+    // `null` and `undefined` are "not set" (JSON has no undefined; JavaScript callers produce it).
+    if (v === null || v === undefined) continue;
     if (sub === undefined) {
       if (shape.strict) problems.push({ path: p, expected: `a field of ${shape.name ?? 'this object'}`, got: key, unknown: true });
       out[key] = v;
@@ -187,7 +188,7 @@ function leaf(value: unknown, kind: FieldKind, at: string, problems: ShapeProble
       if (!isObject(value)) { ok = false; break; }
       const out: Record<string, string> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (v === null) continue;
+        if (v === null || v === undefined) continue;
         if (typeof v === 'string') out[k] = v;
         else problems.push({ path: `${at}[${k}]`, expected: KIND_TEXT.string, got: v, unknown: false });
       }
