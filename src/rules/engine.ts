@@ -47,15 +47,35 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
     : undefined;
   const contexts = buildContexts(kind, clean, object, version, { raw: manifest, operation: mode.operation, oldObject });
   const out: Violation[] = [];
-  for (const rule of RULES) {
-    if (!versionInRange(version, rule.since, rule.until)) continue;
-    if (rule.createOnly && mode.operation !== 'create') continue;
-    if (rule.updateOnly && mode.operation !== 'update') continue;
-    const ctx = contexts[rule.scope];
-    if (!ctx) continue;
+  for (const rule of rulesFor(version, kind, mode.operation)) {
+    const ctx = contexts[rule.scope]!;
     for (const finding of rule.check(ctx)) out.push(toViolation(rule, finding));
   }
   return out;
+}
+
+const SCOPES_OF: Record<BatchKind, ReadonlySet<Rule['scope']>> = {
+  Job: new Set<Rule['scope']>(['Object', 'Job', 'JobSpec']),
+  CronJob: new Set<Rule['scope']>(['Object', 'CronJob', 'JobSpec']),
+};
+
+/** The rules that apply to a kind, version and operation, in table order (computed once per combination). */
+const applicable = new Map<string, readonly Rule[]>();
+
+function rulesFor(version: KubeVersion, kind: BatchKind, operation: Operation): readonly Rule[] {
+  const key = `${version.major}.${version.minor}/${kind}/${operation}`;
+  let rules = applicable.get(key);
+  if (!rules) {
+    rules = RULES.filter(
+      (rule) =>
+        SCOPES_OF[kind].has(rule.scope) &&
+        versionInRange(version, rule.since, rule.until) &&
+        !(rule.createOnly && operation !== 'create') &&
+        !(rule.updateOnly && operation !== 'update'),
+    );
+    applicable.set(key, rules);
+  }
+  return rules;
 }
 
 /** `<Code>: <field.path> <what is wrong> (got <value>); <fix>` — the one format used at synth, in `check` and in Events. */

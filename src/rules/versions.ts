@@ -43,7 +43,14 @@ export function versionInRange(v: KubeVersion, since?: string, until?: string): 
   return true;
 }
 
+const looseCache = new Map<string, KubeVersion>();
+
 function parseLoose(text: string): KubeVersion {
-  const [major, minor] = text.split('.').map(Number);
-  return { major, minor };
+  let v = looseCache.get(text);
+  if (!v) {
+    const [major, minor] = text.split('.').map(Number);
+    v = { major, minor };
+    looseCache.set(text, v);
+  }
+  return v;
 }
