@@ -47,7 +47,7 @@ export function checkGate(job: KubeObject, regarding: ObjectRef, errors: readonl
     eventType: 'Normal',
     reason: GATE_RELEASED_REASON,
     action: GATE_RELEASE_ACTION,
-    note: `${GATE_RELEASED_REASON}: the Job passed the rules on the live cluster version and fits the namespace quota; set spec.suspend to false`,
+    note: `${GATE_RELEASED_REASON}: the Job passed the rules on the live cluster version and fits the namespace quota, so spec.suspend was set to false`,
   };
   return { patch: { spec: { suspend: false }, annotations: { [GATE_ANNOTATION]: GATE_RELEASED }, reasons: [GATE_RELEASED_REASON], events: [event] } };
 }
