@@ -8,12 +8,14 @@
 import { hostname } from 'node:os';
 import { decide as coreDecide } from '../core/decide.ts';
 import { jobUidOfPod } from '../core/cleanup.ts';
-import { isRerunOf } from '../core/rerun.ts';
+import { isRerunOf, rerunName } from '../core/rerun.ts';
+import { RERUN_OF_ANNOTATION } from '../core/annotations.ts';
 import type { Decision, KubeObject, ObjectRef, Observed, ReconcilerConfig } from '../core/types.ts';
 import type { Violation } from 'cdk8s-batch/rules';
 import { KubeApiError, toKubeApiError } from '../adapters/errors.ts';
 import type { KubePort, ResourceKind } from '../adapters/port.ts';
 import { Actuator, needsRetry, type ActionResult } from './actuator.ts';
+import { CacheIndex } from './cache-index.ts';
 import { LeaderElector, type LeaderElectionTimings } from './leader-election.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { ReconcilerMetrics } from './metrics.ts';
@@ -122,6 +124,12 @@ export class Controller {
   private readonly log: Logger;
   private readonly reports = new Map<string, ObjectReport>();
   private readonly jobKeyByUid = new Map<string, string>();
+  /** Job uid → keys of its pods. */
+  private readonly podsByJob = new CacheIndex();
+  /** Owner (CronJob) uid → keys of the Jobs it controls. */
+  private readonly jobsByOwner = new CacheIndex();
+  /** `namespace/name` of a Job → keys of the Jobs annotated as its reruns. */
+  private readonly rerunsByJob = new CacheIndex();
   private workers?: Promise<void>;
   private started = false;
   /** In `runOnce`: fails the pass when a list fails before the caches synced. */
@@ -277,7 +285,7 @@ export class Controller {
     return {
       object,
       ref,
-      pods: kind === 'Job' && uid ? this.pods.list(namespace).filter((p) => jobUidOfPod(p) === uid) : [],
+      pods: kind === 'Job' && uid ? this.fromIndex(this.pods, this.podsByJob.keys(uid)) : [],
       ownedJobs: this.ownedJobs(kind, namespace, object),
       nodes: new Map(this.nodes.list().map((n) => [n.metadata?.name ?? '', n])),
       quotas: this.quotas.list(namespace),
@@ -286,11 +294,27 @@ export class Controller {
 
   private ownedJobs(kind: Kind, namespace: string, object: KubeObject | undefined): KubeObject[] {
     if (!object) return [];
-    if (kind === 'CronJob') return this.jobs.list(namespace).filter((j) => controllerOwner(j)?.uid === object.metadata?.uid);
-    if (kind === 'Job') return this.jobs.list(namespace).filter((j) => j !== object && isRerunOf(j, object));
-    if (kind !== 'Pod') return [];
-    const jobUid = jobUidOfPod(object);
-    return this.jobs.list(namespace).filter((j) => j.metadata?.uid === jobUid);
+    if (kind === 'CronJob') return this.fromIndex(this.jobs, this.jobsByOwner.keys(object.metadata?.uid ?? ''));
+    if (kind === 'Job') return this.rerunsOf(namespace, object);
+    const jobKey = this.jobKeyByUid.get(jobUidOfPod(object) ?? '');
+    const job = jobKey ? this.jobs.get(namespace, parseKey(jobKey).name) : undefined;
+    return job ? [job] : [];
+  }
+
+  /** The reruns of a Job: by its rerun-of annotation, or the Job named as its rerun would be. */
+  private rerunsOf(namespace: string, job: KubeObject): KubeObject[] {
+    const candidates = this.fromIndex(this.jobs, [...this.rerunsByJob.keys(`${namespace}/${meta(job).name}`), `${namespace}/${rerunName(job)}`]);
+    return [...new Set(candidates)].filter((j) => j !== job && isRerunOf(j, job));
+  }
+
+  private fromIndex(cache: Informer, objectKeys: readonly string[]): KubeObject[] {
+    const found: KubeObject[] = [];
+    for (const key of objectKeys) {
+      const [namespace, name] = key.split('/');
+      const obj = cache.get(namespace, name);
+      if (obj) found.push(obj);
+    }
+    return found;
   }
 
   private record(key: string, observed: Observed, decision: Decision): void {
@@ -344,6 +368,7 @@ export class Controller {
     const on = (job: KubeObject): void => {
       const { uid, namespace, name } = meta(job);
       if (uid) this.jobKeyByUid.set(uid, keyOf('Job', namespace, name));
+      this.indexJob(job);
       this.enqueue('Job', job);
       const owner = controllerOwner(job);
       if (owner?.kind === 'CronJob') this.queue.add(keyOf('CronJob', namespace, owner.name));
@@ -355,10 +380,19 @@ export class Controller {
         on(job);
         const { uid } = meta(job);
         if (uid) this.jobKeyByUid.delete(uid);
+        this.jobsByOwner.remove(`${meta(job).namespace}/${meta(job).name}`);
+        this.rerunsByJob.remove(`${meta(job).namespace}/${meta(job).name}`);
         this.actuator.observeDeleted(uid);
-        for (const pod of this.pods.list(meta(job).namespace)) if (jobUidOfPod(pod) === uid) this.enqueue('Pod', pod);
+        for (const pod of this.fromIndex(this.pods, this.podsByJob.keys(uid ?? ''))) this.enqueue('Pod', pod);
       },
     };
+  }
+
+  private indexJob(job: KubeObject): void {
+    const { namespace, name } = meta(job);
+    const rerunOf = job.metadata?.annotations?.[RERUN_OF_ANNOTATION];
+    this.jobsByOwner.set(`${namespace}/${name}`, controllerOwner(job)?.uid);
+    this.rerunsByJob.set(`${namespace}/${name}`, rerunOf === undefined ? undefined : `${namespace}/${rerunOf}`);
   }
 
   /** A pod created by a Job (it carries the controller-uid label) whose Job is not in the cache. */
@@ -375,11 +409,17 @@ export class Controller {
     else if (!controllerOwner(pod)) this.enqueue('Pod', pod);
   }
 
+  private onPod(pod: KubeObject): void {
+    this.podsByJob.set(`${meta(pod).namespace}/${meta(pod).name}`, jobUidOfPod(pod));
+    this.routePod(pod);
+  }
+
   private podHandler(): ReflectorHandler {
     return {
-      onAdd: (pod) => this.routePod(pod),
-      onUpdate: (_old, pod) => this.routePod(pod),
+      onAdd: (pod) => this.onPod(pod),
+      onUpdate: (_old, pod) => this.onPod(pod),
       onDelete: (pod) => {
+        this.podsByJob.remove(`${meta(pod).namespace}/${meta(pod).name}`);
         this.actuator.observeDeleted(pod.metadata?.uid);
         this.routePod(pod);
         this.queue.add(keyOf('Pod', meta(pod).namespace, meta(pod).name));
@@ -391,7 +431,10 @@ export class Controller {
     const on = (node: KubeObject): void => {
       for (const pod of this.pods.list()) if (pod.spec?.nodeName === node.metadata?.name) this.routePod(pod);
     };
-    return { onAdd: on, onUpdate: (_old, node) => on(node), onDelete: on };
+    // Nodes update their status every few seconds; only a change of readiness matters here.
+    const readiness = (node: KubeObject): string =>
+      String((node.status?.conditions as Array<{ type: string; status: string }> | undefined)?.find((c) => c.type === 'Ready')?.status);
+    return { onAdd: on, onUpdate: (old, node) => readiness(old) !== readiness(node) && on(node), onDelete: on };
   }
 
   private quotaHandler(): ReflectorHandler {
