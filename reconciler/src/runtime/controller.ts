@@ -132,8 +132,6 @@ export class Controller {
   private readonly rerunsByJob = new CacheIndex();
   private workers?: Promise<void>;
   private started = false;
-  /** In `runOnce`: fails the pass when a list fails before the caches synced. */
-  private syncFailure?: (err: KubeApiError) => void;
 
   constructor(readonly options: ControllerOptions) {
     this.decideFn = options.decide ?? coreDecide;
@@ -209,14 +207,12 @@ export class Controller {
 
   /**
    * One full pass: list everything in scope, decide and act on every Job, CronJob and orphan
-   * candidate Pod once, then stop. Ignores leader election. Rejects with the `KubeApiError` of
-   * the first list that fails before every cache synced.
+   * candidate Pod once, then stop (no watches). Ignores leader election. Rejects with the
+   * `KubeApiError` of a list that fails.
    */
   async runOnce(): Promise<OnceReport> {
-    const failed = new Promise<never>((_resolve, reject) => (this.syncFailure = reject));
-    this.informers().forEach((i) => i.start());
     try {
-      await Promise.race([this.waitForSync(), failed]);
+      await Promise.all(this.informers().map((i) => i.listOnce()));
       return await this.passOverAllKeys();
     } finally {
       this.writeBucket.close();
@@ -342,7 +338,6 @@ export class Controller {
       timings: this.options.reflectorTimings,
       onRestart: (reason) => this.metrics.watchRestarts.inc({ kind, reason }),
       onError: (err) => {
-        if (!this.ready) this.syncFailure?.(err);
         this.metrics.apiErrors.inc({ kind, error: err.kind });
         this.log.warn({ kind, namespace: scope.namespace, err: err.message }, 'list/watch failed');
       },

@@ -125,6 +125,15 @@ export class Reflector {
     return this.store.size;
   }
 
+  /** Lists once into the cache (no watch): for one-shot passes. Rejects with a `KubeApiError`. */
+  async listOnce(): Promise<void> {
+    try {
+      await this.relist();
+    } catch (err) {
+      throw toKubeApiError(err);
+    }
+  }
+
   start(): void {
     if (this.running || this.stopped) return;
     this.running = this.run();
@@ -340,6 +349,11 @@ export class Informer {
 
   start(): void {
     this.reflectors.forEach((r) => r.start());
+  }
+
+  /** Lists every reflector once, without watching. */
+  async listOnce(): Promise<void> {
+    await Promise.all(this.reflectors.map((r) => r.listOnce()));
   }
 
   async waitForSync(): Promise<void> {

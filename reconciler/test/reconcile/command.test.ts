@@ -92,6 +92,8 @@ describe('reconcile --once', () => {
       assert.equal(v.namespace, 'team-a');
       assert.equal(report.actions.length, 2);
       assert.ok(report.actions.every((a: { type: string; outcome: string }) => a.type === 'event' && a.outcome === 'created'));
+      // one pass lists and never watches
+      assert.equal(emu.stats().byVerb.watch ?? 0, 0);
       // every write was accepted and stored by the emulator
       const events = emu.store.list('Event', 'team-a');
       assert.equal(events.length, 2);
