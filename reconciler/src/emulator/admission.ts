@@ -71,18 +71,71 @@ function validateEvent(obj: StoredObject): void {
   if (causes.length > 0) throw invalid(obj, causes);
 }
 
-/** Validates a new Job/CronJob with the rules (errors only) and an events.k8s.io Event; other kinds pass. */
-export function validateCreate(obj: StoredObject, kubernetesVersion: string): void {
+/** How unknown fields are treated (the `fieldValidation` query parameter). */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** What a write is admitted with. */
+export interface AdmissionContext {
+  readonly kubernetesVersion: string;
+  /** Default `Strict`: unknown fields are a 400; `Warn` and `Ignore` drop them (`Warn` also reports them). */
+  readonly fieldValidation?: FieldValidation;
+  /** Receives the warnings of a `Warn` write (as the API server's `Warning` headers). */
+  readonly warnings?: string[];
+}
+
+const UNKNOWN_FIELD = 'FieldUnknown';
+
+/** `spec.template.spec.containers[0].x` → `['spec', 'template', 'spec', 'containers', 0, 'x']`. */
+function pathSegments(path: string): Array<string | number> {
+  return path.split('.').flatMap((part) => {
+    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return [part];
+    const indexes = [...m[2].matchAll(/\[(\d+)\]/g)].map((i) => Number(i[1]));
+    return [m[1], ...indexes].filter((seg) => seg !== '');
+  });
+}
+
+function deletePath(obj: unknown, path: string): void {
+  const segments = pathSegments(path);
+  const last = segments.pop();
+  const parent = segments.reduce<unknown>((cur, seg) => (cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined), obj);
+  if (parent !== null && typeof parent === 'object' && last !== undefined) delete (parent as Record<string, unknown>)[last];
+}
+
+/**
+ * Applies field validation to the unknown-field violations: Strict rejects the write with the
+ * API server's 400 `strict decoding error`; Warn and Ignore drop the fields from `obj`.
+ * Returns the other violations.
+ */
+function admitUnknownFields(obj: StoredObject, violations: readonly Violation[], ctx: AdmissionContext): Violation[] {
+  const unknown = violations.filter((v) => v.code === UNKNOWN_FIELD);
+  if (unknown.length === 0) return [...violations];
+  const messages = unknown.map((v) => `unknown field ${JSON.stringify(v.path)}`);
+  if ((ctx.fieldValidation ?? 'Strict') === 'Strict') {
+    throw new StoreError(400, 'BadRequest', `strict decoding error: ${messages.join(', ')}`).forObject(obj.metadata.name);
+  }
+  for (const v of unknown) deletePath(obj, v.path);
+  if (ctx.fieldValidation === 'Warn') ctx.warnings?.push(...messages);
+  return violations.filter((v) => v.code !== UNKNOWN_FIELD);
+}
+
+/**
+ * Validates a new Job/CronJob with the rules (errors only; unknown fields per `fieldValidation`,
+ * dropped from `obj` unless Strict) and an events.k8s.io Event; other kinds pass.
+ */
+export function validateCreate(obj: StoredObject, ctx: AdmissionContext): void {
   validateEvent(obj);
   if (!batchKindOf(obj)) return;
-  throwOnErrors(obj, validate(obj, { kubernetesVersion }));
+  const violations = validate(obj, { kubernetesVersion: ctx.kubernetesVersion });
+  throwOnErrors(obj, admitUnknownFields(obj, violations, ctx));
 }
 
 /** Validates a Job/CronJob update (`validateUpdate`: the create rules on the new object plus the update rules) and an Event update. */
-export function validateChange(oldObj: StoredObject, newObj: StoredObject, kubernetesVersion: string): void {
+export function validateChange(oldObj: StoredObject, newObj: StoredObject, ctx: AdmissionContext): void {
   if (oldObj.apiVersion === newObj.apiVersion) validateEvent(newObj);
   if (!batchKindOf(newObj)) return;
-  throwOnErrors(newObj, validateUpdate(oldObj, newObj, { kubernetesVersion }));
+  const violations = validateUpdate(oldObj, newObj, { kubernetesVersion: ctx.kubernetesVersion });
+  throwOnErrors(newObj, admitUnknownFields(newObj, violations, ctx));
 }
 
 /** Validates a write of a Job's status subresource (`validateStatusUpdate`); other kinds pass. */

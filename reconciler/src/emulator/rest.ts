@@ -8,13 +8,16 @@ import { decodeBody, type ResourceRequest } from './http.ts';
 import { applyPatch } from './patch.ts';
 import { groupVersion, type ResourceType } from './resources.ts';
 import { matchesFields, parseFieldSelector, parseLabelSelector } from './selectors.ts';
-import type { MemoryStore } from './store.ts';
+import type { FieldValidation } from './admission.ts';
+import type { MemoryStore, WriteOptions } from './store.ts';
 import { StoreError, type PropagationPolicy, type StoredObject } from './types.ts';
 
 /** An answer: HTTP status and JSON body. */
 export interface RestAnswer {
   readonly code: number;
   readonly body: unknown;
+  /** Warnings for `Warning` headers (unknown fields dropped under `fieldValidation=Warn`). */
+  readonly warnings?: readonly string[];
 }
 
 /** The decoded request body and its content type. */
@@ -37,6 +40,17 @@ function isDryRun(query: URLSearchParams): boolean {
     if (v !== 'All') throw new StoreError(400, 'BadRequest', `invalid dry run value ${JSON.stringify(v)}: supported values are "All"`);
   }
   return values.length > 0;
+}
+
+const FIELD_VALIDATIONS = new Set<FieldValidation>(['Strict', 'Warn', 'Ignore']);
+
+/** The write options of a request: `dryRun` and `fieldValidation` (default `Warn`, as in the API server). */
+function writeOptions(r: ResourceRequest): WriteOptions & { warnings: string[] } {
+  const fieldValidation = (r.query.get('fieldValidation') ?? 'Warn') as FieldValidation;
+  if (!FIELD_VALIDATIONS.has(fieldValidation)) {
+    throw new StoreError(400, 'BadRequest', `fieldValidation must be one of "Ignore", "Warn" or "Strict" (got ${JSON.stringify(fieldValidation)})`);
+  }
+  return { dryRun: isDryRun(r.query), fieldValidation, warnings: [] };
 }
 
 function notFound(r: ResourceRequest): StoreError {
@@ -156,8 +170,9 @@ function resolveNamespace(r: ResourceRequest, obj: StoredObject): void {
 export function createObject(store: MemoryStore, r: ResourceRequest, body: RestBody): RestAnswer {
   if (r.name) throw new StoreError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   const obj = decodeObject(r, body);
-  const created = store.create(obj, { dryRun: isDryRun(r.query) });
-  return { code: 201, body: view(r.resource, created) };
+  const opts = writeOptions(r);
+  const created = store.create(obj, opts);
+  return { code: 201, body: view(r.resource, created), warnings: opts.warnings };
 }
 
 /** PUT: replaces an object or its status (409 on a stale resourceVersion). */
@@ -167,12 +182,12 @@ export function updateObject(store: MemoryStore, r: ResourceRequest, body: RestB
     throw new StoreError(400, 'BadRequest', `the name of the object (${obj.metadata.name}) does not match the name on the URL (${r.name})`);
   }
   obj.metadata.name = r.name!;
-  const dryRun = isDryRun(r.query);
+  const opts = writeOptions(r);
   if (!store.get(r.resource.kind, r.namespace, r.name!) && CREATE_ON_UPDATE.has(r.resource.kind) && !r.subresource) {
-    return { code: 201, body: view(r.resource, store.create(obj, { dryRun })) };
+    return { code: 201, body: view(r.resource, store.create(obj, opts)), warnings: opts.warnings };
   }
   mustGet(store, r);
-  return { code: 200, body: view(r.resource, store.replace(obj, { subresource: r.subresource, dryRun })) };
+  return { code: 200, body: view(r.resource, store.replace(obj, { ...opts, subresource: r.subresource })), warnings: opts.warnings };
 }
 
 /** PATCH by content type; a `metadata.resourceVersion` in the patch is a precondition. */
@@ -185,8 +200,9 @@ export function patchObject(store: MemoryStore, r: ResourceRequest, body: RestBo
   }
   checkTypeMeta(r, patched);
   patched.metadata.name = current.metadata.name;
-  const answer = store.replace(patched, { subresource: r.subresource, dryRun: isDryRun(r.query) });
-  return { code: 200, body: view(r.resource, answer) };
+  const opts = writeOptions(r);
+  const answer = store.replace(patched, { ...opts, subresource: r.subresource });
+  return { code: 200, body: view(r.resource, answer), warnings: opts.warnings };
 }
 
 interface DeleteOptionsBody {

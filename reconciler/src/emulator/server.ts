@@ -176,7 +176,8 @@ async function serveResource(ctx: Context, req: IncomingMessage, res: ServerResp
   if (body.text) record.body = body.text.slice(0, LOGGED_BODY_LIMIT);
   const answer = HANDLERS[r.verb](ctx.store, r, body);
   const table = (r.verb === 'get' || r.verb === 'list') && wantsTable(req.headers.accept);
-  sendJson(res, answer.code, table ? asTable(ctx.store, r, answer.body as StoredObject & { items?: StoredObject[] }) : answer.body);
+  const headers: Record<string, string[]> = answer.warnings?.length ? { Warning: answer.warnings.map((w) => `299 - ${JSON.stringify(w)}`) } : {};
+  sendJson(res, answer.code, table ? asTable(ctx.store, r, answer.body as StoredObject & { items?: StoredObject[] }) : answer.body, headers);
 }
 
 /** A get or list answer as the Table `kubectl get` asks for. */

@@ -8,7 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { prepareCreate, prepareUpdate, validateChange, validateCreate, validateName, validateStatusChange } from './admission.ts';
+import {
+  prepareCreate,
+  prepareUpdate,
+  validateChange,
+  validateCreate,
+  validateName,
+  validateStatusChange,
+  type AdmissionContext,
+  type FieldValidation,
+} from './admission.ts';
 import { hasStatusSubresource, isNamespacedKind, resourceForKind } from './resources.ts';
 import { matchesLabels, parseLabelSelector, selectorFromMap, type Selector } from './selectors.ts';
 import {
@@ -34,9 +43,14 @@ export interface MemoryStoreOptions {
   readonly seedNamespaces?: boolean;
 }
 
-/** Options of a write: `dryRun` validates and answers without storing or notifying watchers. */
+/** Options of a write. */
 export interface WriteOptions {
+  /** Validate and answer without storing or notifying watchers. */
   readonly dryRun?: boolean;
+  /** Unknown fields of Jobs/CronJobs: `Strict` (default) rejects with 400, `Warn`/`Ignore` drop them. */
+  readonly fieldValidation?: FieldValidation;
+  /** Collects the warnings of the write (unknown fields dropped with `Warn`). */
+  readonly warnings?: string[];
 }
 
 /** Options of `MemoryStore.delete`. */
@@ -169,7 +183,7 @@ export class MemoryStore implements ObjectStore {
     if (this.bucket(obj.kind).has(key)) {
       throw new StoreError(409, 'AlreadyExists', `${this.describe(obj)} already exists`).forObject(obj.metadata.name);
     }
-    validateCreate(obj, this.kubernetesVersion);
+    validateCreate(obj, this.admission(opts));
     const prepared = prepareCreate(obj, this.kubernetesVersion);
     if (opts.dryRun) {
       const answer = clone(prepared);
@@ -183,7 +197,7 @@ export class MemoryStore implements ObjectStore {
     const current = this.mustGet(input.kind, input.metadata?.namespace, input.metadata?.name);
     this.checkResourceVersion(current, input.metadata.resourceVersion);
     this.checkPreconditions(current, { uid: input.metadata.uid });
-    const next = opts.subresource === 'status' ? this.statusWrite(current, input) : this.mainWrite(current, input);
+    const next = opts.subresource === 'status' ? this.statusWrite(current, input) : this.mainWrite(current, input, opts);
     if (opts.dryRun) return clone(next);
     if (isDeepStrictEqual(next, current)) return clone(current);
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
@@ -268,6 +282,10 @@ export class MemoryStore implements ObjectStore {
     return `${resource} ${JSON.stringify(obj.metadata.name ?? '')}`;
   }
 
+  private admission(opts: WriteOptions): AdmissionContext {
+    return { kubernetesVersion: this.kubernetesVersion, fieldValidation: opts.fieldValidation, warnings: opts.warnings };
+  }
+
   private mustGet(kind: string, namespace: string | undefined, name: string | undefined): StoredObject {
     const obj = name ? this.bucket(kind).get(this.key(kind, namespace, name)) : undefined;
     if (!obj) throw new StoreError(404, 'NotFound', `${this.describe({ kind, metadata: { name } })} not found`);
@@ -319,7 +337,7 @@ export class MemoryStore implements ObjectStore {
   }
 
   /** A write of the main resource: identity fields are kept, status is kept for kinds with a status subresource. */
-  private mainWrite(current: StoredObject, input: StoredObject): StoredObject {
+  private mainWrite(current: StoredObject, input: StoredObject, opts: WriteOptions): StoredObject {
     const next = clone(input) as StoredObject;
     next.apiVersion = input.apiVersion ?? current.apiVersion;
     next.metadata = this.keepIdentity(current, next.metadata ?? ({} as StoredObject['metadata']));
@@ -328,7 +346,7 @@ export class MemoryStore implements ObjectStore {
       else next.status = clone(current.status);
     }
     validateName(next);
-    validateChange(current, next, this.kubernetesVersion);
+    validateChange(current, next, this.admission(opts));
     const prepared = prepareUpdate(next, this.kubernetesVersion);
     const changed = !isDeepStrictEqual(specPart(prepared), specPart(current));
     if (changed && prepared.spec !== undefined) prepared.metadata.generation = (current.metadata.generation ?? 0) + 1;

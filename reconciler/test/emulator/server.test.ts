@@ -107,6 +107,30 @@ describe('emulator REST over HTTP', () => {
       assert.equal((await call(emu.url, 'POST', JOBS, '{not json')).status, 400);
     });
 
+    it('handles unknown Job fields by fieldValidation: Warn (default) drops and warns, Ignore drops, Strict rejects', async () => {
+      const withTypo = (name: string): unknown => {
+        const m = jobManifest(name);
+        m.spec.bogus = 1;
+        return m;
+      };
+      const warned = await call(emu.url, 'POST', JOBS, withTypo('warned'));
+      assert.equal(warned.status, 201);
+      assert.equal(warned.body.spec.bogus, undefined);
+      assert.match(warned.headers.get('warning') ?? '', /299 - "unknown field \\"spec.bogus\\""/);
+      assert.equal(emu.store.get('Job', 'default', 'warned')!.spec.bogus, undefined);
+
+      const ignored = await call(emu.url, 'POST', `${JOBS}?fieldValidation=Ignore`, withTypo('ignored'));
+      assert.equal(ignored.status, 201);
+      assert.equal(ignored.headers.get('warning'), null);
+
+      const strict = await call(emu.url, 'POST', `${JOBS}?fieldValidation=Strict`, withTypo('strict'));
+      assert.equal(strict.status, 400);
+      assert.equal(strict.body.reason, 'BadRequest');
+      assert.equal(strict.body.message, 'strict decoding error: unknown field "spec.bogus"');
+
+      assert.equal((await call(emu.url, 'POST', `${JOBS}?fieldValidation=Loose`, jobManifest('x'))).status, 400);
+    });
+
     it('stores nothing on a dry-run create', async () => {
       const { status, body } = await call(emu.url, 'POST', `${JOBS}?dryRun=All`, jobManifest('dry'));
       assert.equal(status, 201);
