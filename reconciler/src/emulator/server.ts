@@ -40,9 +40,12 @@
  * (`validate`, `validateUpdate`, `validateStatusUpdate`; only `error` violations reject), and
  * `events.k8s.io/v1` Events with the API server's event rules.
  *
- * Not emulated: authentication/authorization, server-side apply (415), `fieldValidation`
- * (unknown fields are stored), `/openapi/v2`, pod logs/exec, and graceful pod termination
- * (pods without finalizers are removed at once: no kubelet).
+ * Unknown fields of Jobs and CronJobs follow `fieldValidation` (default `Warn`: dropped with a
+ * `Warning` header; `Strict`, which kubectl sends: 400; `Ignore`: dropped).
+ *
+ * Not emulated: authentication/authorization, server-side apply (415), unknown-field checks
+ * of other kinds and of pod templates (stored as sent), `/openapi/v2`, pod logs/exec, and
+ * graceful pod termination (pods without finalizers are removed at once: no kubelet).
  *
  * Faults (`emu.faults`, see faults.ts): `status` (e.g. 429 + Retry-After, 500), `reset`
  * (ECONNRESET), `delay`, `gone` (410 ERROR event on an ongoing or the next watch) and `stall`
