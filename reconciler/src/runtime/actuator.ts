@@ -74,6 +74,7 @@ function truncate(text: string, max: number): string {
 
 export class Actuator {
   private readonly seen = new Map<string, SeenEvent>();
+  private writesSincePrune = 0;
   /** uids we deleted, until the informer reports them gone (client-go "expectations"). */
   private readonly expectedDeletes = new Set<string>();
 
@@ -163,6 +164,7 @@ export class Actuator {
     const seen = this.seen.get(key);
     // Re-deciding a persisting condition (every resync, every pod change) is not a new occurrence.
     if (seen && now - seen.lastWritten < (this.options.eventRepeatIntervalMs ?? 60_000)) return 'suppressed';
+    this.pruneSeen(now);
     if (seen) return this.bumpSeries(action, { name, key, now });
     try {
       await this.write(() => this.options.port.create('Event', action.regarding.namespace, this.eventBody(action, name, note)));
@@ -172,6 +174,17 @@ export class Actuator {
       if (toKubeApiError(err).kind !== 'AlreadyExists') throw err;
       return this.adoptExisting(action, { name, key, now });
     }
+  }
+
+  /**
+   * Forgets Events not written for a while, so memory stays bounded; a later repeat finds the
+   * Event by its deterministic name and continues its series.
+   */
+  private pruneSeen(now: number): void {
+    if (++this.writesSincePrune < 1000) return;
+    this.writesSincePrune = 0;
+    const maxAge = 10 * (this.options.eventRepeatIntervalMs ?? 60_000);
+    for (const [key, seen] of this.seen) if (now - seen.lastWritten > maxAge) this.seen.delete(key);
   }
 
   /** After a restart: the Event exists already; continue its series. */
