@@ -1,0 +1,57 @@
+/**
+ * The reconciler side of the reconcile benchmark: `node --import tsx reconciler-child.ts
+ * <kubeconfig> <jobs> [timings.json]` runs the reconciler `Controller` (audit mode, the real
+ * client-node `KubeClient`) against the emulator and tells the parent:
+ *   { evaluatedMs, baselineRssMb, rssMb, heapMb, peakRssMb }  once every one of the `<jobs>` Jobs
+ *   was decided once, timed from `controller.start()` (baseline: RSS before the start, modules loaded)
+ * and answers { cmd: 'sample' } with { rssMb, peakRssMb, cpuMs, decisions } and { cmd: 'stop' }.
+ */
+import { performance } from 'node:perf_hooks';
+import { KubeClient, loadKubeConfig } from '../reconciler/src/adapters/kube-client.ts';
+import { defaultConfig } from '../reconciler/src/core/config.ts';
+import { decide } from '../reconciler/src/core/decide.ts';
+import type { Decision, Observed, ReconcilerConfig } from '../reconciler/src/core/types.ts';
+import { Controller } from '../reconciler/src/runtime/controller.ts';
+import { peakRssMb } from './lib/measure.ts';
+
+const [kubeconfig, expected, timings] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
+const client = new KubeClient(loadKubeConfig({ kubeconfig, env: {} }));
+
+const decided = new Set<string>();
+let decisions = 0;
+let start = 0;
+function countingDecide(observed: Observed, now: number, config: ReconcilerConfig): Decision {
+  decisions++;
+  if (observed.ref.kind === 'Job' && decided.size < expected) {
+    decided.add(observed.ref.name);
+    if (decided.size === expected) {
+      const { rss, heapUsed } = process.memoryUsage();
+      const evaluatedMs = performance.now() - start;
+      setImmediate(() => process.send!({ evaluatedMs, baselineRssMb, rssMb: mb(rss), heapMb: mb(heapUsed), peakRssMb: peakRssMb() }));
+    }
+  }
+  return decide(observed, now, config);
+}
+
+const controller = new Controller({
+  port: client,
+  config: defaultConfig({ mode: 'audit', kubernetesVersion: '1.31' }),
+  decide: countingDecide,
+  reflectorTimings: timings ? JSON.parse(timings) : undefined,
+});
+
+process.on('message', async (m: { cmd: string }) => {
+  if (m.cmd === 'sample') {
+    const cpu = process.cpuUsage();
+    process.send!({ rssMb: process.memoryUsage().rss / 1024 / 1024, peakRssMb: peakRssMb(), cpuMs: (cpu.user + cpu.system) / 1000, decisions });
+  }
+  if (m.cmd === 'stop') {
+    await controller.stop();
+    process.disconnect();
+  }
+});
+
+const mb = (bytes: number): number => bytes / 1024 / 1024;
+const baselineRssMb = mb(process.memoryUsage().rss);
+start = performance.now();
+controller.start();
