@@ -4,6 +4,15 @@
  * from the caches, calls the pure `decide(observed, now, config)`, and hands the actions to the
  * actuator (only while leading, when leader election is on). Level-triggered: a key is always
  * decided from the current cache, so a missed event is repaired by the next event or resync.
+ *
+ * In-process use on simulated time (the sandbox, tests):
+ *
+ *   const kc = new KubeConfig(); kc.loadFromString(emulator.kubeconfigYaml());
+ *   const controller = new Controller({ port: new KubeClient(kc), config, now: () => clock.now(),
+ *     requeueDelay: (ms) => ms / speed });
+ *   controller.start(); await controller.waitForSync();
+ *   clock.advance(…); controller.resync();   // decide everything again at the new time
+ *   await controller.stop();
  */
 import { hostname } from 'node:os';
 import { decide as coreDecide } from '../core/decide.ts';
