@@ -225,6 +225,13 @@ export class MemoryStore implements ObjectStore {
     return this.listeners.size;
   }
 
+  /**
+   * Subscribes to every change. Listeners run synchronously after each write, in
+   * resourceVersion order (a write made by a listener is delivered after the current event
+   * reached every listener). The event object is shared between listeners and the history:
+   * treat it as read-only. A listener that throws does not undo the write; its error is
+   * rethrown asynchronously.
+   */
   watch(listener: (event: StoreEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
