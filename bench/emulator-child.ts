@@ -79,7 +79,7 @@ process.on('message', async (m: { cmd: string; rate?: number; seconds?: number; 
   if (m.cmd === 'load') process.send!(await load(m.rate!, m.seconds!, m.every!));
   if (m.cmd === 'close') {
     await emu.close();
-    process.disconnect();
+    process.disconnect?.();
   }
 });
 process.send!({ kubeconfig: emu.kubeconfigYaml(), url: emu.url });

@@ -47,7 +47,7 @@ process.on('message', async (m: { cmd: string }) => {
   }
   if (m.cmd === 'stop') {
     await controller.stop();
-    process.disconnect();
+    process.disconnect?.();
   }
 });
 

@@ -34,7 +34,7 @@ export function profileArgv(): string[] {
 
 /** Sends the result of a child process to its parent (or prints it when run by hand) and lets the process end. */
 export function reply(result: unknown): void {
-  if (process.send) process.send(result, () => process.disconnect());
+  if (process.send) process.send(result, () => process.disconnect?.());
   else console.log(JSON.stringify(result));
 }
 
