@@ -19,7 +19,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import type { KubeObject } from '../core/types.ts';
-import { toKubeApiError } from './errors.ts';
+import { KubeApiError, toKubeApiError } from './errors.ts';
 import type {
   DeleteOptions,
   KubePort,
@@ -210,11 +210,22 @@ function operation(kind: ResourceKind, name: keyof KindOps): Call {
   return call as Call;
 }
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Runs one API call; failures become `KubeApiError`s. A call that has not answered within
+ * `timeoutMs` is given up (client-node 1.4 sets no request timeout, so a half-open connection
+ * would otherwise hold a worker forever).
+ */
+async function guarded<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new KubeApiError('Network', 0, `the API server did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    return await work();
+    return await Promise.race([work(), timeout]);
   } catch (err) {
     throw toKubeApiError(err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -223,6 +234,8 @@ export interface KubeClientOptions {
   readonly dryRun?: boolean;
   /** The field manager recorded on writes. */
   readonly fieldManager?: string;
+  /** Gives up a (non-watch) request after this long (default 60 s). */
+  readonly requestTimeoutMs?: number;
 }
 
 /** The client-node implementation of `KubePort`. */
@@ -231,6 +244,7 @@ export class KubeClient implements KubePort {
   private readonly versionApi: VersionApi;
   private readonly watcher: Watch;
   private readonly writeParams: Pick<Req, 'dryRun' | 'fieldManager'>;
+  private readonly timeoutMs: number;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -244,6 +258,7 @@ export class KubeClient implements KubePort {
     };
     this.versionApi = kubeConfig.makeApiClient(VersionApi);
     this.watcher = new Watch(kubeConfig);
+    this.timeoutMs = options.requestTimeoutMs ?? 60_000;
     this.writeParams = { dryRun: options.dryRun ? 'All' : undefined, fieldManager: options.fieldManager ?? FIELD_MANAGER };
   }
 
@@ -254,19 +269,19 @@ export class KubeClient implements KubePort {
 
   async list(kind: ResourceKind, options: ListOptions = {}): Promise<ListResult> {
     const req: Req = { namespace: OPS[kind].namespaced ? options.namespace : undefined, labelSelector: options.labelSelector };
-    const list = (await guarded(() => OPS[kind].list(this.apis, req))) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
+    const list = (await guarded(() => OPS[kind].list(this.apis, req), this.timeoutMs)) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
     const items = (list.items ?? []).map((item) => this.withKind(kind, toPlain(item) as KubeObject));
     return { items, resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
 
   async get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject> {
-    const obj = await guarded(() => OPS[kind].read(this.apis, { namespace, name }));
+    const obj = await guarded(() => OPS[kind].read(this.apis, { namespace, name }), this.timeoutMs);
     return this.withKind(kind, toPlain(obj) as KubeObject);
   }
 
   async create(kind: ResourceKind, namespace: string, body: KubeObject): Promise<KubeObject> {
     const call = operation(kind, 'create');
-    const obj = await guarded(() => call(this.apis, { namespace, body, ...this.writeParams }));
+    const obj = await guarded(() => call(this.apis, { namespace, body, ...this.writeParams }), this.timeoutMs);
     return this.withKind(kind, toPlain(obj) as KubeObject);
   }
 
@@ -279,13 +294,13 @@ export class KubeClient implements KubePort {
     const call = operation(kind, 'patch');
     const body = resourceVersion ? withResourceVersion(patch, resourceVersion) : patch;
     const contentType = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-    const obj = await guarded(() => call(this.apis, { ...target, body, ...this.writeParams }, contentType));
+    const obj = await guarded(() => call(this.apis, { ...target, body, ...this.writeParams }, contentType), this.timeoutMs);
     return this.withKind(kind, toPlain(obj) as KubeObject);
   }
 
   async replace(kind: ResourceKind, namespace: string, body: KubeObject): Promise<KubeObject> {
     const call = operation(kind, 'replace');
-    const obj = await guarded(() => call(this.apis, { namespace, name: body.metadata?.name, body, ...this.writeParams }));
+    const obj = await guarded(() => call(this.apis, { namespace, name: body.metadata?.name, body, ...this.writeParams }), this.timeoutMs);
     return this.withKind(kind, toPlain(obj) as KubeObject);
   }
 
@@ -294,13 +309,14 @@ export class KubeClient implements KubePort {
     const preconditions =
       options.uid || options.resourceVersion ? { uid: options.uid, resourceVersion: options.resourceVersion } : undefined;
     const body = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions, propagationPolicy: options.propagationPolicy, dryRun: this.writeParams.dryRun ? ['All'] : undefined };
-    await guarded(() =>
-      call(this.apis, { ...target, body, propagationPolicy: options.propagationPolicy, dryRun: this.writeParams.dryRun }),
+    await guarded(
+      () => call(this.apis, { ...target, body, propagationPolicy: options.propagationPolicy, dryRun: this.writeParams.dryRun }),
+      this.timeoutMs,
     );
   }
 
   async serverVersion(): Promise<ServerVersion> {
-    const info = await guarded(() => this.versionApi.getCode());
+    const info = await guarded(() => this.versionApi.getCode(), this.timeoutMs);
     return { major: info.major, minor: info.minor, gitVersion: info.gitVersion };
   }
 

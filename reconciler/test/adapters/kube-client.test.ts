@@ -3,7 +3,10 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { KubeConfigError, collectionPath, loadKubeConfig, toPlain } from '../../src/adapters/kube-client.ts';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeApiError } from '../../src/adapters/errors.ts';
+import { KubeClient, KubeConfigError, collectionPath, loadKubeConfig, toPlain } from '../../src/adapters/kube-client.ts';
+import { startEmulator } from '../../src/emulator/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kube-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,5 +83,22 @@ describe('toPlain', () => {
   it('renders Dates as API timestamps and drops undefined fields', () => {
     const plain = toPlain({ metadata: { creationTimestamp: new Date('2026-01-01T00:00:00Z'), name: 'a', labels: undefined } });
     assert.deepEqual(plain, { metadata: { creationTimestamp: '2026-01-01T00:00:00Z', name: 'a' } });
+  });
+});
+
+describe('KubeClient request timeout', () => {
+  it('gives up a request the API server does not answer', async () => {
+    // GIVEN an API server that holds GETs of jobs
+    const emu = await startEmulator();
+    try {
+      emu.faults.inject({ type: 'delay', ms: 5_000, match: { verb: 'get', resource: 'jobs' } });
+      const kc = new KubeConfig();
+      kc.loadFromString(emu.kubeconfigYaml());
+      const client = new KubeClient(kc, { requestTimeoutMs: 100 });
+      // WHEN / THEN
+      await assert.rejects(client.get('Job', 'ns', 'slow'), (e: unknown) => e instanceof KubeApiError && e.kind === 'Network' && /did not answer within 100 ms/.test(e.message));
+    } finally {
+      await emu.close();
+    }
   });
 });
