@@ -18,6 +18,7 @@ import {
   type AdmissionContext,
   type FieldValidation,
 } from './admission.ts';
+import { admitQuota, startQuotaController } from './quota.ts';
 import { hasStatusSubresource, isNamespacedKind, resourceForKind } from './resources.ts';
 import { matchesLabels, parseLabelSelector, selectorFromMap, type Selector } from './selectors.ts';
 import {
@@ -41,6 +42,8 @@ export interface MemoryStoreOptions {
   readonly historyLimit?: number;
   /** Create the `default`, `kube-system`, `kube-public` and `kube-node-lease` namespaces (default true). */
   readonly seedNamespaces?: boolean;
+  /** Enforce ResourceQuotas on create and keep their status current (default true; see quota.ts). */
+  readonly resourceQuota?: boolean;
 }
 
 /** Options of a write. */
@@ -133,6 +136,7 @@ export class MemoryStore implements ObjectStore {
   private readonly history: HistoryEntry[] = [];
   private readonly pending: StoreEvent[] = [];
   private delivering = false;
+  private readonly quotaEnabled: boolean;
   private rv = 0;
   /** The resourceVersion of the newest event dropped from the history (0: none dropped). */
   private compactedTo = 0;
@@ -141,6 +145,8 @@ export class MemoryStore implements ObjectStore {
     this.clock = options.clock ?? systemClock;
     this.kubernetesVersion = options.kubernetesVersion ?? '1.31';
     this.historyLimit = Math.max(1, options.historyLimit ?? 1000);
+    this.quotaEnabled = options.resourceQuota ?? true;
+    if (this.quotaEnabled) startQuotaController(this);
     if (options.seedNamespaces ?? true) {
       for (const name of SEED_NAMESPACES) {
         this.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
@@ -185,6 +191,7 @@ export class MemoryStore implements ObjectStore {
     }
     validateCreate(obj, this.admission(opts));
     const prepared = prepareCreate(obj, this.kubernetesVersion);
+    if (this.quotaEnabled) admitQuota(this, prepared);
     if (opts.dryRun) {
       const answer = clone(prepared);
       delete (answer.metadata as Partial<StoredObject['metadata']>).resourceVersion;
@@ -220,7 +227,7 @@ export class MemoryStore implements ObjectStore {
     return this.delete(kind, namespace, name, opts)!;
   }
 
-  /** How many listeners are subscribed (open HTTP watches included), e.g. to check that watches are released. */
+  /** How many listeners are subscribed (open HTTP watches and the quota controller included), e.g. to check that watches are released. */
   get watcherCount(): number {
     return this.listeners.size;
   }
