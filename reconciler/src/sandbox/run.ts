@@ -95,6 +95,8 @@ async function start(objects: readonly SourceObject[], options: SandboxOptions, 
     port: new KubeClient(kubeConfig),
     config: defaultConfig({ mode: options.mode, kubernetesVersion: options.kubernetesVersion }),
     now: () => clock.now(),
+    // requeue delays are simulated time; the controller's timers run on the wall clock
+    requeueDelay: (ms: number) => ms / clock.speed,
     identity: 'sandbox',
   });
   const view = new SandboxView({ out: io.stdout, tty: io.stdout.isTTY === true, start: begin });
