@@ -38,7 +38,8 @@
  * be created in other namespaces without creating the Namespace first. Deleting a Namespace
  * deletes its contents. Jobs and CronJobs are defaulted and validated with the shared rules
  * (`validate`, `validateUpdate`, `validateStatusUpdate`; only `error` violations reject), and
- * `events.k8s.io/v1` Events with the API server's event rules.
+ * `events.k8s.io/v1` Events with the API server's event rules. ResourceQuotas without scopes
+ * are enforced on create (403) and their `status.used` is kept current (quota.ts).
  *
  * Unknown fields of Jobs and CronJobs follow `fieldValidation` (default `Warn`: dropped with a
  * `Warning` header; `Strict`, which kubectl sends: 400; `Ignore`: dropped).

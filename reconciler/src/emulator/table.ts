@@ -1,7 +1,7 @@
 /**
  * Server-side printing (`meta.k8s.io/v1` Table), which `kubectl get` asks for with
  * `Accept: application/json;as=Table;…`: the columns the API server prints for Jobs, CronJobs,
- * Pods, Events, Namespaces and Nodes, and NAME/AGE for the rest. Ages and durations are
+ * Pods, Events, Namespaces, Nodes, Leases and ResourceQuotas, and NAME/AGE for the rest. Ages and durations are
  * measured on the store's clock, so a sandbox running simulated time shows simulated ages.
  */
 import type { ResourceType } from './resources.ts';
@@ -120,6 +120,17 @@ function eventObject(ev: StoredObject): string {
   return `${(ref.kind ?? '').toLowerCase()}/${ref.name ?? ''}`;
 }
 
+/** `requests.cpu: 500m/2, pods: 1/10`: used over hard, as kubectl prints quotas. */
+function quotaCell(quota: StoredObject, include: (key: string) => boolean): string {
+  const hard = (quota.status?.hard ?? {}) as Record<string, string>;
+  const used = (quota.status?.used ?? {}) as Record<string, string>;
+  return Object.keys(hard)
+    .filter(include)
+    .sort()
+    .map((k) => `${k}: ${used[k] ?? '0'}/${hard[k]}`)
+    .join(', ');
+}
+
 const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
   Job: [
     NAME,
@@ -161,6 +172,12 @@ const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
     { name: 'Version', type: 'string', cell: (o) => o.status?.nodeInfo?.kubeletVersion ?? '' },
   ],
   Lease: [NAME, { name: 'Holder', type: 'string', cell: (o) => o.spec?.holderIdentity ?? '' }, AGE],
+  ResourceQuota: [
+    NAME,
+    AGE,
+    { name: 'Request', type: 'string', cell: (o) => quotaCell(o, (k) => !k.startsWith('limits.')) },
+    { name: 'Limit', type: 'string', cell: (o) => quotaCell(o, (k) => k.startsWith('limits.')) },
+  ],
 };
 
 function columnsFor(kind: string): readonly Column[] {

@@ -91,6 +91,9 @@ describe('ResourceQuota', () => {
       assert.equal(body.reason, 'Forbidden');
       assert.equal(body.details.name, 'a');
       assert.match(body.message, /exceeded quota: compute, requested: pods=1, used: pods=0, limited: pods=0/);
+      const table = await fetch(`${emu.url}/api/v1/namespaces/team/resourcequotas`, { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+      const rows = ((await table.json()) as { rows: Array<{ cells: string[] }> }).rows;
+      assert.deepEqual(rows[0].cells.filter((_, i) => i !== 1), ['compute', 'pods: 0/0', '']);
     } finally {
       await emu.close();
     }
