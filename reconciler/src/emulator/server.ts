@@ -277,6 +277,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       else res.destroy();
     });
   });
+  // Keep idle connections longer than clients do (client-node's agent keeps them 30 s), so a
+  // client never reuses a socket the server is closing (a spurious ECONNRESET).
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   const port = await listen(server, options.port ?? 0);
   ctx.address = `127.0.0.1:${port}`;
   const url = `http://127.0.0.1:${port}`;
