@@ -17,7 +17,8 @@
  * await emu.close();                                   // ends watches and the server
  * ```
  *
- * Served: core `/api/v1` (namespaces, nodes, pods, events, resourcequotas, configmaps),
+ * Served (resources.ts): core `/api/v1` (namespaces, nodes, pods, events, resourcequotas,
+ * configmaps, services, serviceaccounts),
  * `/apis/batch/v1` (jobs, cronjobs, with `/status`), `/apis/events.k8s.io/v1` (events, the
  * same storage as core events), `/apis/coordination.k8s.io/v1` (leases); `/version`, legacy
  * discovery, a schema-less OpenAPI v3 (kubectl then leaves field validation to the server),
