@@ -110,6 +110,17 @@ describe('cdk8s-batch check (end to end)', () => {
     ]);
   });
 
+  it('reports wrongly typed fields as violations at their lines, with exit 1 and nothing on stderr', () => {
+    const r = cli(['--format', 'sarif', `${FIXTURES}/job-wrong-types.yaml`]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, '');
+    const results = (JSON.parse(r.stdout) as SarifLog).runs[0].results.filter((x) => x.ruleId === 'FieldTypeInvalid');
+    const lines = Object.fromEntries(results.map((x) => [x.message.text.split(' ')[1], x.locations[0].physicalLocation.region.startLine]));
+    assert.equal(lines['spec.parallelism'], 8);
+    assert.equal(lines['spec.template.spec.containers'], 18);
+    assert.equal(lines['spec.schedule'], 25);
+  });
+
   it('reports every unusable input, still reports the good ones, and exits 2', () => {
     const bad = join(tmp, 'bad.yaml');
     writeFileSync(bad, 'apiVersion: batch/v1\nkind: Job\nspec: [1, 2\n');
