@@ -13,6 +13,7 @@ import { KubeClient, KubeConfigError, loadKubeConfig } from '../adapters/kube-cl
 import { Controller } from '../runtime/controller.ts';
 import { startHealthServer, type HealthServer } from '../runtime/http-server.ts';
 import { LOG_LEVELS, createLogger, type Logger } from '../runtime/logger.ts';
+import { BEHAVIOUR_FLAGS, BEHAVIOUR_USAGE, behaviourOverrides } from './behaviour-flags.ts';
 import { formatJsonClusterReport, formatTextClusterReport, severityCounts } from './report.ts';
 
 const USAGE = `usage: cdk8s-batch reconcile [options]
@@ -34,7 +35,9 @@ options:
   --leader-elect              act only while holding a coordination.k8s.io/v1 Lease
   --lease-namespace <ns>      namespace of the Lease (default: default)
   --log-level <level>         ${LOG_LEVELS.join('|')} (default: info); JSON logs on stderr
-  --help                      show this help`;
+  --help                      show this help
+
+${BEHAVIOUR_USAGE}`;
 
 const FLAGS = {
   kubeconfig: { type: 'string' },
@@ -51,6 +54,7 @@ const FLAGS = {
   'lease-namespace': { type: 'string', default: 'default' },
   'log-level': { type: 'string', default: 'info' },
   help: { type: 'boolean', default: false },
+  ...BEHAVIOUR_FLAGS,
 } as const;
 
 /** The parsed command line. */
@@ -69,6 +73,8 @@ export interface ReconcileOptions {
   readonly leaseNamespace: string;
   readonly logLevel: string;
   readonly help: boolean;
+  /** Optional behaviours and thresholds (`--cleanup-orphan-pods`, `--stuck-after`, …). */
+  readonly behaviour: Partial<ReconcilerConfig>;
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -113,6 +119,7 @@ export function parseReconcileArgs(args: string[]): ReconcileOptions {
     leaseNamespace: v['lease-namespace'],
     logLevel: v['log-level'],
     help: v.help,
+    behaviour: behaviourOverrides(v),
   };
 }
 
@@ -140,7 +147,13 @@ async function connect(options: ReconcileOptions, io: CommandIo, logger: Logger)
   }
   const kubernetesVersion = clusterMinorVersion(version.major, version.minor);
   logger.info({ server: client.server, version: version.gitVersion, mode: options.mode, dryRun: options.dryRun }, 'connected');
-  const config = defaultConfig({ mode: options.mode, kubernetesVersion, enforceNamespaces: options.enforceNamespaces, dryRun: options.dryRun });
+  const config = defaultConfig({
+    ...options.behaviour,
+    mode: options.mode,
+    kubernetesVersion,
+    enforceNamespaces: options.enforceNamespaces,
+    dryRun: options.dryRun,
+  });
   return { client, config, logger };
 }
 
