@@ -1,6 +1,7 @@
 /**
  * Reconcile benchmark: the reconciler `Controller` with the real `KubeClient` against the in-repo
- * API emulator on 127.0.0.1, each in its own child process. For each size N:
+ * API emulator on 127.0.0.1, each in its own child process (the reconciler bundled with esbuild and
+ * run on plain Node, as it ships). For each size N:
  *   1. the emulator stores N clean Jobs; the reconciler starts; time until every Job was decided
  *      once, and the reconciler's resident memory then;
  *   2. steady state: API requests over a window with nothing changing (default reflector
@@ -15,6 +16,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './lib/bundle.ts';
 import { fixed, machine, options, profileArgv, quantile, table } from './lib/measure.ts';
 
 interface Stats {
@@ -45,9 +47,11 @@ class Child {
   private waiting: Array<(m: unknown) => void> = [];
   private readonly exited: Promise<void>;
 
+  /** `script`: a .ts file run with this process's flags (tsx), or an absolute path to a bundle run on plain Node. */
   constructor(script: string, args: string[]) {
-    this.proc = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
-      execArgv: [...process.execArgv, ...profileArgv()],
+    const bundled = script.endsWith('.mjs');
+    this.proc = fork(bundled ? script : fileURLToPath(new URL(script, import.meta.url)), args, {
+      execArgv: [...(bundled ? [] : process.execArgv), ...profileArgv()],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.proc.on('message', (m) => this.waiting.shift()?.(m));
@@ -101,31 +105,31 @@ interface SizeResult {
   readonly afterLoad: Sample;
 }
 
-async function startPair(n: number, kubeconfigFile: string, timings?: object): Promise<{ emu: Child; rec: Child; evaluated: Evaluated; startupRequests: Stats; events: number }> {
+async function startPair(reconciler: string, n: number, kubeconfigFile: string, timings?: object): Promise<{ emu: Child; rec: Child; evaluated: Evaluated; startupRequests: Stats; events: number }> {
   const emu = new Child('emulator-child.ts', [String(n)]);
   const { kubeconfig } = await emu.next<{ kubeconfig: string }>();
   writeFileSync(kubeconfigFile, kubeconfig);
   await emu.ask({ cmd: 'resetStats' });
-  const rec = new Child('reconciler-child.ts', [kubeconfigFile, String(n), ...(timings ? [JSON.stringify(timings)] : [])]);
+  const rec = new Child(reconciler, [kubeconfigFile, String(n), ...(timings ? [JSON.stringify(timings)] : [])]);
   const evaluated = await rec.next<Evaluated>();
   await sleep(1000); // let the last actions (if any) land
   const { stats, events } = await emu.ask<{ stats: Stats; events: number }>({ cmd: 'stats' });
   return { emu, rec, evaluated, startupRequests: stats, events };
 }
 
-async function measureSize(n: number, window: number, load: { rate: number; seconds: number; every: number }): Promise<SizeResult> {
+async function measureSize(reconciler: string, n: number, window: number, load: { rate: number; seconds: number; every: number }): Promise<SizeResult> {
   const dir = fileURLToPath(new URL('./results', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const kubeconfigFile = `${dir}/kubeconfig-${n}.yaml`;
 
-  const main = await startPair(n, kubeconfigFile);
+  const main = await startPair(reconciler, n, kubeconfigFile);
   const steady = await steadyWindow(main.emu, main.rec, window);
   const loadResult = await main.emu.ask<SizeResult['load']>({ cmd: 'load', ...load });
   const afterLoad = await main.rec.ask<Sample>({ cmd: 'sample' });
   await main.rec.end({ cmd: 'stop' });
   await main.emu.end({ cmd: 'close' });
 
-  const fastPair = await startPair(n, kubeconfigFile, FAST_TIMINGS);
+  const fastPair = await startPair(reconciler, n, kubeconfigFile, FAST_TIMINGS);
   const fast = await steadyWindow(fastPair.emu, fastPair.rec, window);
   await fastPair.rec.end({ cmd: 'stop' });
   await fastPair.emu.end({ cmd: 'close' });
@@ -185,9 +189,11 @@ function report(results: SizeResult[], window: number, load: { rate: number; sec
 
 export async function reconcileBenchmark(sizes: number[], window: number): Promise<string> {
   const load = { rate: 100, seconds: 10, every: 10 };
+  // The reconciler runs from an esbuild bundle on plain Node, as in production (no tsx loader in its memory).
+  const reconciler = await bundle('reconciler-child.ts');
   const results: SizeResult[] = [];
   for (const n of sizes) {
-    const r = await measureSize(n, window, load);
+    const r = await measureSize(reconciler, n, window, load);
     process.stderr.write(`reconcile ${n}: ${JSON.stringify({ ...r, load: { ...r.load, latenciesMs: r.load.latenciesMs.length } })}\n`);
     results.push(r);
   }
