@@ -36,6 +36,7 @@ interface Evaluated {
   readonly rssMb: number;
   readonly heapMb: number;
   readonly peakRssMb: number;
+  readonly retainedHeapMb: number;
 }
 
 const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -51,7 +52,7 @@ class Child {
   constructor(script: string, args: string[]) {
     const bundled = script.endsWith('.mjs');
     this.proc = fork(bundled ? script : fileURLToPath(new URL(script, import.meta.url)), args, {
-      execArgv: [...(bundled ? [] : process.execArgv), ...profileArgv()],
+      execArgv: [...(bundled ? ['--expose-gc'] : process.execArgv), ...profileArgv()],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.proc.on('message', (m) => this.waiting.shift()?.(m));
@@ -140,7 +141,7 @@ async function measureSize(reconciler: string, n: number, window: number, load: 
 function report(results: SizeResult[], window: number, load: { rate: number; seconds: number; every: number }): string {
   const perMinute = (stats: Stats): string => fixed((stats.total * 60) / window, 1);
   const first = table(
-    ['Jobs', 'first full evaluation s', 'ms per 1,000 Jobs', 'reconciler RSS before start MB', 'RSS then MB', 'MB per 1,000 Jobs', 'heap then MB', 'peak RSS MB', 'requests to get there', 'Events written'],
+    ['Jobs', 'first full evaluation s', 'ms per 1,000 Jobs', 'reconciler RSS before start MB', 'RSS then MB', 'MB per 1,000 Jobs', 'heap then MB', 'heap after GC MB', 'peak RSS MB', 'requests to get there', 'Events written'],
     results.map((r) => [
       r.n.toLocaleString('en-US'),
       fixed(r.evaluated.evaluatedMs / 1000),
@@ -149,6 +150,7 @@ function report(results: SizeResult[], window: number, load: { rate: number; sec
       fixed(r.evaluated.rssMb, 0),
       fixed(((r.evaluated.rssMb - r.evaluated.baselineRssMb) * 1000) / r.n, 1),
       fixed(r.evaluated.heapMb, 0),
+      fixed(r.evaluated.retainedHeapMb, 0),
       fixed(r.evaluated.peakRssMb, 0),
       summarise(r.startupRequests),
       r.eventsAfterFirstPass,

@@ -3,7 +3,8 @@
  * <kubeconfig> <jobs> [timings.json]` runs the reconciler `Controller` (audit mode, the real
  * client-node `KubeClient`) against the emulator and tells the parent:
  *   { evaluatedMs, baselineRssMb, rssMb, heapMb, peakRssMb }  once every one of the `<jobs>` Jobs
- *   was decided once, timed from `controller.start()` (baseline: RSS before the start, modules loaded)
+ *   was decided once, timed from `controller.start()` (baseline: RSS before the start, modules
+ *   loaded), plus `retainedHeapMb`: the heap after a full GC (run with --expose-gc)
  * and answers { cmd: 'sample' } with { rssMb, peakRssMb, cpuMs, decisions } and { cmd: 'stop' }.
  */
 import { performance } from 'node:perf_hooks';
@@ -27,7 +28,12 @@ function countingDecide(observed: Observed, now: number, config: ReconcilerConfi
     if (decided.size === expected) {
       const { rss, heapUsed } = process.memoryUsage();
       const evaluatedMs = performance.now() - start;
-      setImmediate(() => process.send!({ evaluatedMs, baselineRssMb, rssMb: mb(rss), heapMb: mb(heapUsed), peakRssMb: peakRssMb() }));
+      setImmediate(() => {
+        const peak = peakRssMb();
+        globalThis.gc?.(); // with --expose-gc: what the caches really hold, garbage collected
+        const retainedHeapMb = mb(process.memoryUsage().heapUsed);
+        process.send!({ evaluatedMs, baselineRssMb, rssMb: mb(rss), heapMb: mb(heapUsed), peakRssMb: peak, retainedHeapMb });
+      });
     }
   }
   return decide(observed, now, config);
