@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConstructProblem, formatProblem } from './_validation';
 
@@ -85,6 +85,59 @@ export interface BatchReconcilerProps {
    * @default 9090
    */
   readonly metricsPort?: number;
+
+  /**
+   * Delete pods orphaned by deleting their Job without cascading (`--cleanup-orphan-pods`).
+   * Needs enforce mode.
+   *
+   * @default false
+   */
+  readonly cleanupOrphanPods?: boolean;
+
+  /**
+   * Delete finished Jobs without a TTL once they are this old (`--finished-job-retention`).
+   * Needs enforce mode.
+   *
+   * @default - finished Jobs are never deleted by the reconciler
+   */
+  readonly finishedJobRetention?: Duration;
+
+  /**
+   * Create one rerun of a Job whose active pods vanished or sit on lost nodes
+   * (`--rerun-stuck-jobs`). Needs enforce mode.
+   *
+   * @default false
+   */
+  readonly rerunStuckJobs?: boolean;
+
+  /**
+   * How long a Job may look stuck before it is reported (`--stuck-after`).
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly stuckAfter?: Duration;
+
+  /**
+   * Create a catch-up run for a CronJob that stopped scheduling (`--catch-up-missed-cronjobs`).
+   * Needs enforce mode.
+   *
+   * @default false
+   */
+  readonly catchUpMissedCronJobs?: boolean;
+
+  /**
+   * `ttlSecondsAfterFinished` that enforce mode sets on Jobs without one (`--default-ttl`).
+   *
+   * @default Duration.days(7)
+   */
+  readonly defaultTtlAfterFinished?: Duration;
+
+  /**
+   * `activeDeadlineSeconds` that enforce mode sets on Jobs without one (`--default-active-deadline`).
+   *
+   * @default Duration.hours(24)
+   */
+  readonly defaultActiveDeadline?: Duration;
 }
 
 /** Default container image of the reconciler. */
@@ -152,6 +205,8 @@ export class BatchReconciler extends Construct {
   /** The container arguments: `reconcile` and its flags. */
   public readonly args: string[];
 
+  private readonly props: BatchReconcilerProps;
+
   /** The ServiceAccount the reconciler runs as. */
   public readonly serviceAccount: ApiObject;
   /** The reconciler Deployment. */
@@ -167,6 +222,7 @@ export class BatchReconciler extends Construct {
 
   constructor(scope: Construct, id: string, props: BatchReconcilerProps = {}) {
     super(scope, id);
+    this.props = props;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     this.name = props.name ?? DEFAULT_NAME;
     this.mode = props.mode ?? ReconcilerMode.AUDIT;
@@ -238,6 +294,22 @@ export class BatchReconciler extends Construct {
       '--metrics-port',
       String(this.metricsPort),
       ...(this.leaderElection ? ['--leader-elect', '--lease-namespace', this.namespace] : []),
+      ...this.behaviourArgs(),
+    ];
+  }
+
+  /** The optional behaviour flags, in the order the props are documented. */
+  private behaviourArgs(): string[] {
+    const p = this.props;
+    const duration = (flag: string, d?: Duration): string[] => (d === undefined ? [] : [flag, `${Math.round(d.toSeconds())}s`]);
+    return [
+      ...(p.cleanupOrphanPods ? ['--cleanup-orphan-pods'] : []),
+      ...duration('--finished-job-retention', p.finishedJobRetention),
+      ...(p.rerunStuckJobs ? ['--rerun-stuck-jobs'] : []),
+      ...duration('--stuck-after', p.stuckAfter),
+      ...(p.catchUpMissedCronJobs ? ['--catch-up-missed-cronjobs'] : []),
+      ...duration('--default-ttl', p.defaultTtlAfterFinished),
+      ...duration('--default-active-deadline', p.defaultActiveDeadline),
     ];
   }
 
@@ -338,6 +410,16 @@ export class BatchReconciler extends Construct {
         problem: 'only applies in enforce mode',
         got: this.enforceNamespaces,
         fix: 'set mode: ReconcilerMode.ENFORCE, or remove enforceNamespaces',
+      });
+    }
+    const writes = (['cleanupOrphanPods', 'finishedJobRetention', 'rerunStuckJobs', 'catchUpMissedCronJobs'] as const).filter((k) => this.props[k]);
+    if (writes.length > 0 && this.mode !== ReconcilerMode.ENFORCE) {
+      out.push({
+        code: 'ReconcilerBehaviourNeedsEnforceMode',
+        path: writes[0],
+        problem: 'makes the reconciler write, which it does only in enforce mode',
+        got: writes,
+        fix: 'set mode: ReconcilerMode.ENFORCE, or remove the option',
       });
     }
     for (const [field, list] of [['namespaces', this.namespaces], ['enforceNamespaces', this.enforceNamespaces], ['namespace', [this.namespace]]] as const) {

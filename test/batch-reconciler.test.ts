@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { BatchReconciler, ReconcilerMode } from '../src';
 
 const RECONCILER_DIR = path.join(__dirname, '..', 'reconciler');
@@ -32,6 +32,13 @@ describe('BatchReconciler', () => {
       replicas: 2,
       leaderElection: true,
       metricsPort: 8443,
+      cleanupOrphanPods: true,
+      finishedJobRetention: Duration.days(14),
+      rerunStuckJobs: true,
+      stuckAfter: Duration.minutes(20),
+      catchUpMissedCronJobs: true,
+      defaultTtlAfterFinished: Duration.days(3),
+      defaultActiveDeadline: Duration.hours(6),
     });
     // THEN
     expect(Testing.synth(chart)).toMatchSnapshot();
@@ -126,6 +133,13 @@ describe('BatchReconciler', () => {
       enforceNamespaces: ['shop'],
       leaderElection: true,
       replicas: 2,
+      cleanupOrphanPods: true,
+      finishedJobRetention: Duration.days(14),
+      rerunStuckJobs: true,
+      stuckAfter: Duration.minutes(20),
+      catchUpMissedCronJobs: true,
+      defaultTtlAfterFinished: Duration.days(3),
+      defaultActiveDeadline: Duration.hours(6),
     });
     // WHEN (reconciler dependencies are installed by the post-compile step)
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...reconciler.args, '--help'], {
@@ -138,6 +152,29 @@ describe('BatchReconciler', () => {
     for (const flag of reconciler.args.filter((a) => a.startsWith('--'))) {
       expect(run.stdout).toMatch(new RegExp(`^ +${flag}\\b`, 'm'));
     }
+  });
+
+  test('behaviour props become reconcile flags, durations in seconds', () => {
+    const chart = Testing.chart();
+    const reconciler = new BatchReconciler(chart, 'reconciler', {
+      mode: ReconcilerMode.ENFORCE,
+      cleanupOrphanPods: true,
+      finishedJobRetention: Duration.days(14),
+      stuckAfter: Duration.minutes(20),
+      defaultActiveDeadline: Duration.hours(6),
+    });
+    expect(reconciler.args.slice(5)).toEqual([
+      '--cleanup-orphan-pods',
+      '--finished-job-retention', '1209600s',
+      '--stuck-after', '1200s',
+      '--default-active-deadline', '21600s',
+    ]);
+  });
+
+  test('fails if a writing behaviour is set in audit mode', () => {
+    const chart = Testing.chart();
+    new BatchReconciler(chart, 'reconciler', { cleanupOrphanPods: true, rerunStuckJobs: true });
+    expect(() => Testing.synth(chart)).toThrow(/ReconcilerBehaviourNeedsEnforceMode: cleanupOrphanPods makes the reconciler write, which it does only in enforce mode/);
   });
 
   test('default args: audit mode, every namespace, metrics on 9090, no leader election', () => {
