@@ -8,6 +8,7 @@
  */
 import { writeFileSync } from 'fs';
 import { join } from 'path';
+import { CLUSTER_FINDINGS } from '../src/rules/cluster-findings';
 import { RULES } from '../src/rules/table';
 import { SUPPORTED_VERSIONS } from '../src/rules/versions';
 
@@ -107,16 +108,28 @@ export function renderRulesDoc(tables: readonly RulesDocTable[]): string {
     '- severity `error`: the Kubernetes API server rejects the object, or it cannot behave as written; fails synth and `check`.',
     '- severity `warning`: hygiene and common misconceptions; shown at synth and by `check`, fatal with a strict setting.',
     '- source `API server`: the same rule as the API server on the listed versions; `pattern`: the batch pattern the object is ' +
-      'annotated with; `hygiene`: operational advice; `misconception`: accepted by the API server but not doing what it seems to.',
+      'annotated with; `hygiene`: operational advice; `misconception`: accepted by the API server but not doing what it seems to; ' +
+      '`cluster`: detected by the reconciler on a live cluster.',
     '',
   ];
   for (const t of tables) out.push(...renderTable(t));
   return `${out.join('\n').trimEnd()}\n`;
 }
 
+/** The reconciler's cluster-context findings, which need a live cluster to detect. */
+export function clusterFindingsTable(): RulesDocTable {
+  return {
+    title: 'Cluster context (reconciler)',
+    intro:
+      'Reported by `cdk8s-batch reconcile` (and `--once`) from what only a live cluster shows: time, pods, nodes and quotas. ' +
+      'They hold on every supported version.',
+    rows: CLUSTER_FINDINGS.map((f) => ({ ...f, scope: f.kind, source: 'cluster' })),
+  };
+}
+
 /** The tables `docs/rules.md` is generated from. */
 export function docTables(): RulesDocTable[] {
-  return [engineTable()];
+  return [engineTable(), clusterFindingsTable()];
 }
 
 if (require.main === module) {

@@ -15,6 +15,16 @@ export {
 } from './versions';
 export { batchKindOf, validate, evaluate, formatViolation } from './engine';
 export { RULES, RULE_CODES } from './table';
+export {
+  CLUSTER_FINDINGS,
+  JOB_STUCK,
+  CRONJOB_NOT_SCHEDULING,
+  ORPHANED_POD,
+  FINISHED_JOB_EXPIRED,
+  ADMISSION_GATE_HELD,
+  RULES_ENGINE_FAILED,
+} from './cluster-findings';
+export type { ClusterFinding } from './cluster-findings';
 export type { EvaluateMode } from './engine';
 export {
   applyDefaults,
