@@ -15,6 +15,7 @@ export {
 } from './versions';
 export { batchKindOf, validate, evaluate, formatViolation } from './engine';
 export { RULES, RULE_CODES } from './table';
+export { DESCRIPTORS, parseGoDuration } from './cron';
 export {
   CLUSTER_FINDINGS,
   JOB_STUCK,

@@ -6,6 +6,7 @@
  * controller counts it from the last schedule time).
  */
 import { CronExpressionParser } from 'cron-parser';
+import { DESCRIPTORS, parseGoDuration as parseGoNanoseconds } from 'cdk8s-batch/rules';
 
 /** The times a schedule fires, in ms since the epoch. */
 export interface Schedule {
@@ -17,24 +18,10 @@ export interface Schedule {
   count(after: number, until: number, limit: number): number;
 }
 
-const DESCRIPTORS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
-
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** Go's `time.ParseDuration` for positive durations (`90s`, `1h30m`, `1.5h`), in ms; `undefined` otherwise. */
 export function parseGoDuration(text: string): number | undefined {
-  if (!/^(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
-  let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d*)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * UNIT_MS[m[2]];
-  return total;
+  const ns = parseGoNanoseconds(text);
+  return typeof ns === 'bigint' && ns > 0n ? Number(ns) / 1e6 : undefined;
 }
 
 /** `@every d`: anchor (cut to the second) + k × d for k ≥ 1, d cut to whole seconds and at least 1 s. */
