@@ -1,67 +1,89 @@
 /**
- * Top self-time functions of a V8 CPU profile (`node --cpu-prof`), aggregated by function and
- * location, plus the share of each package or source directory.
+ * Summarises a V8 CPU profile (`node --cpu-prof`): self time by package or source directory, the
+ * top self-time functions, and the top inclusive (self + callees) functions. With
+ * `--under <function>`, the inclusive table counts only samples taken below that function
+ * (e.g. `--under _synthChart`).
  *
- *   node --import tsx profile-summary.ts <file.cpuprofile> [top=25]
+ *   node --import tsx profile-summary.ts <file.cpuprofile> [--top 25] [--under <function>]
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
+interface CallFrame {
+  readonly functionName: string;
+  readonly url: string;
+  readonly lineNumber: number;
+}
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { functionName: string; url: string; lineNumber: number };
-  readonly hitCount?: number;
+  readonly callFrame: CallFrame;
+  readonly children?: number[];
 }
 
-const [file, top = '25'] = process.argv.slice(2);
-const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const file = args[0];
+const top = Number(flag('--top') ?? 25);
+const under = flag('--under');
+
+const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 const selfUs = new Map<number, number>();
 profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
+const root = fileURLToPath(new URL('..', import.meta.url));
 function where(url: string): string {
-  const short = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/work\/main\//, '');
-  return short || '(native)';
+  const path = url.replace(/^file:\/\//, '');
+  const short = path.replace(/^.*\/node_modules\//, 'node_modules/').replace(root, '');
+  return short.startsWith('data:') ? '(tsx-compiled module)' : short || '(native)';
 }
 
 function area(url: string): string {
   const w = where(url);
   const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(w);
   if (pkg) return pkg[1];
-  if (w.startsWith('node:') || w === '(native)') return w === '(native)' ? '(native, GC, idle)' : 'node internals';
+  if (w === '(native)') return '(native: GC, idle, …)';
+  if (w.startsWith('node:')) return 'node internals';
   return w.split('/').slice(0, -1).join('/') || w;
 }
 
-const byFunction = new Map<string, number>();
+const name = (f: CallFrame): string => `${f.functionName || '(anonymous)'}  ${where(f.url)}`;
+
+function stackOf(id: number): CallFrame[] {
+  const frames: CallFrame[] = [];
+  for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) frames.push(nodes.get(n)!.callFrame);
+  return frames;
+}
+
 const byArea = new Map<string, number>();
-for (const node of profile.nodes) {
-  const us = selfUs.get(node.id) ?? 0;
-  if (!us) continue;
-  const f = node.callFrame;
-  const key = `${f.functionName || '(anonymous)'}  ${where(f.url)}:${f.lineNumber + 1}`;
-  byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-  byArea.set(area(f.url), (byArea.get(area(f.url)) ?? 0) + us);
-}
-
-// Inclusive time: a sample counts once for every distinct function on its stack.
-const parent = new Map<number, number>();
-for (const node of profile.nodes as Array<ProfileNode & { children?: number[] }>) for (const c of node.children ?? []) parent.set(c, node.id);
-const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
+const bySelf = new Map<string, number>();
 const inclusive = new Map<string, number>();
+const add = (map: Map<string, number>, key: string, us: number): void => {
+  map.set(key, (map.get(key) ?? 0) + us);
+};
 for (const [id, us] of selfUs) {
-  const seen = new Set<string>();
-  for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
-    const f = nodeById.get(n)!.callFrame;
-    const key = `${f.functionName || '(anonymous)'}  ${where(f.url)}`;
-    if (!f.url || seen.has(key)) continue;
-    seen.add(key);
-    inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+  const frame = nodes.get(id)!.callFrame;
+  add(byArea, area(frame.url), us);
+  add(bySelf, name(frame), us);
+  let stack = stackOf(id);
+  if (under) {
+    const i = stack.findIndex((f) => f.functionName === under);
+    if (i < 0) continue;
+    stack = stack.slice(0, i + 1);
   }
+  // A sample counts once for every distinct function on its stack.
+  for (const key of new Set(stack.filter((f) => f.url).map(name))) add(inclusive, key, us);
 }
 
-const pct = (us: number): string => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
-console.log(`${file}: ${(total / 1e6).toFixed(2)} s sampled\n\nself time by package or directory:`);
-for (const [k, us] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`${pct(us)}  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
-console.log('\ntop self-time functions:');
-for (const [k, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) console.log(`${pct(us)}  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
-console.log('\ntop inclusive (self + callees) functions:');
-for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) console.log(`${pct(us)}  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+const line = (us: number, label: string): string => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(7)} ms  ${label}`;
+const print = (title: string, map: Map<string, number>, count: number): void => {
+  console.log(`\n${title}`);
+  for (const [k, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, count)) console.log(line(us, k));
+};
+console.log(`${file}: ${(total / 1e6).toFixed(2)} s sampled`);
+print('self time by package or directory:', byArea, 12);
+print('top self-time functions:', bySelf, top);
+print(`top inclusive (self + callees) functions${under ? ` below ${under}` : ''}:`, inclusive, top);
