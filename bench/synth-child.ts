@@ -1,7 +1,8 @@
 /**
- * One synth measurement: `node --import tsx synth-child.ts <product|plain> <jobs>` builds that
- * many Indexed Jobs (parallelism 4, completions 8, deadline, TTL, backoff limit) in one chart
- * and synthesizes the app to YAML, validation included. Sends `{ ms, bytes, peakRssMb }`.
+ * One synth measurement: `node --import tsx synth-child.ts <product|plain> <jobs> [charts]` builds
+ * that many Indexed Jobs (parallelism 4, completions 8, deadline, TTL, backoff limit), spread
+ * over `charts` charts (default 1), and synthesizes the app to YAML, validation included. Sends
+ * `{ ms, bytes, peakRssMb }`.
  *
  * product: cdk8s-batch `IndexedJob` (rules engine at synth).
  * plain:   cdk8s-plus-28 `kplus.Job` plus JSON patches for the fields it lacks.
@@ -12,7 +13,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IndexedJob } from '../src/indexed-job.ts';
 import { peakRssMb, reply } from './lib/measure.ts';
 
-const [side, count] = [process.argv[2], Number(process.argv[3])];
+const [side, count, chartCount] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 1)];
 
 const common = {
   containers: [{ image: 'registry.example.com/batch/worker:1.0.0', args: ['--shard', '$(JOB_COMPLETION_INDEX)'] }],
@@ -37,8 +38,8 @@ function plain(chart: Chart, id: string): void {
 const build = side === 'product' ? product : plain;
 const start = performance.now();
 const app = new App();
-const chart = new Chart(app, 'bench');
-for (let i = 0; i < count; i++) build(chart, `job-${i}`);
+const charts = Array.from({ length: chartCount }, (_, i) => new Chart(app, `bench-${i}`));
+for (let i = 0; i < count; i++) build(charts[i % chartCount], `job-${i}`);
 const yaml = app.synthYaml();
 const ms = performance.now() - start;
 reply({ ms, bytes: yaml.length, peakRssMb: peakRssMb() });
