@@ -8,8 +8,9 @@
  *      timings), extrapolated to a minute, and the reconciler's CPU time in that window;
  *   3. latency from a violating Job's creation to its Event while Jobs are created at a fixed
  *      rate (one in `every` violating), p50 / p99.
- * A second steady-state window runs with the reflector timings shortened (watch timeout 10 s,
- * resync 20 s) so that watch restarts and a full resync fall inside it.
+ * A second reconciler runs with the reflector timings shortened (watch timeout 10 s, resync 20 s)
+ * so that watch restarts and a full resync fall inside its steady-state window, and a resync
+ * falls inside its load.
  *
  *   npm run --prefix bench reconcile [-- --sizes 1000,10000 --window 30]
  */
@@ -103,6 +104,7 @@ interface SizeResult {
   readonly steady: { stats: Stats; cpuMs: number; decisions: number };
   readonly fast: { stats: Stats; cpuMs: number; decisions: number };
   readonly load: { latenciesMs: number[]; violating: number; created: number };
+  readonly loadDuringResync: { latenciesMs: number[]; violating: number; created: number };
   readonly afterLoad: Sample;
 }
 
@@ -132,10 +134,12 @@ async function measureSize(reconciler: string, n: number, window: number, load: 
 
   const fastPair = await startPair(reconciler, n, kubeconfigFile, FAST_TIMINGS);
   const fast = await steadyWindow(fastPair.emu, fastPair.rec, window);
+  // The same load for longer than a resync period, so that resyncs fall inside it.
+  const loadDuringResync = await fastPair.emu.ask<SizeResult['load']>({ cmd: 'load', ...load, seconds: FAST_TIMINGS.resyncMs / 1000 + 5 });
   await fastPair.rec.end({ cmd: 'stop' });
   await fastPair.emu.end({ cmd: 'close' });
 
-  return { n, evaluated: main.evaluated, startupRequests: main.startupRequests, eventsAfterFirstPass: main.events, steady, fast, load: loadResult, afterLoad };
+  return { n, evaluated: main.evaluated, startupRequests: main.startupRequests, eventsAfterFirstPass: main.events, steady, fast, load: loadResult, loadDuringResync, afterLoad };
 }
 
 function report(results: SizeResult[], window: number, load: { rate: number; seconds: number; every: number }): string {
@@ -163,28 +167,30 @@ function report(results: SizeResult[], window: number, load: { rate: number; sec
       [r.n.toLocaleString('en-US'), 'shortened (watch 10 s, resync 20 s)', summarise(r.fast.stats), perMinute(r.fast.stats), writes(r.fast.stats), fixed(r.fast.cpuMs / 1000), r.fast.decisions],
     ]),
   );
+  const latencyRow = (r: SizeResult, timings: string, l: SizeResult['load'], rss: string): Array<string | number> => [
+    r.n.toLocaleString('en-US'),
+    timings,
+    l.created,
+    l.violating,
+    l.latenciesMs.length,
+    l.latenciesMs.length ? fixed(quantile(l.latenciesMs, 0.5), 0) : '-',
+    l.latenciesMs.length ? fixed(quantile(l.latenciesMs, 0.99), 0) : '-',
+    l.latenciesMs.length ? fixed(Math.max(...l.latenciesMs), 0) : '-',
+    rss,
+  ];
   const latency = table(
-    ['Jobs already stored', 'Jobs created', 'violating', 'Events seen', 'p50 ms', 'p99 ms', 'max ms', 'reconciler RSS after MB'],
-    results.map((r) => {
-      const l = r.load.latenciesMs;
-      return [
-        r.n.toLocaleString('en-US'),
-        r.load.created,
-        r.load.violating,
-        l.length,
-        l.length ? fixed(quantile(l, 0.5), 0) : '-',
-        l.length ? fixed(quantile(l, 0.99), 0) : '-',
-        l.length ? fixed(Math.max(...l), 0) : '-',
-        fixed(r.afterLoad.rssMb, 0),
-      ];
-    }),
+    ['Jobs already stored', 'reflector timings', 'Jobs created', 'violating', 'Events seen', 'p50 ms', 'p99 ms', 'max ms', 'reconciler RSS after MB'],
+    results.flatMap((r) => [
+      latencyRow(r, 'default', r.load, fixed(r.afterLoad.rssMb, 0)),
+      latencyRow(r, 'shortened: resyncs during the load', r.loadDuringResync, '-'),
+    ]),
   );
   return [
     'First full evaluation (from `controller.start()` until every Job was decided once):',
     first,
     'Steady state, nothing changing:',
     steady,
-    `Latency from a violating Job's creation to its Event, while ${load.rate} Jobs/s are created for ${load.seconds} s (one in ${load.every} violating):`,
+    `Latency from a violating Job's creation to its Event, while ${load.rate} Jobs/s are created (one in ${load.every} violating) for ${load.seconds} s, and with the shortened timings for ${FAST_TIMINGS.resyncMs / 1000 + 5} s, so that resyncs of every cached object fall inside the load:`,
     latency,
   ].join('\n\n');
 }
@@ -196,7 +202,8 @@ export async function reconcileBenchmark(sizes: number[], window: number): Promi
   const results: SizeResult[] = [];
   for (const n of sizes) {
     const r = await measureSize(reconciler, n, window, load);
-    process.stderr.write(`reconcile ${n}: ${JSON.stringify({ ...r, load: { ...r.load, latenciesMs: r.load.latenciesMs.length } })}\n`);
+    const brief = (l: SizeResult['load']): object => ({ ...l, latenciesMs: l.latenciesMs.length });
+    process.stderr.write(`reconcile ${n}: ${JSON.stringify({ ...r, load: brief(r.load), loadDuringResync: brief(r.loadDuringResync) })}\n`);
     results.push(r);
   }
   return report(results, window, load);
