@@ -179,9 +179,9 @@ function report(results: SizeResult[], window: number, load: { rate: number; sec
     rss,
   ];
   const latency = table(
-    ['Jobs already stored', 'reflector timings', 'Jobs created', 'violating', 'Events seen', 'p50 ms', 'p99 ms', 'max ms', 'reconciler RSS after MB'],
+    ['Jobs already stored', 'reflector timings', 'Jobs created', 'violating', 'Events seen', 'p50 ms', 'p99 ms', 'max ms', 'reconciler RSS after / peak over the run MB'],
     results.flatMap((r) => [
-      latencyRow(r, 'default', r.load, fixed(r.afterLoad.rssMb, 0)),
+      latencyRow(r, 'default', r.load, `${fixed(r.afterLoad.rssMb, 0)} / ${fixed(r.afterLoad.peakRssMb, 0)}`),
       latencyRow(r, 'shortened: resyncs during the load', r.loadDuringResync, '-'),
     ]),
   );
