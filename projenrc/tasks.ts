@@ -17,7 +17,7 @@ export function addProjectTasks(project: cdk8s.ConstructLibraryCdk8s): void {
         exec: '/usr/bin/python3 -m build --no-isolation --skip-dependency-check --outdir dist/python dist/.python-src/python',
       },
       { exec: 'rm -rf dist/.python-src' },
-      { exec: 'if command -v twine >/dev/null; then twine check dist/python/*; fi' },
+      { exec: 'twine check dist/python/*' },
     ],
   });
   const packageAll = project.tasks.tryFind('package-all')!;
