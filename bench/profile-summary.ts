@@ -1,10 +1,11 @@
 /**
  * Summarises a V8 CPU profile (`node --cpu-prof`): self time by package or source directory, the
  * top self-time functions, and the top inclusive (self + callees) functions. With
- * `--under <function>`, the inclusive table counts only samples taken below that function
- * (e.g. `--under _synthChart`).
+ * `--under <function>[@<file>]`, the inclusive table counts only samples taken below that
+ * function (e.g. `--under _synthChart`, `--under evaluate@src/_validation`; the file part tells
+ * apart functions of the same name, such as the nameless-file `evaluate` of every ES module).
  *
- *   node --import tsx profile-summary.ts <file.cpuprofile> [--top 25] [--under <function>]
+ *   node --import tsx profile-summary.ts <file.cpuprofile> [--top 25] [--under <function>[@<file>]]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,7 @@ const flag = (name: string): string | undefined => (args.includes(name) ? args[a
 const file = args[0];
 const top = Number(flag('--top') ?? 25);
 const under = flag('--under');
+const [underName, underFile] = (under ?? '').split('@');
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -70,7 +72,7 @@ for (const [id, us] of selfUs) {
   add(bySelf, name(frame), us);
   let stack = stackOf(id);
   if (under) {
-    const i = stack.findIndex((f) => f.functionName === under);
+    const i = stack.findIndex((f) => f.functionName === underName && (!underFile || f.url.includes(underFile)));
     if (i < 0) continue;
     stack = stack.slice(0, i + 1);
   }
