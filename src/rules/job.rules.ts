@@ -176,7 +176,26 @@ const METADATA_RULES: Rule[] = [
  * The selector and template labels the server validates: on create without manualSelector it
  * first generates the missing ones (R010) from the name and the uid.
  */
-function effectiveSelection(ctx: RuleContext): { selector: unknown; labels: Record<string, unknown>; uid: string; generated: boolean } {
+interface Selection {
+  selector: unknown;
+  labels: Record<string, unknown>;
+  uid: string;
+  generated: boolean;
+}
+
+/** Several rules need the same selection of one object: compute it once per evaluation. */
+const selections = new WeakMap<RuleContext, Selection>();
+
+function effectiveSelection(ctx: RuleContext): Selection {
+  let selection = selections.get(ctx);
+  if (!selection) {
+    selection = computeSelection(ctx);
+    selections.set(ctx, selection);
+  }
+  return selection;
+}
+
+function computeSelection(ctx: RuleContext): Selection {
   const meta = isObject(ctx.object.metadata) ? ctx.object.metadata : {};
   const uid = typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : UNKNOWN_UID;
   const name = typeof meta.name === 'string' ? meta.name : '';
