@@ -7,7 +7,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   description:
     'Typed cdk8s constructs for Kubernetes batch Jobs and CronJobs, validated at synth by a rules engine that matches the Kubernetes API server',
   author: 'cdk8s-batch maintainers',
-  authorAddress: 'maintainers@users.noreply.h-seed-419f150a.example',
+  authorAddress: 'cdk8s-batch@users.noreply.github.com',
   repositoryUrl: 'https://github.com/cdk8s-batch/cdk8s-batch.git',
   keywords: ['cdk8s', 'kubernetes', 'job', 'cronjob', 'batch', 'constructs'],
   defaultReleaseBranch: 'main',
