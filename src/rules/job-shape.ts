@@ -161,7 +161,8 @@ function walk(value: unknown, shape: Shape, at: string, problems: ShapeProblem[]
   }
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    const sub = shape.fields[key];
+    // Own fields only: a key such as `toString` or `constructor` must not find Object.prototype's.
+    const sub = Object.prototype.hasOwnProperty.call(shape.fields, key) ? shape.fields[key] : undefined;
     const p = joinPath(at, key);
     // `null` and `undefined` are "not set" (JSON has no undefined; JavaScript callers produce it).
     if (v === null || v === undefined) continue;

@@ -132,6 +132,14 @@ describe('validate on any JSON', () => {
     );
   }, 120_000);
 
+  test('keys named like Object.prototype members are plain fields, never a crash', () => {
+    const manifest = { ...job({}), metadata: { name: 'a', toString: { '': 0 } } };
+    (manifest.spec as any).constructor = 1;
+    (manifest.spec as any).hasOwnProperty = 'x';
+    const found = validate(manifest, { kubernetesVersion: '1.31' });
+    expect(found.filter((v) => v.code === 'FieldUnknown').map((v) => v.path).sort()).toEqual(['spec.constructor', 'spec.hasOwnProperty']);
+  });
+
   test('an arbitrary object as metadata and spec never throws', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), version, (metadata, spec, v) => {
