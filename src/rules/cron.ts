@@ -88,13 +88,28 @@ class ParseError {
   constructor(readonly message: string) {}
 }
 
+/** Results of recent parses: several rules read the same schedule, and many CronJobs share one. */
+const parsed = new Map<string, ScheduleParseResult>();
+const PARSED_MAX = 1024;
+
 /**
  * Parses a CronJob schedule as the API server does (robfig/cron v3.0.1 `ParseStandard`).
- * Never throws.
+ * Never throws. The result is shared between calls with the same input: treat it as read-only.
  */
 export function parseSchedule(input: string): ScheduleParseResult {
+  const text = String(input);
+  let result = parsed.get(text);
+  if (result === undefined) {
+    result = parseUncached(text);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(text, result);
+  }
+  return result;
+}
+
+function parseUncached(text: string): ScheduleParseResult {
   try {
-    return parse(String(input));
+    return parse(text);
   } catch (e) {
     if (e instanceof ParseError) return { ok: false, error: e.message };
     // Defensive: a bug here must not turn into a crash for the user.

@@ -1,5 +1,5 @@
 import { applyDefaults } from './defaults';
-import { CRONJOB_SHAPE, JOB_SHAPE, checkShape } from './job-shape';
+import { CRONJOB_SHAPE, JOB_SHAPE, ShapeProblem, checkShape } from './job-shape';
 import { isObject, path, renderValue } from './json';
 import { RULES } from './table';
 import { BatchKind, Finding, KubeVersion, Operation, Rule, RuleContext, ValidateOptions, Violation } from './types';
@@ -39,13 +39,14 @@ export interface EvaluateMode {
 export function evaluate(manifest: unknown, version: KubeVersion, mode: EvaluateMode): Violation[] {
   const kind = batchKindOf(manifest);
   if (!kind) return [];
-  const clean = checkShape(manifest, kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '').clean as any;
+  const shape = checkShape(manifest, kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '');
+  const clean = shape.clean as any;
   const object = applyDefaults(kind, clean, version);
   const oldKind = batchKindOf(mode.oldObject);
   const oldObject = oldKind === kind
     ? applyDefaults(kind, checkShape(mode.oldObject, kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '').clean, version)
     : undefined;
-  const contexts = buildContexts(kind, clean, object, version, { raw: manifest, operation: mode.operation, oldObject });
+  const contexts = buildContexts(kind, clean, object, version, { raw: manifest, shapeProblems: shape.problems, operation: mode.operation, oldObject });
   const out: Violation[] = [];
   for (const rule of rulesFor(version, kind, mode.operation)) {
     const ctx = contexts[rule.scope]!;
@@ -96,6 +97,7 @@ function toViolation(rule: Rule, f: Finding): Violation {
 
 interface Extra {
   raw: unknown;
+  shapeProblems: readonly ShapeProblem[];
   operation: Operation;
   oldObject: any;
 }
@@ -108,55 +110,61 @@ function buildContexts(
   extra: Extra,
 ): Partial<Record<Rule['scope'], RuleContext>> {
   if (kind === 'Job') {
-    const ctx = makeContext({
-      ...extra,
-      kind,
-      version,
-      object,
-      original,
-      jobSpec: object.spec,
-      originalJobSpec: original.spec,
-      jobMetadata: object.metadata,
-      inTemplate: false,
-      specPath: 'spec',
-    });
+    const ctx = new Context(kind, version, object, original, object.spec, original.spec, object.metadata, false, 'spec', extra);
     return { Object: ctx, Job: ctx, JobSpec: ctx };
   }
   const template = isObject(object.spec) ? object.spec.jobTemplate : undefined;
   const originalTemplate = isObject(original.spec) ? original.spec.jobTemplate : undefined;
-  const cronCtx = makeContext({
-    ...extra,
+  const cronCtx = new Context(
     kind,
     version,
     object,
     original,
-    jobSpec: isObject(template) ? template.spec : undefined,
-    originalJobSpec: isObject(originalTemplate) ? originalTemplate.spec : undefined,
-    jobMetadata: isObject(template) ? template.metadata : undefined,
-    inTemplate: true,
-    specPath: 'spec.jobTemplate.spec',
-  });
+    isObject(template) ? template.spec : undefined,
+    isObject(originalTemplate) ? originalTemplate.spec : undefined,
+    isObject(template) ? template.metadata : undefined,
+    true,
+    'spec.jobTemplate.spec',
+    extra,
+  );
   return { Object: cronCtx, CronJob: cronCtx, JobSpec: cronCtx };
 }
 
-interface ContextParts extends Extra {
-  kind: BatchKind;
-  version: RuleContext['version'];
-  object: any;
-  original: any;
-  jobSpec: any;
-  originalJobSpec: any;
-  jobMetadata: any;
-  inTemplate: boolean;
-  specPath: string;
-}
+/**
+ * The one shape every rule context has (a class, so that the hundred rules reading it see a
+ * single hidden class and property reads stay fast).
+ */
+class Context implements RuleContext {
+  readonly jobSpec: any;
+  readonly originalJobSpec: any;
+  readonly jobMetadata: any;
+  readonly raw: unknown;
+  readonly shapeProblems: readonly ShapeProblem[];
+  readonly operation: Operation;
+  readonly oldObject: any;
 
-function makeContext(p: ContextParts): RuleContext {
-  return {
-    ...p,
-    jobSpec: isObject(p.jobSpec) ? p.jobSpec : {},
-    originalJobSpec: isObject(p.originalJobSpec) ? p.originalJobSpec : {},
-    jobMetadata: isObject(p.jobMetadata) ? p.jobMetadata : {},
-    at: (...segments) => path(p.specPath, ...segments),
-  };
+  constructor(
+    readonly kind: BatchKind,
+    readonly version: KubeVersion,
+    readonly object: any,
+    readonly original: any,
+    jobSpec: unknown,
+    originalJobSpec: unknown,
+    jobMetadata: unknown,
+    readonly inTemplate: boolean,
+    readonly specPath: string,
+    extra: Extra,
+  ) {
+    this.jobSpec = isObject(jobSpec) ? jobSpec : {};
+    this.originalJobSpec = isObject(originalJobSpec) ? originalJobSpec : {};
+    this.jobMetadata = isObject(jobMetadata) ? jobMetadata : {};
+    this.raw = extra.raw;
+    this.shapeProblems = extra.shapeProblems;
+    this.operation = extra.operation;
+    this.oldObject = extra.oldObject;
+  }
+
+  at(...segments: Array<string | number>): string {
+    return path(this.specPath, ...segments);
+  }
 }

@@ -13,7 +13,7 @@ import {
 } from './defaults';
 import { POD_FAILURE_POLICY_RULES, SUCCESS_POLICY_RULES } from './job-policies';
 import { annotationFindings, apiRule, int, isIndexed, labelFindings, templateLabels, when } from './job-rule-kit';
-import { CRONJOB_SHAPE, JOB_SHAPE, checkShape } from './job-shape';
+import { CRONJOB_SHAPE, JOB_SHAPE, ShapeProblem, checkShape } from './job-shape';
 import {
   dns1123LabelErrors,
   dns1123SubdomainErrors,
@@ -65,7 +65,8 @@ const TYPE_RULES: Rule[] = [
   }),
 ];
 
-function shapeProblems(ctx: RuleContext) {
+function shapeProblems(ctx: RuleContext): readonly ShapeProblem[] {
+  if (ctx.shapeProblems) return ctx.shapeProblems;
   return checkShape(ctx.raw ?? ctx.original, ctx.kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '').problems;
 }
 

@@ -67,7 +67,43 @@ export function renderValue(v: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** A deep copy of plain JSON data. */
+/**
+ * A deep copy of plain JSON data, with `JSON.parse(JSON.stringify(v))` semantics (undefined
+ * members dropped, undefined list items and non-finite numbers become `null`, `toJSON` honoured)
+ * at a fraction of its cost: the engine copies every object it checks.
+ */
 export function cloneJson<T>(v: T): T {
-  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+  return copy(v) as T;
+}
+
+function copy(v: unknown): unknown {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? v : null;
+    case 'object': {
+      if (v === null) return null;
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return copy((v as { toJSON(): unknown }).toJSON());
+      if (Array.isArray(v)) {
+        const out = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) out[i] = copy(v[i]) ?? null;
+        return out;
+      }
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v)) {
+        const c = copy((v as Record<string, unknown>)[key]);
+        if (c === undefined) continue;
+        // A `__proto__` member is data in JSON; assigning it would set the copy's prototype.
+        if (key === '__proto__') Object.defineProperty(out, key, { value: c, enumerable: true, writable: true, configurable: true });
+        else out[key] = c;
+      }
+      return out;
+    }
+    case 'bigint':
+      throw new TypeError('Do not know how to serialize a BigInt');
+    default:
+      return undefined;
+  }
 }

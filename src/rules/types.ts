@@ -2,6 +2,7 @@
  * Core types of the rules engine. Plain data only: the engine works on batch/v1
  * JSON as the API server receives it, with no cdk8s, no I/O and no clock.
  */
+import type { ShapeProblem } from './job-shape';
 
 /** `error`: the API server would reject it, or it cannot behave as written. `warning`: hygiene and misconceptions. */
 export type Severity = 'error' | 'warning';
@@ -80,6 +81,8 @@ export interface RuleContext {
    * `original` and `object`. Only the type layer should need it.
    */
   readonly raw?: unknown;
+  /** The JSON type layer's findings on `raw`, computed once by the engine (the type rules report them). */
+  readonly shapeProblems?: readonly ShapeProblem[];
   /** `create` (the default) or `update`. */
   readonly operation?: Operation;
   /** On `update`: the stored object being replaced, after defaulting; `undefined` on create. */
