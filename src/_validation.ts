@@ -37,8 +37,9 @@ export function addBatchValidation(
   const reported = new Set<string>();
   construct.node.addValidation({
     validate: () => {
-      const own = constructProblems().map(formatProblem);
+      // Render and evaluate first: `constructProblems` may reuse what this render found.
       const violations = evaluate(construct, apiObject);
+      const own = constructProblems().map(formatProblem);
       const strict = BatchSettings.isStrict(construct);
       const errors = violations.filter((v) => v.severity === 'error' || strict).map(formatViolation);
       for (const warning of violations.filter((v) => v.severity === 'warning' && !strict)) {

@@ -242,6 +242,8 @@ export abstract class JobBase extends kplus.Workload {
   protected readonly apiObject: ApiObject;
 
   private readonly explicitSuspendFalse: boolean;
+  /** The outcome of the latest pod spec render (every render of the object makes one). */
+  private lastPodSpecRender?: { spec: any; error?: string };
 
   constructor(scope: Construct, id: string, props: JobBaseProps) {
     super(scope, id, {
@@ -332,7 +334,9 @@ export abstract class JobBase extends kplus.Workload {
    */
   public _constructProblems(): ConstructProblem[] {
     const problems: ConstructProblem[] = [];
-    const { error } = this.renderPodSpec();
+    // The validation renders the object (and so the pod spec) just before asking for these
+    // problems: reuse that render's outcome instead of rendering the pod spec once more.
+    const error = this.lastPodSpecRender ? this.lastPodSpecRender.error : this.renderPodSpec().error;
     // An empty container list is reported by the rules engine (PodContainersRequired).
     if (error !== undefined && this.containers.length > 0) {
       problems.push({
@@ -361,6 +365,11 @@ export abstract class JobBase extends kplus.Workload {
   }
 
   private renderPodSpec(): { spec: any; error?: string } {
+    this.lastPodSpecRender = this.tryRenderPodSpec();
+    return this.lastPodSpecRender;
+  }
+
+  private tryRenderPodSpec(): { spec: any; error?: string } {
     try {
       return { spec: kplus.k8s.toJson_PodSpec(this._toPodSpec()) };
     } catch (e) {
