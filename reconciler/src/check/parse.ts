@@ -52,7 +52,8 @@ export function parseManifests(text: string, file: string, options: ParseOptions
   } catch (err) {
     return { objects: [], problems: [parseProblem(file, err)] };
   }
-  const tooBig = expansionProblem(documents, text.length + ALIAS_EXPANSION_ALLOWANCE);
+  // Aliases need an anchor (`&name`) earlier in the text; without one nothing can be shared.
+  const tooBig = text.includes('&') ? expansionProblem(documents, text.length + ALIAS_EXPANSION_ALLOWANCE) : undefined;
   if (tooBig) return { objects: [], problems: [{ file, message: tooBig }] };
   const out = collectManifests(documents, file, positions);
   if (!positions && out.problems.length > 0) return parseManifests(text, file, { positions: true });

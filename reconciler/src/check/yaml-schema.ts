@@ -31,9 +31,15 @@ function parseDigits(digits: string): number {
   return parseInt(digits, 10);
 }
 
+/** Whether a plain scalar can be an integer at all: it starts with a sign or a digit (most scalars are names). */
+function mayBeInt(data: string): boolean {
+  const c = data.charCodeAt(0);
+  return (c >= 48 && c <= 57) || c === 43 || c === 45;
+}
+
 const int = new jsyaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (data: string | null): boolean => data !== null && INT.test(data.replace(/_/g, '')),
+  resolve: (data: string | null): boolean => data !== null && mayBeInt(data) && INT.test(data.includes('_') ? data.replace(/_/g, '') : data),
   construct: (data: string): number => {
     const [, sign, digits] = INT.exec(data.replace(/_/g, ''))!;
     const n = parseDigits(digits);
