@@ -359,27 +359,33 @@ export class Controller {
     return new Informer(namespaces.map((namespace) => this.reflector(kind, { namespace, labelSelector }, handler)));
   }
 
-  private enqueue(kind: Kind, obj: KubeObject): void {
-    this.queue.add(keyOf(kind, meta(obj).namespace, meta(obj).name));
+  /** Queues a key; `replay` (an unchanged object replayed by a resync) goes behind every real change. */
+  private queueKey(key: string, replay = false): void {
+    if (replay) this.queue.addLowPriority(key);
+    else this.queue.add(key);
+  }
+
+  private enqueue(kind: Kind, obj: KubeObject, replay = false): void {
+    this.queueKey(keyOf(kind, meta(obj).namespace, meta(obj).name), replay);
   }
 
   private simpleHandler(kind: Kind): ReflectorHandler {
-    const on = (obj: KubeObject): void => this.enqueue(kind, obj);
-    return { onAdd: on, onUpdate: (_old, obj) => on(obj), onDelete: on };
+    const on = (obj: KubeObject, replay = false): void => this.enqueue(kind, obj, replay);
+    return { onAdd: (obj) => on(obj), onUpdate: (old, obj) => on(obj, isReplay(old, obj)), onDelete: (obj) => on(obj) };
   }
 
   private jobHandler(): ReflectorHandler {
-    const on = (job: KubeObject): void => {
+    const on = (job: KubeObject, replay = false): void => {
       const { uid, namespace, name } = meta(job);
       if (uid) this.jobKeyByUid.set(uid, keyOf('Job', namespace, name));
       this.indexJob(job);
-      this.enqueue('Job', job);
+      this.enqueue('Job', job, replay);
       const owner = controllerOwner(job);
-      if (owner?.kind === 'CronJob') this.queue.add(keyOf('CronJob', namespace, owner.name));
+      if (owner?.kind === 'CronJob') this.queueKey(keyOf('CronJob', namespace, owner.name), replay);
     };
     return {
-      onAdd: on,
-      onUpdate: (_old, job) => on(job),
+      onAdd: (job) => on(job),
+      onUpdate: (old, job) => on(job, isReplay(old, job)),
       onDelete: (job) => {
         on(job);
         const { uid } = meta(job);
@@ -405,23 +411,23 @@ export class Controller {
     return jobUid !== undefined && !this.jobKeyByUid.has(jobUid) && !controllerOwner(pod);
   }
 
-  private routePod(pod: KubeObject): void {
+  private routePod(pod: KubeObject, replay = false): void {
     const jobUid = jobUidOfPod(pod);
     if (jobUid === undefined) return;
     const jobKey = this.jobKeyByUid.get(jobUid);
-    if (jobKey) this.queue.add(jobKey);
-    else if (!controllerOwner(pod)) this.enqueue('Pod', pod);
+    if (jobKey) this.queueKey(jobKey, replay);
+    else if (!controllerOwner(pod)) this.enqueue('Pod', pod, replay);
   }
 
-  private onPod(pod: KubeObject): void {
+  private onPod(pod: KubeObject, replay = false): void {
     this.podsByJob.set(`${meta(pod).namespace}/${meta(pod).name}`, jobUidOfPod(pod));
-    this.routePod(pod);
+    this.routePod(pod, replay);
   }
 
   private podHandler(): ReflectorHandler {
     return {
       onAdd: (pod) => this.onPod(pod),
-      onUpdate: (_old, pod) => this.onPod(pod),
+      onUpdate: (old, pod) => this.onPod(pod, isReplay(old, pod)),
       onDelete: (pod) => {
         this.podsByJob.remove(`${meta(pod).namespace}/${meta(pod).name}`);
         this.actuator.observeDeleted(pod.metadata?.uid);
@@ -442,10 +448,10 @@ export class Controller {
   }
 
   private quotaHandler(): ReflectorHandler {
-    const on = (quota: KubeObject): void => {
-      for (const job of this.jobs.list(meta(quota).namespace)) this.enqueue('Job', job);
+    const on = (quota: KubeObject, replay = false): void => {
+      for (const job of this.jobs.list(meta(quota).namespace)) this.enqueue('Job', job, replay);
     };
-    return { onAdd: on, onUpdate: (_old, quota) => on(quota), onDelete: on };
+    return { onAdd: (quota) => on(quota), onUpdate: (old, quota) => on(quota, isReplay(old, quota)), onDelete: (quota) => on(quota) };
   }
 
   private makeElector(identity: string): LeaderElector | undefined {
@@ -503,4 +509,14 @@ export function describeAction(result: ActionResult): string {
     case 'create':
       return `create ${a.manifest.kind ?? 'Job'} ${a.manifest.metadata?.namespace}/${a.manifest.metadata?.name} (${a.reason})`;
   }
+}
+
+/**
+ * An update that changes nothing: the same resourceVersion replayed by a resync relist. It is
+ * still decided again (that repairs missed events and lets time-based findings fire), behind
+ * every real change.
+ */
+function isReplay(old: KubeObject, obj: KubeObject): boolean {
+  const rv = obj.metadata?.resourceVersion;
+  return rv !== undefined && rv !== '' && old.metadata?.resourceVersion === rv;
 }

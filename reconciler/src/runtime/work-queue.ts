@@ -3,6 +3,10 @@
  * added once), processing is serialised per key (a key re-added while a worker holds it is
  * deferred until `done`), `addAfter` keeps the earliest due time, failed items back off
  * exponentially per key until `forget`, and `runWorkers` drives N concurrent workers.
+ *
+ * Two lanes: keys added with `add` are handed out before keys added with `addLowPriority`
+ * (the replay of every cached object at a periodic resync), so that a real change never waits
+ * behind a full re-evaluation. A low-priority key that is added normally moves to the front lane.
  */
 import { ExponentialBackoff } from './rate-limiter.ts';
 
@@ -13,9 +17,18 @@ export interface WorkQueueOptions {
   readonly maxDelayMs?: number;
 }
 
+type Lane = 'high' | 'low';
+
 export class WorkQueue {
-  private readonly queue: string[] = [];
-  private readonly dirty = new Set<string>();
+  /** Ready keys per lane. An entry is current only while `ready` maps its key to that lane (moved keys leave stale entries behind). */
+  private readonly high: string[] = [];
+  private readonly low: string[] = [];
+  private highHead = 0;
+  private lowHead = 0;
+  /** Keys ready to be handed out, and their lane. */
+  private readonly ready = new Map<string, Lane>();
+  /** Keys that need processing (ready, or re-added while a worker holds them), and their lane. */
+  private readonly dirty = new Map<string, Lane>();
   private readonly processing = new Set<string>();
   private readonly waiting = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly getters: Array<(key: string | undefined) => void> = [];
@@ -28,7 +41,7 @@ export class WorkQueue {
 
   /** Keys ready to be processed (not counting those being processed or waiting for `addAfter`). */
   get length(): number {
-    return this.queue.length;
+    return this.ready.size;
   }
 
   /** Keys scheduled by `addAfter` that are not due yet. */
@@ -45,12 +58,17 @@ export class WorkQueue {
     return this.shuttingDown;
   }
 
-  /** Marks `key` for processing. A key already queued is not queued twice. */
+  /** Marks `key` for processing. A key already queued is not queued twice (a low-priority one moves to the front lane). */
   add(key: string): void {
-    if (this.shuttingDown || this.dirty.has(key)) return;
-    this.dirty.add(key);
-    if (this.processing.has(key)) return;
-    this.push(key);
+    this.mark(key, 'high');
+  }
+
+  /**
+   * Marks `key` for processing after every key added with `add`: for re-evaluations nothing
+   * asked for (the replay of a resync). A key already queued keeps its place.
+   */
+  addLowPriority(key: string): void {
+    this.mark(key, 'low');
   }
 
   /** Adds `key` after `delayMs`; when it is already scheduled, the earlier time wins. */
@@ -88,15 +106,16 @@ export class WorkQueue {
   /** Waits for the next key; resolves `undefined` once the queue shuts down. */
   get(): Promise<string | undefined> {
     if (this.shuttingDown) return Promise.resolve(undefined);
-    const key = this.queue.shift();
+    const key = this.next();
     if (key !== undefined) return Promise.resolve(this.take(key));
     return new Promise((resolve) => this.getters.push(resolve));
   }
 
-  /** Ends processing of `key`; if it was re-added meanwhile it is queued again now. */
+  /** Ends processing of `key`; if it was re-added meanwhile it is queued again now, in the lane it was re-added to. */
   done(key: string): void {
     this.processing.delete(key);
-    if (this.dirty.has(key) && !this.shuttingDown) this.push(key);
+    const lane = this.dirty.get(key);
+    if (lane !== undefined && !this.shuttingDown) this.push(key, lane);
   }
 
   /** Stops handing out keys; waiting `get()` calls resolve `undefined`; delayed adds are dropped. */
@@ -107,13 +126,55 @@ export class WorkQueue {
     for (const getter of this.getters.splice(0)) getter(undefined);
   }
 
-  private push(key: string): void {
+  private mark(key: string, lane: Lane): void {
+    if (this.shuttingDown) return;
+    const current = this.dirty.get(key);
+    if (current === 'high' || current === lane) return;
+    this.dirty.set(key, lane);
+    if (this.processing.has(key)) return; // `done` queues it
+    if (current === 'low' && this.ready.has(key)) {
+      // Promote: the entry left in the low lane becomes stale.
+      this.ready.delete(key);
+    }
+    this.push(key, lane);
+  }
+
+  private push(key: string, lane: Lane): void {
     const getter = this.getters.shift();
-    if (getter) getter(this.take(key));
-    else this.queue.push(key);
+    if (getter) {
+      getter(this.take(key));
+      return;
+    }
+    this.ready.set(key, lane);
+    (lane === 'high' ? this.high : this.low).push(key);
+  }
+
+  /** The next current entry, front lane first; compacts a lane once its consumed head is large. */
+  private next(): string | undefined {
+    for (const lane of ['high', 'low'] as const) {
+      const entries = lane === 'high' ? this.high : this.low;
+      let head = lane === 'high' ? this.highHead : this.lowHead;
+      let found: string | undefined;
+      while (head < entries.length) {
+        const key = entries[head++];
+        if (this.ready.get(key) === lane) {
+          found = key;
+          break;
+        }
+      }
+      if (head > 1024 && head * 2 > entries.length) {
+        entries.splice(0, head);
+        head = 0;
+      }
+      if (lane === 'high') this.highHead = head;
+      else this.lowHead = head;
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   private take(key: string): string {
+    this.ready.delete(key);
     this.processing.add(key);
     this.dirty.delete(key);
     return key;

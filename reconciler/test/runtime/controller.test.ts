@@ -160,6 +160,33 @@ describe('Controller', () => {
     await waitFor(() => seen.includes('CronJob/nightly/owned=1'));
   });
 
+  it('decides a Job that a resync relist reveals before the unchanged Jobs the relist replays', async () => {
+    // GIVEN 40 Jobs, all decided once, and one worker
+    const kube = new FakeKube();
+    for (let i = 0; i < 40; i++) kube.put('Job', job(`old-${String(i).padStart(2, '0')}`));
+    const seen: string[] = [];
+    const c = controller(kube, {
+      workers: 1,
+      decide: (o) => {
+        seen.push(o.ref.name);
+        return { violations: [], findings: [], actions: [] };
+      },
+    });
+    c.start();
+    await waitFor(() => seen.length >= 40 && c.queue.length === 0 && c.queue.inFlight === 0);
+    seen.length = 0;
+    // WHEN a new Job appears while the watch is down and its history is gone, so the reflector
+    // relists: the new Job comes last in the list, after 40 unchanged replays
+    kube.closeWatches();
+    kube.put('Job', job('zz-fresh'));
+    kube.compact();
+    await waitFor(() => seen.length >= 41);
+    // THEN the new Job is decided first (at worst second: an idle worker takes the first key
+    // the replay offers), not behind the 40 replays as in a FIFO queue
+    assert.ok(seen.indexOf('zz-fresh') <= 1, `decided in position ${seen.indexOf('zz-fresh')}: ${seen.join(' ')}`);
+    assert.deepEqual([...new Set(seen)].sort(), [...Array.from({ length: 40 }, (_, i) => `old-${String(i).padStart(2, '0')}`), 'zz-fresh'].sort(), 'every replayed Job is still decided');
+  });
+
   it('serves violations, actions and queue depth as Prometheus metrics', async () => {
     const kube = new FakeKube();
     kube.put('Job', job('a'));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { WorkQueue, runWorkers } from '../../src/runtime/work-queue.ts';
 import { ExponentialBackoff, TokenBucket, backoffDelay } from '../../src/runtime/rate-limiter.ts';
 
@@ -86,6 +87,102 @@ describe('WorkQueue', () => {
     assert.equal(q.numRequeues('a'), 0);
     assert.equal(q.addRateLimited('a'), 10);
     q.shutDown();
+  });
+
+  it('hands out every normally added key before any low-priority key', async () => {
+    const q = new WorkQueue();
+    q.addLowPriority('resync-1');
+    q.addLowPriority('resync-2');
+    q.add('event-1');
+    q.addLowPriority('resync-3');
+    q.add('event-2');
+    const order = [];
+    while (q.length > 0) {
+      const key = (await q.get())!;
+      order.push(key);
+      q.done(key);
+    }
+    assert.deepEqual(order, ['event-1', 'event-2', 'resync-1', 'resync-2', 'resync-3']);
+    q.shutDown();
+  });
+
+  it('moves a waiting low-priority key to the front lane when it is added normally, once', async () => {
+    const q = new WorkQueue();
+    for (const k of ['r1', 'r2', 'r3']) q.addLowPriority(k);
+    q.add('r3');
+    q.addLowPriority('r3');
+    assert.equal(q.length, 3, 'still one entry per key');
+    const order = [];
+    while (q.length > 0) {
+      const key = (await q.get())!;
+      order.push(key);
+      q.done(key);
+    }
+    assert.deepEqual(order, ['r3', 'r1', 'r2']);
+    q.shutDown();
+  });
+
+  it('re-queues a key re-added during processing in the lane it was re-added to', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    q.add('b');
+    const a = (await q.get())!;
+    q.addLowPriority('a');
+    q.done(a);
+    q.add('c');
+    assert.deepEqual([await q.get(), await q.get(), await q.get()], ['b', 'c', 'a']);
+    q.shutDown();
+  });
+
+  it('behaves like a model of two de-duplicated FIFO lanes for any sequence of operations', async () => {
+    type Op = { op: 'add' | 'low'; key: string } | { op: 'take' } | { op: 'done' };
+    const key = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ op: fc.constant('add' as const), key }),
+      fc.record({ op: fc.constant('low' as const), key }),
+      fc.constant({ op: 'take' as const }),
+      fc.constant({ op: 'done' as const }),
+    );
+    await fc.assert(fc.asyncProperty(fc.array(op, { maxLength: 60 }), async (ops) => {
+      const q = new WorkQueue();
+      // The model: two ordered lanes without duplicates, and the keys in flight with the lane of a re-add.
+      const high: string[] = [];
+      const low: string[] = [];
+      const inFlight = new Map<string, 'high' | 'low' | undefined>();
+      const enqueue = (k: string, lane: 'high' | 'low'): void => {
+        if (inFlight.has(k)) {
+          if (inFlight.get(k) !== 'high') inFlight.set(k, lane);
+        } else if (low.includes(k) && lane === 'high') {
+          low.splice(low.indexOf(k), 1);
+          high.push(k);
+        } else if (!high.includes(k) && !low.includes(k)) {
+          (lane === 'high' ? high : low).push(k);
+        }
+      };
+      for (const o of ops) {
+        if (o.op === 'add' || o.op === 'low') {
+          if (o.op === 'add') q.add(o.key);
+          else q.addLowPriority(o.key);
+          enqueue(o.key, o.op === 'add' ? 'high' : 'low');
+        } else if (o.op === 'take') {
+          if (q.length === 0) continue;
+          const expected = high.shift() ?? low.shift();
+          const got = await q.get();
+          assert.equal(got, expected);
+          inFlight.set(got!, undefined);
+        } else {
+          const k = inFlight.keys().next().value;
+          if (k === undefined) continue;
+          const pending = inFlight.get(k);
+          inFlight.delete(k);
+          q.done(k);
+          if (pending) enqueue(k, pending);
+        }
+        assert.equal(q.length, high.length + low.length);
+        assert.equal(q.inFlight, inFlight.size);
+      }
+      q.shutDown();
+    }), { numRuns: 300 });
   });
 
   it('shutDown releases waiting getters and drops delayed keys', async () => {
