@@ -23,7 +23,7 @@ import { KubeApiError, toKubeApiError } from './errors.ts';
 import type {
   DeleteOptions,
   KubePort,
-  ListOptions,
+  ListPageOptions,
   ListResult,
   ResourceKind,
   ServerVersion,
@@ -114,6 +114,8 @@ interface Req {
   name?: string;
   body?: unknown;
   labelSelector?: string;
+  limit?: number;
+  _continue?: string;
   dryRun?: string;
   fieldManager?: string;
   propagationPolicy?: string;
@@ -267,11 +269,20 @@ export class KubeClient implements KubePort {
     return this.kubeConfig.getCurrentCluster()?.server ?? '';
   }
 
-  async list(kind: ResourceKind, options: ListOptions = {}): Promise<ListResult> {
-    const req: Req = { namespace: OPS[kind].namespaced ? options.namespace : undefined, labelSelector: options.labelSelector };
-    const list = (await guarded(() => OPS[kind].list(this.apis, req), this.timeoutMs)) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
+  async list(kind: ResourceKind, options: ListPageOptions = {}): Promise<ListResult> {
+    const req: Req = {
+      namespace: OPS[kind].namespaced ? options.namespace : undefined,
+      labelSelector: options.labelSelector,
+      limit: options.limit,
+      _continue: options.continue,
+    };
+    const list = (await guarded(() => OPS[kind].list(this.apis, req), this.timeoutMs)) as {
+      items?: unknown[];
+      metadata?: { resourceVersion?: string; _continue?: string; continue?: string };
+    };
     const items = (list.items ?? []).map((item) => this.withKind(kind, toPlain(item) as KubeObject));
-    return { items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+    const next = list.metadata?._continue ?? list.metadata?.continue;
+    return { items, resourceVersion: list.metadata?.resourceVersion ?? '', ...(next ? { continue: next } : {}) };
   }
 
   async get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject> {

@@ -14,10 +14,20 @@ export interface ListOptions {
   readonly labelSelector?: string;
 }
 
+/** A list request, optionally one page of a chunked list (`limit`/`continue`, as client-go's pager sends). */
+export interface ListPageOptions extends ListOptions {
+  /** At most this many items; the server then sets `continue` when more remain. */
+  readonly limit?: number;
+  /** The `continue` token of the previous page. */
+  readonly continue?: string;
+}
+
 export interface ListResult {
   readonly items: KubeObject[];
-  /** The list's resourceVersion: where a watch continues from. */
+  /** The list's resourceVersion: where a watch continues from (on every page: that of the first). */
   readonly resourceVersion: string;
+  /** Set when more items remain: pass it as `continue` to get the next page. */
+  readonly continue?: string;
 }
 
 export interface WatchOptions extends ListOptions {
@@ -55,7 +65,7 @@ export interface ServerVersion {
 }
 
 export interface KubePort {
-  list(kind: ResourceKind, options?: ListOptions): Promise<ListResult>;
+  list(kind: ResourceKind, options?: ListPageOptions): Promise<ListResult>;
   watch(kind: ResourceKind, options: WatchOptions, onEvent: (event: WatchEvent) => void): WatchStream;
   get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject>;
   /** Creates the object in `namespace` (from the manifest's metadata). */

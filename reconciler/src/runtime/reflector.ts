@@ -8,7 +8,7 @@
  */
 import type { KubeObject } from '../core/types.ts';
 import { KubeApiError, errorFromWatchStatus, toKubeApiError } from '../adapters/errors.ts';
-import type { KubePort, ResourceKind, WatchEvent, WatchStream } from '../adapters/port.ts';
+import type { KubePort, ListResult, ResourceKind, WatchEvent, WatchStream } from '../adapters/port.ts';
 import { backoffDelay } from './rate-limiter.ts';
 
 export interface ReflectorHandler {
@@ -49,6 +49,11 @@ export interface ReflectorOptions {
   readonly labelSelector?: string;
   readonly timings?: Partial<ReflectorTimings>;
   readonly handler?: ReflectorHandler;
+  /**
+   * Items per list request: lists are fetched in pages (`limit`/`continue`, client-go's pager
+   * uses 500) so that no response holds every object at once. 0 lists in one request.
+   */
+  readonly pageSize?: number;
   /** Called whenever a new watch starts after the first one. */
   readonly onRestart?: (reason: RestartReason, err?: KubeApiError) => void;
   /** Called for every failed list or watch. */
@@ -70,6 +75,16 @@ function stripManagedFields(obj: KubeObject): KubeObject {
 }
 
 type WatchEnd = 'timeout' | 'watchdog' | 'resync' | 'stopped';
+
+/** Items per list page unless `pageSize` says otherwise (client-go's pager default). */
+export const DEFAULT_PAGE_SIZE = 500;
+
+/** A later page of a chunked list answered 410: the snapshot it continued is gone. */
+class ExpiredContinue extends Error {
+  constructor(readonly cause: unknown) {
+    super('the continue token of a chunked list expired');
+  }
+}
 
 export class Reflector {
   private readonly store = new Map<string, KubeObject>();
@@ -217,22 +232,64 @@ export class Reflector {
 
   /** Lists, replaces the cache, and tells the handler what changed (every surviving object is replayed). */
   private async relist(): Promise<void> {
-    const { items, resourceVersion } = await this.port.list(this.kind, {
-      namespace: this.options.namespace,
-      labelSelector: this.options.labelSelector,
-    });
-    if (this.stopped) return;
-    const fresh = new Map(items.map((raw) => {
-      const obj = stripManagedFields({ ...raw, kind: raw.kind ?? this.kind });
-      return [objectKey(obj), obj] as const;
-    }));
+    const listed = await this.listAll();
+    if (!listed || this.stopped) return;
     const old = new Map(this.store);
     this.store.clear();
-    for (const [key, obj] of fresh) this.store.set(key, obj);
-    this.resourceVersion = resourceVersion;
+    for (const [key, obj] of listed.fresh) this.store.set(key, obj);
+    this.resourceVersion = listed.resourceVersion;
     this.lastRelist = Date.now();
-    this.replay(old, fresh);
+    this.replay(old, listed.fresh);
     this.markSynced();
+  }
+
+  /**
+   * Every object in scope, page by page; the cache is replaced only once the last page arrived.
+   * A `continue` token that expired between pages (410) restarts the list once from the start,
+   * as client-go's pager does; any other error, or a second expiry, goes to the caller.
+   */
+  private async listAll(): Promise<{ fresh: Map<string, KubeObject>; resourceVersion: string } | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.listPages();
+      } catch (err) {
+        if (attempt === 0 && err instanceof ExpiredContinue) continue;
+        throw err instanceof ExpiredContinue ? err.cause : err;
+      }
+    }
+  }
+
+  private async listPages(): Promise<{ fresh: Map<string, KubeObject>; resourceVersion: string } | undefined> {
+    const fresh = new Map<string, KubeObject>();
+    let resourceVersion = '';
+    let token: string | undefined;
+    do {
+      const page = await this.listPage(token);
+      if (this.stopped) return undefined;
+      // Every page carries the resourceVersion of the snapshot the first page was served at.
+      if (!token) resourceVersion = page.resourceVersion;
+      for (const raw of page.items) {
+        const obj = stripManagedFields({ ...raw, kind: raw.kind ?? this.kind });
+        fresh.set(objectKey(obj), obj);
+      }
+      token = page.continue;
+    } while (token);
+    return { fresh, resourceVersion };
+  }
+
+  private async listPage(token: string | undefined): Promise<ListResult> {
+    const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    try {
+      return await this.port.list(this.kind, {
+        namespace: this.options.namespace,
+        labelSelector: this.options.labelSelector,
+        ...(pageSize > 0 ? { limit: pageSize } : {}),
+        ...(token ? { continue: token } : {}),
+      });
+    } catch (err) {
+      if (token && toKubeApiError(err).kind === 'Gone') throw new ExpiredContinue(err);
+      throw err;
+    }
   }
 
   private replay(old: Map<string, KubeObject>, fresh: Map<string, KubeObject>): void {
