@@ -2,7 +2,8 @@
  * A reflector keeps a local cache of one kind (in one namespace or all) in step with the API
  * server: list → watch (bookmarks, server-side timeout with jitter) → on 410 Gone relist →
  * on errors back off exponentially with jitter (honouring Retry-After) → an inactivity
- * watchdog restarts a silent stream → a periodic resync relists and replays every object.
+ * watchdog restarts a silent stream → a periodic resync relists (while the watch goes on, so
+ * changes keep flowing) and replays every object.
  * The cache is keyed by `namespace/name`, with `managedFields` stripped. `stop()` is safe to
  * call at any time and never resurrects the loop.
  */
@@ -18,7 +19,7 @@ export interface ReflectorHandler {
 }
 
 /** Why a watch stream was (re)started. */
-export type RestartReason = 'timeout' | 'watchdog' | 'gone' | 'error' | 'resync';
+export type RestartReason = 'timeout' | 'watchdog' | 'gone' | 'error';
 
 export interface ReflectorTimings {
   /** Server-side watch timeout (client-go: 5 min), spread by ±`timeoutJitter`. */
@@ -26,7 +27,10 @@ export interface ReflectorTimings {
   readonly timeoutJitter: number;
   /** A stream with no event or bookmark for this long is restarted. */
   readonly watchdogMs: number;
-  /** Full relist (and replay of every object to the handler) this often; 0 disables it. */
+  /**
+   * Full relist and replay of every object to the handler this often, alongside the running
+   * watch (it repairs anything a watch missed); 0 disables it.
+   */
   readonly resyncMs: number;
   /** Backoff after errors: from `backoffBaseMs` doubling to `backoffMaxMs`, ±20 % jitter. */
   readonly backoffBaseMs: number;
@@ -74,7 +78,7 @@ function stripManagedFields(obj: KubeObject): KubeObject {
   return { ...obj, metadata };
 }
 
-type WatchEnd = 'timeout' | 'watchdog' | 'resync' | 'stopped';
+type WatchEnd = 'timeout' | 'watchdog' | 'stopped';
 
 /** Items per list page unless `pageSize` says otherwise (client-go's pager default). */
 export const DEFAULT_PAGE_SIZE = 500;
@@ -100,6 +104,11 @@ export class Reflector {
   private lastRelist = 0;
   private restarts = 0;
   private eventsInWatch = 0;
+  private resyncTimer?: NodeJS.Timeout;
+  /** Counts full relists (after 410 or errors), so that a resync overtaken by one drops its older list. */
+  private relists = 0;
+  /** While a resync list runs: the keys watch events changed meanwhile (the watch has the last word on them). */
+  private touchedDuringResync?: Set<string>;
 
   constructor(
     private readonly port: KubePort,
@@ -152,6 +161,7 @@ export class Reflector {
   start(): void {
     if (this.running || this.stopped) return;
     this.running = this.run();
+    this.scheduleResync();
   }
 
   /** Resolves after the first successful list (or at stop). */
@@ -162,6 +172,7 @@ export class Reflector {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.resyncTimer);
     this.stream?.stop();
     this.wake?.();
     for (const w of this.syncWaiters.splice(0)) w();
@@ -190,7 +201,6 @@ export class Reflector {
     if (end === 'timeout' && this.quietWatch(started)) await this.sleep(this.errorDelay(state.failures++));
     else state.failures = 0;
     if (end !== 'stopped') state.restartReason = end;
-    if (end === 'resync') this.resourceVersion = '';
   }
 
   private async afterFailure(state: { failures: number; restartReason?: RestartReason }, err: KubeApiError): Promise<void> {
@@ -234,6 +244,7 @@ export class Reflector {
   private async relist(): Promise<void> {
     const listed = await this.listAll();
     if (!listed || this.stopped) return;
+    this.relists++;
     const old = new Map(this.store);
     this.store.clear();
     for (const [key, obj] of listed.fresh) this.store.set(key, obj);
@@ -292,6 +303,56 @@ export class Reflector {
     }
   }
 
+  /** Arms the next periodic resync: `resyncMs` after the last full list. */
+  private scheduleResync(): void {
+    const { resyncMs } = this.timings;
+    if (resyncMs <= 0 || this.stopped) return;
+    const due = this.synced ? Math.max(0, this.lastRelist + resyncMs - Date.now()) : resyncMs;
+    this.resyncTimer = setTimeout(() => {
+      const due = this.synced && this.touchedDuringResync === undefined && Date.now() >= this.lastRelist + resyncMs;
+      void (due ? this.resync() : Promise.resolve()).finally(() => this.scheduleResync());
+    }, due);
+  }
+
+  /**
+   * The periodic resync: lists everything while the watch keeps running, then merges. Objects
+   * a watch event changed during the list keep the watch's version (the list may predate it,
+   * and the watch reports every later change anyway); every other object takes the list's
+   * version, so a missed add, update or delete is repaired; then every object is replayed.
+   * A failed resync list is reported and left to the next period; the watch is unaffected.
+   */
+  private async resync(): Promise<void> {
+    const touched = new Set<string>();
+    this.touchedDuringResync = touched;
+    const relists = this.relists;
+    try {
+      const listed = await this.listAll();
+      // A full relist meanwhile (the watch failed) already holds a newer picture.
+      if (!listed || this.stopped || this.relists !== relists) return;
+      this.lastRelist = Date.now();
+      this.merge(listed.fresh, touched);
+    } catch (err) {
+      if (!this.stopped) this.options.onError?.(toKubeApiError(err));
+    } finally {
+      this.touchedDuringResync = undefined;
+    }
+  }
+
+  /** Takes the listed version of every object the watch did not touch meanwhile, and replays it. */
+  private merge(fresh: Map<string, KubeObject>, touched: ReadonlySet<string>): void {
+    for (const [key, obj] of new Map(this.store)) {
+      if (fresh.has(key) || touched.has(key)) continue;
+      this.store.delete(key);
+      this.notify('delete', obj);
+    }
+    for (const [key, obj] of fresh) {
+      if (touched.has(key)) continue;
+      const before = this.store.get(key);
+      this.store.set(key, obj);
+      this.notify(before ? 'update' : 'add', obj, before);
+    }
+  }
+
   private replay(old: Map<string, KubeObject>, fresh: Map<string, KubeObject>): void {
     for (const [key, obj] of old) if (!fresh.has(key)) this.notify('delete', obj);
     for (const [key, obj] of fresh) this.notify(old.has(key) ? 'update' : 'add', obj, old.get(key));
@@ -317,6 +378,7 @@ export class Reflector {
     if (rv) this.resourceVersion = rv;
     if (event.type === 'BOOKMARK') return;
     const key = objectKey(obj);
+    this.touchedDuringResync?.add(key);
     const before = this.store.get(key);
     if (event.type === 'DELETED') {
       this.store.delete(key);
@@ -367,18 +429,13 @@ export class Reflector {
   }
 
   private watchTimers(lastActivity: () => number, finish: (end: WatchEnd) => void): NodeJS.Timeout[] {
-    const { watchdogMs, resyncMs } = this.timings;
+    const { watchdogMs } = this.timings;
     const check = Math.max(5, Math.min(1000, Math.floor(watchdogMs / 4)));
-    const timers = [
+    return [
       setInterval(() => {
         if (Date.now() - lastActivity() > watchdogMs) finish('watchdog');
       }, check),
     ];
-    if (resyncMs > 0) {
-      const remaining = Math.max(0, this.lastRelist + resyncMs - Date.now());
-      timers.push(setTimeout(() => finish('resync'), remaining));
-    }
-    return timers;
   }
 }
 

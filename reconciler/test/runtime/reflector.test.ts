@@ -172,13 +172,68 @@ describe('Reflector', () => {
     await waitFor(() => r.get('ns/a') !== undefined);
   });
 
-  it('resyncs: relists periodically and replays every object', async () => {
+  it('resyncs: relists periodically and replays every object, without interrupting the watch', async () => {
     const kube = new FakeKube();
     kube.put('Job', job('a'));
     const { r, rec } = start(kube, { timings: { ...FAST, resyncMs: 30 } });
     await r.waitForSync();
-    await waitFor(() => kube.listCount >= 2 && rec.events.includes('update a'));
-    assert.ok(rec.restarts.includes('resync'));
+    await waitFor(() => kube.listCount >= 3 && rec.events.filter((e) => e === 'update a').length >= 2);
+    assert.equal(kube.watchCount, 1, 'the watch stays open across resyncs');
+    assert.deepEqual(rec.restarts, []);
+    // a change still arrives through the same watch
+    kube.put('Job', job('b'));
+    await waitFor(() => r.get('ns/b') !== undefined);
+    assert.equal(kube.watchCount, 1);
+  });
+
+  it('resync repairs what the watch missed: an add, an update and a delete', async () => {
+    // GIVEN a cached a, b and c
+    const kube = new FakeKube();
+    for (const n of ['a', 'b', 'c']) kube.put('Job', job(n));
+    const { r, rec } = start(kube, { timings: { ...FAST, resyncMs: 40 } });
+    await r.waitForSync();
+    await waitFor(() => kube.openWatches === 1);
+    // WHEN changes happen that no watch event reports
+    kube.stopDelivering = true;
+    kube.put('Job', job('d'));
+    kube.put('Job', job('b', 'ns', { spec: { parallelism: 3 } }));
+    kube.remove('Job', 'ns', 'c');
+    // THEN the next resync brings the cache in line with the server
+    await waitFor(() => r.get('ns/d') !== undefined && r.get('ns/c') === undefined);
+    assert.equal(r.get('ns/b')?.spec?.parallelism, 3);
+    assert.ok(rec.events.includes('add d') && rec.events.includes('delete c'));
+    assert.deepEqual(r.list().map((o) => o.metadata?.name).sort(), ['a', 'b', 'd']);
+  });
+
+  it('resync keeps the version a watch event delivered while the list was in flight', async () => {
+    // GIVEN a port whose resync list answers with a snapshot taken before a change the watch then reports
+    const kube = new FakeKube();
+    kube.put('Job', job('a', 'ns', { spec: { parallelism: 1 } }));
+    let lists = 0;
+    const port = new Proxy(kube, {
+      get(target, prop, receiver) {
+        if (prop !== 'list') return Reflect.get(target, prop, receiver);
+        return async (...args: Parameters<FakeKube['list']>) => {
+          const result = await target.list(...args);
+          if (++lists === 2) {
+            target.put('Job', job('a', 'ns', { spec: { parallelism: 2 } }));
+            // let the watch event reach the reflector before the (older) list result does
+            await new Promise((res) => setTimeout(res, 10));
+          }
+          return result;
+        };
+      },
+    });
+    const seen: number[] = [];
+    const record = (o: KubeObject): void => void seen.push(o.spec?.parallelism as number);
+    const r = new Reflector(port, { kind: 'Job', timings: { ...FAST, resyncMs: 40 }, handler: { onAdd: record, onUpdate: (_old, o) => record(o) } });
+    r.start();
+    cleanup.push(() => kube.close(), () => r.stop());
+    await waitFor(() => lists >= 3);
+    // THEN the cache never went back to the older listed version
+    assert.equal(r.get('ns/a')?.spec?.parallelism, 2);
+    assert.deepEqual(seen.slice(0, 2), [1, 2]);
+    assert.ok(!seen.slice(2).includes(1), `went back to the listed version: ${seen.join(', ')}`);
   });
 
   it('stops cleanly during a backoff and never restarts afterwards', async () => {
