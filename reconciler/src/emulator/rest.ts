@@ -121,20 +121,41 @@ function parseLimit(query: URLSearchParams): number {
   return limit;
 }
 
-/** LIST with label/field selectors and `limit`/`continue` paging. */
+/**
+ * LIST with label/field selectors and `limit`/`continue` paging. A page reads only the objects
+ * after the token's key and copies at most `limit + 1` of them (without a field selector), so
+ * a chunked list costs about as much as one unchunked list, as with etcd range reads. Later
+ * pages show the objects as they are now, not as of the first page's resourceVersion (a real
+ * API server serves a consistent snapshot); the resourceVersion is that of the first page.
+ */
 export function listObjects(store: MemoryStore, r: ResourceRequest): RestAnswer {
   checkListVersion(store, r.query);
   const limit = parseLimit(r.query);
   const token = decodeContinue(r.query.get('continue'), store);
-  const all = selectObjects(store, r).filter((obj) => !token || keyOf(obj) > token.start);
-  const items = limit > 0 ? all.slice(0, limit) : all;
+  const { candidates, remaining } = listCandidates(store, r, limit, token);
+  const items = limit > 0 ? candidates.slice(0, limit) : candidates;
   const rv = token?.rv ?? store.resourceVersion;
   const metadata: Record<string, unknown> = { resourceVersion: rv };
-  if (items.length < all.length) {
+  if (items.length < candidates.length) {
     metadata.continue = Buffer.from(JSON.stringify({ rv, start: keyOf(items[items.length - 1]) })).toString('base64url');
-    metadata.remainingItemCount = all.length - items.length;
+    metadata.remainingItemCount = remaining() - items.length;
   }
   return { code: 200, body: { kind: `${r.resource.kind}List`, apiVersion: groupVersion(r.resource), metadata, items } };
+}
+
+/** The selected objects after the token's key (at most `limit + 1` without a field selector), and how to count them all. */
+function listCandidates(store: MemoryStore, r: ResourceRequest, limit: number, token: ContinueToken | undefined): { candidates: StoredObject[]; remaining: () => number } {
+  const labels = parseLabelSelector(r.query.get('labelSelector') ?? undefined);
+  const fieldText = r.query.get('fieldSelector') ?? '';
+  const fields = parseFieldSelector(fieldText || undefined, r.resource.fieldLabels);
+  const query = { namespace: r.namespace, labelSelector: labels, filter: token ? (obj: StoredObject) => keyOf(obj) > token.start : undefined };
+  // Without a field selector the limit goes down to the store; with one, every candidate is viewed and matched first.
+  const pushDown = limit > 0 && fieldText === '';
+  const candidates = store
+    .query(r.resource.kind, { ...query, limit: pushDown ? limit + 1 : undefined })
+    .map((obj) => view(r.resource, obj))
+    .filter((obj) => matchesFields(fields, obj));
+  return { candidates, remaining: () => (pushDown ? store.count(r.resource.kind, query) : candidates.length) };
 }
 
 function decodeObject(r: ResourceRequest, body: RestBody): StoredObject {

@@ -69,6 +69,8 @@ export interface QueryOptions {
   readonly labelSelector?: Selector | string | Record<string, string>;
   /** Extra predicate on the (stored) object. */
   readonly filter?: (obj: StoredObject) => boolean;
+  /** Stop after this many matches (the rest is neither copied nor returned). */
+  readonly limit?: number;
 }
 
 /** A recorded change: the store event with the resourceVersion it produced. */
@@ -170,16 +172,31 @@ export class MemoryStore implements ObjectStore {
 
   /** Lists `kind` sorted by namespace and name (etcd key order), filtered by namespace, labels and `filter`. */
   query(kind: string, opts: QueryOptions = {}): StoredObject[] {
-    const selector = toSelector(opts.labelSelector);
     const out: StoredObject[] = [];
+    const limit = opts.limit ?? Infinity;
+    for (const obj of this.matching(kind, opts)) {
+      if (out.length >= limit) break;
+      out.push(clone(obj));
+    }
+    return out;
+  }
+
+  /** How many objects `query` would return without a limit (nothing is copied). */
+  count(kind: string, opts: QueryOptions = {}): number {
+    let n = 0;
+    for (const obj of this.matching(kind, opts)) if (obj) n++;
+    return n;
+  }
+
+  private *matching(kind: string, opts: QueryOptions): Generator<StoredObject> {
+    const selector = toSelector(opts.labelSelector);
     for (const key of this.sortedKeys(kind)) {
       const obj = this.bucket(kind).get(key)!;
       if (opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace) continue;
       if (!matchesLabels(selector, obj.metadata.labels)) continue;
       if (opts.filter && !opts.filter(obj)) continue;
-      out.push(clone(obj));
+      yield obj;
     }
-    return out;
   }
 
   create(input: NewObject, opts: WriteOptions = {}): StoredObject {

@@ -189,6 +189,22 @@ describe('emulator REST over HTTP', () => {
       assert.equal((await call(emu.url, 'GET', '/api/v1/pods?continue=garbage')).status, 400);
     });
 
+    it('pages through a label or a field selector, one item a page, counting what remains', async () => {
+      for (const [selector, want] of [['labelSelector=app%3Dx', ['p1', 'p2', 'p4']], ['fieldSelector=metadata.namespace%3Ddefault', ['p1', 'p2', 'p3']]] as const) {
+        const seen: string[] = [];
+        const remaining: Array<number | undefined> = [];
+        let token = '';
+        do {
+          const page = await call(emu.url, 'GET', `/api/v1/pods?limit=1&${selector}${token ? `&continue=${token}` : ''}`);
+          seen.push(...names(page.body));
+          remaining.push(page.body.metadata.remainingItemCount);
+          token = page.body.metadata.continue ?? '';
+        } while (token);
+        assert.deepEqual(seen, want, selector);
+        assert.deepEqual(remaining, [2, 1, undefined], selector);
+      }
+    });
+
     it('answers 504 for a resourceVersion newer than the store', async () => {
       const { status, body } = await call(emu.url, 'GET', `/api/v1/pods?resourceVersion=${Number(emu.store.resourceVersion) + 100}`);
       assert.equal(status, 504);
