@@ -46,7 +46,8 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
   const oldObject = oldKind === kind
     ? applyDefaults(kind, checkShape(mode.oldObject, kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '').clean, version)
     : undefined;
-  const contexts = buildContexts(kind, clean, object, version, { raw: manifest, shapeProblems: shape.problems, operation: mode.operation, oldObject });
+  const extra = { raw: manifest, shapeProblems: shape.problems, operation: mode.operation, oldObject };
+  const contexts = buildContexts(kind, clean, object, version, extra);
   const out: Violation[] = [];
   for (const rule of rulesFor(version, kind, mode.operation)) {
     const ctx = contexts[rule.scope]!;

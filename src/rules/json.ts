@@ -69,7 +69,8 @@ export function renderValue(v: unknown): string {
 
 /**
  * A deep copy of plain JSON data, with `JSON.parse(JSON.stringify(v))` semantics (undefined
- * members dropped, undefined list items and non-finite numbers become `null`, `toJSON` honoured)
+ * members dropped, undefined list items and non-finite numbers become `null`, -0 becomes 0,
+ * `toJSON` honoured)
  * at a fraction of its cost: the engine copies every object it checks.
  */
 export function cloneJson<T>(v: T): T {
@@ -82,7 +83,8 @@ function copy(v: unknown): unknown {
     case 'boolean':
       return v;
     case 'number':
-      return Number.isFinite(v) ? v : null;
+      // JSON has no -0 (it prints 0) and no NaN or Infinity (they print null).
+      return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
     case 'object': {
       if (v === null) return null;
       if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return copy((v as { toJSON(): unknown }).toJSON());
