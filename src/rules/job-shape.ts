@@ -168,11 +168,11 @@ function walk(value: unknown, shape: Shape, at: string, problems: ShapeProblem[]
     if (v === null || v === undefined) continue;
     if (sub === undefined) {
       if (shape.strict) problems.push({ path: p, expected: `a field of ${shape.name ?? 'this object'}`, got: key, unknown: true });
-      out[key] = v;
+      setOwn(out, key, v);
       continue;
     }
     const c = walk(v, sub, p, problems);
-    if (c !== undefined) out[key] = c;
+    if (c !== undefined) setOwn(out, key, c);
   }
   return out;
 }
@@ -190,7 +190,7 @@ function leaf(value: unknown, kind: FieldKind, at: string, problems: ShapeProble
       const out: Record<string, string> = {};
       for (const [k, v] of Object.entries(value)) {
         if (v === null || v === undefined) continue;
-        if (typeof v === 'string') out[k] = v;
+        if (typeof v === 'string') setOwn(out, k, v);
         else problems.push({ path: `${at}[${k}]`, expected: KIND_TEXT.string, got: v, unknown: false });
       }
       return out;
@@ -201,4 +201,10 @@ function leaf(value: unknown, kind: FieldKind, at: string, problems: ShapeProble
     return undefined;
   }
   return value;
+}
+
+/** `out[key] = value` as data: a `__proto__` key (valid JSON) must not set the copy's prototype. */
+function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }

@@ -140,6 +140,12 @@ describe('validate on any JSON', () => {
     expect(found.filter((v) => v.code === 'FieldUnknown').map((v) => v.path).sort()).toEqual(['spec.constructor', 'spec.hasOwnProperty']);
   });
 
+  test('a "__proto__" member is an unknown field, never a way to supply other fields', () => {
+    const manifest = JSON.parse(JSON.stringify(job({})).replace('"spec":{', '"spec":{"__proto__":{"parallelism":-1,"completions":-5,"managedBy":"example.com/other","successPolicy":{"rules":[]}},'));
+    const found = validate(manifest, { kubernetesVersion: '1.31' });
+    expect(found.filter((v) => v.severity === 'error').map((v) => `${v.code} ${v.path}`)).toEqual(['FieldUnknown spec.__proto__']);
+  });
+
   test('an arbitrary object as metadata and spec never throws', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), version, (metadata, spec, v) => {

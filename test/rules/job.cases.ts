@@ -19,7 +19,8 @@ export const POD = { restartPolicy: 'Never', containers: [{ name: 'main', image:
 
 /** A pod template with `POD` plus `overrides` in its spec. */
 export function pod(overrides: Record<string, unknown> = {}, metadata?: Record<string, unknown>): any {
-  return { ...(metadata ? { metadata } : {}), spec: { ...POD, ...overrides } };
+  // A fresh copy each time: tests that mutate a manifest must not change the shared POD.
+  return { ...(metadata ? { metadata } : {}), spec: { ...structuredClone(POD), ...overrides } };
 }
 
 /** A valid Job named `work`, with `spec` fields and `metadata` fields merged in. */
