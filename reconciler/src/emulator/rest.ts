@@ -69,25 +69,58 @@ export function getObject(store: MemoryStore, r: ResourceRequest): RestAnswer {
   return { code: 200, body: view(r.resource, mustGet(store, r)) };
 }
 
+/** Where a chunked list goes on: the resourceVersion of its snapshot and the key of the last object served. */
 interface ContinueToken {
-  readonly rv: string;
+  readonly rv: number;
   readonly start: string;
 }
 
-function decodeContinue(token: string | null, store: MemoryStore): ContinueToken | undefined {
-  if (!token) return undefined;
-  let parsed: ContinueToken;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
-  } catch {
-    throw new StoreError(400, 'BadRequest', 'continue key is not valid: not a token issued by this server');
-  }
-  if (Number(parsed.rv) < Number(store.oldestResumableVersion)) {
-    throw new StoreError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
-  }
-  return parsed;
+/** The version tag of a continue token, as the API server writes it. */
+const TOKEN_VERSION = 'meta.k8s.io/v1';
+
+function encodeContinue(token: ContinueToken): string {
+  return Buffer.from(JSON.stringify({ v: TOKEN_VERSION, rv: token.rv, start: token.start })).toString('base64url');
 }
 
+function invalidContinue(why: string): StoreError {
+  return new StoreError(400, 'BadRequest', `invalid continue token: continue key is not valid: ${why}`);
+}
+
+/** The token's fields, or why it is not one this server issued. */
+function parseContinue(text: string): ContinueToken | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return 'not an encoded continue key';
+  }
+  const { v, rv, start } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  if (v !== TOKEN_VERSION) return 'server does not recognize this encoded key';
+  if (typeof rv !== 'number' || !Number.isSafeInteger(rv) || rv <= 0) return `incorrect encoded start resourceVersion (version ${TOKEN_VERSION})`;
+  if (typeof start !== 'string' || start === '') return `encoded start key empty (version ${TOKEN_VERSION})`;
+  return { rv, start };
+}
+
+/**
+ * The token of a request that continues a chunked list. Malformed (or naming a snapshot this
+ * server never served) is 400; a snapshot already compacted out of the history is 410 `Expired`,
+ * and the client has to start the list again.
+ */
+function decodeContinue(query: URLSearchParams, store: MemoryStore): ContinueToken | undefined {
+  const text = query.get('continue');
+  if (!text) return undefined;
+  const rv = query.get('resourceVersion');
+  if (rv && rv !== '0') throw new StoreError(400, 'BadRequest', 'specifying resource version is not allowed when using continue');
+  const token = parseContinue(text);
+  if (typeof token === 'string') throw invalidContinue(token);
+  if (token.rv > Number(store.resourceVersion)) throw invalidContinue(`resourceVersion ${token.rv} was never served`);
+  if (token.rv < Number(store.oldestResumableVersion)) {
+    throw new StoreError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+  }
+  return token;
+}
+
+/** An object's position in a list: namespace, then name (the order of etcd keys). */
 function keyOf(obj: StoredObject): string {
   return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 }
@@ -122,22 +155,24 @@ function parseLimit(query: URLSearchParams): number {
 }
 
 /**
- * LIST with label/field selectors and `limit`/`continue` paging. A page reads only the objects
- * after the token's key and copies at most `limit + 1` of them (without a field selector), so
- * a chunked list costs about as much as one unchunked list, as with etcd range reads. Later
- * pages show the objects as they are now, not as of the first page's resourceVersion (a real
- * API server serves a consistent snapshot); the resourceVersion is that of the first page.
+ * LIST with label/field selectors and `limit`/`continue` paging, in key order. The first page
+ * is served at the current resourceVersion, and every later page at that same one: the
+ * continue token carries it with the last key served, and the next page shows the objects
+ * after that key as they were then (a consistent snapshot, as the API server reads etcd), with
+ * the list's resourceVersion set to it. A page reads only the objects after the token's key
+ * and copies at most `limit + 1` of them (without a field selector), so a chunked list costs
+ * about as much as one unchunked list, as with etcd range reads.
  */
 export function listObjects(store: MemoryStore, r: ResourceRequest): RestAnswer {
   checkListVersion(store, r.query);
   const limit = parseLimit(r.query);
-  const token = decodeContinue(r.query.get('continue'), store);
+  const token = decodeContinue(r.query, store);
+  const rv = token?.rv ?? Number(store.resourceVersion);
   const { candidates, remaining } = listCandidates(store, r, limit, token);
   const items = limit > 0 ? candidates.slice(0, limit) : candidates;
-  const rv = token?.rv ?? store.resourceVersion;
-  const metadata: Record<string, unknown> = { resourceVersion: rv };
+  const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
   if (items.length < candidates.length) {
-    metadata.continue = Buffer.from(JSON.stringify({ rv, start: keyOf(items[items.length - 1]) })).toString('base64url');
+    metadata.continue = encodeContinue({ rv, start: keyOf(items[items.length - 1]) });
     metadata.remainingItemCount = remaining() - items.length;
   }
   return { code: 200, body: { kind: `${r.resource.kind}List`, apiVersion: groupVersion(r.resource), metadata, items } };
@@ -148,7 +183,12 @@ function listCandidates(store: MemoryStore, r: ResourceRequest, limit: number, t
   const labels = parseLabelSelector(r.query.get('labelSelector') ?? undefined);
   const fieldText = r.query.get('fieldSelector') ?? '';
   const fields = parseFieldSelector(fieldText || undefined, r.resource.fieldLabels);
-  const query = { namespace: r.namespace, labelSelector: labels, filter: token ? (obj: StoredObject) => keyOf(obj) > token.start : undefined };
+  const query = {
+    namespace: r.namespace,
+    labelSelector: labels,
+    filter: token ? (obj: StoredObject) => keyOf(obj) > token.start : undefined,
+    at: token?.rv,
+  };
   // Without a field selector the limit goes down to the store; with one, every candidate is viewed and matched first.
   const pushDown = limit > 0 && fieldText === '';
   const candidates = store

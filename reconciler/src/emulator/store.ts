@@ -71,12 +71,20 @@ export interface QueryOptions {
   readonly filter?: (obj: StoredObject) => boolean;
   /** Stop after this many matches (the rest is neither copied nor returned). */
   readonly limit?: number;
+  /**
+   * Read the objects as they were at this resourceVersion (a consistent snapshot, as etcd
+   * serves the later pages of a chunked list), undoing the newer changes the history holds.
+   * Default: as they are now. Older than the history: 410 `Expired`.
+   */
+  readonly at?: number;
 }
 
 /** A recorded change: the store event with the resourceVersion it produced. */
 export interface HistoryEntry {
   readonly resourceVersion: number;
   readonly event: StoreEvent;
+  /** The stored object this change replaced or removed (absent for `ADDED`): what a snapshot before it shows. */
+  readonly previous?: StoredObject;
 }
 
 /** The wall clock, used when no `Clock` is injected. */
@@ -170,7 +178,10 @@ export class MemoryStore implements ObjectStore {
     return this.query(kind, { namespace, labelSelector });
   }
 
-  /** Lists `kind` sorted by namespace and name (etcd key order), filtered by namespace, labels and `filter`. */
+  /**
+   * Lists `kind` sorted by namespace and name (etcd key order), filtered by namespace, labels
+   * and `filter`, as it is now or as it was at resourceVersion `at`.
+   */
   query(kind: string, opts: QueryOptions = {}): StoredObject[] {
     const out: StoredObject[] = [];
     const limit = opts.limit ?? Infinity;
@@ -190,8 +201,7 @@ export class MemoryStore implements ObjectStore {
 
   private *matching(kind: string, opts: QueryOptions): Generator<StoredObject> {
     const selector = toSelector(opts.labelSelector);
-    for (const key of this.sortedKeys(kind)) {
-      const obj = this.bucket(kind).get(key)!;
+    for (const obj of this.objectsAt(kind, opts.at)) {
       if (opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace) continue;
       if (!matchesLabels(selector, obj.metadata.labels)) continue;
       if (opts.filter && !opts.filter(obj)) continue;
@@ -276,9 +286,41 @@ export class MemoryStore implements ObjectStore {
     return this.history.filter((h) => h.resourceVersion > rv);
   }
 
-  /** The oldest resourceVersion a watch can still resume from. */
+  /** The oldest resourceVersion a watch can still resume from (and a snapshot be read at). */
   get oldestResumableVersion(): string {
     return String(this.compactedTo);
+  }
+
+  /** The objects of `kind` in key order, as they are now or, with `at`, as they were at that resourceVersion. */
+  private *objectsAt(kind: string, at: number | undefined): Generator<StoredObject> {
+    const bucket = this.bucket(kind);
+    const past = at === undefined ? undefined : this.statesAt(kind, at);
+    if (!past || past.size === 0) {
+      for (const key of this.sortedKeys(kind)) yield bucket.get(key)!;
+      return;
+    }
+    for (const key of [...new Set([...this.sortedKeys(kind), ...past.keys()])].sort()) {
+      const obj = past.has(key) ? past.get(key) : bucket.get(key);
+      if (obj) yield obj;
+    }
+  }
+
+  /**
+   * For every object of `kind` changed after resourceVersion `at`: how it was at `at`
+   * (undefined: it did not exist), i.e. the `previous` of its first change after `at`.
+   */
+  private statesAt(kind: string, at: number): Map<string, StoredObject | undefined> {
+    if (at < this.compactedTo) {
+      throw new StoreError(410, 'Expired', `too old resource version: ${at} (${this.compactedTo + 1})`);
+    }
+    const past = new Map<string, StoredObject | undefined>();
+    // Newest first, so that the first change after `at` has the last word.
+    for (let i = this.history.length - 1; i >= 0 && this.history[i].resourceVersion > at; i--) {
+      const { event, previous } = this.history[i];
+      if (event.object.kind !== kind) continue;
+      past.set(this.key(kind, event.object.metadata.namespace, event.object.metadata.name), previous);
+    }
+    return past;
   }
 
   // ---------------------------------------------------------------- internals
@@ -513,7 +555,8 @@ export class MemoryStore implements ObjectStore {
     if (previous) this.indexOwners(previous, false);
     this.bucket(obj.kind).delete(key);
     this.keyOrder.delete(obj.kind);
-    return this.record('DELETED', obj);
+    // `obj` may be the stored object itself: the history keeps that one unchanged as `previous`.
+    return this.record('DELETED', { ...obj, metadata: { ...obj.metadata } }, previous);
   }
 
   private commit(type: StoreEventType, obj: StoredObject): StoredObject {
@@ -523,15 +566,18 @@ export class MemoryStore implements ObjectStore {
     else this.keyOrder.delete(obj.kind);
     this.bucket(obj.kind).set(key, obj);
     this.indexOwners(obj, true);
-    return this.record(type, obj);
+    return this.record(type, obj, previous);
   }
 
-  /** Stamps the next resourceVersion on `obj`, records the event and delivers it in order. */
-  private record(type: StoreEventType, obj: StoredObject): StoredObject {
+  /**
+   * Stamps the next resourceVersion on `obj`, records the event (with the stored object it
+   * replaces, which is never changed afterwards) and delivers it in order.
+   */
+  private record(type: StoreEventType, obj: StoredObject, previous: StoredObject | undefined): StoredObject {
     this.rv += 1;
     obj.metadata.resourceVersion = String(this.rv);
     const event: StoreEvent = { type, object: clone(obj) };
-    this.history.push({ resourceVersion: this.rv, event });
+    this.history.push({ resourceVersion: this.rv, event, ...(previous ? { previous } : {}) });
     while (this.history.length > this.historyLimit) this.compactedTo = this.history.shift()!.resourceVersion;
     this.pending.push(event);
     this.deliver();

@@ -205,7 +205,9 @@ export class Reflector {
 
   private async afterFailure(state: { failures: number; restartReason?: RestartReason }, err: KubeApiError): Promise<void> {
     this.options.onError?.(err);
-    if (err.kind === 'Gone') {
+    // A watch whose resourceVersion is gone relists at once. A 410 from the list itself (a
+    // continue token that expired again after the restart) backs off like any failed list.
+    if (err.kind === 'Gone' && this.resourceVersion) {
       state.restartReason = 'gone';
       this.resourceVersion = '';
       return;
