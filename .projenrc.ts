@@ -52,7 +52,7 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 addProjectTasks(project);
 
 // The npm package ships the library only: the reconciler, examples, benchmarks and docs stay in the repo.
-for (const dir of ['/reconciler/', '/examples/', '/bench/', '/docs/', '/.ci/', '/scripts/']) {
+for (const dir of ['/reconciler/', '/examples/', '/bench/', '/docs/', '/.ci/', '/scripts/', '/cluster/']) {
   project.npmignore?.exclude(dir);
 }
 
