@@ -21,7 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const CLUSTER_DIR = path.dirname(new URL(import.meta.url).pathname);
+const CLUSTER_DIR = __dirname;
 const MODULES_DIR = path.join(CLUSTER_DIR, 'modules');
 const VERSIONS_FILE = path.join(CLUSTER_DIR, 'versions.json');
 const MODULE_PATH = 'cdk8s-batch.local/cluster';
@@ -128,7 +128,8 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
     throw new UsageError(missing ? `${command} is not installed or not on PATH; install Go 1.26 or newer` : `${command}: ${result.error.message}`);
   }
   if (result.status !== 0) {
-    throw new UsageError(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${(result.stderr || result.stdout).trim()}`);
+    const output = (result.stderr || result.stdout).split('\n').filter((line) => !line.startsWith('go: downloading ')).join('\n');
+    throw new UsageError(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${output.trim()}`);
   }
   return result.stdout;
 }
@@ -171,11 +172,18 @@ function generateModule(minor: string, entry: VersionEntry): void {
     '',
   ];
   fs.mkdirSync(MODULES_DIR, { recursive: true });
+  // Tidy a temporary pair (go derives the .sum name from the .mod name), then rename both.
+  const tmp = path.join(MODULES_DIR, `.${minor}.tmp-${process.pid}`);
   const modFile = path.join(MODULES_DIR, `${minor}.mod`);
-  fs.writeFileSync(modFile, lines.join('\n'));
-  fs.rmSync(path.join(MODULES_DIR, `${minor}.sum`), { force: true });
+  fs.writeFileSync(`${tmp}.mod`, lines.join('\n'));
   const start = Date.now();
-  run('go', ['mod', 'tidy'], { cwd: CLUSTER_DIR, env: goEnv(entry, { GOFLAGS: `-modfile=${modFile}` }) });
+  try {
+    run('go', ['mod', 'tidy'], { cwd: CLUSTER_DIR, env: goEnv(entry, { GOFLAGS: `-modfile=${tmp}.mod` }) });
+  } finally {
+    if (!fs.existsSync(`${tmp}.sum`)) fs.rmSync(`${tmp}.mod`, { force: true });
+  }
+  fs.renameSync(`${tmp}.sum`, path.join(MODULES_DIR, `${minor}.sum`));
+  fs.renameSync(`${tmp}.mod`, modFile);
   console.log(`wrote ${path.relative(process.cwd(), modFile)} and .sum (${staging.length} staging modules, etcd ${etcd.Version}, tidy ${seconds(start)} s)`);
 }
 
@@ -189,6 +197,9 @@ interface Build {
 
 /** The cache key: everything that goes into the binary. */
 function buildKey(minor: string, entry: VersionEntry): string {
+  if (!fs.existsSync(path.join(MODULES_DIR, `${minor}.sum`))) {
+    throw new UsageError(`Kubernetes ${minor} has no module file (cluster/modules/${minor}.mod); run npx projen cluster:module -- --kubernetes-version ${minor}`);
+  }
   const hash = crypto.createHash('sha256');
   hash.update(ldflags(entry));
   for (const file of [`${minor}.mod`, `${minor}.sum`]) hash.update(fs.readFileSync(path.join(MODULES_DIR, file)));
@@ -323,6 +334,7 @@ function startDetached(binary: string, component: Component, args: string[], log
 
 async function stopPid(pid: number, binary: string, label: string): Promise<void> {
   if (!ours(pid, binary)) return;
+  const start = Date.now();
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 15_000;
   while (alive(pid) && Date.now() < deadline) await sleep(100);
@@ -331,6 +343,7 @@ async function stopPid(pid: number, binary: string, label: string): Promise<void
     process.kill(pid, 'SIGKILL');
     while (alive(pid)) await sleep(100);
   }
+  console.log(`stopped ${label} (pid ${pid}) in ${seconds(start)} s`);
 }
 
 async function freePort(): Promise<number> {
@@ -471,7 +484,9 @@ function componentArgs(component: Component, dir: string, ports: Record<Componen
     case 'kube-controller-manager': {
       const kcmConfig = path.join(dir, 'controller-manager.kubeconfig');
       return [
-        `--kubeconfig=${kcmConfig}`, `--authentication-kubeconfig=${kcmConfig}`, `--authorization-kubeconfig=${kcmConfig}`,
+        // No --authentication/authorization-kubeconfig: /healthz is always allowed, and without a
+        // front proxy the delegated authentication would only log a missing requestheader CA.
+        `--kubeconfig=${kcmConfig}`,
         '--bind-address=127.0.0.1', `--secure-port=${ports['kube-controller-manager']}`,
         `--tls-cert-file=${pki('apiserver.crt')}`, `--tls-private-key-file=${pki('apiserver.key')}`,
         `--root-ca-file=${pki('ca.crt')}`,
