@@ -1,6 +1,7 @@
 /** The subcommands of `cdk8s-batch`. Each module exports one `Command`. */
 import type { Readable, Writable } from 'node:stream';
 import { checkCommand } from './check/command.ts';
+import { kubeletCommand } from './kubelet/command.ts';
 import { reconcileCommand } from './reconcile/command.ts';
 import { sandboxCommand } from './sandbox/command.ts';
 
@@ -22,6 +23,7 @@ export interface Command {
 
 export const COMMANDS: Record<string, Command> = {
   check: checkCommand,
+  kubelet: kubeletCommand,
   reconcile: reconcileCommand,
   sandbox: sandboxCommand,
 };

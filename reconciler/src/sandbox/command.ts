@@ -9,6 +9,8 @@ import { UsageError } from '../cli/usage-error.ts';
 import type { Command, CommandIo } from '../commands.ts';
 import { parseDuration } from '../sim/behaviour.ts';
 import { loadManifests } from './manifests.ts';
+import { loadKubeConfig } from '../adapters/kube-client.ts';
+import { runSandboxOnCluster } from './cluster-run.ts';
 import { runSandbox, type SandboxOptions } from './run.ts';
 
 export const SANDBOX_USAGE = `usage: cdk8s-batch sandbox [options] [manifest files or directories…]
@@ -27,6 +29,10 @@ options:
   --seed <n>                  seed of the simulated pod outcomes (default 1)
   --pod-duration <d>          how long pods run when their template does not say (e.g. 30s, 2m; default 20s)
   --failure-rate <r>          share of pods that fail when their template does not say (0 to 1; default 0)
+  --kubeconfig <file>         run on the real cluster of this kubeconfig instead of the emulator:
+                              its API server and controllers, pods on a simulated node, wall-clock
+                              time (--speed and --serve do not apply)
+  --context <name>            context of that kubeconfig
   --serve                     keep the emulator running afterwards and write a kubeconfig
   --kubeconfig-out <path>     where --serve writes the kubeconfig (default ./sandbox.kubeconfig)
   -h, --help                  show this help`;
@@ -42,7 +48,8 @@ function parseMode(text: string): SandboxOptions['mode'] {
   return text;
 }
 
-function parseVersionFlag(text: string): string {
+function parseVersionFlag(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
   if (!SUPPORTED_VERSIONS.includes(text)) {
     throw new UsageError(`--kubernetes-version must be one of ${SUPPORTED_VERSIONS.join(', ')} (got ${JSON.stringify(text)})`);
   }
@@ -57,12 +64,14 @@ function parse(args: string[]): { help: boolean; paths: string[]; values: Record
       options: {
         speed: { type: 'string', default: '20' },
         timeout: { type: 'string', default: '90' },
-        'kubernetes-version': { type: 'string', default: '1.31' },
+        'kubernetes-version': { type: 'string' },
         mode: { type: 'string', default: 'audit' },
         seed: { type: 'string', default: '1' },
         'pod-duration': { type: 'string' },
         'failure-rate': { type: 'string' },
         serve: { type: 'boolean', default: false },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
         'kubeconfig-out': { type: 'string', default: 'sandbox.kubeconfig' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -74,15 +83,33 @@ function parse(args: string[]): { help: boolean; paths: string[]; values: Record
 }
 
 /** Parses the flags into options (without the stop signal). */
-export function parseSandboxArgs(args: string[], cwd: string): { help: boolean; paths: string[]; options: Omit<SandboxOptions, 'untilStopped'> } {
+export interface ParsedSandboxArgs {
+  readonly help: boolean;
+  readonly paths: string[];
+  readonly options: Omit<SandboxOptions, 'untilStopped'>;
+  /** `--kubeconfig`/`--context`: run on that real cluster instead of the emulator. */
+  readonly cluster?: { readonly kubeconfig: string; readonly context?: string };
+}
+
+function clusterOf(values: Record<string, string | boolean | undefined>, cwd: string): ParsedSandboxArgs['cluster'] {
+  if (typeof values.kubeconfig !== 'string') {
+    if (typeof values.context === 'string') throw new UsageError('--context needs --kubeconfig');
+    return undefined;
+  }
+  if (values.serve === true) throw new UsageError('--serve keeps the emulator running; it does not apply with --kubeconfig (the cluster keeps running anyway)');
+  return { kubeconfig: resolve(cwd, values.kubeconfig), ...(typeof values.context === 'string' ? { context: values.context } : {}) };
+}
+
+export function parseSandboxArgs(args: string[], cwd: string): ParsedSandboxArgs {
   const { help, paths, values } = parse(args);
   return {
     help,
     paths,
+    cluster: clusterOf(values, cwd),
     options: {
       speed: positiveNumber('speed', String(values.speed)),
       timeoutMs: positiveNumber('timeout', String(values.timeout)) * 1000,
-      kubernetesVersion: parseVersionFlag(String(values['kubernetes-version'])),
+      kubernetesVersion: parseVersionFlag(values['kubernetes-version'] as string | undefined),
       mode: parseMode(String(values.mode)),
       seed: Math.trunc(positiveNumber('seed', String(values.seed))),
       serve: values.serve === true,
@@ -127,7 +154,9 @@ export const sandboxCommand: Command = {
     for (const p of loaded.problems) io.stderr.write(`cdk8s-batch sandbox: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
     if (loaded.objects.length === 0) throw new UsageError(`no Kubernetes objects found in ${loaded.origin}`);
     io.stdout.write(`sandbox: ${loaded.objects.length} objects from ${loaded.origin}\n`);
-    const code = await runSandbox(loaded.objects, { ...parsed.options, untilStopped: untilSignal }, io);
+    const code = parsed.cluster
+      ? await runSandboxOnCluster(loaded.objects, { ...parsed.options, kubeConfig: loadKubeConfig({ ...parsed.cluster, env: io.env }) }, io)
+      : await runSandbox(loaded.objects, { ...parsed.options, untilStopped: untilSignal }, io);
     return loaded.problems.length > 0 ? Math.max(code, 2) : code;
   },
 };

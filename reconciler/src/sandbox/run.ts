@@ -31,7 +31,8 @@ export interface SandboxOptions {
   readonly speed: number;
   /** Wall-clock limit for the Jobs to finish. */
   readonly timeoutMs: number;
-  readonly kubernetesVersion: string;
+  /** The `--kubernetes-version` override (default 1.31). */
+  readonly kubernetesVersion?: string;
   readonly mode: Mode;
   readonly seed: number;
   /** Keep the emulator running afterwards and write a kubeconfig for kubectl. */
@@ -63,7 +64,8 @@ interface Running {
 }
 
 /** Runs the sandbox on already loaded manifests; resolves to the exit code. */
-export async function runSandbox(objects: readonly SourceObject[], options: SandboxOptions, io: CommandIo): Promise<number> {
+export async function runSandbox(objects: readonly SourceObject[], given: SandboxOptions, io: CommandIo): Promise<number> {
+  const options = { ...given, kubernetesVersion: given.kubernetesVersion ?? '1.31' };
   const report = checkSources(objects, { kubernetesVersion: options.kubernetesVersion });
   io.stdout.write(`check: ${summaryLine(report)}\n`);
   const running = await start(objects, options, io);
@@ -83,7 +85,7 @@ export async function runSandbox(objects: readonly SourceObject[], options: Sand
   }
 }
 
-async function start(objects: readonly SourceObject[], options: SandboxOptions, io: CommandIo): Promise<Running> {
+async function start(objects: readonly SourceObject[], options: SandboxOptions & { kubernetesVersion: string }, io: CommandIo): Promise<Running> {
   const begin = firstCronJobStart(objects, Date.now());
   const clock = new ScaledClock({ speed: 1, start: begin });
   const store = new MemoryStore({ clock, kubernetesVersion: options.kubernetesVersion });

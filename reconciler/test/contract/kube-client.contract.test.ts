@@ -94,8 +94,11 @@ function contract(name: string, connect: () => Promise<Target>, disconnect: (t: 
     });
 
     it('merge-patches with a resourceVersion precondition and answers Conflict when it is stale', async () => {
-      const job = await createJob();
-      const target = { namespace: t.namespace, name: job.metadata!.name! };
+      const created = await createJob();
+      const target = { namespace: t.namespace, name: created.metadata!.name! };
+      // A real job controller writes the new Job's status (its Suspended condition) right after
+      // the create, so the version to patch against is the one read once that is done.
+      const job = t.emulator ? created : await settledJob(() => t.client.get('Job', t.namespace, target.name));
       const patched = await t.client.mergePatch('Job', target, { spec: { ttlSecondsAfterFinished: 120 } }, job.metadata!.resourceVersion);
       assert.equal(patched.spec.ttlSecondsAfterFinished, 120);
       await rejectsWith(t.client.mergePatch('Job', target, { spec: { ttlSecondsAfterFinished: 180 } }, job.metadata!.resourceVersion), 'Conflict');
@@ -115,7 +118,8 @@ function contract(name: string, connect: () => Promise<Target>, disconnect: (t: 
       const job = await createJob();
       const target = { namespace: t.namespace, name: job.metadata!.name! };
       await rejectsWith(t.client.delete('Job', target, { uid: 'not-the-uid', propagationPolicy: 'Background' }), 'Conflict');
-      await t.client.delete('Job', target, { uid: job.metadata!.uid, resourceVersion: job.metadata!.resourceVersion, propagationPolicy: 'Background' });
+      const current = await t.client.get('Job', t.namespace, target.name);
+      await t.client.delete('Job', target, { uid: job.metadata!.uid, resourceVersion: current.metadata!.resourceVersion, propagationPolicy: 'Background' });
       await waitGone(() => t.client.get('Job', t.namespace, target.name));
       await rejectsWith(t.client.delete('Job', target, { uid: job.metadata!.uid }), 'NotFound');
     });
@@ -207,6 +211,16 @@ async function until(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The Job once the job controller has marked it suspended (or after 5 s). */
+async function settledJob(read: () => Promise<KubeObject>): Promise<KubeObject> {
+  let job = await read();
+  for (let i = 0; i < 100 && !(job.status?.conditions ?? []).some((c: { type: string }) => c.type === 'Suspended'); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    job = await read();
+  }
+  return job;
 }
 
 async function waitGone(read: () => Promise<unknown>): Promise<void> {
