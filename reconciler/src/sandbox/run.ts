@@ -16,7 +16,8 @@ import type { KubeObject, Mode } from '../core/types.ts';
 import { KubeClient } from '../adapters/kube-client.ts';
 import { toKubeApiError } from '../adapters/errors.ts';
 import { startEmulator, type Emulator } from '../emulator/server.ts';
-import { MemoryStore } from '../emulator/store.ts';
+import { isNamespacedKind, servedResource } from '../emulator/resources.ts';
+import { MemoryStore, timestamp } from '../emulator/store.ts';
 import type { StoredObject } from '../emulator/types.ts';
 import { Controller } from '../runtime/controller.ts';
 import { REPORTING_CONTROLLER } from '../runtime/actuator.ts';
@@ -122,7 +123,7 @@ export function firstCronJobStart(objects: readonly SourceObject[], now: number)
   return Number.isFinite(earliest) ? Math.max(now, earliest - CRONJOB_LEAD_MS) : now;
 }
 
-/** Creates every object through the API, Namespaces first; returns how many were rejected. */
+/** Creates every object of a kind the emulator serves through the API, Namespaces first; returns how many were rejected. */
 async function applyAll(objects: readonly SourceObject[], running: Running, io: CommandIo, podDefaults: Readonly<Record<string, string>> = {}): Promise<number> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(running.emulator.kubeconfigYaml('sandbox'));
@@ -130,23 +131,36 @@ async function applyAll(objects: readonly SourceObject[], running: Running, io: 
   const ordered = [...objects].sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));
   let rejected = 0;
   for (const source of ordered) {
-    const outcome = await applyOne(client, withPodDefaults(withNamespace(source.object as KubernetesObject), podDefaults));
+    const object = source.object as KubernetesObject;
+    const outcome = servedResource(String(object.apiVersion ?? ''), String(object.kind ?? ''))
+      ? await applyOne(client, withPodDefaults(withNamespace(object), podDefaults))
+      : notServed(object);
     if (outcome.rejected) rejected++;
-    const line = `${outcome.verb.padEnd(9)} ${describeObject(source.object as KubernetesObject)}${outcome.detail ? ` (${source.file}): ${outcome.detail}` : ''}`;
+    const line = `${outcome.verb.padEnd(9)} ${describeObject(object)}${outcome.detail ? ` (${source.file}): ${outcome.detail}` : ''}`;
     if (outcome.rejected) io.stdout.write(`${line}\n`);
     else running.view.print(line);
   }
   return rejected;
 }
 
-async function applyOne(client: KubernetesObjectApi, manifest: KubernetesObject): Promise<{ verb: string; rejected: boolean; detail?: string }> {
+interface ApplyOutcome {
+  readonly verb: string;
+  readonly rejected: boolean;
+  readonly detail?: string;
+}
+
+/** A kind the emulator does not serve (a custom resource, an unknown group or version): skipped, not a failure. */
+function notServed(object: KubernetesObject): ApplyOutcome {
+  const what = `${object.apiVersion ?? '(no apiVersion)'} ${object.kind ?? '(no kind)'}`;
+  return { verb: 'skipped', rejected: false, detail: `${what} is not served by the sandbox's emulated API server (custom resources and other groups are not emulated)` };
+}
+
+async function applyOne(client: KubernetesObjectApi, manifest: KubernetesObject): Promise<ApplyOutcome> {
   try {
     await client.create(manifest);
     return { verb: 'applied', rejected: false };
   } catch (err) {
-    const message = toKubeApiError(err).message;
-    if (/Unrecognized API version and kind/.test(message)) return { verb: 'skipped', rejected: false, detail: 'a kind the sandbox does not simulate' };
-    return { verb: 'rejected', rejected: true, detail: message };
+    return { verb: 'rejected', rejected: true, detail: toKubeApiError(err).message };
   }
 }
 
@@ -171,20 +185,21 @@ function podTemplateOf(object: KubeObject): { metadata?: { annotations?: Record<
   return template && typeof template === 'object' ? template : undefined;
 }
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'ClusterRole', 'ClusterRoleBinding']);
-
 function withNamespace(object: KubernetesObject): KubernetesObject {
-  if (CLUSTER_SCOPED.has(object.kind ?? '') || object.metadata?.namespace) return object;
+  if (!isNamespacedKind(object.kind ?? '') || object.metadata?.namespace) return object;
   return { ...object, metadata: { ...object.metadata, namespace: 'default' } };
 }
 
-/** Waits until every Job has finished (or is held suspended) and every CronJob has run, or the timeout. */
+/**
+ * Waits until every Job has finished (or is held suspended) and every CronJob has run or starts
+ * only after the run can end, or the timeout.
+ */
 async function waitUntilSettled(running: Running, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   let settledSince: number | undefined;
   while (Date.now() < deadline) {
     await sleep(POLL_MS);
-    if (!isSettled(running)) {
+    if (!isSettled(running, runHorizon(running.clock, deadline))) {
       settledSince = undefined;
       continue;
     }
@@ -195,14 +210,45 @@ async function waitUntilSettled(running: Running, timeoutMs: number): Promise<bo
   return false;
 }
 
-/** Every Job finished or suspended, every CronJob has scheduled at least once with nothing active, queue idle. */
-export function isSettled(running: Pick<Running, 'store' | 'controller'>): boolean {
+/** The simulated time the run reaches by its wall-clock deadline at the current speed. */
+export function runHorizon(clock: Pick<ScaledClock, 'now' | 'speed'>, deadline: number, wallNow = Date.now()): number {
+  return clock.now() + Math.max(0, deadline - wallNow) * clock.speed;
+}
+
+/**
+ * Every Job finished or suspended, every CronJob settled (`cronJobSettled`), queue idle.
+ * `horizon`: the simulated time the run can reach; a CronJob whose next start lies beyond it is not waited for.
+ */
+export function isSettled(running: Pick<Running, 'store' | 'controller'> & { clock: Pick<ScaledClock, 'now'> }, horizon = Number.POSITIVE_INFINITY): boolean {
   const jobs = running.store.list('Job');
   const cronJobs = running.store.list('CronJob');
   if (jobs.length === 0 && cronJobs.length === 0) return true;
   const jobsDone = jobs.every((j) => isJobFinished(j) || j.spec?.suspend === true);
-  const cronsDone = cronJobs.every((c) => c.spec?.suspend === true || (Boolean(c.status?.lastScheduleTime) && (c.status?.active ?? []).length === 0));
+  const now = running.clock.now();
+  const cronsDone = cronJobs.every((c) => cronJobSettled(c, now, horizon));
   return jobsDone && cronsDone && running.controller.queue.length === 0;
+}
+
+/**
+ * A CronJob has nothing more to show in this run: it is suspended, or it started a Job and has
+ * none active, or its next start lies beyond `horizon` (a weekly schedule in a minutes-long run).
+ */
+export function cronJobSettled(cronJob: StoredObject, now: number, horizon: number): boolean {
+  if (cronJob.spec?.suspend === true) return true;
+  if ((cronJob.status?.active ?? []).length > 0) return false;
+  if (cronJob.status?.lastScheduleTime) return true;
+  const next = nextStartOf(cronJob, now);
+  return next === undefined || next > horizon;
+}
+
+/** The CronJob's first scheduled start after `now`, or undefined for a schedule the simulation cannot read. */
+export function nextStartOf(cronJob: StoredObject | KubeObject, now: number): number | undefined {
+  try {
+    const schedule = parseSchedule(cronJob.spec);
+    return schedule.error ? undefined : nextScheduleAfter(schedule, now);
+  } catch {
+    return undefined;
+  }
 }
 
 function isJobFinished(job: StoredObject): boolean {
@@ -222,7 +268,25 @@ function printSummary(running: Running, io: CommandIo, settled: boolean): void {
   }
   const rows = [...byReason.entries()].sort().map(([reason, v]) => [reason, v.type, String(v.count)]);
   io.stdout.write(`\nreconciler Events (${events.length}):\n${rows.length > 0 ? table(['REASON', 'TYPE', 'COUNT'], rows) : '(none)'}\n`);
+  const cronJobs = running.store.list('CronJob');
+  if (cronJobs.length > 0) io.stdout.write(`\n${renderCronJobSummary(cronJobs, running.clock.now())}\n`);
   io.stdout.write(settled ? '\nsandbox: every Job finished\n' : '\nsandbox: stopped before every Job finished\n');
+}
+
+/** One row per CronJob: its schedule, its last start in this run and its next start (UTC). */
+export function renderCronJobSummary(cronJobs: readonly StoredObject[], now: number): string {
+  const rows = cronJobs.map((c) => {
+    const last = typeof c.status?.lastScheduleTime === 'string' ? c.status.lastScheduleTime : '-';
+    return [c.metadata.name, String(c.spec?.schedule ?? ''), String(c.spec?.timeZone ?? 'UTC'), last, nextStartText(c, now, last === '-')];
+  });
+  return table(['CRONJOB', 'SCHEDULE', 'TIME ZONE', 'LAST START', 'NEXT START (UTC)'], rows);
+}
+
+function nextStartText(cronJob: StoredObject, now: number, neverStarted: boolean): string {
+  if (cronJob.spec?.suspend === true) return '(suspended)';
+  const next = nextStartOf(cronJob, now);
+  if (next === undefined) return '-';
+  return neverStarted ? `${timestamp(next)} (after this run)` : timestamp(next);
 }
 
 async function serve(running: Running, options: SandboxOptions, io: CommandIo): Promise<void> {
