@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SANDBOX_DURATION_ANNOTATION, SANDBOX_FAILURE_RATE_ANNOTATION, SUPPORTED_VERSIONS } from 'cdk8s-batch/rules';
+import { DEFAULT_KUBERNETES_VERSION, SANDBOX_DURATION_ANNOTATION, SANDBOX_FAILURE_RATE_ANNOTATION, SUPPORTED_VERSIONS } from 'cdk8s-batch/rules';
 import { UsageError } from '../cli/usage-error.ts';
 import type { Command, CommandIo } from '../commands.ts';
 import { parseDuration } from '../sim/behaviour.ts';
@@ -22,7 +22,10 @@ Simulated pods follow the sandbox.batch.cdk8s.io/* annotations of the pod templa
 options:
   --speed <n>                 simulated seconds per wall-clock second (default 20)
   --timeout <seconds>         give up after this much wall-clock time (default 90)
-  --kubernetes-version <v>    version the emulator serves and validates (default 1.31)
+  --kubernetes-version <v>    version the emulator serves and the manifests are checked for
+                              (default: the version the manifests record in their
+                              batch.cdk8s.io/kubernetes-version annotation, the newest
+                              when they differ; ${DEFAULT_KUBERNETES_VERSION} when none records one)
   --mode audit|enforce        reconciler mode (default audit)
   --seed <n>                  seed of the simulated pod outcomes (default 1)
   --pod-duration <d>          how long pods run when their template does not say (e.g. 30s, 2m; default 20s)
@@ -42,7 +45,8 @@ function parseMode(text: string): SandboxOptions['mode'] {
   return text;
 }
 
-function parseVersionFlag(text: string): string {
+function parseVersionFlag(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
   if (!SUPPORTED_VERSIONS.includes(text)) {
     throw new UsageError(`--kubernetes-version must be one of ${SUPPORTED_VERSIONS.join(', ')} (got ${JSON.stringify(text)})`);
   }
@@ -57,7 +61,7 @@ function parse(args: string[]): { help: boolean; paths: string[]; values: Record
       options: {
         speed: { type: 'string', default: '20' },
         timeout: { type: 'string', default: '90' },
-        'kubernetes-version': { type: 'string', default: '1.31' },
+        'kubernetes-version': { type: 'string' },
         mode: { type: 'string', default: 'audit' },
         seed: { type: 'string', default: '1' },
         'pod-duration': { type: 'string' },
@@ -82,7 +86,7 @@ export function parseSandboxArgs(args: string[], cwd: string): { help: boolean; 
     options: {
       speed: positiveNumber('speed', String(values.speed)),
       timeoutMs: positiveNumber('timeout', String(values.timeout)) * 1000,
-      kubernetesVersion: parseVersionFlag(String(values['kubernetes-version'])),
+      kubernetesVersion: parseVersionFlag(values['kubernetes-version'] as string | undefined),
       mode: parseMode(String(values.mode)),
       seed: Math.trunc(positiveNumber('seed', String(values.seed))),
       serve: values.serve === true,

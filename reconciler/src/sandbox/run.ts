@@ -6,6 +6,7 @@
  * progress and Events, and ends with a summary once every Job has finished.
  */
 import { writeFile } from 'node:fs/promises';
+import { DEFAULT_KUBERNETES_VERSION, compareVersions, parseVersion, recordedKubernetesVersion } from 'cdk8s-batch/rules';
 import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { checkSources } from '../check/check.ts';
 import { summaryLine } from '../check/format-text.ts';
@@ -32,7 +33,11 @@ export interface SandboxOptions {
   readonly speed: number;
   /** Wall-clock limit for the Jobs to finish. */
   readonly timeoutMs: number;
-  readonly kubernetesVersion: string;
+  /**
+   * The `--kubernetes-version` override: the version the emulator serves and every manifest is
+   * checked for. Default: see `sandboxVersion`.
+   */
+  readonly kubernetesVersion?: string;
   readonly mode: Mode;
   readonly seed: number;
   /** Keep the emulator running afterwards and write a kubeconfig for kubectl. */
@@ -67,7 +72,9 @@ interface Running {
 export async function runSandbox(objects: readonly SourceObject[], options: SandboxOptions, io: CommandIo): Promise<number> {
   const report = checkSources(objects, { kubernetesVersion: options.kubernetesVersion });
   io.stdout.write(`check: ${summaryLine(report)}\n`);
-  const running = await start(objects, options, io);
+  const version = sandboxVersion(objects, options.kubernetesVersion);
+  if (version.note) io.stdout.write(`sandbox: ${version.note}\n`);
+  const running = await start(objects, { ...options, kubernetesVersion: version.version }, io);
   try {
     const rejected = await applyAll(objects, running, io, options.podDefaults);
     // Simulated time runs at the wall clock's pace while the manifests are applied, so a CronJob
@@ -84,7 +91,29 @@ export async function runSandbox(objects: readonly SourceObject[], options: Sand
   }
 }
 
-async function start(objects: readonly SourceObject[], options: SandboxOptions, io: CommandIo): Promise<Running> {
+/**
+ * The version the emulated cluster serves: the flag; else the version the manifests record
+ * (`batch.cdk8s.io/kubernetes-version`), the newest when they differ, as one cluster must serve
+ * every object; else the default. `note` explains a choice between different recorded versions.
+ */
+export function sandboxVersion(objects: readonly SourceObject[], override?: string): { version: string; note?: string } {
+  if (override !== undefined) return { version: override };
+  const recorded = new Set<string>();
+  for (const { object } of objects) {
+    const r = recordedKubernetesVersion(object);
+    if (r.kind === 'supported') recorded.add(r.version);
+  }
+  const sorted = [...recorded].sort((a, b) => compareVersions(parseVersion(a), parseVersion(b)));
+  if (sorted.length === 0) return { version: DEFAULT_KUBERNETES_VERSION };
+  const newest = sorted[sorted.length - 1];
+  if (sorted.length === 1) return { version: newest };
+  return {
+    version: newest,
+    note: `the manifests record Kubernetes ${sorted.join(', ')}; the emulator serves the newest, ${newest} (choose with --kubernetes-version)`,
+  };
+}
+
+async function start(objects: readonly SourceObject[], options: SandboxOptions & { kubernetesVersion: string }, io: CommandIo): Promise<Running> {
   const begin = firstCronJobStart(objects, Date.now());
   const clock = new ScaledClock({ speed: 1, start: begin });
   const store = new MemoryStore({ clock, kubernetesVersion: options.kubernetesVersion });

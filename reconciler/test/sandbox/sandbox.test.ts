@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { DEFAULT_KUBERNETES_VERSION } from 'cdk8s-batch/rules';
 import { UsageError } from '../../src/cli/usage-error.ts';
 import type { CommandIo } from '../../src/commands.ts';
 import { parseSandboxArgs, sandboxCommand } from '../../src/sandbox/command.ts';
-import { cronJobSettled, firstCronJobStart, renderCronJobSummary, runHorizon } from '../../src/sandbox/run.ts';
+import { cronJobSettled, firstCronJobStart, renderCronJobSummary, runHorizon, sandboxVersion } from '../../src/sandbox/run.ts';
 import type { StoredObject } from '../../src/emulator/types.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -70,6 +71,9 @@ describe('cdk8s-batch sandbox', () => {
     // the custom resource is skipped with a one-line note
     assert.match(text, /^skipped\s+Dashboard shop-dashboard \(shop\.k8s\.yaml\): monitoring\.example\.com\/v1 Dashboard is not served by the sandbox/m);
     assert.doesNotMatch(text, /^rejected/m);
+    // the app records the version it targets; with no flag, check and the emulator use it
+    assert.match(text, /0 errors, 0 warnings, for Kubernetes 1\.31/);
+    assert.match(text, /^sandbox: Kubernetes 1\.31 emulator at /m);
     assert.match(text, /^CRONJOB\s+SCHEDULE\s+TIME ZONE\s+LAST START\s+NEXT START \(UTC\)/m);
     assert.match(text, /^shop-weekly-report-\w+\s+0 3 \* \* SUN\s+UTC\s+\S+\s+\d{4}-\d\d-\d\dT03:00:00Z/m);
     assert.match(text, /sandbox: every Job finished/);
@@ -110,6 +114,26 @@ describe('cdk8s-batch sandbox', () => {
     const cron = { file: 'x', object: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '0 11 * * *' } } };
     assert.equal(firstCronJobStart([cron], now), Date.UTC(2026, 0, 1, 11, 0) - 15_000);
     assert.equal(firstCronJobStart([], now), now);
+  });
+});
+
+describe('sandbox Kubernetes version', () => {
+  const recording = (version?: string): { file: string; object: Record<string, unknown> } => ({
+    file: 'x',
+    object: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', annotations: version ? { 'batch.cdk8s.io/kubernetes-version': version } : {} } },
+  });
+
+  it('serves the version the manifests record, the newest when they differ, and the flag over both', () => {
+    assert.deepEqual(sandboxVersion([recording('1.30'), recording()]), { version: '1.30' });
+    const mixed = sandboxVersion([recording('1.29'), recording('1.32'), recording('1.30')]);
+    assert.equal(mixed.version, '1.32');
+    assert.match(mixed.note ?? '', /the manifests record Kubernetes 1\.29, 1\.30, 1\.32; the emulator serves the newest, 1\.32/);
+    assert.deepEqual(sandboxVersion([recording('1.29')], '1.33'), { version: '1.33' });
+  });
+
+  it('serves the one default version, as check and the constructs use it, when nothing records one', () => {
+    assert.deepEqual(sandboxVersion([recording(), recording('not-a-version')]), { version: DEFAULT_KUBERNETES_VERSION });
+    assert.equal(parseSandboxArgs([], here).options.kubernetesVersion, undefined);
   });
 });
 
