@@ -2,9 +2,9 @@ import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addBatchValidation, ConstructProblem, seconds, wholeSecondsProblem } from './_validation';
-import { PodFailurePolicy } from './pod-failure-policy';
 import { BatchReconciler } from './batch-reconciler';
 import { BatchSettings } from './batch-settings';
+import { PodFailurePolicy } from './pod-failure-policy';
 import { GATE_ANNOTATION, GATE_PENDING, KUBERNETES_VERSION_ANNOTATION, PATTERN_ANNOTATION } from './rules';
 
 /**

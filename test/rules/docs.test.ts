@@ -69,7 +69,12 @@ describe('docs/rules.md', () => {
   });
 
   test('fails if a construct reports a code its table does not describe', () => {
-    const tableCodes = new Set([...CONSTRUCT_CODES.map((c) => c.code), ...RULE_CODES, ...CLUSTER_FINDINGS.map((f) => f.code), ...RECONCILER_ACTIONS.map((f) => f.code)]);
+    const tableCodes = new Set([
+      ...CONSTRUCT_CODES.map((c) => c.code),
+      ...RULE_CODES,
+      ...CLUSTER_FINDINGS.map((f) => f.code),
+      ...RECONCILER_ACTIONS.map((f) => f.code),
+    ]);
     const undescribed = [...codesInSources()].filter(([code]) => !tableCodes.has(code)).map(([code, where]) => `${code} (${where})`);
     expect(undescribed).toEqual([]);
   });
