@@ -448,9 +448,18 @@ export abstract class JobBase extends kplus.Workload {
   }
 }
 
+/** Per app root: whether it deploys a BatchReconciler (looked up once, at the first validation of a gated Job). */
+const reconcilerInApp = new WeakMap<object, boolean>();
+
 /** Whether the app `construct` belongs to also deploys the reconciler that releases gated Jobs. */
 function appDeploysReconciler(construct: Construct): boolean {
-  return construct.node.root.node.findAll().some((c) => c instanceof BatchReconciler);
+  const root = construct.node.root;
+  let found = reconcilerInApp.get(root);
+  if (found === undefined) {
+    found = root.node.findAll().some((c) => c instanceof BatchReconciler);
+    reconcilerInApp.set(root, found);
+  }
+  return found;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
