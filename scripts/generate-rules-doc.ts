@@ -8,7 +8,8 @@
  */
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { CLUSTER_FINDINGS } from '../src/rules/cluster-findings';
+import { CONSTRUCT_CODES } from '../src/_construct-codes';
+import { CLUSTER_FINDINGS, RECONCILER_ACTIONS } from '../src/rules/cluster-findings';
 import { RULES } from '../src/rules/table';
 import { SUPPORTED_VERSIONS } from '../src/rules/versions';
 
@@ -107,9 +108,11 @@ export function renderRulesDoc(tables: readonly RulesDocTable[]): string {
     '',
     '- severity `error`: the Kubernetes API server rejects the object, or it cannot behave as written; fails synth and `check`.',
     '- severity `warning`: hygiene and common misconceptions; shown at synth and by `check`, fatal with a strict setting.',
+    '- severity `info`: an explanation (at synth) or what the reconciler did (a Normal Event); never fatal, not even with a strict setting.',
     '- source `API server`: the same rule as the API server on the listed versions; `pattern`: the batch pattern the object is ' +
       'annotated with; `hygiene`: operational advice; `misconception`: accepted by the API server but not doing what it seems to; ' +
-      '`cluster`: detected by the reconciler on a live cluster.',
+      '`cluster`: detected by the reconciler on a live cluster; `construct`: reported by a construct at synth about its props; ' +
+      '`reconciler`: what the reconciler did.',
     '',
   ];
   for (const t of tables) out.push(...renderTable(t));
@@ -127,9 +130,29 @@ export function clusterFindingsTable(): RulesDocTable {
   };
 }
 
+/** The codes the constructs report at synth about their own props. */
+export function constructCodesTable(): RulesDocTable {
+  return {
+    title: 'Constructs (synth)',
+    intro:
+      'Reported by the constructs at synth about props that leave no trace in the rendered manifest, next to the rules engine\'s findings on it. ' +
+      'The field is the construct prop.',
+    rows: CONSTRUCT_CODES.map((c) => ({ code: c.code, severity: c.severity, scope: c.construct, path: c.path, source: 'construct', summary: c.summary, fix: c.fix })),
+  };
+}
+
+/** The reconciler's Normal Event reasons: what it did. */
+export function reconcilerActionsTable(): RulesDocTable {
+  return {
+    title: 'Reconciler actions',
+    intro: 'Normal Events the reconciler emits about what it did (its Warning Events carry the rule and finding codes above).',
+    rows: RECONCILER_ACTIONS.map((f) => ({ ...f, scope: f.kind, source: 'reconciler' })),
+  };
+}
+
 /** The tables `docs/rules.md` is generated from. */
 export function docTables(): RulesDocTable[] {
-  return [engineTable(), clusterFindingsTable()];
+  return [engineTable(), constructCodesTable(), clusterFindingsTable(), reconcilerActionsTable()];
 }
 
 if (require.main === module) {

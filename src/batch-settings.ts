@@ -22,7 +22,9 @@ const STRICT_CONTEXT_KEY = 'cdk8s-batch:strict';
  *
  * The target version decides which fields and rules apply when the constructs validate their
  * manifests at synth: a field the target version lacks (for example `successPolicy` before 1.30)
- * is an error, not a silent drop.
+ * is an error, not a silent drop. Every Job and CronJob records it in the annotation
+ * `batch.cdk8s.io/kubernetes-version`, which `cdk8s-batch check` and `sandbox` read when no
+ * `--kubernetes-version` is given.
  */
 export class BatchSettings {
   /**

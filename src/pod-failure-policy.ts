@@ -35,7 +35,7 @@ export interface PodFailurePolicyExitCodesOptions {
   readonly action: PodFailurePolicyAction;
 
   /**
-   * Container exit codes, whole numbers from 0 to 255, at most 255 of them. They are emitted
+   * Container exit codes, whole numbers (0 to 255 on Linux), at most 255 of them. They are emitted
    * sorted and without duplicates, as the API server requires.
    */
   readonly values: number[];
@@ -91,25 +91,21 @@ export class PodFailurePolicyRule {
   /**
    * A rule that matches container exit codes.
    *
-   * Throws for an exit code that is not a whole number from 0 to 255.
+   * The values are sorted and de-duplicated, as the API server requires. Like every other field,
+   * they are checked at synth with the rules the API server applies: a value that is not a whole
+   * int32 number fails synth (`FieldTypeInvalid`), a value outside 0..255, which the API server
+   * accepts, is an `ExitCodeOutOfRange` warning, the same as in `cdk8s-batch check`.
    */
   public static onExitCodes(options: PodFailurePolicyExitCodesOptions): PodFailurePolicyRule {
     const values = options.values ?? [];
-    values.forEach((v, i) => {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) {
-        throw new Error(
-          `ExitCodeOutOfRange: onExitCodes.values[${i}] must be a whole number from 0 to 255 (got ${JSON.stringify(v)}); ` +
-            'use the exit code the container process returns',
-        );
-      }
-    });
-    const sorted = Array.from(new Set(values)).sort((a, b) => a - b);
+    // Values of untyped callers that are not finite numbers are passed on as given for the rules to report.
+    const numeric = values.every((v) => typeof v === 'number' && Number.isFinite(v));
     return new PodFailurePolicyRule({
       action: options.action,
       onExitCodes: {
         containerName: options.containerName,
         operator: options.operator ?? ExitCodeOperator.IN,
-        values: sorted,
+        values: numeric ? Array.from(new Set(values)).sort((a, b) => a - b) : [...values],
       },
     });
   }

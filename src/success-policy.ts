@@ -28,11 +28,12 @@ export interface SuccessPolicyRule {
 export class SuccessPolicy {
   /**
    * A policy with these rules (at most 20); the Job succeeds when any rule is met.
+   *
+   * The rules are checked at synth with the rules the API server applies, as in
+   * `cdk8s-batch check`: a negative `succeededCount` fails synth (`SucceededCountNegative`), a
+   * count of 0, which the API server accepts, is a `SucceededCountZero` warning.
    */
   public static of(...rules: SuccessPolicyRule[]): SuccessPolicy {
-    rules.forEach((r, i) => {
-      if (r.succeededCount !== undefined) checkCount(r.succeededCount, `rules[${i}].succeededCount`);
-    });
     return new SuccessPolicy(rules.map((r) => ({ ...r })));
   }
 
@@ -75,11 +76,3 @@ export class SuccessPolicy {
   }
 }
 
-function checkCount(value: number, field: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new Error(
-      `InvalidSucceededCount: ${field} must be a whole number of at least 1 (got ${JSON.stringify(value)}); ` +
-        'pass how many indexes must succeed',
-    );
-  }
-}

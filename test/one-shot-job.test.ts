@@ -1,6 +1,7 @@
-import { Duration, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
+  BatchReconciler,
   BatchSettings,
   JobRestartPolicy,
   OneShotJob,
@@ -9,7 +10,7 @@ import {
   PodFailurePolicyRule,
   PodReplacementPolicy,
 } from '../src';
-import { GATE_ANNOTATION, GATE_PENDING, PATTERN_ANNOTATION } from '../src/rules';
+import { DEFAULT_KUBERNETES_VERSION, GATE_ANNOTATION, GATE_PENDING, KUBERNETES_VERSION_ANNOTATION, PATTERN_ANNOTATION } from '../src/rules';
 
 const image = 'registry.example.com/migrate:1.4.0';
 
@@ -124,10 +125,25 @@ describe('OneShotJob', () => {
     expect(manifest.metadata.labels).toEqual({ a: 'b' });
   });
 
-  test('annotates the Job with its pattern', () => {
+  test('annotates the Job with its pattern and the Kubernetes version it is validated for', () => {
     const chart = Testing.chart();
     new OneShotJob(chart, 'migrate', { containers: [{ image }], metadata: { annotations: { a: 'b' } } });
-    expect(Testing.synth(chart)[0].metadata.annotations).toEqual({ a: 'b', [PATTERN_ANNOTATION]: 'OneShotJob' });
+    expect(Testing.synth(chart)[0].metadata.annotations).toEqual({
+      a: 'b',
+      [PATTERN_ANNOTATION]: 'OneShotJob',
+      [KUBERNETES_VERSION_ANNOTATION]: DEFAULT_KUBERNETES_VERSION,
+    });
+  });
+
+  test('records the target version of BatchSettings, which wins over a hand-written annotation', () => {
+    // GIVEN
+    const app = Testing.app();
+    BatchSettings.setKubernetesVersion(app, 'v1.33.2');
+    const chart = new Chart(app, 'batch');
+    // WHEN
+    new OneShotJob(chart, 'migrate', { containers: [{ image }], metadata: { annotations: { [KUBERNETES_VERSION_ANNOTATION]: '1.29' } } });
+    // THEN
+    expect(Testing.synth(chart)[0].metadata.annotations[KUBERNETES_VERSION_ANNOTATION]).toBe('1.33');
   });
 
   test('the admission gate creates the Job suspended and annotated', () => {
@@ -240,6 +256,34 @@ describe('OneShotJob', () => {
     expect(() => Testing.synth(chart)).toThrow(/FieldRequiresNewerKubernetes: spec\.podReplacementPolicy/);
   });
 
+  test('explains at synth that a deployed reconciler releases a gated Job, without failing a strict synth', () => {
+    // GIVEN a strict app with a gated Job and no BatchReconciler
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    stderr.mockClear();
+    const app = Testing.app();
+    BatchSettings.setStrict(app, true);
+    const chart = new Chart(app, 'batch');
+    new OneShotJob(chart, 'migrate', { containers: [{ image }], admissionGate: true, ttlAfterFinished: Duration.days(1), activeDeadline: Duration.hours(1) });
+    // WHEN
+    expect(() => app.synth()).not.toThrow();
+    // THEN
+    expect(stderr.mock.calls.map(([l]) => String(l)).join('')).toMatch(
+      /^\[batch\/migrate\] info AdmissionGateNeedsReconciler: admissionGate creates the Job suspended: it starts only when the cdk8s-batch reconciler, running in the cluster, has validated and released it; deploy the reconciler/m,
+    );
+  });
+
+  test('does not explain the admission gate when the app deploys a BatchReconciler', () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    stderr.mockClear();
+    const app = Testing.app();
+    const chart = new Chart(app, 'batch');
+    new OneShotJob(chart, 'migrate', { containers: [{ image }], admissionGate: true });
+    new BatchReconciler(new Chart(app, 'ops'), 'reconciler');
+    app.synth();
+    expect(stderr.mock.calls.map(([l]) => String(l)).join('')).toMatch(/\[batch\/migrate\] warning /);
+    expect(stderr.mock.calls.map(([l]) => String(l)).join('')).not.toMatch(/AdmissionGateNeedsReconciler/);
+  });
+
   test('fails if the admission gate is combined with suspend: false', () => {
     const chart = Testing.chart();
     new OneShotJob(chart, 'migrate', { containers: [{ image }], admissionGate: true, suspend: false });
@@ -266,4 +310,48 @@ describe('OneShotJob', () => {
     });
     expect(() => Testing.synth(chart)).toThrow(/InvalidPodTemplate: spec\.template\.spec cannot be rendered \(got Invalid mount configuration.*data\); /);
   });
+
+  test('fails if a pod template that cannot be rendered also reports findings about its stand-in', () => {
+    // GIVEN a duplicate volume name, and a container that does set its requests
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    stderr.mockClear();
+    const chart = Testing.chart();
+    const resources = { cpu: { request: kplus.Cpu.millis(100) } };
+    new OneShotJob(chart, 'migrate', {
+      containers: [{ image, resources, volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(chart, 'a', 'data') }] }],
+      volumes: [kplus.Volume.fromEmptyDir(chart, 'b', 'data')],
+      ttlAfterFinished: Duration.days(1),
+      activeDeadline: Duration.hours(1),
+    });
+    // WHEN
+    const message = synthError(() => Testing.synth(chart));
+    // THEN one finding, no ResourceRequestsMissing about the stand-in the rules saw instead
+    expect(message.match(/\[test\/migrate\]/g)).toHaveLength(1);
+    expect(message).toMatch(/InvalidPodTemplate/);
+    expect(stderr.mock.calls.map(([l]) => String(l)).join('')).not.toMatch(/ResourceRequestsMissing/);
+  });
+
+  test('fails if a pod part cdk8s-plus-28 refuses surfaces as a stack trace instead of a finding', () => {
+    // GIVEN two volumes with one name, which cdk8s-plus-28 refuses when they are added
+    const chart = Testing.chart();
+    const job = (): OneShotJob =>
+      new OneShotJob(chart, 'migrate', {
+        containers: [{ image }],
+        volumes: [kplus.Volume.fromEmptyDir(chart, 'a', 'data'), kplus.Volume.fromEmptyDir(chart, 'b', 'data')],
+      });
+    // WHEN / THEN the constructor does not throw; synth lists the finding with the field path
+    expect(job).not.toThrow();
+    const message = synthError(() => Testing.synth(chart));
+    expect(message).toMatch(/\[test\/migrate\] InvalidPodTemplate: volumes\[1\] cannot be added to the pod template \(got Volume with name data already exists\); fix or remove this entry of volumes/);
+    expect(message).not.toMatch(/PodContainersRequired|ResourceRequestsMissing/);
+  });
 });
+
+function synthError(synth: () => unknown): string {
+  try {
+    synth();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('synth did not fail');
+}

@@ -3,6 +3,14 @@
 /** Every Job and CronJob the constructs synthesize carries the construct's class name here. */
 export const PATTERN_ANNOTATION = 'batch.cdk8s.io/pattern';
 
+/**
+ * Every Job and CronJob the constructs synthesize records here the Kubernetes minor version it was
+ * validated for (`BatchSettings.setKubernetesVersion`, e.g. `"1.31"`). `cdk8s-batch check` and
+ * `sandbox` use it when no `--kubernetes-version` is given; the reconciler reports a live object
+ * whose recorded version differs from the cluster's.
+ */
+export const KUBERNETES_VERSION_ANNOTATION = 'batch.cdk8s.io/kubernetes-version';
+
 /** The pattern names written to `PATTERN_ANNOTATION`. */
 export const PATTERNS = ['OneShotJob', 'WorkQueueJob', 'IndexedJob', 'ScheduledJob'] as const;
 

@@ -4,6 +4,7 @@
  * fixes next to the rules, so that `docs/rules.md` lists every code the project emits and a code
  * never names both a rule and a finding. Pure data.
  */
+import { KUBERNETES_VERSION_ANNOTATION } from './annotations';
 import { Severity } from './types';
 
 /** One row of the findings table. */
@@ -11,8 +12,8 @@ export interface ClusterFinding {
   /** Stable UpperCamelCase code; also the Event reason. */
   readonly code: string;
   readonly severity: Severity;
-  /** The object kind the finding is about. */
-  readonly kind: 'Job' | 'CronJob' | 'Pod';
+  /** The object kind the finding is about (`Object`: Jobs and CronJobs). */
+  readonly kind: 'Job' | 'CronJob' | 'Pod' | 'Object';
   /** The field the finding is usually reported on. */
   readonly path: string;
   /** One sentence for the docs: what the finding means. */
@@ -27,6 +28,30 @@ export const ORPHANED_POD = 'OrphanedPod';
 export const FINISHED_JOB_EXPIRED = 'FinishedJobExpired';
 export const ADMISSION_GATE_HELD = 'AdmissionGateHeld';
 export const RULES_ENGINE_FAILED = 'RulesEngineFailed';
+export const KUBERNETES_VERSION_MISMATCH = 'KubernetesVersionMismatch';
+
+/**
+ * Event reasons of what the reconciler did (Normal Events), besides the rule and finding codes it
+ * reports: in the same row shape, so `docs/rules.md` lists them too.
+ */
+export const ADMISSION_GATE_RELEASED = 'AdmissionGateReleased';
+
+/** A Normal Event reason of the reconciler: the finding row shape, with severity `info`. */
+export type ReconcilerAction = Omit<ClusterFinding, 'severity'> & { readonly severity: 'info' };
+
+/** The reconciler's own Normal Event reasons. */
+export const RECONCILER_ACTIONS: readonly ReconcilerAction[] = [
+  {
+    code: ADMISSION_GATE_RELEASED,
+    path: 'spec.suspend',
+    severity: 'info',
+    kind: 'Job',
+    summary:
+      'The reconciler released a Job held behind the admission gate: it passed the rules on the live cluster version and fits the namespace quota, ' +
+      'so spec.suspend was set to false (a Normal Event)',
+    fix: 'nothing to fix: the Job starts',
+  },
+];
 
 /** Every cluster-context finding, in the order `decide` evaluates them. */
 export const CLUSTER_FINDINGS: readonly ClusterFinding[] = [
@@ -72,6 +97,16 @@ export const CLUSTER_FINDINGS: readonly ClusterFinding[] = [
     summary:
       'A Job created suspended behind the admission gate stays suspended: it has error violations on the live cluster version, or the namespace quota leaves no room for it',
     fix: 'fix the listed violations or free quota; the Job is released as soon as it passes',
+  },
+  {
+    code: KUBERNETES_VERSION_MISMATCH,
+    path: `metadata.annotations[${KUBERNETES_VERSION_ANNOTATION}]`,
+    severity: 'warning',
+    kind: 'Object',
+    summary:
+      'A Job or CronJob records (in the annotation the constructs write) that it was validated for another Kubernetes minor version than the one the cluster runs; ' +
+      'the reconciler audits it for the cluster\'s version, where fields and rules may differ',
+    fix: 'set BatchSettings.setKubernetesVersion to the cluster\'s version, synthesize and check again, then redeploy',
   },
   {
     code: RULES_ENGINE_FAILED,

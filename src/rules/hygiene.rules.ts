@@ -41,6 +41,17 @@ function effectiveCounts(ctx: RuleContext): { completions?: number; parallelism:
   return { completions: c, parallelism: p ?? 1 };
 }
 
+/**
+ * A Job a CronJob created: its controller owner reference names a batch CronJob. The CronJob's
+ * history limits delete it, so it needs no TTL of its own (the CronJob is told not to set one).
+ */
+function controlledByCronJob(object: unknown): boolean {
+  const refs = isObject(object) && isObject(object.metadata) ? arrayOf(object.metadata.ownerReferences) : [];
+  return refs.some(
+    (r) => isObject(r) && r.controller === true && r.kind === 'CronJob' && typeof r.apiVersion === 'string' && r.apiVersion.startsWith('batch/'),
+  );
+}
+
 function podSpec(ctx: RuleContext): Record<string, any> {
   const t = ctx.jobSpec.template;
   return isObject(t) && isObject(t.spec) ? t.spec : {};
@@ -60,10 +71,10 @@ const JOB_RULES: Rule[] = [
     path: 'spec.ttlSecondsAfterFinished',
     summary:
       'A Job without ttlSecondsAfterFinished stays on the cluster with its pods after it finishes. ' +
-      'Not checked in CronJob job templates, where the history limits clean up.',
+      'Not checked in CronJob job templates, nor on the Jobs a CronJob creates (controlled by a CronJob), where the history limits clean up.',
     fix: 'set ttlSecondsAfterFinished (e.g. 86400 to keep finished Jobs for a day)',
     check: (ctx) =>
-      one(!ctx.inTemplate && ctx.originalJobSpec.ttlSecondsAfterFinished === undefined, () => ({
+      one(!ctx.inTemplate && !controlledByCronJob(ctx.original) && ctx.originalJobSpec.ttlSecondsAfterFinished === undefined, () => ({
         path: ctx.at('ttlSecondsAfterFinished'),
         problem: 'is not set, so the finished Job and its pods are never deleted',
       })),
@@ -105,11 +116,14 @@ const JOB_RULES: Rule[] = [
     scope: 'JobSpec',
     source: 'misconception',
     path: 'spec.parallelism',
-    summary: 'With a fixed completion count, the job controller never runs more pods than the remaining completions, so parallelism above completions is ignored.',
+    summary:
+      'With a fixed completion count, the job controller never runs more pods than the remaining completions, so parallelism above completions is ignored. ' +
+      'Only a parallelism the author set is checked (the default of 1 is not).',
     fix: 'set parallelism to at most completions',
     check: (ctx) => {
       const { completions, parallelism } = effectiveCounts(ctx);
-      return one(completions !== undefined && completions !== 1 && parallelism > completions, () => ({
+      const parallelismSet = typeof ctx.originalJobSpec.parallelism === 'number';
+      return one(parallelismSet && completions !== undefined && completions !== 1 && parallelism > completions, () => ({
         path: ctx.at('parallelism'),
         problem: `is above completions (${completions}); the controller never runs more than ${completions} pods at a time`,
         got: parallelism,

@@ -14,6 +14,8 @@ export {
   versionInRange,
 } from './versions';
 export { batchKindOf, validate, evaluate, formatViolation } from './engine';
+export { recordedKubernetesVersion } from './recorded-version';
+export type { RecordedVersion } from './recorded-version';
 export { RULES, RULE_CODES } from './table';
 export { DESCRIPTORS, parseGoDuration } from './cron';
 export {
@@ -24,8 +26,11 @@ export {
   FINISHED_JOB_EXPIRED,
   ADMISSION_GATE_HELD,
   RULES_ENGINE_FAILED,
+  KUBERNETES_VERSION_MISMATCH,
+  ADMISSION_GATE_RELEASED,
+  RECONCILER_ACTIONS,
 } from './cluster-findings';
-export type { ClusterFinding } from './cluster-findings';
+export type { ClusterFinding, ReconcilerAction } from './cluster-findings';
 export type { EvaluateMode } from './engine';
 export {
   applyDefaults,
@@ -46,6 +51,7 @@ export { validateStatusUpdate, STATUS_CODES } from './job-status';
 export type { FieldAvailability } from './features.rules';
 export {
   PATTERN_ANNOTATION,
+  KUBERNETES_VERSION_ANNOTATION,
   PATTERNS,
   GATE_ANNOTATION,
   GATE_PENDING,

@@ -10,9 +10,11 @@
  * - `ScheduledJob`: a CronJob; its job template may carry a pattern of its own in
  *   `spec.jobTemplate.metadata.annotations`.
  */
-import { PATTERN_ANNOTATION, PATTERNS } from './annotations';
+import { KUBERNETES_VERSION_ANNOTATION, PATTERN_ANNOTATION, PATTERNS } from './annotations';
 import { isObject } from './json';
+import { recordedKubernetesVersion } from './recorded-version';
 import { Finding, Rule, RuleContext } from './types';
+import { SUPPORTED_VERSIONS } from './versions';
 
 const ANNOTATION_PATH = `annotations[${PATTERN_ANNOTATION}]`;
 
@@ -49,8 +51,11 @@ function jobShapeFindings(ctx: RuleContext, pattern: string): Finding[] {
   const { completions, parallelism, mode } = counts(ctx);
   const set = ctx.originalJobSpec;
   const out: Finding[] = [];
+  // A field with the wrong JSON type is reported once, by FieldTypeInvalid: the pattern does not
+  // also call it missing or wrong.
+  const mistyped = new Set((ctx.shapeProblems ?? []).map((p) => p.path));
   const need = (cond: boolean, field: string, problem: string, got: unknown): void => {
-    if (!cond) out.push({ path: ctx.at(field), problem: `${problem} for the ${pattern} pattern`, got });
+    if (!cond && !mistyped.has(ctx.at(field))) out.push({ path: ctx.at(field), problem: `${problem} for the ${pattern} pattern`, got });
   };
   switch (pattern) {
     case 'OneShotJob':
@@ -146,6 +151,26 @@ export const PATTERN_RULES: readonly Rule[] = [
       const { value } = jobSpecPattern(ctx);
       if (typeof value !== 'string' || !KNOWN.includes(value) || value === 'ScheduledJob') return [];
       return jobShapeFindings(ctx, value);
+    },
+  },
+  {
+    code: 'KubernetesVersionAnnotationInvalid',
+    severity: 'warning',
+    source: 'pattern',
+    scope: 'Object',
+    path: `metadata.annotations[${KUBERNETES_VERSION_ANNOTATION}]`,
+    summary:
+      `The ${KUBERNETES_VERSION_ANNOTATION} annotation, written by the constructs, names the Kubernetes minor version the object was validated for; ` +
+      '`check` and `sandbox` use it when no --kubernetes-version is given. A value that is not a supported version is ignored (the default or the flag applies).',
+    fix: `set it to the target version, one of ${SUPPORTED_VERSIONS.join(', ')}, or remove it`,
+    check: (ctx) => {
+      const recorded = recordedKubernetesVersion(ctx.original);
+      if (recorded.kind !== 'unsupported') return [];
+      return [{
+        path: `metadata.annotations[${KUBERNETES_VERSION_ANNOTATION}]`,
+        problem: 'is not a Kubernetes version cdk8s-batch supports, so it is ignored',
+        got: recorded.got,
+      }];
     },
   },
 ];

@@ -9,6 +9,12 @@ function withPod(base: any, pod: Record<string, any>, inTemplate = false): any {
   return base;
 }
 
+function ownedBy(base: any, kind: string, controller: boolean): any {
+  const apiVersion = kind === 'CronJob' ? 'batch/v1' : 'example.com/v1';
+  base.metadata.ownerReferences = [{ apiVersion, kind, name: 'nightly', uid: '6f1c1d2e-0000-4000-8000-000000000001', controller }];
+  return base;
+}
+
 function keepNoHistory(cj: any): any {
   cj.spec.successfulJobsHistoryLimit = 0;
   cj.spec.failedJobsHistoryLimit = 0;
@@ -21,9 +27,14 @@ export const DEFAULT_CASE_VERSION = '1.28';
 export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?: string; update?: boolean }> = [
   {
     code: 'TtlSecondsAfterFinishedMissing',
-    // CronJob templates are cleaned up by the history limits instead
-    valid: [job(), job({ ttlSecondsAfterFinished: 0 }), cronJob()],
-    invalid: [job({ ttlSecondsAfterFinished: undefined })],
+    // CronJob templates, and the Jobs a CronJob creates, are cleaned up by the history limits instead
+    valid: [job(), job({ ttlSecondsAfterFinished: 0 }), cronJob(), ownedBy(job({ ttlSecondsAfterFinished: undefined }), 'CronJob', true)],
+    invalid: [
+      job({ ttlSecondsAfterFinished: undefined }),
+      // only a controlling batch CronJob takes over the cleanup
+      ownedBy(job({ ttlSecondsAfterFinished: undefined }), 'CronJob', false),
+      ownedBy(job({ ttlSecondsAfterFinished: undefined }), 'Workflow', true),
+    ],
   },
   {
     code: 'ActiveDeadlineSecondsMissing',

@@ -29,6 +29,23 @@ describe('hygiene rules', () => {
     expect(found[0].fix).toMatch(/IndexedJob .* successPolicy succeededCount 1, or WorkQueueJob/);
   });
 
+  test('fails if an Indexed Job with completions 0 is warned about a parallelism its author never set', () => {
+    // GIVEN completions 0 and no parallelism (the API server defaults it to 1)
+    const obj = job({ completionMode: 'Indexed', completions: 0 });
+    // THEN no parallelism warning; a parallelism the author did set above completions still warns
+    expect(warnings(obj).map((v) => v.code)).toEqual([]);
+    expect(warnings(job({ completionMode: 'Indexed', completions: 0, parallelism: 2 })).map((v) => v.code)).toEqual(['ParallelismExceedsCompletions']);
+  });
+
+  test('fails if a Job its CronJob created is warned for lacking the TTL the CronJob is told not to set', () => {
+    // GIVEN a Job as the CronJob controller creates it from a template without TTL
+    const created = job({ ttlSecondsAfterFinished: undefined });
+    created.metadata.ownerReferences = [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly', uid: '6f1c1d2e-0000-4000-8000-000000000001', controller: true }];
+    // THEN neither the template nor the Job is asked for a TTL
+    expect(warnings(cronJob()).map((v) => v.code)).not.toContain('TtlSecondsAfterFinishedMissing');
+    expect(warnings(created).map((v) => v.code)).not.toContain('TtlSecondsAfterFinishedMissing');
+  });
+
   test('CronJob templates are not asked for a TTL; a TTL there conflicts with history limits', () => {
     expect(warnings(cronJob()).map((v) => v.code)).toEqual([]);
     const [v] = warnings(cronJobWithTemplate({ ttlSecondsAfterFinished: 60 }));

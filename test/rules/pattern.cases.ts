@@ -4,6 +4,7 @@
 import { cronJob, cronJobWithTemplate, job } from './cronjob.cases';
 
 const KEY = 'batch.cdk8s.io/pattern';
+const VERSION_KEY = 'batch.cdk8s.io/kubernetes-version';
 
 function annotated(pattern: string, spec: Record<string, any> = {}): any {
   return job(spec, { name: 'work', annotations: { [KEY]: pattern } });
@@ -56,6 +57,20 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       annotated('IndexedJob', { completionMode: 'Indexed', parallelism: 2 }),
       scheduled('ScheduledJob', 'IndexedJob', { completions: 3 }),
       scheduled('ScheduledJob', 'OneShotJob', { parallelism: 2 }),
+    ],
+  },
+  {
+    code: 'KubernetesVersionAnnotationInvalid',
+    valid: [
+      job({}, { name: 'a', annotations: { [VERSION_KEY]: '1.31' } }),
+      job({}, { name: 'a', annotations: { [VERSION_KEY]: 'v1.28.4' } }),
+      job(),
+      scheduled('ScheduledJob', 'OneShotJob'),
+    ],
+    invalid: [
+      job({}, { name: 'a', annotations: { [VERSION_KEY]: '1.12' } }),
+      job({}, { name: 'a', annotations: { [VERSION_KEY]: 'latest' } }),
+      cronJobWithTemplate({}, { name: 'nightly', annotations: { [VERSION_KEY]: '2.0' } }),
     ],
   },
 ];

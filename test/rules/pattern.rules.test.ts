@@ -26,6 +26,22 @@ describe('pattern rules', () => {
     expect(v.message).toBe('spec.parallelism must be set (the number of workers) for the WorkQueueJob pattern');
   });
 
+  test('fails if a mistyped parallelism is also reported as missing (one mistake, one finding)', () => {
+    // GIVEN a WorkQueueJob whose parallelism is not a whole number
+    const obj = job({ parallelism: 2.5 }, { name: 'q', annotations: { [PATTERN_ANNOTATION]: 'WorkQueueJob' } });
+    // WHEN
+    const found = validate(obj, { kubernetesVersion: '1.35' });
+    // THEN only the type error is reported, on the field
+    expect(found.map((v) => `${v.code} ${v.path}`)).toEqual(['FieldTypeInvalid spec.parallelism']);
+  });
+
+  test('fails if a mistyped count of a OneShotJob template is also reported as a pattern mismatch', () => {
+    const obj = cronJobWithTemplate({ completions: '1' }, { name: 'nightly', annotations: { [PATTERN_ANNOTATION]: 'ScheduledJob' } }, {
+      annotations: { [PATTERN_ANNOTATION]: 'OneShotJob' },
+    });
+    expect(validate(obj, { kubernetesVersion: '1.35' }).map((v) => v.code)).toEqual(['FieldTypeInvalid']);
+  });
+
   test('checks the job template of a ScheduledJob under spec.jobTemplate', () => {
     const obj = cronJobWithTemplate({ completions: 4 }, { name: 'nightly', annotations: { [PATTERN_ANNOTATION]: 'ScheduledJob' } }, {
       annotations: { [PATTERN_ANNOTATION]: 'IndexedJob' },

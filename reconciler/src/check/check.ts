@@ -4,13 +4,24 @@
  * template is checked by the engine as part of the CronJob); other kinds are counted and
  * skipped. Also the programmatic entry for tools that check manifests they hold in memory.
  */
-import { DEFAULT_KUBERNETES_VERSION, batchKindOf, parseVersion, validate, type Violation } from 'cdk8s-batch/rules';
+import { DEFAULT_KUBERNETES_VERSION, batchKindOf, parseVersion, recordedKubernetesVersion, validate, type Violation } from 'cdk8s-batch/rules';
 import { collectManifests } from './parse.ts';
 import type { CheckReport, CheckedObject, InputProblem, SourceObject } from './types.ts';
 
 export interface CheckOptions {
-  /** Target Kubernetes minor version, e.g. `"1.31"`. Default: the engine's default. */
+  /**
+   * Target Kubernetes minor version for every object, e.g. `"1.31"` (the `--kubernetes-version`
+   * flag). Default: each object's recorded `batch.cdk8s.io/kubernetes-version`, else the
+   * engine's default.
+   */
   readonly kubernetesVersion?: string;
+}
+
+/** The version an object is checked for: the override, else the version it records, else the default. */
+export function versionFor(object: unknown, override?: string): string {
+  if (override !== undefined) return override;
+  const recorded = recordedKubernetesVersion(object);
+  return recorded.kind === 'supported' ? recorded.version : DEFAULT_KUBERNETES_VERSION;
 }
 
 /**
@@ -31,6 +42,7 @@ export function checkSources(
 ): CheckReport {
   const kubernetesVersion = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   parseVersion(kubernetesVersion);
+  const versions = new Map<string, number>();
   const tally = { jobs: 0, cronJobs: 0, skipped: 0, errors: 0, warnings: 0 };
   const results: CheckedObject[] = [];
   const allProblems = [...problems];
@@ -42,14 +54,22 @@ export function checkSources(
     }
     if (kind === 'Job') tally.jobs++;
     else tally.cronJobs++;
-    const violations = runRules(source, kubernetesVersion, allProblems);
+    const objectVersion = versionFor(source.object, options.kubernetesVersion);
+    versions.set(objectVersion, (versions.get(objectVersion) ?? 0) + 1);
+    const violations = runRules(source, objectVersion, allProblems);
     for (const v of violations) {
       if (v.severity === 'error') tally.errors++;
       else tally.warnings++;
     }
-    results.push({ source, kind, ...identity(source.object), violations });
+    results.push({ source, kind, ...identity(source.object), kubernetesVersion: objectVersion, violations });
   }
-  return { kubernetesVersion, objects: sources.length, ...tally, results, problems: allProblems };
+  const byVersion = [...versions.entries()].sort(([a], [b]) => compareMinor(a, b)).map(([version, count]) => ({ version, count }));
+  return { kubernetesVersion, kubernetesVersions: byVersion, objects: sources.length, ...tally, results, problems: allProblems };
+}
+
+function compareMinor(a: string, b: string): number {
+  const [x, y] = [parseVersion(a), parseVersion(b)];
+  return x.major - y.major || x.minor - y.minor;
 }
 
 function runRules(source: SourceObject, kubernetesVersion: string, problems: InputProblem[]): Violation[] {

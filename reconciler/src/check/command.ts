@@ -7,7 +7,7 @@
  * reported before an exit 2, so one bad file never hides the results of the others.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_VERSIONS, UnsupportedVersionError, parseVersion } from 'cdk8s-batch/rules';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION_ANNOTATION, SUPPORTED_VERSIONS, UnsupportedVersionError, formatVersion, parseVersion } from 'cdk8s-batch/rules';
 import type { Command, CommandIo } from '../commands.ts';
 import { UsageError } from '../cli/usage-error.ts';
 import { checkSources, exitCode } from './check.ts';
@@ -30,7 +30,10 @@ or - for stdin. Multi-document YAML, JSON and List objects are accepted; objects
 other kinds are counted and skipped.
 
 options:
-  --kubernetes-version <v>  target version, one of ${SUPPORTED_VERSIONS.join(', ')} (default ${DEFAULT_KUBERNETES_VERSION})
+  --kubernetes-version <v>  target version for every object, one of ${SUPPORTED_VERSIONS.join(', ')}
+                            (default: the version each object records in its
+                            ${KUBERNETES_VERSION_ANNOTATION} annotation,
+                            written by the constructs; ${DEFAULT_KUBERNETES_VERSION} for objects without one)
   --format <f>              text (default), json or sarif
   --strict                  warnings fail too (exit 1)
   -h, --help                show this help
@@ -47,7 +50,8 @@ examples:
 
 interface CheckArgs {
   readonly paths: string[];
-  readonly kubernetesVersion: string;
+  /** The `--kubernetes-version` override; undefined: each object's recorded version, else the default. */
+  readonly kubernetesVersion?: string;
   readonly format: Format;
   readonly strict: boolean;
   readonly help: boolean;
@@ -61,7 +65,7 @@ export function parseCheckArgs(args: string[]): CheckArgs {
       args,
       allowPositionals: true,
       options: {
-        'kubernetes-version': { type: 'string', default: DEFAULT_KUBERNETES_VERSION },
+        'kubernetes-version': { type: 'string' },
         format: { type: 'string', default: 'text' },
         strict: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -75,9 +79,9 @@ export function parseCheckArgs(args: string[]): CheckArgs {
   if (!FORMATS.includes(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(values.format)}); e.g. --format sarif`);
   }
-  const kubernetesVersion = values['kubernetes-version'];
+  let kubernetesVersion = values['kubernetes-version'];
   try {
-    parseVersion(kubernetesVersion);
+    if (kubernetesVersion !== undefined) kubernetesVersion = formatVersion(parseVersion(kubernetesVersion));
   } catch (err) {
     if (err instanceof UnsupportedVersionError) throw new UsageError(`--kubernetes-version: ${err.message}`);
     throw err;

@@ -1,4 +1,7 @@
-/** The machine-readable report: `{ objects, violations: [{ file, kind, name, namespace, code, severity, path, message, fix }] }`. */
+/**
+ * The machine-readable report:
+ * `{ objects, violations: [{ file, kind, name, namespace, kubernetesVersion, code, severity, path, message, fix }] }`.
+ */
 import type { CheckReport } from './types.ts';
 
 export interface JsonViolation {
@@ -6,6 +9,8 @@ export interface JsonViolation {
   readonly kind: string;
   readonly name: string | null;
   readonly namespace: string | null;
+  /** The Kubernetes version the object was checked for. */
+  readonly kubernetesVersion: string;
   readonly code: string;
   readonly severity: string;
   readonly path: string;
@@ -25,6 +30,7 @@ export function toJsonReport(report: CheckReport): JsonReport {
       kind: r.kind,
       name: r.name,
       namespace: r.namespace,
+      kubernetesVersion: r.kubernetesVersion,
       code: v.code,
       severity: v.severity,
       path: v.path,

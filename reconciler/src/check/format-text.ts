@@ -20,13 +20,22 @@ export function formatText(report: CheckReport, options: TextOptions): string {
   return [...blocks, summaryLine(report)].join('\n\n') + '\n';
 }
 
-/** `N objects checked (J Jobs, C CronJobs, S skipped), E errors, W warnings`. */
+/** `N objects checked (J Jobs, C CronJobs, S skipped), E errors, W warnings, for Kubernetes 1.31`. */
 export function summaryLine(report: CheckReport): string {
   const unusable = report.problems.length > 0 ? `; ${report.problems.length} unusable inputs (reported on stderr)` : '';
   return (
     `${report.objects} objects checked (${report.jobs} Jobs, ${report.cronJobs} CronJobs, ${report.skipped} skipped), ` +
-    `${report.errors} errors, ${report.warnings} warnings${unusable}`
+    `${report.errors} errors, ${report.warnings} warnings${versionsText(report)}${unusable}`
   );
+}
+
+/** `, for Kubernetes 1.31`, or `, for Kubernetes 1.28 (2 objects) and 1.31 (1 object)` when objects record different versions. */
+function versionsText(report: CheckReport): string {
+  const versions = report.kubernetesVersions ?? [];
+  if (versions.length === 0) return '';
+  if (versions.length === 1) return `, for Kubernetes ${versions[0].version}`;
+  const parts = versions.map((v) => `${v.version} (${v.count} ${v.count === 1 ? 'object' : 'objects'})`);
+  return `, for Kubernetes ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
 /** `Kind namespace/name`, or `Kind name` without a namespace. */

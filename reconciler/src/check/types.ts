@@ -28,13 +28,17 @@ export interface CheckedObject {
   readonly kind: string;
   readonly name: string | null;
   readonly namespace: string | null;
+  /** The Kubernetes version the object was checked for (see `versionFor`). */
+  readonly kubernetesVersion: string;
   readonly violations: readonly Violation[];
 }
 
 /** Everything `check` found, ready to be formatted. */
 export interface CheckReport {
-  /** The target Kubernetes version the rules ran for. */
+  /** The `--kubernetes-version` override, or the default for objects that record no version. */
   readonly kubernetesVersion: string;
+  /** Every version Jobs and CronJobs were checked for, oldest first, with how many objects each. */
+  readonly kubernetesVersions: ReadonlyArray<{ readonly version: string; readonly count: number }>;
   /** Every object read, including the skipped ones (List wrappers are not counted, their items are). */
   readonly objects: number;
   readonly jobs: number;

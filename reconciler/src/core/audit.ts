@@ -3,20 +3,21 @@
  * Warnings get Warning Events too: an Event is the only place a user of `kubectl describe` sees a
  * hygiene problem on a live object, and Normal Events are kept for what the reconciler did.
  */
-import { SUPPORTED_VERSIONS, UnsupportedVersionError, formatViolation, parseVersion, validate } from 'cdk8s-batch/rules';
+import {
+  KUBERNETES_VERSION_ANNOTATION,
+  SUPPORTED_VERSIONS,
+  UnsupportedVersionError,
+  formatViolation,
+  parseVersion,
+  recordedKubernetesVersion,
+  validate,
+} from 'cdk8s-batch/rules';
 import type { Violation } from 'cdk8s-batch/rules';
-import { RULES_ENGINE_FAILED, clusterFinding } from './findings.ts';
-import { isOwnedByCronJob } from './kube.ts';
+import { KUBERNETES_VERSION_MISMATCH, RULES_ENGINE_FAILED, clusterFinding } from './findings.ts';
 import type { EventAction, KubeObject, ObjectRef } from './types.ts';
 
 /** The Event `action` of audit Events. */
 export const AUDIT_ACTION = 'Audit';
-
-/**
- * Rule codes not reported on Jobs a CronJob controls: the CronJob's history limits delete them,
- * which is why the rules skip the same check inside a CronJob's job template.
- */
-export const HISTORY_LIMITED_CODES: readonly string[] = ['TtlSecondsAfterFinishedMissing'];
 
 /**
  * The Kubernetes version the rules run for: the cluster's own when the rules support it, else the
@@ -44,12 +45,32 @@ export interface AuditResult {
   readonly findings: readonly Violation[];
 }
 
+/**
+ * `KubernetesVersionMismatch` when `object` records (`batch.cdk8s.io/kubernetes-version`) another
+ * minor version than the cluster's own (`major.minor`, before any clamping to the supported range).
+ */
+export function versionMismatch(object: KubeObject, clusterVersion: string): Violation[] {
+  const recorded = recordedKubernetesVersion(object);
+  const cluster = /^v?(\d+)\.(\d+)/.exec(String(clusterVersion).trim());
+  if (recorded.kind !== 'supported' || !cluster) return [];
+  const running = `${Number(cluster[1])}.${Number(cluster[2])}`;
+  if (recorded.version === running) return [];
+  return [
+    clusterFinding(KUBERNETES_VERSION_MISMATCH, {
+      path: `metadata.annotations[${KUBERNETES_VERSION_ANNOTATION}]`,
+      problem: `records that the object was validated for Kubernetes ${recorded.version}, but the cluster runs ${running}`,
+      got: JSON.stringify(recorded.version),
+      fix: `set BatchSettings.setKubernetesVersion to "${running}", synthesize and check again, then redeploy`,
+    }),
+  ];
+}
+
 /** Runs the shared rules on `object` for the cluster's version. Never throws. */
 export function audit(object: KubeObject, clusterVersion: string): AuditResult {
   try {
+    // The rules themselves spare the Jobs a CronJob controls the missing-TTL warning (history limits clean up).
     const violations = validate(object, { kubernetesVersion: rulesVersion(clusterVersion) });
-    const historyLimited = isOwnedByCronJob(object);
-    return { violations: violations.filter((v) => !historyLimited || !HISTORY_LIMITED_CODES.includes(v.code)), findings: [] };
+    return { violations, findings: versionMismatch(object, clusterVersion) };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return {

@@ -1,4 +1,5 @@
 /** Defaults of the reconciler configuration, shared by `main.ts` (flags override them) and tests. */
+import { DEFAULT_KUBERNETES_VERSION } from 'cdk8s-batch/rules';
 import type { ReconcilerConfig } from './types.ts';
 
 const MINUTE = 60_000;
@@ -9,7 +10,9 @@ export const DEFAULT_CRONJOB_GRACE_MS = 5 * MINUTE;
 /** The configuration `decide` runs with when nothing is overridden: audit only, no writes. */
 export const DEFAULT_CONFIG: ReconcilerConfig = {
   mode: 'audit',
-  kubernetesVersion: '1.31',
+  // `reconcile` reads the cluster's version from /version and the sandbox chooses one; this is the
+  // project's one default, as in the constructs and `check`
+  kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
   enforceNamespaces: [],
   defaultTtlSecondsAfterFinished: 7 * 24 * 3600,
   defaultActiveDeadlineSeconds: 24 * 3600,

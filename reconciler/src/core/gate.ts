@@ -6,7 +6,7 @@
  * says why. The gate is opt-in per Job, so it acts in audit mode as well as in enforce mode; it
  * never acts on a Job that is hands off (Kueue, another manager or owner decides when it runs).
  */
-import { GATE_ANNOTATION, GATE_PENDING, GATE_RELEASED } from 'cdk8s-batch/rules';
+import { ADMISSION_GATE_RELEASED, GATE_ANNOTATION, GATE_PENDING, GATE_RELEASED } from 'cdk8s-batch/rules';
 import type { Violation } from 'cdk8s-batch/rules';
 import { ADMISSION_GATE_HELD, clusterFinding } from './findings.ts';
 import { annotationsOf, dig } from './kube.ts';
@@ -15,7 +15,7 @@ import { quotaShortfalls } from './quota.ts';
 import type { EventAction, KubeObject, ObjectRef } from './types.ts';
 
 /** Reason and action of the Normal Event emitted when a gated Job is released. */
-export const GATE_RELEASED_REASON = 'AdmissionGateReleased';
+export const GATE_RELEASED_REASON = ADMISSION_GATE_RELEASED;
 export const GATE_RELEASE_ACTION = 'Release';
 
 /** True when the Job waits at the gate. */

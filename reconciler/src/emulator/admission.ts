@@ -15,6 +15,7 @@ import {
   type Violation,
 } from 'cdk8s-batch/rules';
 import { validateEventsV1 } from './event-validation.ts';
+import { resourceForKind } from './resources.ts';
 import { StoreError, type StoredObject } from './types.ts';
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -158,11 +159,15 @@ export function validateStatusChange(oldObj: StoredObject, newObj: StoredObject,
  * Prepares a validated object for storage on create, as the API server's create strategy
  * does (`prepareForCreate` of the rules: defaulting, fields of disabled features dropped, the
  * Job selector and pod template labels generated from the uid unless `spec.manualSelector`);
- * Jobs and CronJobs start with an empty status. Other kinds are stored as sent.
+ * Jobs and CronJobs start with an empty status, and so do the kinds whose create strategy resets
+ * it (`statusResetOnCreate`: Deployments, StatefulSets, …). Other kinds are stored as sent.
  */
 export function prepareCreate(obj: StoredObject, kubernetesVersion: string): StoredObject {
   const kind = batchKindOf(obj);
-  if (!kind) return obj;
+  if (!kind) {
+    if (resourceForKind(obj.kind)?.statusResetOnCreate) obj.status = {};
+    return obj;
+  }
   const prepared = prepareForCreate(kind, obj, parseVersion(kubernetesVersion), { uid: obj.metadata.uid }) as StoredObject;
   prepared.status = {};
   return prepared;

@@ -19,6 +19,11 @@ export interface ResourceType {
   readonly categories?: readonly string[];
   /** Field selector labels the resource supports besides `metadata.name` and `metadata.namespace`. */
   readonly fieldLabels?: readonly string[];
+  /**
+   * The API server's create strategy resets the status (`PrepareForCreate` of the kind): what a
+   * client sends in `status` on create is dropped, the controllers fill it in later.
+   */
+  readonly statusResetOnCreate?: boolean;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
@@ -75,6 +80,25 @@ export const RESOURCES: readonly ResourceType[] = [
     fieldLabels: ['regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'reason', 'reportingController', 'type'],
   },
   { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true, status: false },
+  // What an application has next to its Jobs. Stored as the API server stores them (metadata,
+  // generation, status reset on create); no controller runs them in the emulator.
+  { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', singular: 'secret', namespaced: true, status: false, fieldLabels: ['type'] },
+  { group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', namespaced: true, status: true, shortNames: ['pvc'], statusResetOnCreate: true },
+  { group: '', version: 'v1', kind: 'PersistentVolume', plural: 'persistentvolumes', singular: 'persistentvolume', namespaced: false, status: true, shortNames: ['pv'], statusResetOnCreate: true },
+  { group: '', version: 'v1', kind: 'LimitRange', plural: 'limitranges', singular: 'limitrange', namespaced: true, status: false, shortNames: ['limits'] },
+  { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', namespaced: true, status: true, shortNames: ['deploy'], categories: ['all'], statusResetOnCreate: true },
+  { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', singular: 'statefulset', namespaced: true, status: true, shortNames: ['sts'], categories: ['all'], statusResetOnCreate: true },
+  { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', singular: 'daemonset', namespaced: true, status: true, shortNames: ['ds'], categories: ['all'], statusResetOnCreate: true },
+  { group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', namespaced: true, status: true, shortNames: ['rs'], categories: ['all'], statusResetOnCreate: true },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', singular: 'role', namespaced: true, status: false },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', singular: 'rolebinding', namespaced: true, status: false },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', singular: 'clusterrole', namespaced: false, status: false },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', singular: 'clusterrolebinding', namespaced: false, status: false },
+  { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true, status: true, shortNames: ['pdb'], statusResetOnCreate: true },
+  { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', singular: 'networkpolicy', namespaced: true, status: false, shortNames: ['netpol'] },
+  { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', singular: 'ingress', namespaced: true, status: true, shortNames: ['ing'], statusResetOnCreate: true },
+  { group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', namespaced: true, status: true, shortNames: ['hpa'], categories: ['all'], statusResetOnCreate: true },
+  { group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', plural: 'priorityclasses', singular: 'priorityclass', namespaced: false, status: false, shortNames: ['pc'] },
 ];
 
 /** `batch/v1`, or `v1` for the core group. */
@@ -85,6 +109,14 @@ export function groupVersion(r: Pick<ResourceType, 'group' | 'version'>): string
 /** The resource serving `plural` in `group/version`, if any. */
 export function findResource(group: string, version: string, plural: string): ResourceType | undefined {
   return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
+}
+
+/** The resource serving `kind` in `apiVersion` (`apps/v1`, `v1`), if the emulator serves it. */
+export function servedResource(apiVersion: string, kind: string): ResourceType | undefined {
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.kind === kind);
 }
 
 /** The preferred resource for a stored kind (the first row of that kind). */

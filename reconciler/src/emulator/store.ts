@@ -7,6 +7,7 @@
  * Objects handed out (get/list/events) are copies: mutating them never changes the store.
  */
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_KUBERNETES_VERSION } from 'cdk8s-batch/rules';
 import { isDeepStrictEqual } from 'node:util';
 import {
   prepareCreate,
@@ -36,7 +37,7 @@ import {
 export interface MemoryStoreOptions {
   /** Source of creation/deletion timestamps; default the wall clock. */
   readonly clock?: Clock;
-  /** Kubernetes minor version whose rules and defaults apply, e.g. `"1.31"` (default). */
+  /** Kubernetes minor version whose rules and defaults apply, e.g. `"1.31"` (default: the project's default, `DEFAULT_KUBERNETES_VERSION`). */
   readonly kubernetesVersion?: string;
   /** How many events are kept for watch resumption (default 1000). Older resourceVersions are 410 Gone. */
   readonly historyLimit?: number;
@@ -153,7 +154,7 @@ export class MemoryStore implements ObjectStore {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.kubernetesVersion = options.kubernetesVersion ?? '1.31';
+    this.kubernetesVersion = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     this.historyLimit = Math.max(1, options.historyLimit ?? 1000);
     this.quotaEnabled = options.resourceQuota ?? true;
     if (this.quotaEnabled) startQuotaController(this);

@@ -19,7 +19,9 @@ import { formatJsonClusterReport, formatTextClusterReport, severityCounts } from
 const USAGE = `usage: cdk8s-batch reconcile [options]
 
 Reconciles live Jobs and CronJobs with the cdk8s-batch rules: audits them (Events, metrics),
-and in enforce mode fixes mutable fields, cleans up and reruns where configured.
+and in enforce mode fixes mutable fields, cleans up and reruns where configured. The rules run
+for the cluster's own version (from /version); an object that records another version in its
+batch.cdk8s.io/kubernetes-version annotation gets a KubernetesVersionMismatch warning.
 
 options:
   --kubeconfig <file>         kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, in-cluster)

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SANDBOX_DURATION_ANNOTATION, SANDBOX_FAILURE_RATE_ANNOTATION, SUPPORTED_VERSIONS } from 'cdk8s-batch/rules';
+import { DEFAULT_KUBERNETES_VERSION, SANDBOX_DURATION_ANNOTATION, SANDBOX_FAILURE_RATE_ANNOTATION, SUPPORTED_VERSIONS } from 'cdk8s-batch/rules';
 import { UsageError } from '../cli/usage-error.ts';
 import type { Command, CommandIo } from '../commands.ts';
 import { parseDuration } from '../sim/behaviour.ts';
@@ -19,12 +19,17 @@ Applies the manifests to an emulated Kubernetes API server with simulated job, C
 TTL controllers, runs the reconciler against it, and shows the Jobs running to completion.
 With no manifests, synthesizes the cdk8s app in the working directory (its cdk8s.yaml) first.
 Simulated pods follow the sandbox.batch.cdk8s.io/* annotations of the pod template
-(duration, failure-rate, exit-code, fail-indexes).
+(duration, failure-rate, exit-code, fail-indexes). The other objects of the app (Deployments,
+Services, RBAC, …) are applied and stored, not run; custom resources are skipped with a note.
+A CronJob whose next start lies beyond the run is listed with that start instead of waited for.
 
 options:
   --speed <n>                 simulated seconds per wall-clock second (default 20)
   --timeout <seconds>         give up after this much wall-clock time (default 90)
-  --kubernetes-version <v>    version the emulator serves and validates (default 1.31)
+  --kubernetes-version <v>    version the emulator serves and the manifests are checked for
+                              (default: the version the manifests record in their
+                              batch.cdk8s.io/kubernetes-version annotation, the newest
+                              when they differ; ${DEFAULT_KUBERNETES_VERSION} when none records one)
   --mode audit|enforce        reconciler mode (default audit)
   --seed <n>                  seed of the simulated pod outcomes (default 1)
   --pod-duration <d>          how long pods run when their template does not say (e.g. 30s, 2m; default 20s)
@@ -82,7 +87,7 @@ function parse(args: string[]): { help: boolean; paths: string[]; values: Record
   }
 }
 
-/** Parses the flags into options (without the stop signal). */
+/** The parsed command line. */
 export interface ParsedSandboxArgs {
   readonly help: boolean;
   readonly paths: string[];
@@ -100,6 +105,7 @@ function clusterOf(values: Record<string, string | boolean | undefined>, cwd: st
   return { kubeconfig: resolve(cwd, values.kubeconfig), ...(typeof values.context === 'string' ? { context: values.context } : {}) };
 }
 
+/** Parses the flags into options (without the stop signal). */
 export function parseSandboxArgs(args: string[], cwd: string): ParsedSandboxArgs {
   const { help, paths, values } = parse(args);
   return {

@@ -6,6 +6,7 @@
  * progress and Events, and ends with a summary once every Job has finished.
  */
 import { writeFile } from 'node:fs/promises';
+import { DEFAULT_KUBERNETES_VERSION, compareVersions, parseVersion, recordedKubernetesVersion } from 'cdk8s-batch/rules';
 import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { checkSources } from '../check/check.ts';
 import { summaryLine } from '../check/format-text.ts';
@@ -16,7 +17,8 @@ import type { KubeObject, Mode } from '../core/types.ts';
 import { KubeClient } from '../adapters/kube-client.ts';
 import { toKubeApiError } from '../adapters/errors.ts';
 import { startEmulator, type Emulator } from '../emulator/server.ts';
-import { MemoryStore } from '../emulator/store.ts';
+import { isNamespacedKind, servedResource } from '../emulator/resources.ts';
+import { MemoryStore, timestamp } from '../emulator/store.ts';
 import type { StoredObject } from '../emulator/types.ts';
 import { Controller } from '../runtime/controller.ts';
 import { REPORTING_CONTROLLER } from '../runtime/actuator.ts';
@@ -31,7 +33,10 @@ export interface SandboxOptions {
   readonly speed: number;
   /** Wall-clock limit for the Jobs to finish. */
   readonly timeoutMs: number;
-  /** The `--kubernetes-version` override (default 1.31). */
+  /**
+   * The `--kubernetes-version` override: the version the emulator serves and every manifest is
+   * checked for. Default: see `sandboxVersion`.
+   */
   readonly kubernetesVersion?: string;
   readonly mode: Mode;
   readonly seed: number;
@@ -64,11 +69,12 @@ interface Running {
 }
 
 /** Runs the sandbox on already loaded manifests; resolves to the exit code. */
-export async function runSandbox(objects: readonly SourceObject[], given: SandboxOptions, io: CommandIo): Promise<number> {
-  const options = { ...given, kubernetesVersion: given.kubernetesVersion ?? '1.31' };
+export async function runSandbox(objects: readonly SourceObject[], options: SandboxOptions, io: CommandIo): Promise<number> {
   const report = checkSources(objects, { kubernetesVersion: options.kubernetesVersion });
   io.stdout.write(`check: ${summaryLine(report)}\n`);
-  const running = await start(objects, options, io);
+  const version = sandboxVersion(objects, options.kubernetesVersion);
+  if (version.note) io.stdout.write(`sandbox: ${version.note}\n`);
+  const running = await start(objects, { ...options, kubernetesVersion: version.version }, io);
   try {
     const rejected = await applyAll(objects, running, io, options.podDefaults);
     // Simulated time runs at the wall clock's pace while the manifests are applied, so a CronJob
@@ -83,6 +89,28 @@ export async function runSandbox(objects: readonly SourceObject[], given: Sandbo
   } finally {
     await stop(running);
   }
+}
+
+/**
+ * The version the emulated cluster serves: the flag; else the version the manifests record
+ * (`batch.cdk8s.io/kubernetes-version`), the newest when they differ, as one cluster must serve
+ * every object; else the default. `note` explains a choice between different recorded versions.
+ */
+export function sandboxVersion(objects: readonly SourceObject[], override?: string): { version: string; note?: string } {
+  if (override !== undefined) return { version: override };
+  const recorded = new Set<string>();
+  for (const { object } of objects) {
+    const r = recordedKubernetesVersion(object);
+    if (r.kind === 'supported') recorded.add(r.version);
+  }
+  const sorted = [...recorded].sort((a, b) => compareVersions(parseVersion(a), parseVersion(b)));
+  if (sorted.length === 0) return { version: DEFAULT_KUBERNETES_VERSION };
+  const newest = sorted[sorted.length - 1];
+  if (sorted.length === 1) return { version: newest };
+  return {
+    version: newest,
+    note: `the manifests record Kubernetes ${sorted.join(', ')}; the emulator serves the newest, ${newest} (choose with --kubernetes-version)`,
+  };
 }
 
 async function start(objects: readonly SourceObject[], options: SandboxOptions & { kubernetesVersion: string }, io: CommandIo): Promise<Running> {
@@ -124,7 +152,7 @@ export function firstCronJobStart(objects: readonly SourceObject[], now: number)
   return Number.isFinite(earliest) ? Math.max(now, earliest - CRONJOB_LEAD_MS) : now;
 }
 
-/** Creates every object through the API, Namespaces first; returns how many were rejected. */
+/** Creates every object of a kind the emulator serves through the API, Namespaces first; returns how many were rejected. */
 async function applyAll(objects: readonly SourceObject[], running: Running, io: CommandIo, podDefaults: Readonly<Record<string, string>> = {}): Promise<number> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(running.emulator.kubeconfigYaml('sandbox'));
@@ -132,23 +160,36 @@ async function applyAll(objects: readonly SourceObject[], running: Running, io: 
   const ordered = [...objects].sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));
   let rejected = 0;
   for (const source of ordered) {
-    const outcome = await applyOne(client, withPodDefaults(withNamespace(source.object as KubernetesObject), podDefaults));
+    const object = source.object as KubernetesObject;
+    const outcome = servedResource(String(object.apiVersion ?? ''), String(object.kind ?? ''))
+      ? await applyOne(client, withPodDefaults(withNamespace(object), podDefaults))
+      : notServed(object);
     if (outcome.rejected) rejected++;
-    const line = `${outcome.verb.padEnd(9)} ${describeObject(source.object as KubernetesObject)}${outcome.detail ? ` (${source.file}): ${outcome.detail}` : ''}`;
+    const line = `${outcome.verb.padEnd(9)} ${describeObject(object)}${outcome.detail ? ` (${source.file}): ${outcome.detail}` : ''}`;
     if (outcome.rejected) io.stdout.write(`${line}\n`);
     else running.view.print(line);
   }
   return rejected;
 }
 
-async function applyOne(client: KubernetesObjectApi, manifest: KubernetesObject): Promise<{ verb: string; rejected: boolean; detail?: string }> {
+interface ApplyOutcome {
+  readonly verb: string;
+  readonly rejected: boolean;
+  readonly detail?: string;
+}
+
+/** A kind the emulator does not serve (a custom resource, an unknown group or version): skipped, not a failure. */
+function notServed(object: KubernetesObject): ApplyOutcome {
+  const what = `${object.apiVersion ?? '(no apiVersion)'} ${object.kind ?? '(no kind)'}`;
+  return { verb: 'skipped', rejected: false, detail: `${what} is not served by the sandbox's emulated API server (custom resources and other groups are not emulated)` };
+}
+
+async function applyOne(client: KubernetesObjectApi, manifest: KubernetesObject): Promise<ApplyOutcome> {
   try {
     await client.create(manifest);
     return { verb: 'applied', rejected: false };
   } catch (err) {
-    const message = toKubeApiError(err).message;
-    if (/Unrecognized API version and kind/.test(message)) return { verb: 'skipped', rejected: false, detail: 'a kind the sandbox does not simulate' };
-    return { verb: 'rejected', rejected: true, detail: message };
+    return { verb: 'rejected', rejected: true, detail: toKubeApiError(err).message };
   }
 }
 
@@ -173,20 +214,21 @@ function podTemplateOf(object: KubeObject): { metadata?: { annotations?: Record<
   return template && typeof template === 'object' ? template : undefined;
 }
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'ClusterRole', 'ClusterRoleBinding']);
-
 function withNamespace(object: KubernetesObject): KubernetesObject {
-  if (CLUSTER_SCOPED.has(object.kind ?? '') || object.metadata?.namespace) return object;
+  if (!isNamespacedKind(object.kind ?? '') || object.metadata?.namespace) return object;
   return { ...object, metadata: { ...object.metadata, namespace: 'default' } };
 }
 
-/** Waits until every Job has finished (or is held suspended) and every CronJob has run, or the timeout. */
+/**
+ * Waits until every Job has finished (or is held suspended) and every CronJob has run or starts
+ * only after the run can end, or the timeout.
+ */
 async function waitUntilSettled(running: Running, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   let settledSince: number | undefined;
   while (Date.now() < deadline) {
     await sleep(POLL_MS);
-    if (!isSettled(running)) {
+    if (!isSettled(running, runHorizon(running.clock, deadline))) {
       settledSince = undefined;
       continue;
     }
@@ -197,14 +239,45 @@ async function waitUntilSettled(running: Running, timeoutMs: number): Promise<bo
   return false;
 }
 
-/** Every Job finished or suspended, every CronJob has scheduled at least once with nothing active, queue idle. */
-export function isSettled(running: Pick<Running, 'store' | 'controller'>): boolean {
+/** The simulated time the run reaches by its wall-clock deadline at the current speed. */
+export function runHorizon(clock: Pick<ScaledClock, 'now' | 'speed'>, deadline: number, wallNow = Date.now()): number {
+  return clock.now() + Math.max(0, deadline - wallNow) * clock.speed;
+}
+
+/**
+ * Every Job finished or suspended, every CronJob settled (`cronJobSettled`), queue idle.
+ * `horizon`: the simulated time the run can reach; a CronJob whose next start lies beyond it is not waited for.
+ */
+export function isSettled(running: Pick<Running, 'store' | 'controller'> & { clock: Pick<ScaledClock, 'now'> }, horizon = Number.POSITIVE_INFINITY): boolean {
   const jobs = running.store.list('Job');
   const cronJobs = running.store.list('CronJob');
   if (jobs.length === 0 && cronJobs.length === 0) return true;
   const jobsDone = jobs.every((j) => isJobFinished(j) || j.spec?.suspend === true);
-  const cronsDone = cronJobs.every((c) => c.spec?.suspend === true || (Boolean(c.status?.lastScheduleTime) && (c.status?.active ?? []).length === 0));
+  const now = running.clock.now();
+  const cronsDone = cronJobs.every((c) => cronJobSettled(c, now, horizon));
   return jobsDone && cronsDone && running.controller.queue.length === 0;
+}
+
+/**
+ * A CronJob has nothing more to show in this run: it is suspended, or it started a Job and has
+ * none active, or its next start lies beyond `horizon` (a weekly schedule in a minutes-long run).
+ */
+export function cronJobSettled(cronJob: StoredObject, now: number, horizon: number): boolean {
+  if (cronJob.spec?.suspend === true) return true;
+  if ((cronJob.status?.active ?? []).length > 0) return false;
+  if (cronJob.status?.lastScheduleTime) return true;
+  const next = nextStartOf(cronJob, now);
+  return next === undefined || next > horizon;
+}
+
+/** The CronJob's first scheduled start after `now`, or undefined for a schedule the simulation cannot read. */
+export function nextStartOf(cronJob: StoredObject | KubeObject, now: number): number | undefined {
+  try {
+    const schedule = parseSchedule(cronJob.spec);
+    return schedule.error ? undefined : nextScheduleAfter(schedule, now);
+  } catch {
+    return undefined;
+  }
 }
 
 function isJobFinished(job: StoredObject): boolean {
@@ -224,7 +297,25 @@ function printSummary(running: Running, io: CommandIo, settled: boolean): void {
   }
   const rows = [...byReason.entries()].sort().map(([reason, v]) => [reason, v.type, String(v.count)]);
   io.stdout.write(`\nreconciler Events (${events.length}):\n${rows.length > 0 ? table(['REASON', 'TYPE', 'COUNT'], rows) : '(none)'}\n`);
+  const cronJobs = running.store.list('CronJob');
+  if (cronJobs.length > 0) io.stdout.write(`\n${renderCronJobSummary(cronJobs, running.clock.now())}\n`);
   io.stdout.write(settled ? '\nsandbox: every Job finished\n' : '\nsandbox: stopped before every Job finished\n');
+}
+
+/** One row per CronJob: its schedule, its last start in this run and its next start (UTC). */
+export function renderCronJobSummary(cronJobs: readonly StoredObject[], now: number): string {
+  const rows = cronJobs.map((c) => {
+    const last = typeof c.status?.lastScheduleTime === 'string' ? c.status.lastScheduleTime : '-';
+    return [c.metadata.name, String(c.spec?.schedule ?? ''), String(c.spec?.timeZone ?? 'UTC'), last, nextStartText(c, now, last === '-')];
+  });
+  return table(['CRONJOB', 'SCHEDULE', 'TIME ZONE', 'LAST START', 'NEXT START (UTC)'], rows);
+}
+
+function nextStartText(cronJob: StoredObject, now: number, neverStarted: boolean): string {
+  if (cronJob.spec?.suspend === true) return '(suspended)';
+  const next = nextStartOf(cronJob, now);
+  if (next === undefined) return '-';
+  return neverStarted ? `${timestamp(next)} (after this run)` : timestamp(next);
 }
 
 async function serve(running: Running, options: SandboxOptions, io: CommandIo): Promise<void> {

@@ -37,6 +37,39 @@ describe('checkDocuments', () => {
     assert.equal(report.kubernetesVersion, '1.31');
   });
 
+  it('checks each object for the version it records, and the flag overrides them all', () => {
+    // GIVEN a successPolicy (Kubernetes 1.31+) on Jobs recording 1.31 and 1.28, and one recording none
+    const policy = { completionMode: 'Indexed', completions: 2, successPolicy: { rules: [{ succeededCount: 1 }] } };
+    const recording = (name: string, version: string): Record<string, unknown> => {
+      const j = job(name, { restartPolicy: 'Never' }, policy);
+      return { ...j, metadata: { ...(j.metadata as object), annotations: { 'batch.cdk8s.io/kubernetes-version': version } } };
+    };
+    const objects = [recording('new', '1.31'), recording('old', '1.28'), job('plain', { restartPolicy: 'Never' }, policy)];
+    // WHEN no flag is given
+    const report = checkDocuments(objects);
+    // THEN each is checked for its own version, the plain one for the default (1.28)
+    const newer = (name: string): boolean => report.results.find((r) => r.name === name)!.violations.some((v) => v.code === 'FieldRequiresNewerKubernetes');
+    assert.deepEqual(report.results.map((r) => [r.name, r.kubernetesVersion]), [['new', '1.31'], ['old', '1.28'], ['plain', '1.28']]);
+    assert.equal(newer('new'), false);
+    assert.equal(newer('old'), true);
+    assert.equal(newer('plain'), true);
+    assert.match(summaryLine(report), /, for Kubernetes 1\.28 \(2 objects\) and 1\.31 \(1 object\)$/);
+    // WHEN the flag is given, it applies to every object
+    const flagged = checkDocuments(objects, { kubernetesVersion: '1.31' });
+    assert.deepEqual(flagged.results.map((r) => r.kubernetesVersion), ['1.31', '1.31', '1.31']);
+    assert.equal(flagged.errors, 0);
+  });
+
+  it('fails if an unusable recorded version is used instead of the default, and reports it', () => {
+    const j = job('odd', { restartPolicy: 'Never' });
+    const report = checkDocuments([{ ...j, metadata: { name: 'odd', annotations: { 'batch.cdk8s.io/kubernetes-version': '1.99' } } }]);
+    assert.equal(report.results[0].kubernetesVersion, '1.28');
+    const v = report.results[0].violations.find((x) => x.code === 'KubernetesVersionAnnotationInvalid');
+    assert.ok(v);
+    assert.equal(v.severity, 'warning');
+    assert.match(v.message, /\(got 1\.99\)$/);
+  });
+
   it('reports the violations of each object with code, severity, path, message and fix', () => {
     const report = checkDocuments([badJob]);
     const v = report.results[0].violations.find((x) => x.code === 'RestartPolicyNotAllowed');
@@ -130,7 +163,7 @@ describe('formats', () => {
     assert.equal(lines[0], 'dist/app k8s.yaml: Job shop/bad');
     assert.match(out, /\n {2}error {4}RestartPolicyNotAllowed +spec\.template\.spec\.restartPolicy\n {11}must be .*\(got Always\)\n {11}fix: /);
     assert.equal(lines.at(-2), summaryLine(report));
-    assert.match(summaryLine(report), /^2 objects checked \(1 Jobs, 0 CronJobs, 1 skipped\), 1 errors, \d+ warnings$/);
+    assert.match(summaryLine(report), /^2 objects checked \(1 Jobs, 0 CronJobs, 1 skipped\), 1 errors, \d+ warnings, for Kubernetes 1\.30$/);
     assert.doesNotMatch(out, /\u001b\[/);
   });
 
@@ -149,7 +182,7 @@ describe('formats', () => {
     assert.equal(json.objects, 2);
     assert.ok(json.violations.length >= 1);
     for (const v of json.violations) {
-      assert.deepEqual(Object.keys(v), ['file', 'kind', 'name', 'namespace', 'code', 'severity', 'path', 'message', 'fix']);
+      assert.deepEqual(Object.keys(v), ['file', 'kind', 'name', 'namespace', 'kubernetesVersion', 'code', 'severity', 'path', 'message', 'fix']);
     }
     const restart = (json.violations as JsonViolation[]).find((v) => v.code === 'RestartPolicyNotAllowed')!;
     const { message, fix, ...located } = restart;
@@ -158,6 +191,7 @@ describe('formats', () => {
       kind: 'Job',
       name: 'bad',
       namespace: 'shop',
+      kubernetesVersion: '1.30',
       code: 'RestartPolicyNotAllowed',
       severity: 'error',
       path: 'spec.template.spec.restartPolicy',

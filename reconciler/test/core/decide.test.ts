@@ -89,6 +89,28 @@ describe('decide: audit', () => {
     assert.doesNotThrow(() => decide(observe(bad), NOW, defaultConfig({ kubernetesVersion: '1.99' })));
   });
 
+  it('reports a Job or CronJob recorded for another version than the cluster runs as a KubernetesVersionMismatch warning', () => {
+    // GIVEN objects the constructs validated for 1.29, on a 1.31 cluster
+    const recorded = { metadata: { annotations: { 'batch.cdk8s.io/kubernetes-version': '1.29' } } };
+    for (const object of [job(recorded), cronJob(recorded)]) {
+      // WHEN
+      const d = decide(observe(object), NOW, audited);
+      // THEN one Warning Event with the code, naming both versions
+      const events = of(d, 'event').filter((e) => e.reason === 'KubernetesVersionMismatch');
+      assert.equal(events.length, 1, object.kind);
+      assert.equal(events[0].eventType, 'Warning');
+      assert.match(events[0].note, /^KubernetesVersionMismatch: metadata\.annotations\[batch\.cdk8s\.io\/kubernetes-version\] records that the object was validated for Kubernetes 1\.29, but the cluster runs 1\.31 \(got "1\.29"\); set BatchSettings\.setKubernetesVersion to "1\.31"/);
+      assert.equal(d.findings.find((f) => f.code === 'KubernetesVersionMismatch')?.severity, 'warning');
+    }
+    // a matching version, a cluster version with a patch part, or no annotation: no finding
+    const same = { metadata: { annotations: { 'batch.cdk8s.io/kubernetes-version': '1.31' } } };
+    assert.equal(audit(job(same), '1.31').findings.length, 0);
+    assert.equal(audit(job(same), 'v1.31.4').findings.length, 0);
+    assert.equal(audit(job(), '1.31').findings.length, 0);
+    // a cluster newer than the rules support is compared with its own version, not the nearest supported one
+    assert.equal(audit(job({ metadata: { annotations: { 'batch.cdk8s.io/kubernetes-version': '1.35' } } }), '1.40').findings[0]?.code, 'KubernetesVersionMismatch');
+  });
+
   it('turns an engine failure into a RulesEngineFailed finding instead of throwing', () => {
     const exploding = {
       apiVersion: 'batch/v1',

@@ -34,7 +34,7 @@ describe('emulator REST over HTTP', () => {
       const groups = await call(emu.url, 'GET', '/apis');
       assert.deepEqual(
         groups.body.groups.map((g: { name: string }) => g.name),
-        ['batch', 'events.k8s.io', 'coordination.k8s.io'],
+        ['batch', 'events.k8s.io', 'coordination.k8s.io', 'apps', 'rbac.authorization.k8s.io', 'policy', 'networking.k8s.io', 'autoscaling', 'scheduling.k8s.io'],
       );
       const batch = await call(emu.url, 'GET', '/apis/batch/v1');
       const names = batch.body.resources.map((r: { name: string }) => r.name);
@@ -42,6 +42,38 @@ describe('emulator REST over HTTP', () => {
       assert.ok(batch.body.resources[0].verbs.includes('watch'));
       const core = await call(emu.url, 'GET', '/api/v1');
       assert.ok(core.body.resources.some((r: { name: string; namespaced: boolean }) => r.name === 'nodes' && !r.namespaced));
+      const apps = await call(emu.url, 'GET', '/apis/apps/v1');
+      assert.deepEqual(
+        apps.body.resources.map((r: { name: string }) => r.name),
+        ['deployments', 'deployments/status', 'statefulsets', 'statefulsets/status', 'daemonsets', 'daemonsets/status', 'replicasets', 'replicasets/status'],
+      );
+      const rbac = await call(emu.url, 'GET', '/apis/rbac.authorization.k8s.io/v1');
+      assert.deepEqual(
+        rbac.body.resources.map((r: { name: string; namespaced: boolean }) => `${r.name}:${r.namespaced}`),
+        ['roles:true', 'rolebindings:true', 'clusterroles:false', 'clusterrolebindings:false'],
+      );
+    });
+
+    it('stores the kinds an application has next to its Jobs as the API server does, status reset on create', async () => {
+      const deployment = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web' },
+        spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } } },
+        status: { replicas: 7, readyReplicas: 7 },
+      };
+      const created = await call(emu.url, 'POST', '/apis/apps/v1/namespaces/default/deployments', deployment);
+      assert.equal(created.status, 201);
+      assert.equal(created.body.metadata.generation, 1);
+      assert.deepEqual(created.body.status, {}, 'a client cannot set the status on create');
+      assert.deepEqual(created.body.spec, deployment.spec);
+      const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'] }] };
+      const storedRole = await call(emu.url, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', role);
+      assert.equal(storedRole.status, 201);
+      assert.equal(storedRole.body.metadata.namespace, undefined, 'cluster-scoped');
+      assert.deepEqual(storedRole.body.rules, role.rules);
+      const listed = await call(emu.url, 'GET', '/apis/apps/v1/deployments');
+      assert.deepEqual(listed.body.items.map((d: { metadata: { name: string } }) => d.metadata.name), ['web']);
     });
 
     it('answers 404 with a Status for unknown paths and resources', async () => {
