@@ -43,6 +43,20 @@ export function addProjectTasks(project: cdk8s.ConstructLibraryCdk8s): void {
   postCompile.spawn(reconcilerBuild);
   project.testTask.spawn(reconcilerTest);
 
+  // --- Golden verdicts of real API servers (test/golden) ---
+  // Both need a running control plane of the version (KUBECONFIG); the ordinary test suite only
+  // reads the recorded data.
+  project.addTask('golden:record', {
+    description: 'Record the real API server verdicts on the golden corpus: golden:record -- --kubernetes-version 1.37 (needs KUBECONFIG)',
+    exec: 'tsx scripts/golden-record.ts',
+    receiveArgs: true,
+  });
+  project.addTask('golden:verify', {
+    description: 'Re-check recorded verdicts and a fresh random sample against the live API server (needs KUBECONFIG)',
+    exec: 'tsx scripts/golden-verify.ts',
+    receiveArgs: true,
+  });
+
   // --- The product on the example app, with no cluster ---
   // The CLI runs from source with tsx, in examples/ so that it synthesizes the example app
   // (examples/tsconfig.json maps `cdk8s-batch` and `cdk8s-batch/rules` to the sources).
