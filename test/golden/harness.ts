@@ -7,9 +7,9 @@
  * ops to it and sends the result as `PUT …?dryRun=All&fieldValidation=Strict`; the base is then
  * deleted. Everything goes to one namespace, on a bounded number of concurrent requests.
  */
-import type { ApiClient } from './client';
+import type { ApiClient, ApiResponse } from './client';
 import { Entry, applyOps } from './corpus';
-import { Verdict, hashObject, verdictOf } from './verdict';
+import { Verdict, verdictOf } from './verdict';
 
 /** The outcome of one entry. */
 export interface Recorded {
@@ -96,6 +96,25 @@ function stripServerFields(object: any): any {
   return o;
 }
 
+/**
+ * PUTs `build(stored)` to `path`, reading the stored object again after a 409 Conflict (a Job
+ * controller, when the cluster runs one, writes the status of the update bases too).
+ */
+async function putFresh(
+  client: ApiClient,
+  item: string,
+  path: string,
+  build: (stored: any) => unknown,
+): Promise<{ stored: any; res: ApiResponse } | string> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const got = await client.request('GET', item);
+    if (got.status !== 200) return `reading ${item}: HTTP ${got.status} ${got.body?.message ?? ''}`;
+    const res = await client.request('PUT', path, build(got.body));
+    if (res.status !== 409 || res.body?.reason !== 'Conflict') return { stored: got.body, res };
+  }
+  return `${path}: still conflicting after 5 attempts`;
+}
+
 async function judgeUpdate(client: ApiClient, entry: Extract<Entry, { op: 'update' }>, namespace: string, serial: number): Promise<Recorded> {
   const base = JSON.parse(JSON.stringify(entry.base));
   base.metadata = { ...base.metadata, name: uniqueName(String(base.metadata?.name ?? ''), `u${serial}${RUN}`) };
@@ -103,18 +122,26 @@ async function judgeUpdate(client: ApiClient, entry: Extract<Entry, { op: 'updat
   const item = `${collection}/${base.metadata.name}`;
   const created = await client.request('POST', collection, base);
   if (created.status !== 201) return { id: entry.id, op: 'update', skipped: `base refused: HTTP ${created.status} ${created.body?.message ?? ''}` };
+  let oldObject: any;
+  let next: any;
   try {
-    let stored = created.body;
     if (entry.status) {
-      const withStatus = { ...stored, status: { ...stored.status, ...entry.status } };
-      const res = await client.request('PUT', `${item}/status`, withStatus);
-      if (res.status !== 200) return { id: entry.id, op: 'update', skipped: `status refused: HTTP ${res.status} ${res.body?.message ?? ''}` };
-      stored = res.body;
+      const written = await putFresh(client, item, `${item}/status`, (stored) => ({ ...stored, status: { ...stored.status, ...entry.status } }));
+      if (typeof written === 'string') return { id: entry.id, op: 'update', skipped: `status not written: ${written}` };
+      if (written.res.status !== 200) return { id: entry.id, op: 'update', skipped: `status refused: HTTP ${written.res.status} ${written.res.body?.message ?? ''}` };
     }
-    const oldObject = stripServerFields(stored);
-    const next = applyOps(oldObject, entry.ops);
-    const verdict = await dryRun(client, 'PUT', `${item}${QUERY}`, next);
-    return { id: entry.id, op: 'update', object: next, oldObject, verdict };
+    const sent = await putFresh(client, item, `${item}${QUERY}`, (stored) => {
+      oldObject = stripServerFields(stored);
+      next = applyOps(oldObject, entry.ops);
+      return next;
+    });
+    if (typeof sent === 'string') return { id: entry.id, op: 'update', skipped: sent };
+    return { id: entry.id, op: 'update', object: next, oldObject, verdict: verdictOf(sent.res) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // The dry-run update itself aborted the connection (a server panic): a refusal.
+    if (next !== undefined) return { id: entry.id, op: 'update', object: next, oldObject, verdict: { accepted: false, code: 0, causes: [{ path: '', type: 'ConnectionAborted', message }], warnings: [] } };
+    return { id: entry.id, op: 'update', skipped: `update not judged: ${message}` };
   } finally {
     await client.request('DELETE', `${item}?propagationPolicy=Background`);
   }
@@ -139,9 +166,4 @@ export async function judgeAll(client: ApiClient, entries: readonly Entry[], opt
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
   return out;
-}
-
-/** The object hash and old-object hash of a recorded entry. */
-export function hashesOf(r: Recorded): { h?: string; o?: string } {
-  return { h: r.object === undefined ? undefined : hashObject(r.object), o: r.oldObject === undefined ? undefined : hashObject(r.oldObject) };
 }
