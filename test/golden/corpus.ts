@@ -195,6 +195,33 @@ function tableEntries(): Entry[] {
     out.push({ id: `case/upstream-job/${i}/ungenerated`, op: 'create', object: ungenerated(c.manifest) });
   });
   out.push({ id: 'case/upstream-cronjob/status', op: 'create', object: forCreate(CRONJOB_STATUS_CASE) });
+  out.push(...kindEntries());
+  return out;
+}
+
+/** Batch kinds under a wrong group or version, and kinds spelled wrong (sent where kubectl would send them). */
+function kindEntries(): Entry[] {
+  const variants: Array<[string, unknown, unknown]> = [
+    ['v1-job', 'v1', 'Job'],
+    ['v1-cronjob', 'v1', 'CronJob'],
+    ['batch-v1beta1-cronjob', 'batch/v1beta1', 'CronJob'],
+    ['batch-v1beta1-job', 'batch/v1beta1', 'Job'],
+    ['batch-v2alpha1-cronjob', 'batch/v2alpha1', 'CronJob'],
+    ['apps-v1-job', 'apps/v1', 'Job'],
+    ['extensions-v1beta1-job', 'extensions/v1beta1', 'Job'],
+    ['batch-job', 'batch', 'Job'],
+    ['lowercase-kind', 'batch/v1', 'job'],
+    ['no-apiversion', undefined, 'Job'],
+    ['no-kind', 'batch/v1', undefined],
+  ];
+  const out: Entry[] = [];
+  for (const [name, apiVersion, kind] of variants) {
+    for (const base of [jobObject(), cronJobObject()]) {
+      const object = { ...base, apiVersion, kind: kind === 'Job' && base.kind === 'CronJob' ? 'CronJob' : kind };
+      if (kind === 'CronJob' && base.kind === 'Job') continue;
+      out.push({ id: `case/kind/${name}/${base.kind}`, op: 'create', object: json(object) });
+    }
+  }
   return out;
 }
 
