@@ -51,6 +51,11 @@ export function addProjectTasks(project: cdk8s.ConstructLibraryCdk8s): void {
     exec: 'tsx scripts/golden-record.ts',
     receiveArgs: true,
   });
+  project.addTask('golden:report', {
+    description: 'List the disagreements of the rules engine with the recorded verdicts: golden:report -- --kubernetes-version 1.37',
+    exec: 'tsx scripts/golden-report.ts',
+    receiveArgs: true,
+  });
   project.addTask('golden:verify', {
     description: 'Re-check recorded verdicts and a fresh random sample against the live API server (needs KUBECONFIG)',
     exec: 'tsx scripts/golden-verify.ts',
