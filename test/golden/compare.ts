@@ -3,8 +3,9 @@
  *
  * For each entry: the server rejected ⇔ the engine reports at least one error, and every field
  * path the server gave a rejection cause at is a path the engine reports an error at. The only
- * allowed disagreements are the departures the rules table declares (`Rule.departure`): an error
- * the server does not give because it drops the field in silence (`dropped-field`), and so on.
+ * allowed disagreements are the departures the rules table declares (`Rule.departure`: an error
+ * the server does not give because it drops the field in silence, `dropped-field`, and so on) and
+ * errors of rules whose source is not the API server (the product's pattern checks).
  */
 import { Cause, Verdict, pathMatches } from './verdict';
 import { RULES, validate, validateUpdate } from '../../src/rules';
@@ -23,9 +24,16 @@ export interface Comparison {
   readonly departures: readonly string[];
 }
 
-const DEPARTURE_OF = new Map<string, string | undefined>(RULES.map((r) => [r.code, (r as { departure?: string }).departure]));
+/**
+ * A rule's departure: the kind the rules table declares (`Rule.departure`), or for a rule that is
+ * not an API-server rule at all (source `pattern`, `hygiene`, `misconception`: the product's own
+ * checks, e.g. of its pattern annotations, which the server knows nothing of) that source.
+ */
+const DEPARTURE_OF = new Map<string, string | undefined>(
+  RULES.map((r) => [r.code, (r as { departure?: string }).departure ?? (r.source === 'API server' ? undefined : r.source)]),
+);
 
-/** The departure kind the rules table gives a code, if any. */
+/** The departure kind of a code, if any. */
 export function departureOf(code: string): string | undefined {
   return DEPARTURE_OF.get(code);
 }
