@@ -17,8 +17,13 @@ import {
   VersionApi,
   Watch,
   setHeaderOptions,
+  type ConfigurationOptions,
+  type RequestContext,
+  type ResponseContext,
 } from '@kubernetes/client-node';
+import { of, type Observable } from '@kubernetes/client-node/dist/gen/rxjsStub.js';
 import type { KubeObject } from '../core/types.ts';
+import { TokenBucket } from '../runtime/rate-limiter.ts';
 import { KubeApiError, toKubeApiError } from './errors.ts';
 import type {
   DeleteOptions,
@@ -121,7 +126,7 @@ interface Req {
   propagationPolicy?: string;
 }
 
-type Call = (apis: Apis, req: Req, options?: ReturnType<typeof setHeaderOptions>) => Promise<unknown>;
+type Call = (apis: Apis, req: Req, options?: ConfigurationOptions) => Promise<unknown>;
 
 interface KindOps {
   readonly apiVersion: string;
@@ -142,55 +147,55 @@ const r = (req: Req): any => req;
 const OPS: Record<ResourceKind, KindOps> = {
   Job: {
     apiVersion: 'batch/v1', pathPrefix: '/apis/batch/v1', plural: 'jobs', namespaced: true,
-    list: (a, q) => (q.namespace ? a.batch.listNamespacedJob(r(q)) : a.batch.listJobForAllNamespaces(r(q))),
-    read: (a, q) => a.batch.readNamespacedJob(r(q)),
-    create: (a, q) => a.batch.createNamespacedJob(r(q)),
+    list: (a, q, o) => (q.namespace ? a.batch.listNamespacedJob(r(q), o) : a.batch.listJobForAllNamespaces(r(q), o)),
+    read: (a, q, o) => a.batch.readNamespacedJob(r(q), o),
+    create: (a, q, o) => a.batch.createNamespacedJob(r(q), o),
     patch: (a, q, o) => a.batch.patchNamespacedJob(r(q), o),
-    replace: (a, q) => a.batch.replaceNamespacedJob(r(q)),
-    delete: (a, q) => a.batch.deleteNamespacedJob(r(q)),
+    replace: (a, q, o) => a.batch.replaceNamespacedJob(r(q), o),
+    delete: (a, q, o) => a.batch.deleteNamespacedJob(r(q), o),
   },
   CronJob: {
     apiVersion: 'batch/v1', pathPrefix: '/apis/batch/v1', plural: 'cronjobs', namespaced: true,
-    list: (a, q) => (q.namespace ? a.batch.listNamespacedCronJob(r(q)) : a.batch.listCronJobForAllNamespaces(r(q))),
-    read: (a, q) => a.batch.readNamespacedCronJob(r(q)),
-    create: (a, q) => a.batch.createNamespacedCronJob(r(q)),
+    list: (a, q, o) => (q.namespace ? a.batch.listNamespacedCronJob(r(q), o) : a.batch.listCronJobForAllNamespaces(r(q), o)),
+    read: (a, q, o) => a.batch.readNamespacedCronJob(r(q), o),
+    create: (a, q, o) => a.batch.createNamespacedCronJob(r(q), o),
     patch: (a, q, o) => a.batch.patchNamespacedCronJob(r(q), o),
-    replace: (a, q) => a.batch.replaceNamespacedCronJob(r(q)),
-    delete: (a, q) => a.batch.deleteNamespacedCronJob(r(q)),
+    replace: (a, q, o) => a.batch.replaceNamespacedCronJob(r(q), o),
+    delete: (a, q, o) => a.batch.deleteNamespacedCronJob(r(q), o),
   },
   Pod: {
     apiVersion: 'v1', pathPrefix: '/api/v1', plural: 'pods', namespaced: true,
-    list: (a, q) => (q.namespace ? a.core.listNamespacedPod(r(q)) : a.core.listPodForAllNamespaces(r(q))),
-    read: (a, q) => a.core.readNamespacedPod(r(q)),
+    list: (a, q, o) => (q.namespace ? a.core.listNamespacedPod(r(q), o) : a.core.listPodForAllNamespaces(r(q), o)),
+    read: (a, q, o) => a.core.readNamespacedPod(r(q), o),
     patch: (a, q, o) => a.core.patchNamespacedPod(r(q), o),
-    delete: (a, q) => a.core.deleteNamespacedPod(r(q)),
+    delete: (a, q, o) => a.core.deleteNamespacedPod(r(q), o),
   },
   Node: {
     apiVersion: 'v1', pathPrefix: '/api/v1', plural: 'nodes', namespaced: false,
-    list: (a, q) => a.core.listNode(r(q)),
-    read: (a, q) => a.core.readNode(r(q)),
+    list: (a, q, o) => a.core.listNode(r(q), o),
+    read: (a, q, o) => a.core.readNode(r(q), o),
   },
   ResourceQuota: {
     apiVersion: 'v1', pathPrefix: '/api/v1', plural: 'resourcequotas', namespaced: true,
-    list: (a, q) =>
-      q.namespace ? a.core.listNamespacedResourceQuota(r(q)) : a.core.listResourceQuotaForAllNamespaces(r(q)),
-    read: (a, q) => a.core.readNamespacedResourceQuota(r(q)),
+    list: (a, q, o) =>
+      q.namespace ? a.core.listNamespacedResourceQuota(r(q), o) : a.core.listResourceQuotaForAllNamespaces(r(q), o),
+    read: (a, q, o) => a.core.readNamespacedResourceQuota(r(q), o),
   },
   Event: {
     apiVersion: 'events.k8s.io/v1', pathPrefix: '/apis/events.k8s.io/v1', plural: 'events', namespaced: true,
-    list: (a, q) => (q.namespace ? a.events.listNamespacedEvent(r(q)) : a.events.listEventForAllNamespaces(r(q))),
-    read: (a, q) => a.events.readNamespacedEvent(r(q)),
-    create: (a, q) => a.events.createNamespacedEvent(r(q)),
+    list: (a, q, o) => (q.namespace ? a.events.listNamespacedEvent(r(q), o) : a.events.listEventForAllNamespaces(r(q), o)),
+    read: (a, q, o) => a.events.readNamespacedEvent(r(q), o),
+    create: (a, q, o) => a.events.createNamespacedEvent(r(q), o),
     patch: (a, q, o) => a.events.patchNamespacedEvent(r(q), o),
-    delete: (a, q) => a.events.deleteNamespacedEvent(r(q)),
+    delete: (a, q, o) => a.events.deleteNamespacedEvent(r(q), o),
   },
   Lease: {
     apiVersion: 'coordination.k8s.io/v1', pathPrefix: '/apis/coordination.k8s.io/v1', plural: 'leases', namespaced: true,
-    list: (a, q) => (q.namespace ? a.coord.listNamespacedLease(r(q)) : a.coord.listLeaseForAllNamespaces(r(q))),
-    read: (a, q) => a.coord.readNamespacedLease(r(q)),
-    create: (a, q) => a.coord.createNamespacedLease(r(q)),
-    replace: (a, q) => a.coord.replaceNamespacedLease(r(q)),
-    delete: (a, q) => a.coord.deleteNamespacedLease(r(q)),
+    list: (a, q, o) => (q.namespace ? a.coord.listNamespacedLease(r(q), o) : a.coord.listLeaseForAllNamespaces(r(q), o)),
+    read: (a, q, o) => a.coord.readNamespacedLease(r(q), o),
+    create: (a, q, o) => a.coord.createNamespacedLease(r(q), o),
+    replace: (a, q, o) => a.coord.replaceNamespacedLease(r(q), o),
+    delete: (a, q, o) => a.coord.deleteNamespacedLease(r(q), o),
   },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -212,23 +217,16 @@ function operation(kind: ResourceKind, name: keyof KindOps): Call {
   return call as Call;
 }
 
-/**
- * Runs one API call; failures become `KubeApiError`s. A call that has not answered within
- * `timeoutMs` is given up (client-node 1.4 sets no request timeout, so a half-open connection
- * would otherwise hold a worker forever).
- */
-async function guarded<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new KubeApiError('Network', 0, `the API server did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work(), timeout]);
-  } catch (err) {
-    throw toKubeApiError(err);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Request options that make a generated-API call abortable through `signal`. */
+function signalOptions(signal: AbortSignal): ConfigurationOptions {
+  const middleware = {
+    pre: (context: RequestContext): Observable<RequestContext> => {
+      context.setSignal(signal);
+      return of(context);
+    },
+    post: (response: ResponseContext): Observable<ResponseContext> => of(response),
+  };
+  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
 }
 
 export interface KubeClientOptions {
@@ -236,17 +234,27 @@ export interface KubeClientOptions {
   readonly dryRun?: boolean;
   /** The field manager recorded on writes. */
   readonly fieldManager?: string;
-  /** Gives up a (non-watch) request after this long (default 60 s). */
+  /** Aborts a (non-watch) request after this long (default 60 s). */
   readonly requestTimeoutMs?: number;
+  /**
+   * Requests per second this client starts at most, whatever the server answers (reads, writes
+   * and watch starts alike; default 20, as kube-controller-manager's `--kube-api-qps`).
+   */
+  readonly qps?: number;
+  /** Requests allowed at once above the rate (default 40). */
+  readonly burst?: number;
 }
 
 /** The client-node implementation of `KubePort`. */
 export class KubeClient implements KubePort {
   private readonly apis: Apis;
   private readonly versionApi: VersionApi;
-  private readonly watcher: Watch;
   private readonly writeParams: Pick<Req, 'dryRun' | 'fieldManager'>;
   private readonly timeoutMs: number;
+  private readonly bucket: TokenBucket;
+  /** Requests and watches in flight: `close()` aborts them. */
+  private readonly inFlight = new Set<() => void>();
+  private closed = false;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -259,14 +267,52 @@ export class KubeClient implements KubePort {
       coord: kubeConfig.makeApiClient(CoordinationV1Api),
     };
     this.versionApi = kubeConfig.makeApiClient(VersionApi);
-    this.watcher = new Watch(kubeConfig);
     this.timeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.bucket = new TokenBucket({ qps: options.qps ?? 20, burst: options.burst ?? 40 });
     this.writeParams = { dryRun: options.dryRun ? 'All' : undefined, fieldManager: options.fieldManager ?? FIELD_MANAGER };
   }
 
   /** The API server URL this client talks to. */
   get server(): string {
     return this.kubeConfig.getCurrentCluster()?.server ?? '';
+  }
+
+  /**
+   * Aborts every request and watch in flight; later calls reject at once (`Aborted`). Bounds
+   * shutdown whatever the server does (a request it accepted and never answers included).
+   */
+  close(): void {
+    this.closed = true;
+    this.bucket.close();
+    for (const abort of [...this.inFlight]) abort();
+  }
+
+  /**
+   * Runs one API call after taking a token of the request budget; failures become
+   * `KubeApiError`s. The call is aborted after `timeoutMs` (client-node 1.4 sets no request
+   * timeout, so a half-open connection would otherwise hold a worker forever) or at `close()`.
+   */
+  private async call<T>(work: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
+    await this.bucket.take();
+    if (this.closed) throw new KubeApiError('Aborted', 0, 'request aborted: the client is closed');
+    const controller = new AbortController();
+    let fail: (err: KubeApiError) => void = () => undefined;
+    const failed = new Promise<never>((_resolve, reject) => (fail = reject));
+    const abort = (err: KubeApiError): void => {
+      fail(err);
+      controller.abort();
+    };
+    const timer = setTimeout(() => abort(new KubeApiError('Network', 0, `the API server did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    const onClose = (): void => abort(new KubeApiError('Aborted', 0, 'request aborted: the client is closed'));
+    this.inFlight.add(onClose);
+    try {
+      return await Promise.race([work(signalOptions(controller.signal)), failed]);
+    } catch (err) {
+      throw toKubeApiError(err);
+    } finally {
+      clearTimeout(timer);
+      this.inFlight.delete(onClose);
+    }
   }
 
   async list(kind: ResourceKind, options: ListPageOptions = {}): Promise<ListResult> {
@@ -276,7 +322,7 @@ export class KubeClient implements KubePort {
       limit: options.limit,
       _continue: options.continue,
     };
-    const list = (await guarded(() => OPS[kind].list(this.apis, req), this.timeoutMs)) as {
+    const list = (await this.call((o) => OPS[kind].list(this.apis, req, o))) as {
       items?: unknown[];
       metadata?: { resourceVersion?: string; _continue?: string; continue?: string };
     };
@@ -286,13 +332,13 @@ export class KubeClient implements KubePort {
   }
 
   async get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject> {
-    const obj = await guarded(() => OPS[kind].read(this.apis, { namespace, name }), this.timeoutMs);
+    const obj = await this.call((o) => OPS[kind].read(this.apis, { namespace, name }, o));
     return this.withKind(kind, toPlain(obj) as KubeObject);
   }
 
   async create(kind: ResourceKind, namespace: string, body: KubeObject): Promise<KubeObject> {
     const call = operation(kind, 'create');
-    const obj = await guarded(() => call(this.apis, { namespace, body, ...this.writeParams }), this.timeoutMs);
+    const obj = await this.call((o) => call(this.apis, { namespace, body, ...this.writeParams }, o));
     return this.withKind(kind, toPlain(obj) as KubeObject);
   }
 
@@ -304,14 +350,15 @@ export class KubeClient implements KubePort {
   ): Promise<KubeObject> {
     const call = operation(kind, 'patch');
     const body = resourceVersion ? withResourceVersion(patch, resourceVersion) : patch;
-    const contentType = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-    const obj = await guarded(() => call(this.apis, { ...target, body, ...this.writeParams }, contentType), this.timeoutMs);
+    const obj = await this.call((o) =>
+      call(this.apis, { ...target, body, ...this.writeParams }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o)),
+    );
     return this.withKind(kind, toPlain(obj) as KubeObject);
   }
 
   async replace(kind: ResourceKind, namespace: string, body: KubeObject): Promise<KubeObject> {
     const call = operation(kind, 'replace');
-    const obj = await guarded(() => call(this.apis, { namespace, name: body.metadata?.name, body, ...this.writeParams }), this.timeoutMs);
+    const obj = await this.call((o) => call(this.apis, { namespace, name: body.metadata?.name, body, ...this.writeParams }, o));
     return this.withKind(kind, toPlain(obj) as KubeObject);
   }
 
@@ -320,14 +367,11 @@ export class KubeClient implements KubePort {
     const preconditions =
       options.uid || options.resourceVersion ? { uid: options.uid, resourceVersion: options.resourceVersion } : undefined;
     const body = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions, propagationPolicy: options.propagationPolicy, dryRun: this.writeParams.dryRun ? ['All'] : undefined };
-    await guarded(
-      () => call(this.apis, { ...target, body, propagationPolicy: options.propagationPolicy, dryRun: this.writeParams.dryRun }),
-      this.timeoutMs,
-    );
+    await this.call((o) => call(this.apis, { ...target, body, propagationPolicy: options.propagationPolicy, dryRun: this.writeParams.dryRun }, o));
   }
 
   async serverVersion(): Promise<ServerVersion> {
-    const info = await guarded(() => this.versionApi.getCode(), this.timeoutMs);
+    const info = await this.call((o) => this.versionApi.getCode({}, o));
     return { major: info.major, minor: info.minor, gitVersion: info.gitVersion };
   }
 
@@ -338,7 +382,15 @@ export class KubeClient implements KubePort {
       timeoutSeconds: options.timeoutSeconds,
       allowWatchBookmarks: options.allowWatchBookmarks,
     };
-    return startWatch(this.watcher, collectionPath(kind, options.namespace), query, onEvent);
+    const stream = startWatch(this.kubeConfig, { path: collectionPath(kind, options.namespace), query, ready: this.bucket.take() }, onEvent);
+    if (this.closed) stream.stop();
+    const stop = (): void => stream.stop();
+    this.inFlight.add(stop);
+    void stream.done.then(
+      () => this.inFlight.delete(stop),
+      () => this.inFlight.delete(stop),
+    );
+    return stream;
   }
 
   private withKind(kind: ResourceKind, obj: KubeObject): KubeObject {
@@ -351,17 +403,36 @@ function withResourceVersion(patch: Record<string, unknown>, resourceVersion: st
   return { ...patch, metadata: { ...metadata, resourceVersion } };
 }
 
+/** What one watch request asks for; it is sent once `ready` (the request budget) resolves. */
+interface WatchRequest {
+  readonly path: string;
+  readonly query: Record<string, string | number | boolean | undefined>;
+  readonly ready: Promise<void>;
+}
+
+/**
+ * A `KubeConfig` for one watch that keeps the HTTP agent it hands out: client-node's `Watch`
+ * cannot be aborted before the response headers arrive (its AbortController is returned only
+ * then), so `stop()` destroys the agent's sockets instead, whatever the server does.
+ */
+function capturingConfig(kubeConfig: KubeConfig): { config: KubeConfig; destroy: () => void } {
+  const agents: Array<{ destroy?: () => void }> = [];
+  const config = Object.create(kubeConfig) as KubeConfig;
+  config.applyToFetchOptions = async (opts): ReturnType<KubeConfig['applyToFetchOptions']> => {
+    const init = await kubeConfig.applyToFetchOptions(opts);
+    if (init.agent && typeof init.agent === 'object') agents.push(init.agent as { destroy?: () => void });
+    return init;
+  };
+  return { config, destroy: () => agents.forEach((a) => a.destroy?.()) };
+}
+
 /**
  * Runs one client-node watch. `stop()` aborts it and resolves `done` (client-node reports the
- * abort as an error; that is swallowed here). A stream stopped before its response headers
- * arrived is aborted as soon as they do; its events are never delivered.
+ * abort as an error; that is swallowed here), also before the response headers arrived; events
+ * after `stop()` are never delivered.
  */
-function startWatch(
-  watcher: Watch,
-  path: string,
-  query: Record<string, string | number | boolean | undefined>,
-  onEvent: (event: WatchEvent) => void,
-): WatchStream {
+function startWatch(kubeConfig: KubeConfig, request: WatchRequest, onEvent: (event: WatchEvent) => void): WatchStream {
+  const { config, destroy } = capturingConfig(kubeConfig);
   let controller: AbortController | undefined;
   let stopped = false;
   let settle: (err: unknown) => void = () => undefined;
@@ -377,18 +448,21 @@ function startWatch(
   const deliver = (type: string, object: unknown): void => {
     if (!stopped) onEvent({ type: type as WatchEvent['type'], object: object as KubeObject });
   };
-  watcher.watch(path, query, deliver, (err: unknown) => settle(err)).then(
-    (c) => {
-      controller = c;
-      if (stopped) c.abort();
-    },
-    (err: unknown) => settle(err),
-  );
+  request.ready
+    .then(() => (stopped ? undefined : new Watch(config).watch(request.path, request.query, deliver, (err: unknown) => settle(err))))
+    .then(
+      (c) => {
+        controller = c;
+        if (stopped) c?.abort();
+      },
+      (err: unknown) => settle(err),
+    );
   return {
     done,
     stop: (): void => {
       stopped = true;
       controller?.abort();
+      destroy();
       settle(null);
     },
   };

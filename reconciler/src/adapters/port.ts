@@ -84,4 +84,6 @@ export interface KubePort {
   replace(kind: ResourceKind, namespace: string, body: KubeObject): Promise<KubeObject>;
   delete(kind: ResourceKind, target: { namespace: string; name: string }, options?: DeleteOptions): Promise<void>;
   serverVersion(): Promise<ServerVersion>;
+  /** Aborts every request and watch in flight; later calls reject (optional: in-memory ports need none). */
+  close?(): void;
 }

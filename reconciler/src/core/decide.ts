@@ -61,7 +61,8 @@ function jobParts(ctx: JobContext): Outcome[] {
   const stuck = detectStuckJob(ctx.observed, ctx.now, ctx.config);
   const retention = checkRetention(ctx.observed, ctx.now, ctx.config, ctx.enforce);
   const parts = [stuck, rerun(ctx, stuck), retention];
-  if (ctx.writable) parts.push(checkGate(ctx.job, ctx.ref, ctx.errors, ctx.observed.quotas));
+  const quotas = ctx.observed.unavailable?.includes('resourcequotas') ? undefined : ctx.observed.quotas;
+  if (ctx.writable) parts.push(checkGate(ctx.job, ctx.ref, ctx.errors, quotas));
   const deleting = retention.actions?.some((a) => a.type === 'delete') === true;
   if (ctx.enforce && !deleting) parts.push({ patch: enforceFixes(ctx.job, ctx.ref, ctx.now, ctx.config) });
   return parts;

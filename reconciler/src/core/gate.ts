@@ -32,11 +32,13 @@ export function gateHolds(job: KubeObject, errors: readonly Violation[], quotas:
 
 /**
  * The gate on a writable Job: release (a patch part and a Normal Event) or hold (a finding).
- * `errors` are the error-severity violations and findings of the Job's audit.
+ * `errors` are the error-severity violations and findings of the Job's audit; `quotas`
+ * undefined means they cannot be read, and the quota check is off (the API server's quota
+ * admission still applies to the Job's pods).
  */
-export function checkGate(job: KubeObject, regarding: ObjectRef, errors: readonly Violation[], quotas: readonly KubeObject[]): Outcome {
+export function checkGate(job: KubeObject, regarding: ObjectRef, errors: readonly Violation[], quotas: readonly KubeObject[] | undefined): Outcome {
   if (!isGated(job)) return {};
-  const holds = gateHolds(job, errors, quotas);
+  const holds = gateHolds(job, errors, quotas ?? []);
   if (holds.length > 0) {
     const finding = clusterFinding(ADMISSION_GATE_HELD, { path: 'spec.suspend', problem: `stays true: ${holds.join('; ')}`, got: 'true' });
     return { findings: [finding] };
@@ -47,7 +49,10 @@ export function checkGate(job: KubeObject, regarding: ObjectRef, errors: readonl
     eventType: 'Normal',
     reason: GATE_RELEASED_REASON,
     action: GATE_RELEASE_ACTION,
-    note: `${GATE_RELEASED_REASON}: the Job passed the rules on the live cluster version and fits the namespace quota, so spec.suspend was set to false`,
+    note:
+      quotas === undefined
+        ? `${GATE_RELEASED_REASON}: the Job passed the rules on the live cluster version (the namespace quota was not checked: ResourceQuotas cannot be read), so spec.suspend was set to false`
+        : `${GATE_RELEASED_REASON}: the Job passed the rules on the live cluster version and fits the namespace quota, so spec.suspend was set to false`,
   };
   return { patch: { spec: { suspend: false }, annotations: { [GATE_ANNOTATION]: GATE_RELEASED }, reasons: [GATE_RELEASED_REASON], events: [event] } };
 }

@@ -4,7 +4,8 @@
  * `nodeLostAfterMs`, or the node no longer exists). It is stuck once that has lasted
  * `stuckAfterMs`, measured from the latest evidence of life the object, its pods and their nodes
  * show (Job start and condition changes, pod creation, start, condition changes and deletion,
- * the moment a node counted as lost).
+ * the moment a node counted as lost). When the reconciler cannot read Nodes, lost nodes are not
+ * detected (only vanished pods are).
  */
 import { CONTROLLER_UID_LABELS } from './annotations.ts';
 import { JOB_STUCK, clusterFinding } from './findings.ts';
@@ -25,7 +26,8 @@ export function nodeLostAt(node: KubeObject, nodeLostAfterMs: number): number | 
 
 function podState(pod: KubeObject, observed: Observed, now: number, config: ReconcilerConfig): PodState {
   const nodeName = stringOf(dig(pod, 'spec', 'nodeName'));
-  if (nodeName === undefined) return { alive: true };
+  // Without the Node list, a node's state is unknown: its pods count as alive.
+  if (nodeName === undefined || observed.unavailable?.includes('nodes')) return { alive: true };
   const node = observed.nodes.get(nodeName);
   if (!node) return { alive: false, why: `node ${nodeName} no longer exists` };
   const lostAt = nodeLostAt(node, config.nodeLostAfterMs);

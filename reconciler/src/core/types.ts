@@ -95,7 +95,16 @@ export interface Observed {
   readonly nodes: ReadonlyMap<string, KubeObject>;
   /** ResourceQuotas of the object's namespace, for the admission gate. */
   readonly quotas: readonly KubeObject[];
+  /**
+   * Auxiliary resources the reconciler cannot read (their list is forbidden or absent): the
+   * checks that need them are off (`nodes`: lost-node detection; `resourcequotas`: the gate's
+   * quota check), so that an empty cache is never taken for "none exist".
+   */
+  readonly unavailable?: readonly AuxiliaryResource[];
 }
+
+/** The resources the reconciler reads but can run without. */
+export type AuxiliaryResource = 'nodes' | 'resourcequotas';
 
 /** A Kubernetes Event to emit (events.k8s.io/v1); `reason` is the rule code. */
 export interface EventAction {

@@ -4,7 +4,10 @@
  * Faults are matched against each request in injection order; the first match whose
  * `times` is not used up applies (and uses one):
  * - `status`: answer with an error `Status` (e.g. 429 with `Retry-After`, 500, 503);
- * - `reset`: destroy the socket without an answer (the client sees ECONNRESET);
+ * - `reset`: destroy the socket without an answer (the client sees ECONNRESET); with
+ *   `after: true` the request is applied first and only its answer is lost (a write that
+ *   happened although the client saw it fail);
+ * - `hang`: accept the request and never answer it (until the client goes);
  * - `delay`: hold the request for `ms` before handling it normally;
  * - `gone`: a watch gets a 410 `ERROR` event mid-stream and ends — ongoing matching watches
  *   at injection time, then new ones while uses remain;
@@ -34,7 +37,8 @@ interface FaultBase {
 
 export type Fault =
   | (FaultBase & { readonly type: 'status'; readonly status: number; readonly retryAfterSeconds?: number; readonly message?: string })
-  | (FaultBase & { readonly type: 'reset' })
+  | (FaultBase & { readonly type: 'reset'; readonly after?: boolean })
+  | (FaultBase & { readonly type: 'hang' })
   | (FaultBase & { readonly type: 'delay'; readonly ms: number })
   | (FaultBase & { readonly type: 'gone' })
   | (FaultBase & { readonly type: 'stall' });
@@ -115,7 +119,7 @@ export class Faults {
   }
 
   /**
-   * Takes the first request-level fault (`status`, `reset`, `delay`) matching `facts`,
+   * Takes the first request-level fault (`status`, `reset`, `hang`, `delay`) matching `facts`,
    * using it once. `gone` and `stall` are taken by `takeWatchFault`.
    */
   takeRequestFault(facts: RequestFacts): Fault | undefined {
@@ -168,6 +172,12 @@ export interface RequestRecord {
   body?: string;
   /** The HTTP status answered (set once the answer starts). */
   status?: number;
+  /** When the request arrived (ms since the epoch, wall clock). */
+  readonly at: number;
+  /** When the answer ended or the connection closed. */
+  answeredAt?: number;
+  /** Who sent it: the bearer token of the request (each kubeconfig user has its own). */
+  readonly user?: string;
 }
 
 /** Request counts of an emulator (since start or the last `reset`). */

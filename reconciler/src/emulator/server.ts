@@ -50,7 +50,7 @@
  * graceful pod termination (pods without finalizers are removed at once: no kubelet).
  *
  * Faults (`emu.faults`, see faults.ts): `status` (e.g. 429 + Retry-After, 500), `reset`
- * (ECONNRESET), `delay`, `gone` (410 ERROR event on an ongoing or the next watch) and `stall`
+ * (ECONNRESET; with `after` once the request took effect), `hang` (never answered), `delay`, `gone` (410 ERROR event on an ongoing or the next watch) and `stall`
  * (a silent watch), each matched by method/path/verb/resource/watch and used `times` times.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -79,6 +79,8 @@ export interface EmulatorOptions {
   readonly bookmarkIntervalMs?: number;
   /** Length of a watch without `timeoutSeconds` (default 1800 s). */
   readonly defaultWatchTimeoutSeconds?: number;
+  /** How many of the most recent requests `requests()` keeps (default 1000). */
+  readonly requestLogSize?: number;
 }
 
 /** A running emulator. */
@@ -88,8 +90,11 @@ export interface Emulator {
   readonly port: number;
   readonly store: MemoryStore;
   readonly faults: Faults;
-  /** A kubeconfig (YAML) whose current context points at this emulator (default context name `emulator`). */
-  kubeconfigYaml(contextName?: string): string;
+  /**
+   * A kubeconfig (YAML) whose current context points at this emulator (default context name
+   * `emulator`); its user's bearer token is `user` (default `emulator`), recorded with each request.
+   */
+  kubeconfigYaml(contextName?: string, user?: string): string;
   /** Request counts by verb and resource since start or `resetStats()`. */
   stats(): RequestStats;
   /** The most recent requests (method, path, query, content type, body, status), oldest first. */
@@ -131,14 +136,17 @@ function wait(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Applies a request-level fault; returns true when it answered the request. */
+/** Applies a request-level fault before the request is handled; returns true when it answered the request. */
 async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   switch (fault.type) {
     case 'delay':
       await wait(fault.ms);
       return false;
     case 'reset':
+      if (fault.after) return false;
       req.socket.destroy();
+      return true;
+    case 'hang':
       return true;
     case 'status': {
       const message = fault.message ?? `injected fault: ${fault.status} ${reasonFor(fault.status)}`;
@@ -180,6 +188,12 @@ async function serveResource(ctx: Context, req: IncomingMessage, res: ServerResp
   const body: RestBody = { text: await readBody(req), contentType: req.headers['content-type'] };
   if (body.text) record.body = body.text.slice(0, LOGGED_BODY_LIMIT);
   const answer = HANDLERS[r.verb](ctx.store, r, body);
+  if (parsed.loseAnswer) {
+    // `reset` with `after`: the request took effect, its answer is lost.
+    record.status = answer.code;
+    req.socket.destroy();
+    return;
+  }
   const table = (r.verb === 'get' || r.verb === 'list') && wantsTable(req.headers.accept);
   const headers: Record<string, string[]> = answer.warnings?.length ? { Warning: answer.warnings.map((w) => `299 - ${JSON.stringify(w)}`) } : {};
   sendJson(res, answer.code, table ? asTable(ctx.store, r, answer.body as StoredObject & { items?: StoredObject[] }) : answer.body, headers);
@@ -192,6 +206,12 @@ function asTable(store: MemoryStore, r: ResourceRequest, body: StoredObject & { 
   return toTable(r.resource, body.items ?? [], { now, listMeta: body.metadata });
 }
 
+/** The bearer token of a request: which kubeconfig user sent it. */
+function bearer(req: IncomingMessage): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return m ? m[1] : undefined;
+}
+
 function factsOf(method: string, url: URL, r: ResourceRequest | undefined): RequestFacts {
   if (!r) return { method, path: url.pathname, watch: false };
   return { method, path: url.pathname, watch: r.verb === 'watch', verb: r.verb, resource: resourceKey(r) };
@@ -201,6 +221,8 @@ interface Parsed {
   readonly url: URL;
   readonly r?: ResourceRequest;
   readonly record: RequestRecord;
+  /** Apply the request, then destroy the connection instead of answering. */
+  readonly loseAnswer?: boolean;
 }
 
 async function route(ctx: Context, req: IncomingMessage, res: ServerResponse, parsed: Parsed): Promise<void> {
@@ -209,36 +231,51 @@ async function route(ctx: Context, req: IncomingMessage, res: ServerResponse, pa
   else throw new StoreError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${req.method})`);
 }
 
+/** Logs the request; its status and answer time are filled in when the answer ends. */
+function logRequest(ctx: Context, req: IncomingMessage, res: ServerResponse, facts: RequestFacts & { url: URL }): RequestRecord {
+  const { url, ...rest } = facts;
+  const record = ctx.log.add({ ...rest, query: queryRecord(url), contentType: req.headers['content-type'], at: Date.now(), user: bearer(req) });
+  res.once('close', () => {
+    record.status ??= res.headersSent ? res.statusCode : undefined;
+    record.answeredAt = Date.now();
+  });
+  return record;
+}
+
+/** A `reset` fault with `after` on a non-watch resource request: apply it, then lose the answer. */
+function losesAnswer(fault: Fault | undefined, r: ResourceRequest | undefined): boolean {
+  return fault?.type === 'reset' && fault.after === true && r !== undefined && r.verb !== 'watch';
+}
+
 async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   const url = new URL(req.url ?? '/', 'http://emulator');
   const { r, error } = parse(method, url);
   const facts = factsOf(method, url, r);
-  const record = ctx.log.add({ ...facts, query: queryRecord(url), contentType: req.headers['content-type'] });
-  res.once('close', () => {
-    record.status = res.statusCode;
-  });
+  const record = logRequest(ctx, req, res, { ...facts, url });
   const fault = ctx.faults.takeRequestFault(facts);
   if (fault && (await applyFault(fault, req, res))) {
     ctx.log.faulted();
     return;
   }
+  const loseAnswer = losesAnswer(fault, r);
+  if (loseAnswer) ctx.log.faulted();
   try {
     if (error) throw error;
-    await route(ctx, req, res, { url, r, record });
+    await route(ctx, req, res, { url, r, record, loseAnswer });
   } catch (err) {
     if (!res.headersSent) sendError(res, err, r);
     else res.destroy(err instanceof Error ? err : new Error(String(err)));
   }
 }
 
-function kubeconfig(url: string, name: string): string {
+function kubeconfig(url: string, name: string, token: string): string {
   return YAML.stringify({
     apiVersion: 'v1',
     kind: 'Config',
     // client-node refuses plain http unless TLS verification is explicitly skipped.
     clusters: [{ name, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
-    users: [{ name, user: { token: 'emulator' } }],
+    users: [{ name, user: { token } }],
     contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
     'current-context': name,
     preferences: {},
@@ -259,7 +296,7 @@ function listen(server: Server, port: number): Promise<number> {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const store = options.store ?? new MemoryStore({ kubernetesVersion: options.kubernetesVersion, clock: options.clock, historyLimit: options.historyLimit });
   const faults = new Faults();
-  const log = new RequestLog();
+  const log = new RequestLog(options.requestLogSize);
   const streams = new Set<() => void>();
   const watchEnv: WatchEnv = {
     store,
@@ -290,7 +327,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     store,
     faults,
-    kubeconfigYaml: (contextName = 'emulator') => kubeconfig(url, contextName),
+    kubeconfigYaml: (contextName = 'emulator', user = 'emulator') => kubeconfig(url, contextName, user),
     stats: () => log.stats(),
     requests: () => log.requests(),
     resetStats: () => log.reset(),

@@ -13,7 +13,8 @@ import { KubeClient, KubeConfigError, loadKubeConfig } from '../adapters/kube-cl
 import { Controller } from '../runtime/controller.ts';
 import { startHealthServer, type HealthServer } from '../runtime/http-server.ts';
 import { LOG_LEVELS, createLogger, type Logger } from '../runtime/logger.ts';
-import { BEHAVIOUR_FLAGS, BEHAVIOUR_USAGE, behaviourOverrides } from './behaviour-flags.ts';
+import { DEFAULT_LEASE_NAME, type LeaderElectionTimings } from '../runtime/leader-election.ts';
+import { BEHAVIOUR_FLAGS, BEHAVIOUR_USAGE, behaviourOverrides, parseDurationFlag } from './behaviour-flags.ts';
 import { formatJsonClusterReport, formatTextClusterReport, severityCounts } from './report.ts';
 
 const USAGE = `usage: cdk8s-batch reconcile [options]
@@ -36,6 +37,14 @@ options:
   --metrics-port <port>       serve /healthz, /readyz and /metrics on this port
   --leader-elect              act only while holding a coordination.k8s.io/v1 Lease
   --lease-namespace <ns>      namespace of the Lease (default: default)
+  --lease-name <name>         name of the Lease, one per deployment (default: ${DEFAULT_LEASE_NAME})
+  --lease-duration <d>        how long a Lease holds without renewal (default 15s)
+  --renew-deadline <d>        a leader stops writing when it could not renew for this long (default 10s)
+  --retry-period <d>          how often the Lease is renewed or tried (default 2s)
+  --watch-stall-timeout <d>   restart a watch that sent no event or bookmark for this long (default 90s)
+  --shutdown-grace <d>        on SIGTERM, abort requests still in flight after this long (default 5s)
+  --kube-api-qps <n>          requests per second to the API server at most (default 20)
+  --kube-api-burst <n>        requests at once above that rate (default 40)
   --log-level <level>         ${LOG_LEVELS.join('|')} (default: info); JSON logs on stderr
   --help                      show this help
 
@@ -54,6 +63,14 @@ const FLAGS = {
   'metrics-port': { type: 'string' },
   'leader-elect': { type: 'boolean', default: false },
   'lease-namespace': { type: 'string', default: 'default' },
+  'lease-name': { type: 'string', default: DEFAULT_LEASE_NAME },
+  'lease-duration': { type: 'string', default: '15s' },
+  'renew-deadline': { type: 'string', default: '10s' },
+  'retry-period': { type: 'string', default: '2s' },
+  'watch-stall-timeout': { type: 'string', default: '90s' },
+  'shutdown-grace': { type: 'string', default: '5s' },
+  'kube-api-qps': { type: 'string', default: '20' },
+  'kube-api-burst': { type: 'string', default: '40' },
   'log-level': { type: 'string', default: 'info' },
   help: { type: 'boolean', default: false },
   ...BEHAVIOUR_FLAGS,
@@ -73,6 +90,12 @@ export interface ReconcileOptions {
   readonly metricsPort?: number;
   readonly leaderElect: boolean;
   readonly leaseNamespace: string;
+  readonly leaseName: string;
+  readonly leaseTimings: LeaderElectionTimings;
+  readonly watchStallTimeoutMs: number;
+  readonly shutdownGraceMs: number;
+  readonly kubeApiQps: number;
+  readonly kubeApiBurst: number;
   readonly logLevel: string;
   readonly help: boolean;
   /** Optional behaviours and thresholds (`--cleanup-orphan-pods`, `--stuck-after`, …). */
@@ -89,6 +112,41 @@ function port(value: string | undefined): number | undefined {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`--metrics-port must be a port number 0-65535 (got ${JSON.stringify(value)})`);
   return n;
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new UsageError(`--${flag} must be a number above 0 (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+function positiveDuration(flag: string, value: string): number {
+  const ms = parseDurationFlag(flag, value);
+  if (ms <= 0) throw new UsageError(`--${flag} must be longer than 0 (got ${JSON.stringify(value)})`);
+  return ms;
+}
+
+/** Lease timings from the flags, checked as client-go does. */
+function leaseTimings(v: { 'lease-duration': string; 'renew-deadline': string; 'retry-period': string }): LeaderElectionTimings {
+  const t = {
+    leaseDurationMs: positiveDuration('lease-duration', v['lease-duration']),
+    renewDeadlineMs: positiveDuration('renew-deadline', v['renew-deadline']),
+    retryPeriodMs: positiveDuration('retry-period', v['retry-period']),
+  };
+  if (!(t.leaseDurationMs > t.renewDeadlineMs && t.renewDeadlineMs > 1.2 * t.retryPeriodMs)) {
+    throw new UsageError(
+      `--lease-duration must be longer than --renew-deadline, and --renew-deadline longer than 1.2 × --retry-period (got ${v['lease-duration']}, ${v['renew-deadline']}, ${v['retry-period']})`,
+    );
+  }
+  return t;
+}
+
+/** A Lease name must be a DNS subdomain. */
+function leaseName(value: string): string {
+  if (value.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)) {
+    throw new UsageError(`--lease-name must be a DNS subdomain: lowercase letters, digits, '-' and '.', at most 253 characters (got ${JSON.stringify(value)})`);
+  }
+  return value;
 }
 
 function parse(args: string[]): ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS; strict: true; allowPositionals: false }>>['values'] {
@@ -119,6 +177,12 @@ export function parseReconcileArgs(args: string[]): ReconcileOptions {
     metricsPort: port(v['metrics-port']),
     leaderElect: v['leader-elect'],
     leaseNamespace: v['lease-namespace'],
+    leaseName: leaseName(v['lease-name']),
+    leaseTimings: leaseTimings(v),
+    watchStallTimeoutMs: positiveDuration('watch-stall-timeout', v['watch-stall-timeout']),
+    shutdownGraceMs: positiveDuration('shutdown-grace', v['shutdown-grace']),
+    kubeApiQps: positive('kube-api-qps', v['kube-api-qps']),
+    kubeApiBurst: positive('kube-api-burst', v['kube-api-burst']),
     logLevel: v['log-level'],
     help: v.help,
     behaviour: behaviourOverrides(v),
@@ -140,7 +204,7 @@ interface Session {
 
 async function connect(options: ReconcileOptions, io: CommandIo, logger: Logger): Promise<Session> {
   const kubeConfig = loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context, env: io.env });
-  const client = new KubeClient(kubeConfig, { dryRun: options.dryRun });
+  const client = new KubeClient(kubeConfig, { dryRun: options.dryRun, qps: options.kubeApiQps, burst: options.kubeApiBurst });
   let version;
   try {
     version = await client.serverVersion();
@@ -166,7 +230,9 @@ function makeController(session: Session, options: ReconcileOptions): Controller
     namespaces: options.namespaces,
     labelSelector: options.selector,
     logger: session.logger,
-    leaderElection: options.leaderElect ? { namespace: options.leaseNamespace } : undefined,
+    leaderElection: options.leaderElect ? { namespace: options.leaseNamespace, name: options.leaseName, timings: options.leaseTimings } : undefined,
+    reflectorTimings: { watchdogMs: options.watchStallTimeoutMs },
+    shutdownGraceMs: options.shutdownGraceMs,
   });
 }
 
@@ -177,11 +243,15 @@ async function runOnce(session: Session, options: ReconcileOptions, io: CommandI
   return report.errors.length > 0 ? 2 : 0;
 }
 
-function waitForTermination(): Promise<string> {
+/** Resolves at the first SIGINT or SIGTERM; a second one aborts whatever is still in flight. */
+function waitForTermination(client: KubeClient): Promise<string> {
   return new Promise((resolve) => {
     const on = (signal: string): void => {
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
+      const again = (): void => client.close();
+      process.once('SIGINT', again);
+      process.once('SIGTERM', again);
       resolve(signal);
     };
     process.on('SIGINT', on);
@@ -197,9 +267,10 @@ async function runController(session: Session, options: ReconcileOptions): Promi
     session.logger.info({ port: server.port }, 'serving /healthz, /readyz and /metrics');
   }
   controller.start();
-  const signal = await waitForTermination();
-  session.logger.info({ signal }, 'shutting down');
+  const signal = await waitForTermination(session.client);
+  session.logger.info({ signal, graceMs: options.shutdownGraceMs }, 'shutting down');
   await controller.stop();
+  session.client.close();
   await server?.close();
   return 0;
 }

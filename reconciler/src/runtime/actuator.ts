@@ -1,12 +1,16 @@
 /**
  * The actuator executes `decide`'s actions through the `KubePort`, idempotently:
  * - Events (events.k8s.io/v1) get a deterministic name per (object uid, reason, note); a repeat
- *   bumps the existing Event's `series` (count, lastObservedTime) with a merge patch instead of
- *   creating a new Event, also after a restart (the create answers 409 AlreadyExists).
+ *   after the repeat interval bumps the existing Event's `series` (count, lastObservedTime) with
+ *   a merge patch instead of creating a new Event. A create answered 409 AlreadyExists (a
+ *   restart, another replica, or a retry after a lost answer) reads the Event and bumps it only
+ *   when the Event's own last observation is older than the repeat interval: a retried create
+ *   never counts twice, and a failed one is retried (the key is requeued) until the Event exists.
  * - Patches carry the resourceVersion precondition; 409 means "requeue and decide again".
  * - Deletes carry uid (and resourceVersion) preconditions; 404 counts as done.
  * - Creates use the manifest's deterministic name; 409 AlreadyExists counts as done.
- * Every write first takes a token from the global write bucket.
+ * Every write first takes a token from the global write bucket, then passes the fence
+ * (`mayWrite`: e.g. a valid leader lease) at the moment it is sent.
  */
 import { createHash } from 'node:crypto';
 import type { Action, CreateAction, DeleteAction, EventAction, KubeObject, ObjectRef, PatchAction } from '../core/types.ts';
@@ -28,7 +32,9 @@ export type ActionOutcome =
   | 'gone'
   | 'failed'
   /** Not attempted: an earlier write of the same decision failed; the key is decided again. */
-  | 'skipped';
+  | 'skipped'
+  /** Not attempted: this instance may not write now (its leader lease is not valid). */
+  | 'fenced';
 
 export interface ActionResult {
   readonly action: Action;
@@ -46,6 +52,15 @@ export interface ActuatorOptions {
   /** A repeated Event within this interval is not written again (default 60 s). */
   readonly eventRepeatIntervalMs?: number;
   readonly onResult?: (result: ActionResult) => void;
+  /** Checked right before every write; false refuses it (outcome `fenced`). */
+  readonly mayWrite?: () => boolean;
+}
+
+/** A write refused by the fence. */
+class Fenced extends Error {
+  constructor() {
+    super('this instance may not write: its leader lease is not valid');
+  }
 }
 
 interface SeenEvent {
@@ -106,6 +121,7 @@ export class Actuator {
     try {
       return { action, outcome: await this.dispatch(action) };
     } catch (err) {
+      if (err instanceof Fenced) return { action, outcome: 'fenced' };
       const error = toKubeApiError(err);
       return { action, outcome: outcomeOfError(action, error), error };
     }
@@ -126,6 +142,7 @@ export class Actuator {
 
   private async write<T>(work: () => Promise<T>): Promise<T> {
     await this.options.writeBucket?.take();
+    if (this.options.mayWrite && !this.options.mayWrite()) throw new Fenced();
     return work();
   }
 
@@ -187,10 +204,20 @@ export class Actuator {
     for (const [key, seen] of this.seen) if (now - seen.lastWritten > maxAge) this.seen.delete(key);
   }
 
-  /** After a restart: the Event exists already; continue its series. */
+  /**
+   * The Event exists already (a restart, another replica, or our own create whose answer was
+   * lost): it counts this occurrence when its last observation is within the repeat interval,
+   * else its series is continued.
+   */
   private async adoptExisting(action: EventAction, at: { name: string; key: string; now: number }): Promise<ActionOutcome> {
     const existing = await this.options.port.get('Event', action.regarding.namespace, at.name);
-    const count = Number((existing.series as { count?: number } | undefined)?.count ?? 1);
+    const series = existing.series as { count?: number; lastObservedTime?: string } | undefined;
+    const count = Number(series?.count ?? 1);
+    const last = Date.parse(String(series?.lastObservedTime ?? existing.eventTime ?? ''));
+    if (Number.isFinite(last) && at.now - last < (this.options.eventRepeatIntervalMs ?? 60_000)) {
+      this.seen.set(at.key, { count, lastWritten: last });
+      return 'already-done';
+    }
     this.seen.set(at.key, { count, lastWritten: 0 });
     return this.bumpSeries(action, at);
   }
@@ -236,10 +263,11 @@ function outcomeOfError(action: Action, error: KubeApiError): ActionOutcome {
 }
 
 function isFailure(result: ActionResult): boolean {
-  return result.outcome === 'conflict' || result.outcome === 'failed';
+  return result.outcome === 'conflict' || result.outcome === 'failed' || result.outcome === 'fenced';
 }
 
-/** True when a result asks for the key to be decided again (stale cache or a retryable failure). */
+/** True when a result asks for the key to be decided again (stale cache, a retryable failure, or a fenced write). */
 export function needsRetry(result: ActionResult): boolean {
-  return result.outcome === 'conflict' || (result.outcome === 'failed' && result.error?.retryable === true);
+  if (result.outcome === 'conflict' || result.outcome === 'fenced') return true;
+  return result.outcome === 'failed' && result.error?.retryable === true;
 }

@@ -5,6 +5,14 @@
  * actuator (only while leading, when leader election is on). Level-triggered: a key is always
  * decided from the current cache, so a missed event is repaired by the next event or resync.
  *
+ * Safety:
+ * - no worker starts before every cache has synced (Nodes and ResourceQuotas may instead be
+ *   degraded: forbidden or absent, which turns off the checks that need them);
+ * - a decision with a create or delete, or with a finding that rests on something being absent,
+ *   is confirmed on a fresh view read from the API server first (`fresh-view.ts`);
+ * - with leader election every write passes the lease fence at the moment it is sent;
+ * - `stop()` ends within `shutdownGraceMs`, aborting whatever requests are still in flight.
+ *
  * In-process use on simulated time (the sandbox, tests):
  *
  *   const kc = new KubeConfig(); kc.loadFromString(emulator.kubeconfigYaml());
@@ -19,13 +27,14 @@ import { decide as coreDecide } from '../core/decide.ts';
 import { jobUidOfPod } from '../core/cleanup.ts';
 import { isRerunOf, rerunName } from '../core/rerun.ts';
 import { RERUN_OF_ANNOTATION } from '../core/annotations.ts';
-import type { Decision, KubeObject, ObjectRef, Observed, ReconcilerConfig } from '../core/types.ts';
+import type { AuxiliaryResource, Decision, KubeObject, ObjectRef, Observed, ReconcilerConfig } from '../core/types.ts';
 import type { Violation } from 'cdk8s-batch/rules';
 import { KubeApiError, toKubeApiError } from '../adapters/errors.ts';
 import type { KubePort, ResourceKind } from '../adapters/port.ts';
 import { Actuator, needsRetry, type ActionResult } from './actuator.ts';
 import { CacheIndex } from './cache-index.ts';
-import { LeaderElector, type LeaderElectionTimings } from './leader-election.ts';
+import { confirmed, freshObserved, needsFreshView } from './fresh-view.ts';
+import { DEFAULT_LEASE_NAME, LeaderElector, type LeaderElectionTimings } from './leader-election.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { ReconcilerMetrics } from './metrics.ts';
 import { TokenBucket } from './rate-limiter.ts';
@@ -36,7 +45,7 @@ export type DecideFn = (observed: Observed, now: number, config: ReconcilerConfi
 
 export interface LeaderElectionConfig {
   readonly namespace: string;
-  /** Lease name (default `cdk8s-batch-reconciler`). */
+  /** Lease name (default `DEFAULT_LEASE_NAME`, `cdk8s-batch-reconciler`). */
   readonly name?: string;
   readonly timings?: Partial<LeaderElectionTimings>;
 }
@@ -70,6 +79,8 @@ export interface ControllerOptions {
    * delay; e.g. `(ms) => ms / 60` for a clock running 60× the wall clock. Default: unchanged.
    */
   readonly requeueDelay?: (clockMs: number) => number;
+  /** `stop()` aborts the requests still in flight after this long (default 5 s). */
+  readonly shutdownGraceMs?: number;
 }
 
 /** One object's violations and findings, as the `--once` report and the metrics see them. */
@@ -141,6 +152,9 @@ export class Controller {
   private readonly rerunsByJob = new CacheIndex();
   private workers?: Promise<void>;
   private started = false;
+  private stopping = false;
+  /** A `runOnce` pass is running (it acts without leader election). */
+  private once = false;
 
   constructor(readonly options: ControllerOptions) {
     this.decideFn = options.decide ?? coreDecide;
@@ -160,25 +174,39 @@ export class Controller {
       writeBucket: this.writeBucket,
       eventRepeatIntervalMs: options.eventRepeatIntervalMs,
       onResult: (r) => this.onActionResult(r),
+      mayWrite: () => this.once || this.acting,
     });
-    this.jobs = this.informer('Job', true, this.jobHandler());
-    this.cronJobs = this.informer('CronJob', true, this.simpleHandler('CronJob'));
+    this.jobs = this.informer('Job', this.jobHandler(), { selected: true });
+    this.cronJobs = this.informer('CronJob', this.simpleHandler('CronJob'), { selected: true });
     // Only pods created by Jobs (the API server labels them with their Job's uid since 1.27).
-    this.pods = this.informer('Pod', false, this.podHandler(), JOB_POD_SELECTOR);
-    this.nodes = new Informer([this.reflector('Node', {}, this.nodeHandler())]);
-    this.quotas = this.informer('ResourceQuota', false, this.quotaHandler());
+    this.pods = this.informer('Pod', this.podHandler(), { fixedSelector: JOB_POD_SELECTOR });
+    this.nodes = new Informer([this.reflector('Node', {}, this.nodeHandler(), true)]);
+    this.quotas = this.informer('ResourceQuota', this.quotaHandler(), { optional: true });
     this.elector = this.makeElector(identity);
     this.metrics.leader.set(this.elector ? 0 : 1);
   }
 
-  /** True once every cache has listed (what `/readyz` reports). */
-  get ready(): boolean {
+  /** True once every cache has listed (or, for Nodes and ResourceQuotas, is degraded). */
+  get synced(): boolean {
     return this.informers().every((i) => i.hasSynced);
   }
 
-  /** True when this instance may act (it leads, or runs without leader election). */
+  /** What `/readyz` reports: every cache synced and no watch stalled. */
+  get ready(): boolean {
+    return this.synced && this.informers().every((i) => i.healthy);
+  }
+
+  /** True when this instance may write now (it holds a valid lease, or runs without leader election). */
   get acting(): boolean {
-    return this.elector ? this.elector.isLeader : true;
+    return !this.stopping && (this.elector ? this.elector.canWrite() : true);
+  }
+
+  /** The auxiliary resources that cannot be read (their checks are off). */
+  get unavailable(): AuxiliaryResource[] {
+    const out: AuxiliaryResource[] = [];
+    if (this.nodes.degraded) out.push('nodes');
+    if (this.quotas.degraded) out.push('resourcequotas');
+    return out;
   }
 
   /** Current violations and findings per object. */
@@ -186,17 +214,25 @@ export class Controller {
     return [...this.reports.values()];
   }
 
-  /** Starts caches, workers and (when configured) leader election. */
+  /**
+   * Starts caches and (when configured) leader election; the workers start once every cache
+   * has synced, so that no key is decided on a partial picture (a Job whose pods are not listed
+   * yet would look stuck).
+   */
   start(): void {
     if (this.started) return;
     this.started = true;
     this.informers().forEach((i) => i.start());
-    this.workers = runWorkers(this.queue, {
-      workers: this.options.workers ?? 2,
-      maxRetries: this.options.maxRetries ?? 10,
-      process: (key) => this.reconcile(key),
-      onError: (key, err, willRetry) => this.onReconcileError(key, err, willRetry),
-      retryAfterMs: (err) => (err instanceof RetryError ? err.cause.retryAfterMs : undefined),
+    this.workers = this.waitForSync().then(() => {
+      if (this.stopping) return undefined;
+      this.log.info({ unavailable: this.unavailable }, 'caches synced');
+      return runWorkers(this.queue, {
+        workers: this.options.workers ?? 2,
+        maxRetries: this.options.maxRetries ?? 10,
+        process: (key) => this.reconcile(key),
+        onError: (key, err, willRetry) => this.onReconcileError(key, err, willRetry),
+        retryAfterMs: (err) => (err instanceof RetryError ? err.cause.retryAfterMs : undefined),
+      });
     });
     this.elector?.start();
   }
@@ -205,13 +241,23 @@ export class Controller {
     await Promise.all(this.informers().map((i) => i.waitForSync()));
   }
 
-  /** Stops everything: queue, workers (after their current key), leader election, caches. */
+  /**
+   * Stops everything: queue, workers (after their current key), leader election (a leader
+   * releases its Lease), caches. Whatever the server does, it ends within `shutdownGraceMs`:
+   * then the port aborts every request still in flight. Writes stop at once.
+   */
   async stop(): Promise<void> {
-    this.queue.shutDown();
-    this.writeBucket.close();
-    await this.workers;
-    await this.elector?.stop();
-    await Promise.all(this.informers().map((i) => i.stop()));
+    this.stopping = true;
+    const grace = setTimeout(() => this.options.port.close?.(), this.options.shutdownGraceMs ?? 5000);
+    try {
+      this.queue.shutDown();
+      this.writeBucket.close();
+      await Promise.all(this.informers().map((i) => i.stop()));
+      await this.workers;
+      await this.elector?.stop();
+    } finally {
+      clearTimeout(grace);
+    }
   }
 
   /**
@@ -220,10 +266,12 @@ export class Controller {
    * `KubeApiError` of a list that fails.
    */
   async runOnce(): Promise<OnceReport> {
+    this.once = true;
     try {
       await Promise.all(this.informers().map((i) => i.listOnce()));
       return await this.passOverAllKeys();
     } finally {
+      this.once = false;
       this.writeBucket.close();
       await Promise.all(this.informers().map((i) => i.stop()));
     }
@@ -260,9 +308,12 @@ export class Controller {
 
   /** Reconciles one key (the work-queue processor). */
   async reconcile(key: string): Promise<ProcessResult> {
-    const { decision, results } = await this.decideAndAct(key, this.acting);
+    // A leader decides and acts; each write passes the lease fence when it is sent (a write
+    // refused there is retried, and done once the lease is renewed or by the next leader).
+    const leads = this.elector ? this.elector.leads : true;
+    const { decision, results } = await this.decideAndAct(key, leads && !this.stopping);
     const retry = results.find(needsRetry);
-    if (retry) throw new RetryError(retry.error ?? new KubeApiError('Conflict', 409, 'conflict'));
+    if (retry) throw new RetryError(retry.error ?? new KubeApiError(retry.outcome === 'fenced' ? 'Aborted' : 'Conflict', 0, retry.outcome));
     const after = decision.requeueAfterMs;
     return { requeueAfterMs: after === undefined ? undefined : (this.options.requeueDelay?.(after) ?? after) };
   }
@@ -272,13 +323,27 @@ export class Controller {
     const stopTimer = this.metrics.reconcileDuration.startTimer({ kind });
     try {
       const observed = this.observe(key);
-      const decision = this.decideFn(observed, this.now(), this.options.config);
+      const now = this.now();
+      let decision = this.decideFn(observed, now, this.options.config);
+      if (act && needsFreshView(decision)) decision = await this.confirm(observed, decision, now);
       this.record(key, observed, decision);
       const results = act ? await this.actuator.execute(decision.actions) : [];
       return { decision, results };
     } finally {
       stopTimer();
     }
+  }
+
+  /** Decides again on what the API server says now; creates and deletes need both decisions. */
+  private async confirm(cached: Observed, decision: Decision, now: number): Promise<Decision> {
+    let fresh: Observed;
+    try {
+      fresh = await freshObserved(this.options.port, cached, decision);
+    } catch (err) {
+      const cause = toKubeApiError(err);
+      throw cause.retryable ? new RetryError(cause) : cause;
+    }
+    return confirmed(decision, this.decideFn(fresh, now, this.options.config));
   }
 
   /** Builds what `decide` sees for `key` from the caches. */
@@ -294,6 +359,7 @@ export class Controller {
       ownedJobs: this.ownedJobs(kind, namespace, object),
       nodes: new Map(this.nodes.list().map((n) => [n.metadata?.name ?? '', n])),
       quotas: this.quotas.list(namespace),
+      unavailable: this.unavailable,
     };
   }
 
@@ -339,24 +405,43 @@ export class Controller {
     return [this.jobs, this.cronJobs, this.pods, this.nodes, this.quotas];
   }
 
-  private reflector(kind: ResourceKind, scope: { namespace?: string; labelSelector?: string }, handler: ReflectorHandler): Reflector {
+  private reflector(kind: ResourceKind, scope: { namespace?: string; labelSelector?: string }, handler: ReflectorHandler, optional = false): Reflector {
     return new Reflector(this.options.port, {
       kind,
       ...scope,
       handler,
+      optional,
       timings: this.options.reflectorTimings,
       onRestart: (reason) => this.metrics.watchRestarts.inc({ kind, reason }),
       onError: (err) => {
         this.metrics.apiErrors.inc({ kind, error: err.kind });
         this.log.warn({ kind, namespace: scope.namespace, err: err.message }, 'list/watch failed');
       },
+      onDegraded: (err) => this.onDegraded(kind, scope.namespace, err),
     });
   }
 
-  private informer(kind: ResourceKind, selected: boolean, handler: ReflectorHandler, fixedSelector?: string): Informer {
-    const labelSelector = selected ? this.options.labelSelector : fixedSelector;
+  /**
+   * One reflector per namespace in scope. `selected`: the `--selector` applies; `fixedSelector`:
+   * this one does instead; `optional`: an auxiliary resource, degraded on 403/404.
+   */
+  private informer(kind: ResourceKind, handler: ReflectorHandler, how: { selected?: boolean; fixedSelector?: string; optional?: boolean }): Informer {
+    const labelSelector = how.selected ? this.options.labelSelector : how.fixedSelector;
     const namespaces = this.options.namespaces?.length ? this.options.namespaces : [undefined];
-    return new Informer(namespaces.map((namespace) => this.reflector(kind, { namespace, labelSelector }, handler)));
+    return new Informer(namespaces.map((namespace) => this.reflector(kind, { namespace, labelSelector }, handler, how.optional)));
+  }
+
+  /** An auxiliary list became forbidden or absent (err), or works again (undefined): one log line and the gauge. */
+  private onDegraded(kind: ResourceKind, namespace: string | undefined, err: KubeApiError | undefined): void {
+    const resource = kind === 'Node' ? 'nodes' : 'resourcequotas';
+    this.metrics.degraded.set({ resource }, this.cacheOfResource(resource).degraded ? 1 : 0);
+    const turnedOff = resource === 'nodes' ? 'lost-node detection of JobStuck' : 'the admission gate quota check';
+    if (err) this.log.warn({ resource, namespace, err: err.message, off: turnedOff }, `cannot list ${resource}; running without them`);
+    else this.log.info({ resource, namespace }, `${resource} can be listed again`);
+  }
+
+  private cacheOfResource(resource: AuxiliaryResource): Informer {
+    return resource === 'nodes' ? this.nodes : this.quotas;
   }
 
   /** Queues a key; `replay` (an unchanged object replayed by a resync) goes behind every real change. */
@@ -460,7 +545,7 @@ export class Controller {
     return new LeaderElector({
       port: this.options.port,
       namespace: le.namespace,
-      name: le.name ?? 'cdk8s-batch-reconciler',
+      name: le.name ?? DEFAULT_LEASE_NAME,
       identity,
       timings: le.timings,
       onStartedLeading: () => {

@@ -6,6 +6,13 @@
  * renew within `renewDeadline`. Writes use the Lease's resourceVersion (optimistic concurrency):
  * of two candidates racing, one gets 409 and stays a follower. On `stop()` a leader releases the
  * Lease so a standby takes over without waiting for it to expire.
+ *
+ * Fencing: a leader may write only while its lease is valid by its own monotonic clock, i.e.
+ * until `renewDeadline` after it sent the last successful renewal (that is `leaseDuration` minus
+ * a safety margin of `leaseDuration - renewDeadline`, so it stops before any other candidate can
+ * take over). `canWrite()` checks that at the moment of each write, so a leader that was paused
+ * (a stopped process, a long GC, a frozen VM) and resumes past its lease writes nothing more,
+ * even before its election loop has run again.
  */
 import type { KubeObject } from '../core/types.ts';
 import { toKubeApiError } from '../adapters/errors.ts';
@@ -17,6 +24,9 @@ export interface LeaderElectionTimings {
   readonly renewDeadlineMs: number;
   readonly retryPeriodMs: number;
 }
+
+/** The Lease name when none is given (one per deployment: `BatchReconciler` derives its own). */
+export const DEFAULT_LEASE_NAME = 'cdk8s-batch-reconciler';
 
 /** client-go defaults: lease 15 s, renew deadline 10 s, retry 2 s. */
 export const DEFAULT_LEADER_ELECTION_TIMINGS: LeaderElectionTimings = {
@@ -35,6 +45,8 @@ export interface LeaderElectionOptions {
   readonly onStoppedLeading?: () => void;
   readonly onError?: (err: Error) => void;
   readonly random?: () => number;
+  /** A monotonic clock in ms (default `performance.now`): lease validity never uses the wall clock. */
+  readonly monotonic?: () => number;
 }
 
 interface LeaseSpec {
@@ -49,22 +61,39 @@ export class LeaderElector {
   private readonly timings: LeaderElectionTimings;
   private leading = false;
   private stopped = false;
-  private lastRenew = 0;
+  /** Monotonic time until which this leader may write (set from the start of each successful renewal). */
+  private validUntil = -Infinity;
   private observed = { record: '', at: 0 };
+  private readonly clock: () => number;
   private timer?: NodeJS.Timeout;
   private loop?: Promise<void>;
   private wake?: () => void;
 
   constructor(private readonly options: LeaderElectionOptions) {
     this.timings = { ...DEFAULT_LEADER_ELECTION_TIMINGS, ...options.timings };
+    this.clock = options.monotonic ?? ((): number => performance.now());
     const { leaseDurationMs: l, renewDeadlineMs: d, retryPeriodMs: r } = this.timings;
     if (!(l > d && d > r * 1.2 && r > 0)) {
       throw new RangeError(`leader election needs leaseDuration > renewDeadline > 1.2 × retryPeriod (got ${l}, ${d}, ${r} ms)`);
     }
   }
 
+  /** True while this candidate leads and its lease is valid by its own clock. */
   get isLeader(): boolean {
-    return this.leading;
+    return this.canWrite();
+  }
+
+  /**
+   * True while the last renewal succeeded within the renew deadline (as of the last round of
+   * the election loop); writes still pass `canWrite()`, which also checks the time now.
+   */
+  get leads(): boolean {
+    return this.leading && !this.stopped;
+  }
+
+  /** The fence every write passes: leading, not stopped, and the lease still valid now. */
+  canWrite(): boolean {
+    return this.leading && !this.stopped && this.clock() < this.validUntil;
   }
 
   start(): void {
@@ -83,9 +112,11 @@ export class LeaderElector {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      const sent = this.clock();
       const ok = await this.tryAcquireOrRenew();
-      if (ok) this.lastRenew = Date.now();
-      this.setLeading(ok || (this.leading && Date.now() - this.lastRenew < this.timings.renewDeadlineMs));
+      if (ok) this.validUntil = sent + this.timings.renewDeadlineMs;
+      // A renewal that took longer than the renew deadline leaves nothing to lead with.
+      this.setLeading((ok || this.leading) && this.clock() < this.validUntil);
       await this.sleep(this.leading ? this.timings.retryPeriodMs : this.jittered());
     }
   }
@@ -104,6 +135,7 @@ export class LeaderElector {
   private setLeading(leading: boolean): void {
     if (leading === this.leading) return;
     this.leading = leading;
+    if (!leading) this.validUntil = -Infinity;
     if (leading) this.options.onStartedLeading?.();
     else this.options.onStoppedLeading?.();
   }
@@ -152,7 +184,7 @@ export class LeaderElector {
     return true;
   }
 
-  /** True when another holder's record has not changed for a full lease duration. */
+  /** True unless another holder's record has not changed for a full lease duration (by the monotonic clock). */
   private heldByOther(spec: LeaseSpec, now: number): boolean {
     const record = `${spec.holderIdentity}|${spec.renewTime}`;
     if (record !== this.observed.record) this.observed = { record, at: now };
@@ -163,9 +195,8 @@ export class LeaderElector {
 
   private async update(lease: KubeObject): Promise<boolean> {
     const spec = (lease.spec ?? {}) as LeaseSpec;
-    const now = Date.now();
-    if (this.heldByOther(spec, now)) return false;
-    const body = { ...lease, spec: { ...spec, ...this.spec(now, spec) } };
+    if (this.heldByOther(spec, this.clock())) return false;
+    const body = { ...lease, spec: { ...spec, ...this.spec(Date.now(), spec) } };
     await this.options.port.replace('Lease', this.options.namespace, body);
     return true;
   }

@@ -21,6 +21,7 @@ export class ReconcilerMetrics {
   readonly watchRestarts: Counter<'kind' | 'reason'>;
   readonly apiErrors: Counter<'kind' | 'error'>;
   readonly leader: Gauge;
+  readonly degraded: Gauge<'resource'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -55,5 +56,12 @@ export class ReconcilerMetrics {
     this.watchRestarts = new Counter({ name: `${PREFIX}watch_restarts_total`, help: 'Watch streams restarted, by kind and reason', labelNames: ['kind', 'reason'], registers });
     this.apiErrors = new Counter({ name: `${PREFIX}api_errors_total`, help: 'Failed API calls, by resource kind and error kind', labelNames: ['kind', 'error'], registers });
     this.leader = new Gauge({ name: `${PREFIX}leader`, help: '1 while this instance is the leader (or runs without leader election)', registers });
+    this.degraded = new Gauge({
+      name: `${PREFIX}degraded`,
+      help: '1 while an auxiliary resource (nodes, resourcequotas) cannot be listed and the checks that need it are off',
+      labelNames: ['resource'],
+      registers,
+    });
+    for (const resource of ['nodes', 'resourcequotas']) this.degraded.set({ resource }, 0);
   }
 }

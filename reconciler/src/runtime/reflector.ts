@@ -1,9 +1,13 @@
 /**
  * A reflector keeps a local cache of one kind (in one namespace or all) in step with the API
- * server: list → watch (bookmarks, server-side timeout with jitter) → on 410 Gone relist →
- * on errors back off exponentially with jitter (honouring Retry-After) → an inactivity
- * watchdog restarts a silent stream → a periodic resync relists (while the watch goes on, so
- * changes keep flowing) and replays every object.
+ * server: list → watch (bookmarks, server-side timeout with jitter) → on 410 Gone relist (at
+ * once the first time, then with backoff while 410s follow each other) → on errors back off
+ * exponentially with jitter (honouring Retry-After) → an inactivity watchdog restarts a silent
+ * stream and reports the reflector unhealthy until the new one delivers → a periodic resync
+ * relists (while the watch goes on, so changes keep flowing) and replays every object.
+ * An optional reflector (an auxiliary resource) whose list is forbidden (403) or absent (404)
+ * is degraded: it counts as synced with an empty cache, tells `onDegraded` once, and keeps
+ * trying at the longest backoff until the list works again.
  * The cache is keyed by `namespace/name`, with `managedFields` stripped. `stop()` is safe to
  * call at any time and never resurrects the loop.
  */
@@ -25,7 +29,10 @@ export interface ReflectorTimings {
   /** Server-side watch timeout (client-go: 5 min), spread by ±`timeoutJitter`. */
   readonly watchTimeoutSeconds: number;
   readonly timeoutJitter: number;
-  /** A stream with no event or bookmark for this long is restarted. */
+  /**
+   * A stream with no event or bookmark for this long is restarted (the API server sends a
+   * bookmark about every minute to watches that allow them).
+   */
   readonly watchdogMs: number;
   /**
    * Full relist and replay of every object to the handler this often, alongside the running
@@ -40,7 +47,7 @@ export interface ReflectorTimings {
 export const DEFAULT_REFLECTOR_TIMINGS: ReflectorTimings = {
   watchTimeoutSeconds: 300,
   timeoutJitter: 0.1,
-  watchdogMs: 330_000,
+  watchdogMs: 90_000,
   resyncMs: 600_000,
   backoffBaseMs: 1000,
   backoffMaxMs: 30_000,
@@ -60,9 +67,21 @@ export interface ReflectorOptions {
   readonly pageSize?: number;
   /** Called whenever a new watch starts after the first one. */
   readonly onRestart?: (reason: RestartReason, err?: KubeApiError) => void;
-  /** Called for every failed list or watch. */
+  /** Called for every failed list or watch (not for the repeats of a degraded list). */
   readonly onError?: (err: KubeApiError) => void;
+  /**
+   * An auxiliary resource: a 403 or 404 on its list degrades the reflector instead of holding
+   * sync back; `onDegraded` is called with the error when that starts and with `undefined` when
+   * the list works again.
+   */
+  readonly optional?: boolean;
+  readonly onDegraded?: (err: KubeApiError | undefined) => void;
   readonly random?: () => number;
+}
+
+/** A list error that degrades an optional reflector. */
+export function isDegrading(err: KubeApiError): boolean {
+  return err.kind === 'Forbidden' || err.kind === 'NotFound';
 }
 
 /** `namespace/name` (or `name` for cluster-scoped objects). */
@@ -104,6 +123,11 @@ export class Reflector {
   private lastRelist = 0;
   private restarts = 0;
   private eventsInWatch = 0;
+  /** 410s in a row without a watch that delivered anything in between. */
+  private goneStreak = 0;
+  /** False from a watchdog restart until the next watch delivers an event or bookmark. */
+  private live = true;
+  private degradedBy?: KubeApiError;
   private resyncTimer?: NodeJS.Timeout;
   /** Counts full relists (after 410 or errors), so that a resync overtaken by one drops its older list. */
   private relists = 0;
@@ -122,9 +146,19 @@ export class Reflector {
     return this.options.kind;
   }
 
-  /** True once the first list has been stored. */
+  /** True once the first list has been stored (or, for an optional reflector, degraded). */
   get hasSynced(): boolean {
     return this.synced;
+  }
+
+  /** False while a stalled watch is being replaced. */
+  get healthy(): boolean {
+    return this.live;
+  }
+
+  /** The error that degraded this optional reflector, while it lasts. */
+  get degraded(): KubeApiError | undefined {
+    return this.degradedBy;
   }
 
   /** The resourceVersion the next watch continues from. */
@@ -149,12 +183,16 @@ export class Reflector {
     return this.store.size;
   }
 
-  /** Lists once into the cache (no watch): for one-shot passes. Rejects with a `KubeApiError`. */
+  /**
+   * Lists once into the cache (no watch): for one-shot passes. Rejects with a `KubeApiError`,
+   * except that an optional reflector degrades on 403 and 404.
+   */
   async listOnce(): Promise<void> {
     try {
       await this.relist();
     } catch (err) {
-      throw toKubeApiError(err);
+      const e = toKubeApiError(err);
+      if (!this.degrade(e)) throw e;
     }
   }
 
@@ -204,16 +242,34 @@ export class Reflector {
   }
 
   private async afterFailure(state: { failures: number; restartReason?: RestartReason }, err: KubeApiError): Promise<void> {
+    if (this.degrade(err)) {
+      state.restartReason = 'error';
+      await this.sleep(this.errorDelay(Number.MAX_SAFE_INTEGER));
+      return;
+    }
     this.options.onError?.(err);
-    // A watch whose resourceVersion is gone relists at once. A 410 from the list itself (a
-    // continue token that expired again after the restart) backs off like any failed list.
+    // A watch whose resourceVersion is gone relists: at once the first time, then with backoff
+    // while 410s keep coming (a storm must not become a relist loop). A 410 from the list
+    // itself (a continue token that expired again after the restart) backs off like any failed list.
     if (err.kind === 'Gone' && this.resourceVersion) {
       state.restartReason = 'gone';
       this.resourceVersion = '';
+      if (this.goneStreak++ > 0) await this.sleep(this.errorDelay(this.goneStreak - 2));
       return;
     }
     state.restartReason = 'error';
     await this.sleep(this.errorDelay(state.failures++, err));
+  }
+
+  /** Degrades an optional reflector on 403/404 (once); true when it did or already was. */
+  private degrade(err: KubeApiError): boolean {
+    if (!this.options.optional || !isDegrading(err) || this.resourceVersion) return false;
+    if (!this.degradedBy) {
+      this.degradedBy = err;
+      this.options.onDegraded?.(err);
+    }
+    this.markSynced();
+    return true;
   }
 
   private noteRestart(reason: RestartReason, err?: KubeApiError): void {
@@ -252,6 +308,11 @@ export class Reflector {
     for (const [key, obj] of listed.fresh) this.store.set(key, obj);
     this.resourceVersion = listed.resourceVersion;
     this.lastRelist = Date.now();
+    this.live = true;
+    if (this.degradedBy) {
+      this.degradedBy = undefined;
+      this.options.onDegraded?.(undefined);
+    }
     this.replay(old, listed.fresh);
     this.markSynced();
   }
@@ -421,6 +482,8 @@ export class Reflector {
           lastActivity = Date.now();
           this.eventsInWatch++;
           if (event.type === 'ERROR') return finish(errorFromWatchStatus(event.object));
+          this.live = true;
+          this.goneStreak = 0;
           this.applyEvent(event);
         },
       );
@@ -435,7 +498,9 @@ export class Reflector {
     const check = Math.max(5, Math.min(1000, Math.floor(watchdogMs / 4)));
     return [
       setInterval(() => {
-        if (Date.now() - lastActivity() > watchdogMs) finish('watchdog');
+        if (Date.now() - lastActivity() <= watchdogMs) return;
+        this.live = false;
+        finish('watchdog');
       }, check),
     ];
   }
@@ -447,6 +512,16 @@ export class Informer {
 
   get hasSynced(): boolean {
     return this.reflectors.every((r) => r.hasSynced);
+  }
+
+  /** No watch of this cache is stalled. */
+  get healthy(): boolean {
+    return this.reflectors.every((r) => r.healthy);
+  }
+
+  /** The error that degraded one of the reflectors (an optional resource), while it lasts. */
+  get degraded(): KubeApiError | undefined {
+    return this.reflectors.find((r) => r.degraded)?.degraded;
   }
 
   get(namespace: string | undefined, name: string): KubeObject | undefined {

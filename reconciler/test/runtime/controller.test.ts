@@ -102,13 +102,32 @@ describe('Controller', () => {
     first.start();
     await waitFor(() => calls(kube, 'create', 'Event').length === 1);
     await first.stop();
-    // WHEN a new instance starts and decides the same Event
-    const second = controller(kube);
+    // WHEN a new instance starts and decides the same Event after the repeat interval
+    const second = controller(kube, { now: () => T0 + 61_000 });
     second.start();
     await waitFor(() => calls(kube, 'patch', 'Event').length === 1);
     // THEN
     assert.equal(kube.objects.get('Event')!.size, 1);
     assert.equal((calls(kube, 'patch', 'Event')[0].body as { series: { count: number } }).series.count, 2);
+  });
+
+  it('does not count an occurrence twice when a restarted instance decides it within the repeat interval', async () => {
+    const kube = new FakeKube();
+    kube.put('Job', job('a', { ttlSecondsAfterFinished: 60 }));
+    const first = controller(kube);
+    first.start();
+    await waitFor(() => calls(kube, 'create', 'Event').length === 1);
+    await first.stop();
+    // WHEN a new instance decides the same Event 10 s later
+    const second = controller(kube, { now: () => T0 + 10_000 });
+    second.start();
+    await waitFor(() => calls(kube, 'create', 'Event').length === 2);
+    await waitFor(() => second.queue.length === 0 && second.queue.inFlight === 0);
+    // THEN its create met the Event (409), which already counts this occurrence: no bump
+    assert.equal(calls(kube, 'patch', 'Event').length, 0);
+    assert.equal(kube.objects.get('Event')!.size, 1);
+    assert.equal(kube.objects.get('Event')!.values().next().value!.series, undefined);
+    assert.match(await second.metrics.registry.metrics(), /actions_total\{type="event",outcome="already-done"\} 1/);
   });
 
   it('enforces fixes with a resourceVersion precondition and requeues on 409', async () => {

@@ -75,7 +75,9 @@ describe('LeaderElector', () => {
     a.start();
     await waitFor(() => a.isLeader);
     failing = true;
+    // THEN it stops writing by its own clock first, then steps down
     await waitFor(() => !a.isLeader);
+    await waitFor(() => log.length === 2);
     assert.deepEqual(log, ['a leads', 'a stops']);
   });
 
