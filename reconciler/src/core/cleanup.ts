@@ -20,14 +20,8 @@ export const CLEANUP_ACTION = 'Cleanup';
 function deleteOf(target: ObjectRef, object: KubeObject, reason: string): Action[] {
   if (target.uid === undefined) return [];
   const resourceVersion = stringOf(dig(object, 'metadata', 'resourceVersion'));
+  // The Event goes first: after the delete no decision is made about the object any more.
   return [
-    {
-      type: 'delete',
-      target: { ...target, uid: target.uid },
-      ...(resourceVersion === undefined ? {} : { resourceVersion }),
-      propagationPolicy: 'Background',
-      reason,
-    },
     {
       type: 'event',
       regarding: target,
@@ -35,6 +29,13 @@ function deleteOf(target: ObjectRef, object: KubeObject, reason: string): Action
       reason,
       action: CLEANUP_ACTION,
       note: `${reason}: deleting ${target.kind} ${target.namespace}/${target.name}`,
+    },
+    {
+      type: 'delete',
+      target: { ...target, uid: target.uid },
+      ...(resourceVersion === undefined ? {} : { resourceVersion }),
+      propagationPolicy: 'Background',
+      reason,
     },
   ];
 }

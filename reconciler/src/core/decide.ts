@@ -48,11 +48,13 @@ function rerun(ctx: JobContext, stuck: Outcome): Outcome {
   if (!stuck.findings?.length || !ctx.enforce || !ctx.config.rerunStuckJobs) return {};
   if (rerunBlocker(ctx.job, ctx.observed.ownedJobs) !== undefined) return {};
   const manifest = rerunManifest(ctx.job, ctx.ref.namespace);
-  const note = `${JOB_STUCK}: created ${String(manifest.metadata?.name)} from the stuck Job's spec`;
+  const note = `${JOB_STUCK}: creating ${String(manifest.metadata?.name)} from the stuck Job's spec`;
+  // The Event goes first: once the rerun exists no decision asks for it again, so an Event
+  // after a create whose answer was lost (or a restart right after it) would never be written.
   return {
     actions: [
-      { type: 'create', manifest, reason: JOB_STUCK },
       { type: 'event', regarding: ctx.ref, eventType: 'Normal', reason: JOB_STUCK, action: RERUN_ACTION, note },
+      { type: 'create', manifest, reason: JOB_STUCK },
     ],
   };
 }

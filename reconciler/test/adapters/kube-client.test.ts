@@ -102,3 +102,63 @@ describe('KubeClient request timeout', () => {
     }
   });
 });
+
+describe('KubeClient shutdown', () => {
+  it('close() aborts a request and a watch the server accepted and never answers', async () => {
+    const emu = await startEmulator();
+    try {
+      emu.faults.inject({ type: 'hang', times: Infinity, match: { resource: 'jobs' } });
+      const kc = new KubeConfig();
+      kc.loadFromString(emu.kubeconfigYaml());
+      const client = new KubeClient(kc, { requestTimeoutMs: 600_000 });
+      const pending = client.get('Job', 'default', 'x');
+      const stream = client.watch('Job', { timeoutSeconds: 600, allowWatchBookmarks: true }, () => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(emu.requests().filter((r) => r.resource === 'jobs').length, 2);
+      // WHEN
+      client.close();
+      // THEN both end now, not when the server answers
+      await assert.rejects(pending, (e: unknown) => e instanceof KubeApiError && e.kind === 'Aborted');
+      await stream.done;
+      await assert.rejects(client.list('Job'), (e: unknown) => e instanceof KubeApiError && e.kind === 'Aborted');
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('stop() ends a watch whose response never started', async () => {
+    const emu = await startEmulator();
+    try {
+      emu.faults.inject({ type: 'hang', match: { watch: true } });
+      const kc = new KubeConfig();
+      kc.loadFromString(emu.kubeconfigYaml());
+      const stream = new KubeClient(kc).watch('Job', { timeoutSeconds: 600, allowWatchBookmarks: true }, () => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+      stream.stop();
+      await stream.done;
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('starts at most burst + qps × seconds requests, whatever the server answers', async () => {
+    const emu = await startEmulator();
+    try {
+      emu.faults.inject({ type: 'status', status: 500, times: Infinity });
+      const kc = new KubeConfig();
+      kc.loadFromString(emu.kubeconfigYaml());
+      const client = new KubeClient(kc, { qps: 10, burst: 5 });
+      const started = Date.now();
+      const stop = started + 1000;
+      const loops = Array.from({ length: 4 }, async () => {
+        while (Date.now() < stop) await client.get('Job', 'default', 'x').catch(() => undefined);
+      });
+      await Promise.all(loops);
+      client.close();
+      const elapsed = (Date.now() - started) / 1000;
+      assert.ok(emu.stats().total <= 5 + Math.ceil(10 * elapsed) + 1, `${emu.stats().total} requests in ${elapsed} s`);
+    } finally {
+      await emu.close();
+    }
+  });
+});

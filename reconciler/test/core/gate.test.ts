@@ -104,6 +104,14 @@ describe('checkGate', () => {
     assert.match(outcome.findings![0].message, /^spec\.suspend stays true: quota compute requests\.memory: needs 256Mi, 200Mi of 300Mi left \(got true\)$/);
   });
 
+  it('without the ResourceQuota list, releases on the rules alone and says the quota was not checked', () => {
+    const outcome = checkGate(gated(), refTo(gated()), [], undefined);
+    assert.deepEqual(outcome.patch?.spec, { suspend: false });
+    assert.match(outcome.patch!.events[0].note, /the namespace quota was not checked: ResourceQuotas cannot be read/);
+    // rule errors still hold it
+    assert.equal(checkGate(gated(), refTo(gated()), [error], undefined).findings?.[0].code, 'AdmissionGateHeld');
+  });
+
   it('does nothing for a Job that is not gated', () => {
     assert.deepEqual(checkGate(job(), refTo(job()), [error], []), {});
   });

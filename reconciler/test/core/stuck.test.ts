@@ -105,6 +105,17 @@ describe('detectStuckJob', () => {
     });
   }
 
+  it('without the Node list, pods on nodes count as alive: no node is taken for gone', () => {
+    const onGone = observe(running, { pods: [pod('p1', running, { nodeName: 'gone' })] });
+    const onDead = observe(running, { pods: [pod('p1', running, { nodeName: 'n1' })], nodes: [node('n1', 'Unknown', at(-60 * MINUTE))] });
+    for (const observed of [onGone, onDead]) {
+      assert.equal(detectStuckJob(observed, NOW, config).findings?.length ?? 0, 1);
+      assert.deepEqual(detectStuckJob({ ...observed, unavailable: ['nodes'] }, NOW, config), {});
+    }
+    // vanished pods are still detected
+    assert.equal(detectStuckJob({ ...observe(running), unavailable: ['nodes'] }, NOW, config).findings?.length, 1);
+  });
+
   it('says when no pod is left', () => {
     const [finding] = detectStuckJob(observe(running), NOW, config).findings!;
     assert.equal(

@@ -170,6 +170,18 @@ describe('reconcile --once', () => {
     });
   });
 
+  it('runs without a forbidden Node list: one warning, and the report of everything else', async () => {
+    await withEmulator([sloppyJob('sloppy')], async (emu, kubeconfig) => {
+      emu.faults.inject({ type: 'status', status: 403, match: { verb: 'list', resource: 'nodes' }, times: Infinity, message: 'nodes is forbidden' });
+      const run = await cli('--kubeconfig', kubeconfig, '--once', '--output', 'json', '--log-level', 'warn');
+      assert.equal(run.code, 0, run.stderr);
+      const warnings = run.stderr.split('\n').filter((l) => l.includes('cannot list nodes'));
+      assert.equal(warnings.length, 1, run.stderr);
+      assert.equal(JSON.parse(warnings[0]).level, 40);
+      assert.match(run.stdout, /ActiveDeadlineSecondsMissing/);
+    });
+  });
+
   it('fails with one line and exit 2 on a bad flag or a missing kubeconfig', async () => {
     const bad = await cli('--mode', 'fix');
     assert.equal(bad.code, 2);
@@ -191,6 +203,27 @@ describe('reconcile flags', () => {
     assert.equal(o.leaseNamespace, 'default');
     assert.equal(o.output, 'text');
     assert.equal(o.logLevel, 'info');
+    assert.equal(o.leaseName, 'cdk8s-batch-reconciler');
+    assert.deepEqual(o.leaseTimings, { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
+    assert.equal(o.watchStallTimeoutMs, 90_000);
+    assert.equal(o.shutdownGraceMs, 5_000);
+    assert.deepEqual([o.kubeApiQps, o.kubeApiBurst], [20, 40]);
+  });
+
+  it('takes a per-deployment Lease name and lease, watch, shutdown and request-rate settings', () => {
+    const o = parseReconcileArgs(['--leader-elect', '--lease-name', 'batch-reconciler-a1b2c3', '--lease-duration', '30s', '--renew-deadline', '20s', '--retry-period', '4s', '--watch-stall-timeout', '2m', '--shutdown-grace', '10s', '--kube-api-qps', '5', '--kube-api-burst', '10']);
+    assert.equal(o.leaseName, 'batch-reconciler-a1b2c3');
+    assert.deepEqual(o.leaseTimings, { leaseDurationMs: 30_000, renewDeadlineMs: 20_000, retryPeriodMs: 4_000 });
+    assert.equal(o.watchStallTimeoutMs, 120_000);
+    assert.equal(o.shutdownGraceMs, 10_000);
+    assert.deepEqual([o.kubeApiQps, o.kubeApiBurst], [5, 10]);
+  });
+
+  it('fails if the Lease name or timings cannot work', () => {
+    assert.throws(() => parseReconcileArgs(['--lease-name', 'Not_A_Name']), /--lease-name must be a DNS subdomain.*\(got "Not_A_Name"\)/);
+    assert.throws(() => parseReconcileArgs(['--lease-duration', '10s', '--renew-deadline', '10s']), /--lease-duration must be longer than --renew-deadline/);
+    assert.throws(() => parseReconcileArgs(['--watch-stall-timeout', '0']), /--watch-stall-timeout must be longer than 0/);
+    assert.throws(() => parseReconcileArgs(['--kube-api-qps', '0']), /--kube-api-qps must be a number above 0 \(got "0"\)/);
   });
 
   it('fails if a flag value is invalid', () => {

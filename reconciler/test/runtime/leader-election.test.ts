@@ -8,6 +8,8 @@ import { errorFromStatus } from '../../src/adapters/errors.ts';
 import type { KubePort } from '../../src/adapters/port.ts';
 import { Controller } from '../../src/runtime/controller.ts';
 import { LeaderElector } from '../../src/runtime/leader-election.ts';
+import { Actuator, needsRetry } from '../../src/runtime/actuator.ts';
+import type { Action } from '../../src/core/types.ts';
 import { startEmulator } from '../../src/emulator/server.ts';
 import { FakeKube } from './fake-kube.ts';
 import { waitFor } from './wait.ts';
@@ -90,6 +92,35 @@ describe('LeaderElector', () => {
     await waitFor(() => kube.calls.filter((c) => c.op === 'get' && c.kind === 'Lease').length >= 3);
     assert.equal(a.isLeader, false);
     assert.equal(kube.calls.filter((c) => c.op === 'replace').length, 0);
+  });
+
+  it('fences by its own monotonic clock: past the renew deadline it may not write, before its loop even runs', async () => {
+    const kube = new FakeKube();
+    let clock = 1_000_000;
+    const a = new LeaderElector({ port: kube, namespace: 'kube-system', name: 'reconciler', identity: 'a', timings: { leaseDurationMs: 60_000, renewDeadlineMs: 40_000, retryPeriodMs: 10_000 }, monotonic: () => clock });
+    cleanups.push(() => a.stop());
+    a.start();
+    await waitFor(() => a.isLeader);
+    assert.equal(a.canWrite(), true);
+    // WHEN the process was frozen past the renew deadline (its timers did not run meanwhile)
+    clock += 40_001;
+    // THEN it may not write, although it has not noticed yet in its election loop
+    assert.equal(a.leads, true);
+    assert.equal(a.canWrite(), false);
+    assert.equal(a.isLeader, false);
+  });
+
+  it('the actuator checks the fence right before each write', async () => {
+    const kube = new FakeKube();
+    let allowed = true;
+    const actuator = new Actuator({ port: kube, now: () => Date.now(), instance: 'a', mayWrite: () => allowed });
+    const event = (reason: string): Action => ({ type: 'event', regarding: { kind: 'Job', namespace: 'ns', name: 'j', uid: 'u' }, eventType: 'Warning', reason, action: 'Audit', note: reason });
+    const first = await actuator.execute([event('One')]);
+    allowed = false;
+    const second = await actuator.execute([event('Two'), event('Three')]);
+    assert.deepEqual([...first, ...second].map((r) => r.outcome), ['created', 'fenced', 'skipped']);
+    assert.equal(kube.calls.filter((c) => c.op === 'create').length, 1);
+    assert.equal(needsRetry(second[0]), true);
   });
 
   it('fails if the timings cannot work', () => {

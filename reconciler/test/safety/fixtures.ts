@@ -2,6 +2,8 @@
 import type { NewObject } from '../../src/emulator/types.ts';
 
 export const NS = 'ops';
+/** Where the audit-only workload lives (enforce mode is limited to `NS`). */
+export const AUDIT_NS = 'audit';
 export const MINUTE = 60_000;
 
 /** A Job that runs for hours (the simulated kubelet reads the duration annotation), with no audit violation. */
@@ -25,11 +27,11 @@ export function longJob(name: string): NewObject {
  * A suspended Job with two audit warnings (no TTL, no deadline): the reconciler writes exactly
  * two Warning Events about it and nothing else.
  */
-export function untidyJob(name: string): NewObject {
+export function untidyJob(name: string, namespace = AUDIT_NS): NewObject {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name, namespace: NS },
+    metadata: { name, namespace },
     spec: {
       suspend: true,
       template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox', resources: { requests: { cpu: '100m' } } }] } },
