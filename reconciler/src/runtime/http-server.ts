@@ -1,4 +1,4 @@
-/** `/healthz` (alive), `/readyz` (caches synced) and `/metrics` (Prometheus) on one port. */
+/** `/healthz` (alive), `/readyz` (caches synced, no watch stalled) and `/metrics` (Prometheus) on one port. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -21,7 +21,7 @@ function handler(options: HealthServerOptions): Parameters<typeof createServer>[
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     if (path === '/readyz') {
       const ready = options.ready();
-      return void res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ok\n' : 'caches not synced\n');
+      return void res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ok\n' : 'not ready: caches not synced, or a watch stalled and is being restarted\n');
     }
     if (path !== '/metrics') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     options.registry.metrics().then(

@@ -2,7 +2,8 @@
  * A work queue with client-go semantics: keys are de-duplicated (a key waiting in the queue is
  * added once), processing is serialised per key (a key re-added while a worker holds it is
  * deferred until `done`), `addAfter` keeps the earliest due time, failed items back off
- * exponentially per key until `forget`, and `runWorkers` drives N concurrent workers.
+ * exponentially per key (with ±20 % jitter, so that keys failing together do not retry
+ * together) until `forget`, and `runWorkers` drives N concurrent workers.
  *
  * Two lanes: keys added with `add` are handed out before keys added with `addLowPriority`
  * (the replay of every cached object at a periodic resync), so that a real change never waits
@@ -15,6 +16,9 @@ export interface WorkQueueOptions {
   readonly baseDelayMs?: number;
   /** Longest retry delay (default 5 min). */
   readonly maxDelayMs?: number;
+  /** Spread of each retry delay, as a fraction (default 0.2: ±20 %). */
+  readonly jitter?: number;
+  readonly random?: () => number;
 }
 
 type Lane = 'high' | 'low';
@@ -35,7 +39,7 @@ export class WorkQueue {
   private readonly backoff: ExponentialBackoff;
   private shuttingDown = false;
 
-  constructor(options: WorkQueueOptions = {}) {
+  constructor(private readonly options: WorkQueueOptions = {}) {
     this.backoff = new ExponentialBackoff(options.baseDelayMs ?? 1000, options.maxDelayMs ?? 300_000);
   }
 
@@ -86,9 +90,11 @@ export class WorkQueue {
     this.waiting.set(key, { at, timer });
   }
 
-  /** Re-adds `key` after its per-item backoff (and at least `minDelayMs`, e.g. a Retry-After). */
+  /** Re-adds `key` after its per-item backoff with jitter (and at least `minDelayMs`, e.g. a Retry-After). */
   addRateLimited(key: string, minDelayMs = 0): number {
-    const delay = Math.max(this.backoff.when(key), minDelayMs);
+    const jitter = this.options.jitter ?? 0.2;
+    const spread = 1 - jitter + 2 * jitter * (this.options.random ?? Math.random)();
+    const delay = Math.max(Math.round(this.backoff.when(key) * spread), minDelayMs);
     this.addAfter(key, delay);
     return delay;
   }

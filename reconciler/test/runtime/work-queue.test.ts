@@ -76,8 +76,13 @@ describe('WorkQueue', () => {
     q.shutDown();
   });
 
-  it('addRateLimited backs off per key and honours a minimum delay', () => {
-    const q = new WorkQueue({ baseDelayMs: 10, maxDelayMs: 1000 });
+  it('addRateLimited backs off per key with jitter and honours a minimum delay', () => {
+    const spread = new WorkQueue({ baseDelayMs: 1000, maxDelayMs: 10_000 });
+    const delays = Array.from({ length: 50 }, (_, i) => spread.addRateLimited(`k${i}`));
+    assert.ok(delays.every((d) => d >= 800 && d <= 1200), 'within ±20 %');
+    assert.ok(new Set(delays).size > 1, 'spread');
+    spread.shutDown();
+    const q = new WorkQueue({ baseDelayMs: 10, maxDelayMs: 1000, random: () => 0.5 });
     assert.equal(q.addRateLimited('a'), 10);
     assert.equal(q.addRateLimited('a'), 20);
     assert.equal(q.addRateLimited('b'), 10, 'backoff is per key');

@@ -302,9 +302,59 @@ const throttled: Scenario = {
     }),
 };
 
+/** An hourly CronJob whose controller stopped: the run an hour after its creation was missed 10 minutes ago. */
+function missedCronJob(rig: Rig): void {
+  rig.sim.pauseCronJobController();
+  rig.store.create({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'report', namespace: NS },
+    spec: { schedule: '0 * * * *', jobTemplate: { spec: longJob('x').spec } },
+  } as never);
+  rig.clock.advance(70 * MINUTE);
+}
+
+function catchUps(rig: Rig): number {
+  return rig.store.list('Job', NS).filter((j) => j.metadata.annotations?.['batch.cdk8s.io/catch-up-for'] !== undefined).length;
+}
+
+const twoReplicas: Scenario = {
+  fault: 'two replicas without leader election decide the same catch-up run at once',
+  run: async () => {
+    const rig = await startRig();
+    const config = { ...ENFORCE, catchUpMissedCronJobs: true };
+    const replicas = ['r1', 'r2'].map((user) => replica(rig, { user, config }).controller);
+    try {
+      missedCronJob(rig);
+      const from = Date.now();
+      replicas.forEach((c) => c.start());
+      const convergenceMs = await until(() => catchUps(rig) >= 1 && replicas.every(idle), 30_000, 'convergence');
+      await sleep(500);
+      const to = Date.now();
+      const records = rig.emu.requests();
+      const creates = records.filter((r) => r.verb === 'create' && r.resource === 'jobs');
+      return {
+        fault: twoReplicas.fault,
+        faultMs: to - from,
+        requests: requestsBetween(records, 'r1', from, to).length + requestsBetween(records, 'r2', from, to).length,
+        convergenceMs,
+        duplicates: duplicateRuns(rig.store, NS),
+        writesBeforeSync: writesBeforeSync(records, 'r1') + writesBeforeSync(records, 'r2'),
+        writesWithoutLease: 0,
+        eventsWrong: eventsNotExactlyOnce(rig.store, NS, []),
+        notes: `catch-up creates sent ${creates.length}, answered ${creates.map((c) => c.status).join('/')}; catch-up Jobs ${catchUps(rig)}`,
+        failures: catchUps(rig) === 1 ? [] : [`${catchUps(rig)} catch-up runs, expected 1`],
+      };
+    } finally {
+      for (const c of replicas) await c.stop();
+      await rig.close();
+    }
+  },
+};
+
 /** Every scenario, in the order of the table. */
 export function scenarios(): Scenario[] {
-  return [slowList('pods'), slowList('nodes'), storm, resets(false), resets(true), stalled, conflicts, throttled, rerunRestart, ...leaderScenarios(), shutdownScenario()];
+  return [slowList('pods'), slowList('nodes'), storm, resets(false), resets(true), stalled, conflicts, throttled, rerunRestart, twoReplicas, ...leaderScenarios(), shutdownScenario()];
 }
 
 /** The matrix as a Markdown table. */
