@@ -14,7 +14,7 @@ import { eventsNotExactlyOnce, requestsBetween, sleep, startRig, until, writesBe
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const LEASE = 'fault-matrix';
-const LEASE_FLAGS = ['--leader-elect', '--lease-namespace', 'kube-system', '--lease-name', LEASE, '--lease-duration', '4s', '--renew-deadline', '3s', '--retry-period', '1s'];
+const LEASE_FLAGS = ['--log-level', 'debug', '--leader-elect', '--lease-namespace', 'kube-system', '--lease-name', LEASE, '--lease-duration', '4s', '--renew-deadline', '3s', '--retry-period', '1s'];
 
 interface Proc {
   readonly child: ChildProcess;
@@ -52,6 +52,11 @@ function holder(rig: Rig): string | undefined {
 function acquiredAt(records: readonly RequestRecord[], user: string): number {
   const r = records.find((x) => x.user === user && x.resource === 'leases' && (x.verb === 'update' || x.verb === 'create') && (x.status === 200 || x.status === 201));
   return r?.at ?? Infinity;
+}
+
+/** Writes the replica's lease fence refused (its debug log of action outcomes). */
+function fenced(p: Proc): number {
+  return p.stderr.split('\n').filter((l) => l.includes('"outcome":"fenced"')).length;
 }
 
 function eventsCreated(records: readonly RequestRecord[], user: string): number {
@@ -124,7 +129,7 @@ function leaderFault(kind: 'pause' | 'kill'): Scenario {
           writesBeforeSync: writesBeforeSync(records, 'a') + writesBeforeSync(records, 'b'),
           writesWithoutLease: writesWithoutLease(records, 'a', 'b'),
           eventsWrong: eventsNotExactlyOnce(rig.store, AUDIT_NS, expected),
-          notes: `Events written by the leader ${eventsCreated(records, 'a')}, by the standby ${eventsCreated(records, 'b')}`,
+          notes: `Events written by the leader ${eventsCreated(records, 'a')}, by the standby ${eventsCreated(records, 'b')}; writes the leader's fence refused: ${fenced(a)}`,
           failures: [],
         };
       }),
