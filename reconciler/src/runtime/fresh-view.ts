@@ -61,8 +61,14 @@ async function nodesOf(port: KubePort, pods: readonly KubeObject[]): Promise<Map
 async function freshJob(port: KubePort, cached: Observed, job: KubeObject): Promise<Partial<Observed>> {
   const uid = job.metadata?.uid ?? '';
   const pods = (await port.list('Pod', { namespace: cached.ref.namespace, labelSelector: `${CONTROLLER_UID_LABELS[0]}=${uid}` })).items;
-  const nodes = cached.unavailable?.includes('nodes') ? cached.nodes : await nodesOf(port, pods);
-  return { pods, nodes };
+  if (cached.unavailable?.includes('nodes')) return { pods };
+  try {
+    return { pods, nodes: await nodesOf(port, pods) };
+  } catch (err) {
+    // Nodes that may be listed but not read one by one: the lost-node check is off for this decision.
+    if (toKubeApiError(err).kind !== 'Forbidden') throw err;
+    return { pods, unavailable: [...(cached.unavailable ?? []), 'nodes'] };
+  }
 }
 
 async function freshPodOwner(port: KubePort, cached: Observed, pod: KubeObject): Promise<KubeObject[]> {

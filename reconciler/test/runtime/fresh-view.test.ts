@@ -4,6 +4,8 @@ import { defaultConfig } from '../../src/core/config.ts';
 import type { Decision, KubeObject } from '../../src/core/types.ts';
 import { Controller } from '../../src/runtime/controller.ts';
 import { confirmed } from '../../src/runtime/fresh-view.ts';
+import { errorFromStatus } from '../../src/adapters/errors.ts';
+import type { KubePort } from '../../src/adapters/port.ts';
 import { FakeKube } from './fake-kube.ts';
 import { waitFor } from './wait.ts';
 
@@ -53,6 +55,49 @@ describe('fresh view', () => {
     assert.equal(kube.calls.filter((x) => x.op === 'create').length, 0);
     assert.ok(kube.calls.some((x) => x.op === 'get' && x.kind === 'Job' && x.name === 'busy'));
     assert.ok(kube.calls.some((x) => x.op === 'get' && x.kind === 'Node' && x.name === 'n1'));
+    kube.close();
+  });
+
+  it('a node that may not be read one by one turns the lost-node check off for that decision', async () => {
+    // GIVEN a Job whose pod the cache missed, on a node NotReady for an hour, and no permission to get nodes
+    const kube = new FakeKube();
+    const job = kube.put('Job', runningJob());
+    kube.put('Node', { metadata: { name: 'n1' }, status: { conditions: [{ type: 'Ready', status: 'Unknown', lastTransitionTime: '2026-01-01T00:00:00Z' }] } });
+    const port = new Proxy(kube, {
+      get: (target, prop): unknown => {
+        if (prop === 'get') {
+          return (kind: string, ns: string | undefined, name: string) =>
+            kind === 'Node' ? Promise.reject(errorFromStatus(403, { reason: 'Forbidden', message: 'nodes "n1" is forbidden' })) : target.get(kind as never, ns, name);
+        }
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as KubePort;
+    const c = new Controller({
+      port,
+      config: defaultConfig({ mode: 'enforce', rerunStuckJobs: true, kubernetesVersion: '1.31' }),
+      now: () => T0,
+      reflectorTimings: { resyncMs: 0, backoffBaseMs: 5, backoffMaxMs: 20 },
+      queue: { baseDelayMs: 2, maxDelayMs: 20 },
+    });
+    cleanups.push(() => c.stop());
+    c.start();
+    await c.waitForSync();
+    kube.stopDelivering = true;
+    kube.put('Pod', {
+      metadata: { name: 'busy-x', namespace: 'ns', labels: { 'batch.kubernetes.io/controller-uid': job.metadata!.uid!, 'batch.kubernetes.io/job-name': 'busy' } },
+      spec: { nodeName: 'n1' },
+      status: { phase: 'Running', startTime: '2026-01-01T00:00:00Z' },
+    });
+    // WHEN
+    c.queue.add('Job/ns/busy');
+    await waitFor(() => kube.calls.some((x) => x.op === 'list' && x.kind === 'Pod' && x.namespace === 'ns'));
+    await waitFor(() => c.queue.length === 0 && c.queue.inFlight === 0);
+    // THEN the pod counts as alive: the Job is decided, not stuck, and nothing is created
+    const report = c.objectReports().find((r) => r.ref.name === 'busy');
+    assert.ok(report);
+    assert.deepEqual(report.violations.map((v) => v.code), []);
+    assert.equal(kube.calls.filter((x) => x.op === 'create').length, 0);
     kube.close();
   });
 
