@@ -18,6 +18,8 @@ export type KubeErrorKind =
   | 'ServerError'
   | 'Network'
   | 'Aborted'
+  /** Not sent: the write fence (a leader lease no longer valid) refused it. */
+  | 'Fenced'
   | 'Unknown';
 
 /** A failed API call. `status` is the HTTP status (0 when no response arrived). */

@@ -217,10 +217,21 @@ function operation(kind: ResourceKind, name: keyof KindOps): Call {
   return call as Call;
 }
 
-/** Request options that make a generated-API call abortable through `signal`. */
-function signalOptions(signal: AbortSignal): ConfigurationOptions {
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/** True when the request is a write the fence applies to (Lease writes are how a leader renews). */
+function fenced(context: RequestContext): boolean {
+  return !READ_METHODS.has(String(context.getHttpMethod()).toUpperCase()) && !context.getUrl().includes('/leases');
+}
+
+/**
+ * Request options that make a generated-API call abortable through `signal`, and that check
+ * the write fence at the last moment before the request goes out.
+ */
+function signalOptions(signal: AbortSignal, fence?: () => boolean): ConfigurationOptions {
   const middleware = {
     pre: (context: RequestContext): Observable<RequestContext> => {
+      if (fence && fenced(context) && !fence()) throw new KubeApiError('Fenced', 0, 'write not sent: the write fence refused it (leader lease not valid)');
       context.setSignal(signal);
       return of(context);
     },
@@ -255,6 +266,7 @@ export class KubeClient implements KubePort {
   /** Requests and watches in flight: `close()` aborts them. */
   private readonly inFlight = new Set<() => void>();
   private closed = false;
+  private fence?: () => boolean;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -275,6 +287,10 @@ export class KubeClient implements KubePort {
   /** The API server URL this client talks to. */
   get server(): string {
     return this.kubeConfig.getCurrentCluster()?.server ?? '';
+  }
+
+  setWriteFence(fence: () => boolean): void {
+    this.fence = fence;
   }
 
   /**
@@ -306,7 +322,7 @@ export class KubeClient implements KubePort {
     const onClose = (): void => abort(new KubeApiError('Aborted', 0, 'request aborted: the client is closed'));
     this.inFlight.add(onClose);
     try {
-      return await Promise.race([work(signalOptions(controller.signal)), failed]);
+      return await Promise.race([work(signalOptions(controller.signal, this.fence)), failed]);
     } catch (err) {
       throw toKubeApiError(err);
     } finally {

@@ -86,4 +86,10 @@ export interface KubePort {
   serverVersion(): Promise<ServerVersion>;
   /** Aborts every request and watch in flight; later calls reject (optional: in-memory ports need none). */
   close?(): void;
+  /**
+   * Checks `fence` right before each write (Leases excepted) is sent, after every wait, and
+   * rejects the write with a `Fenced` error when it says no (optional: a last line of the
+   * lease fence, for ports whose sending can be delayed).
+   */
+  setWriteFence?(fence: () => boolean): void;
 }

@@ -121,7 +121,7 @@ export class Actuator {
     try {
       return { action, outcome: await this.dispatch(action) };
     } catch (err) {
-      if (err instanceof Fenced) return { action, outcome: 'fenced' };
+      if (err instanceof Fenced || (err instanceof KubeApiError && err.kind === 'Fenced')) return { action, outcome: 'fenced' };
       const error = toKubeApiError(err);
       return { action, outcome: outcomeOfError(action, error), error };
     }

@@ -184,6 +184,8 @@ export class Controller {
     this.quotas = this.informer('ResourceQuota', this.quotaHandler(), { optional: true });
     this.elector = this.makeElector(identity);
     this.metrics.leader.set(this.elector ? 0 : 1);
+    // The fence again at the last moment before a write goes out (after the budget's waits).
+    if (this.elector) options.port.setWriteFence?.(() => this.once || this.acting);
   }
 
   /** True once every cache has listed (or, for Nodes and ResourceQuotas, is degraded). */

@@ -162,3 +162,22 @@ describe('KubeClient shutdown', () => {
     }
   });
 });
+
+describe('KubeClient write fence', () => {
+  it('refuses a write the fence says no to, right before it would be sent; reads and Lease writes pass', async () => {
+    const emu = await startEmulator();
+    try {
+      const kc = new KubeConfig();
+      kc.loadFromString(emu.kubeconfigYaml());
+      const client = new KubeClient(kc);
+      client.setWriteFence(() => false);
+      const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } };
+      await assert.rejects(client.create('Job', 'default', job), (e: unknown) => e instanceof KubeApiError && e.kind === 'Fenced');
+      await client.list('Job', { namespace: 'default' });
+      await client.create('Lease', 'default', { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l', namespace: 'default' }, spec: {} });
+      assert.deepEqual(emu.requests().map((r) => `${r.verb} ${r.resource}`), ['list jobs', 'create leases']);
+    } finally {
+      await emu.close();
+    }
+  });
+});

@@ -99,13 +99,13 @@ function leaderFault(kind: 'pause' | 'kill'): Scenario {
     fault,
     run: () =>
       withProcesses(async (rig, dir, procs) => {
-        for (const name of JOBS) rig.store.create(untidyJob(name));
         const a = reconciler(rig, dir, 'a', LEASE_FLAGS);
         procs.push(a);
         await until(() => holder(rig) === a.identity, 60_000, 'a leading');
         const b = reconciler(rig, dir, 'b', LEASE_FLAGS);
         procs.push(b);
         await until(() => b.stderr.includes('caches synced'), 60_000, 'b synced');
+        for (const name of JOBS) rig.store.create(untidyJob(name));
         // the leader is in the middle of writing 120 Events (10 writes/s)
         await until(() => eventsCreated(rig.emu.requests(), 'a') >= 20, 60_000, 'a writing');
         const from = Date.now();
