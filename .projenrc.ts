@@ -13,6 +13,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  // 0.x until the API is declared stable: PyPI gets "Development Status :: 4 - Beta".
+  stability: 'experimental',
+  majorVersion: 0,
 
   cdk8sVersion: '2.70.106',
   constructsVersion: '10.8.1',
@@ -33,7 +36,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       modulePathIgnorePatterns: ['<rootDir>/reconciler/', '<rootDir>/examples/', '<rootDir>/bench/', '<rootDir>/dist/'],
     },
   },
-  gitignore: ['/examples/dist/', '/examples/node_modules/', '/reconciler/node_modules/', '/reconciler/dist/', '/bench/results/'],
+  gitignore: ['/examples/dist/', '/examples/node_modules/', '/reconciler/node_modules/', '/reconciler/dist/', '/reconciler/LICENSE', '/bench/results/', '/.jsii.tabl.json'],
   npmignoreEnabled: true,
 });
 
@@ -49,10 +52,14 @@ project.package.addField('exports', {
 // which makes `npm ci` reject the lock file; pin the previous release.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
+// The CLI (`npx cdk8s-batch check|sandbox|reconcile`) ships inside the library as one
+// dependency-free ESM file, copied from the reconciler's bundle after compile (docs/adr/0004).
+project.addBins({ 'cdk8s-batch': 'lib/cli/cdk8s-batch.mjs' });
+
 addProjectTasks(project);
 
 // The npm package ships the library only: the reconciler, examples, benchmarks and docs stay in the repo.
-for (const dir of ['/reconciler/', '/examples/', '/bench/', '/docs/', '/.ci/', '/scripts/', '/cluster/']) {
+for (const dir of ['/reconciler/', '/examples/', '/bench/', '/docs/', '/.ci/', '/scripts/', '/cluster/', '/rosetta/', '/.jsii.tabl.json']) {
   project.npmignore?.exclude(dir);
 }
 

@@ -53,6 +53,14 @@ export interface Violation {
  * The same rules run when cdk8s-batch constructs synthesize and in the `cdk8s-batch check` CLI.
  *
  * @example
+ * import { BatchRules } from 'cdk8s-batch';
+ *
+ * const manifest = {
+ *   apiVersion: 'batch/v1',
+ *   kind: 'Job',
+ *   metadata: { name: 'migrate' },
+ *   spec: { template: { spec: { restartPolicy: 'Always', containers: [{ name: 'main', image: 'migrate:1.4.0' }] } } },
+ * };
  * const violations = BatchRules.validate(manifest, { kubernetesVersion: '1.31' });
  * for (const v of violations) console.log(BatchRules.formatViolation(v));
  */
