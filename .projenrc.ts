@@ -17,11 +17,24 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   stability: 'experimental',
   majorVersion: 0,
 
-  cdk8sVersion: '2.70.106',
-  constructsVersion: '10.8.1',
+  // Peer ranges start at the oldest releases the library works with (cdk8s-plus-28 2.0.3 itself
+  // needs cdk8s ^2.68.11 and constructs ^10.3.0): `scripts/app-repo-test.sh --peers oldest` builds
+  // and runs the example app on exactly these in CI, `--peers newest` on the newest 2.x/10.x.
+  // The repository builds and tests with the newer versions pinned in devDeps.
+  cdk8sVersion: '2.68.12',
+  constructsVersion: '10.3.0',
   jsiiVersion: '~5.9.0',
-  peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  devDeps: ['cdk8s-plus-28@2.5.6', 'fast-check@^3', 'cdk8s-cli@^2.200.0', 'tsx@^4', 'yaml@^2'],
+  peerDeps: ['cdk8s-plus-28@^2.0.3'],
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    'cdk8s@2.70.106',
+    'constructs@10.8.1',
+    'cdk8s-plus-28@2.5.6',
+    'fast-check@^3',
+    'cdk8s-cli@^2.200.0',
+    'tsx@^4',
+    'yaml@^2',
+  ],
 
   publishToPypi: {
     distName: 'cdk8s-batch',
