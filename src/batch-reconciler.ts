@@ -1,5 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConstructProblem, formatProblem } from './_validation';
@@ -146,7 +146,7 @@ export interface BatchReconcilerProps {
  * The version of this library, read from its own package.json: the release build writes the
  * version there, and the reconciler image of a release is tagged with the same version.
  */
-const PACKAGE_VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
+const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
 /** Default name of the reconciler's objects. */
 const DEFAULT_NAME = 'cdk8s-batch-reconciler';
 /** The non-root user of the reconciler image (`USER 1000:1000` in reconciler/Dockerfile). */

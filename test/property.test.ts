@@ -137,7 +137,9 @@ const validBuild: fc.Arbitrary<Build> = fc
       ttlAfterFinished: Duration.hours(1),
       activeDeadline: Duration.hours(1),
       // podFailurePolicy and backoffLimitPerIndex both need Never
-      restartPolicy: v.onFailure && v.failJobCode === undefined && v.perIndex === undefined ? kplus.RestartPolicy.ON_FAILURE : kplus.RestartPolicy.NEVER,
+      restartPolicy: v.onFailure && v.failJobCode === undefined && v.perIndex === undefined
+        ? kplus.RestartPolicy.ON_FAILURE
+        : kplus.RestartPolicy.NEVER,
       podFailurePolicy: v.failJobCode === undefined
         ? undefined
         : PodFailurePolicy.of(PodFailurePolicyRule.onExitCodes({ action: PodFailurePolicyAction.FAIL_JOB, values: [v.failJobCode] })),
