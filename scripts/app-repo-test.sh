@@ -13,7 +13,8 @@
 #   --python         also install the wheel from dist/python in a virtual environment (its
 #                    dependencies from PyPI, at the versions the npm app got) and require
 #                    test/apps/python/main.py to synthesize byte for byte what
-#                    test/apps/ts/main.ts synthesizes; then run the wheel's `cdk8s-batch` script
+#                    test/apps/ts/main.ts synthesizes; run every Python example of the wheel's
+#                    README and docstrings (jsii-rosetta translations); run its `cdk8s-batch` script
 #
 # Needs a build first (`npx projen build`, or `npx projen compile && npx projen post-compile`;
 # with --python also `npx projen package:python`). Set KEEP_APP_DIR=1 to keep the temporary app.
@@ -168,6 +169,9 @@ if [ "$python" = true ]; then
   cmp "$work/parity-ts/parity.k8s.yaml" "$work/parity-py/parity.k8s.yaml" \
     || { diff -u "$work/parity-ts/parity.k8s.yaml" "$work/parity-py/parity.k8s.yaml" | head -40; fail "the Python app's YAML differs from the TypeScript app's"; }
   echo "    identical: $(wc -c < "$work/parity-py/parity.k8s.yaml") bytes, $(grep -c '^kind:' "$work/parity-py/parity.k8s.yaml") objects"
+
+  step "python: every Python example of the package README and docstrings runs"
+  run_expect 0 "$work/venv/bin/python" "$root/scripts/run-python-examples.py" "$wheel" "$work/python-examples"
 
   step "python: the wheel's cdk8s-batch script checks the synthesized app"
   run_expect 0 "$work/venv/bin/cdk8s-batch" check --kubernetes-version 1.31 "$work/parity-py/"
