@@ -5,6 +5,8 @@
 # type-checks and synthesizes the example app, and runs `npx cdk8s-batch check` and
 # `npx cdk8s-batch sandbox` on the output, comparing exit codes and key lines. The
 # cdk8s-batch-reconciler tarball is installed on its own and runs `check` with no other package.
+# The app is the example app (examples/app.ts) plus what app repositories hold next to their
+# batch work (test/apps/repo/platform.ts): a BatchReconciler, a Deployment and a weekly CronJob.
 #
 #   scripts/app-repo-test.sh [--peers newest|oldest] [--python]
 #
@@ -103,7 +105,15 @@ cat > tsconfig.json <<'EOF'
   "include": ["*.ts"]
 }
 EOF
-cp "$root/examples/app.ts" "$root/examples/main.ts" .
+cp "$root/examples/app.ts" "$root/test/apps/repo/platform.ts" .
+cat > main.ts <<'EOF'
+import { buildExampleApp } from './app';
+import { addPlatform } from './platform';
+
+const app = buildExampleApp();
+addPlatform(app);
+app.synth();
+EOF
 cp "$root/test/apps/ts/main.ts" parity.ts
 run_expect 0 npm install --no-audit --no-fund --loglevel=error "$lib_tgz" "$cdk8s_spec" "$plus_spec" "$constructs_spec"
 run_expect 0 npm install --no-audit --no-fund --loglevel=error --save-dev typescript@5.9 @types/node@20
@@ -113,11 +123,11 @@ echo "    installed: cdk8s-batch@$(installed cdk8s-batch) cdk8s@$(installed cdk8
 step "type-check the app against the installed declarations (tsc --strict) and synthesize it"
 run_expect 0 npx tsc -p .
 run_expect 0 node build/main.js
-[ -f dist/shop-batch.k8s.yaml ] || fail "synth wrote no dist/shop-batch.k8s.yaml"
+[ -f dist/shop-batch.k8s.yaml ] && [ -f dist/platform.k8s.yaml ] || fail "synth wrote no dist/shop-batch.k8s.yaml and dist/platform.k8s.yaml"
 
-step "npx cdk8s-batch check dist/"
-run_expect 0 npx --no-install cdk8s-batch check --kubernetes-version 1.31 dist/
-expect_line '^[0-9]+ objects checked \([0-9]+ Jobs, [0-9]+ CronJobs.*\), 0 errors, 0 warnings$' "the check summary with 0 errors and 0 warnings"
+step "npx cdk8s-batch check dist/ (the app records its Kubernetes version in the manifests)"
+run_expect 0 npx --no-install cdk8s-batch check dist/
+expect_line '^[0-9]+ objects checked \([0-9]+ Jobs, [0-9]+ CronJobs.*\), 0 errors, 0 warnings, for Kubernetes 1\.31$' "the check summary: 0 errors and 0 warnings, for the recorded version 1.31"
 
 step "npx cdk8s-batch check finds a broken manifest (exit 1, rule code and field path)"
 cat > broken.yaml <<'EOF'
@@ -137,8 +147,12 @@ run_expect 1 npx --no-install cdk8s-batch check broken.yaml
 expect_line 'error +RestartPolicyNotAllowed +spec\.template\.spec\.restartPolicy' "the RestartPolicyNotAllowed error"
 
 step "npx cdk8s-batch sandbox dist/"
-run_expect 0 npx --no-install cdk8s-batch sandbox dist/ --speed 60 --kubernetes-version 1.31
+run_expect 0 npx --no-install cdk8s-batch sandbox dist/ --speed 60
 expect_line '^sandbox: every Job finished$' "the sandbox verdict"
+expect_line '^applied +Deployment +platform-web-' "the Deployment applied"
+expect_line '^applied +Deployment +default/cdk8s-batch-reconciler$' "the BatchReconciler's Deployment applied"
+expect_line '^applied +ClusterRole +cdk8s-batch-reconciler$' "the BatchReconciler's ClusterRole applied"
+expect_line '^platform-weekly-cleanup-[a-z0-9]+ +0 0 \* \* 0 .*\(after this run\)$' "the weekly CronJob's next start, after the run"
 expect_line '^shop-batch-product-import-[a-z0-9]+ +OneShotJob +Failed +PodFailurePolicy ' "the product import failing by its pod failure policy"
 expect_line '^shop-batch-render-farm-[a-z0-9]+ +IndexedJob +Complete +CompletionsReached +8/8 ' "the render farm completing 8 of 8 indexes"
 expect_line 'AdmissionGateReleased' "the reconciler releasing the admission gate"
@@ -148,8 +162,8 @@ mkdir -p "$work/reconciler-only"
 (cd "$work/reconciler-only" && echo '{ "private": true }' > package.json \
   && npm install --no-audit --no-fund --loglevel=error "$rec_tgz" >/dev/null)
 [ ! -d "$work/reconciler-only/node_modules/@kubernetes" ] || fail "the reconciler package pulled in dependencies"
-run_expect 0 "$work/reconciler-only/node_modules/.bin/cdk8s-batch" check --kubernetes-version 1.31 "$work/app/dist/"
-expect_line ', 0 errors, 0 warnings$' "the check summary"
+run_expect 0 "$work/reconciler-only/node_modules/.bin/cdk8s-batch" check "$work/app/dist/"
+expect_line ', 0 errors, 0 warnings' "the check summary"
 
 step "synthesize the TypeScript parity app"
 run_expect 0 env CDK8S_OUTDIR="$work/parity-ts" node build/parity.js
@@ -174,8 +188,8 @@ if [ "$python" = true ]; then
   run_expect 0 "$work/venv/bin/python" "$root/scripts/run-python-examples.py" "$wheel" "$work/python-examples"
 
   step "python: the wheel's cdk8s-batch script checks the synthesized app"
-  run_expect 0 "$work/venv/bin/cdk8s-batch" check --kubernetes-version 1.31 "$work/parity-py/"
-  expect_line ', 0 errors, 0 warnings$' "the check summary"
+  run_expect 0 "$work/venv/bin/cdk8s-batch" check "$work/parity-py/"
+  expect_line ', 0 errors, 0 warnings' "the check summary"
 fi
 
 step "passed (peers: $peers, python: $python)"
