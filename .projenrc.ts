@@ -66,7 +66,7 @@ project.package.addField('exports', {
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // The CLI (`npx cdk8s-batch check|sandbox|reconcile`) ships inside the library as one
-// dependency-free ESM file, copied from the reconciler's bundle after compile (docs/adr/0004).
+// dependency-free ESM file, copied from the reconciler's bundle after compile (docs/adr/0005).
 project.addBins({ 'cdk8s-batch': 'lib/cli/cdk8s-batch.mjs' });
 
 addProjectTasks(project);

@@ -19,7 +19,7 @@ export function addProjectTasks(project: cdk8s.ConstructLibraryCdk8s): void {
     description: 'Lint and test the reconciler package',
     exec: 'npm run --prefix reconciler test',
   });
-  // The library's `cdk8s-batch` bin is the reconciler's dependency-free bundle (docs/adr/0004).
+  // The library's `cdk8s-batch` bin is the reconciler's dependency-free bundle (docs/adr/0005).
   const cliBundle = project.addTask('cli:bundle', {
     description: 'Copy the bundled CLI into the library (lib/cli/), where its bin entry points',
     steps: [
