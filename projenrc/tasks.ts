@@ -2,29 +2,10 @@ import { cdk8s } from 'projen';
 
 /**
  * Tasks that projen does not generate for a construct library: the reconciler
- * package, the example app, and offline Python packaging.
+ * package and the CLI bundle inside the library, the example app, Python examples
+ * translated by jsii-rosetta, and the release version shared by both npm packages.
  */
 export function addProjectTasks(project: cdk8s.ConstructLibraryCdk8s): void {
-  // --- Offline Python packaging (PyPI is unreachable on the build machines) ---
-  // jsii-pacmak's own python step pins setuptools/build/twine from PyPI; generate
-  // the sources with --code-only and build with Debian's python3-build instead.
-  const pythonOffline = project.addTask('package:python:offline', {
-    description: 'Build the Python sdist and wheel without reaching PyPI (needs Debian python3-build)',
-    steps: [
-      { exec: 'rm -rf dist/.python-src dist/python' },
-      { exec: 'jsii-pacmak -v --target python --code-only --outdir dist/.python-src' },
-      {
-        exec: '/usr/bin/python3 -m build --no-isolation --skip-dependency-check --outdir dist/python dist/.python-src/python',
-      },
-      { exec: 'rm -rf dist/.python-src' },
-      { exec: 'twine check dist/python/*' },
-    ],
-  });
-  const packageAll = project.tasks.tryFind('package-all')!;
-  packageAll.reset();
-  packageAll.spawn(project.tasks.tryFind('package:js')!);
-  packageAll.spawn(pythonOffline);
-
   // --- The reconciler package (reconciler/, plain Node ESM, not jsii) ---
   const reconcilerInstall = project.addTask('reconciler:install', {
     description: 'Install the reconciler package dependencies when its lock file changed',
@@ -38,9 +19,34 @@ export function addProjectTasks(project: cdk8s.ConstructLibraryCdk8s): void {
     description: 'Lint and test the reconciler package',
     exec: 'npm run --prefix reconciler test',
   });
+  // The library's `cdk8s-batch` bin is the reconciler's dependency-free bundle (docs/adr/0005).
+  const cliBundle = project.addTask('cli:bundle', {
+    description: 'Copy the bundled CLI into the library (lib/cli/), where its bin entry points',
+    steps: [
+      { exec: 'mkdir -p lib/cli' },
+      { exec: 'cp reconciler/dist/cli.mjs lib/cli/cdk8s-batch.mjs' },
+      { exec: 'cp reconciler/dist/THIRD-PARTY-NOTICES.txt lib/cli/THIRD-PARTY-NOTICES.txt' },
+      { exec: 'chmod +x lib/cli/cdk8s-batch.mjs' },
+    ],
+  });
   const postCompile = project.tasks.tryFind('post-compile')!;
   postCompile.spawn(reconcilerInstall);
   postCompile.spawn(reconcilerBuild);
+  postCompile.spawn(cliBundle);
+
+  // Every TypeScript example of the README and the API docs compiles (--strict), and
+  // jsii-pacmak takes the Python README and docstrings from the translations in .jsii.tabl.json.
+  const rosetta = project.addTask('rosetta:extract', {
+    description: 'Compile the README and docstring examples and translate them for the Python package',
+    exec: 'jsii-rosetta extract --strict --compile .jsii',
+  });
+  postCompile.spawn(rosetta);
+
+  // Both npm packages and the container image carry one version: the release bump of the
+  // library is applied to the reconciler package too, and undone with it.
+  const syncVersion = 'npm version --prefix reconciler --no-git-tag-version --allow-same-version';
+  project.tasks.tryFind('bump')!.exec(`${syncVersion} "$(node -p "require('./package.json').version")"`);
+  project.tasks.tryFind('unbump')!.exec(`${syncVersion} 0.0.0`);
   project.testTask.spawn(reconcilerTest);
 
   // --- Golden verdicts of real API servers (test/golden) ---

@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConstructProblem, formatProblem } from './_validation';
@@ -59,7 +61,7 @@ export interface BatchReconcilerProps {
   /**
    * Container image of the reconciler (built from `reconciler/Dockerfile`).
    *
-   * @default "ghcr.io/cdk8s-batch/reconciler:latest"
+   * @default - `BatchReconciler.DEFAULT_IMAGE`: ghcr.io/cdk8s-batch/reconciler tagged with this library's version
    */
   readonly image?: string;
 
@@ -140,8 +142,11 @@ export interface BatchReconcilerProps {
   readonly defaultActiveDeadline?: Duration;
 }
 
-/** Default container image of the reconciler. */
-const DEFAULT_IMAGE = 'ghcr.io/cdk8s-batch/reconciler:latest';
+/**
+ * The version of this library, read from its own package.json: the release build writes the
+ * version there, and the reconciler image of a release is tagged with the same version.
+ */
+const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
 /** Default name of the reconciler's objects. */
 const DEFAULT_NAME = 'cdk8s-batch-reconciler';
 /** The non-root user of the reconciler image (`USER 1000:1000` in reconciler/Dockerfile). */
@@ -184,6 +189,12 @@ const LEASE_RULES: PolicyRule[] = [
  * @see https://github.com/cdk8s-batch/cdk8s-batch/tree/main/reconciler
  */
 export class BatchReconciler extends Construct {
+  /**
+   * The image used when `image` is not given: the reconciler image released with this version
+   * of the library, so the rules at synth and in the cluster are the same.
+   */
+  public static readonly DEFAULT_IMAGE: string = `ghcr.io/cdk8s-batch/reconciler:${PACKAGE_VERSION}`;
+
   /** Namespace the reconciler runs in. */
   public readonly namespace: string;
   /** Name of the ServiceAccount, Deployment, roles and bindings. */
@@ -226,7 +237,7 @@ export class BatchReconciler extends Construct {
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     this.name = props.name ?? DEFAULT_NAME;
     this.mode = props.mode ?? ReconcilerMode.AUDIT;
-    this.image = props.image ?? DEFAULT_IMAGE;
+    this.image = props.image ?? BatchReconciler.DEFAULT_IMAGE;
     this.replicas = props.replicas ?? 1;
     this.leaderElection = props.leaderElection ?? false;
     this.metricsPort = props.metricsPort ?? 9090;

@@ -53,8 +53,16 @@ export interface Violation {
  * The same rules run when cdk8s-batch constructs synthesize and in the `cdk8s-batch check` CLI.
  *
  * @example
- * const violations = BatchRules.validate(manifest, { kubernetesVersion: '1.31' });
- * for (const v of violations) console.log(BatchRules.formatViolation(v));
+ * import { Testing } from 'cdk8s';
+ * import { BatchRules, OneShotJob } from 'cdk8s-batch';
+ *
+ * const chart = Testing.chart();
+ * new OneShotJob(chart, 'migrate', { containers: [{ image: 'registry.example.com/shop/migrate:1.4.0' }] });
+ * for (const manifest of Testing.synth(chart)) {
+ *   for (const v of BatchRules.validate(manifest, { kubernetesVersion: '1.31' })) {
+ *     console.log(BatchRules.formatViolation({ code: v.code, severity: v.severity, path: v.path, message: v.message, fix: v.fix }));
+ *   }
+ * }
  */
 export class BatchRules {
   /**

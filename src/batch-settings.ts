@@ -14,6 +14,9 @@ const STRICT_CONTEXT_KEY = 'cdk8s-batch:strict';
  * and the nearest scope wins:
  *
  * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { BatchSettings } from 'cdk8s-batch';
+ *
  * const app = new App();
  * BatchSettings.setKubernetesVersion(app, '1.31');
  * BatchSettings.setStrict(app, true);

@@ -8,22 +8,6 @@ import { PodFailurePolicy } from './pod-failure-policy';
 import { GATE_ANNOTATION, GATE_PENDING, KUBERNETES_VERSION_ANNOTATION, PATTERN_ANNOTATION } from './rules';
 
 /**
- * The pod restart policies a Job accepts. (`Always`, the pod default, is rejected by the API
- * server for Jobs, so it is not offered.)
- *
- * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#handling-pod-and-container-failures
- */
-export enum JobRestartPolicy {
-  /**
-   * A failed pod is replaced by a new pod; failures are counted per pod. Required by
-   * `podFailurePolicy` and `backoffLimitPerIndex`.
-   */
-  NEVER = 'Never',
-  /** A failed container is restarted in place, in the same pod on the same node. */
-  ON_FAILURE = 'OnFailure',
-}
-
-/**
  * When the Job controller creates a replacement for a pod that is going away.
  *
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-replacement-policy
@@ -72,11 +56,15 @@ export interface JobBaseProps {
   readonly volumes?: kplus.Volume[];
 
   /**
-   * Restart policy of the pods.
+   * Restart policy of the pods: `NEVER` (a failed pod is replaced; required by
+   * `podFailurePolicy` and `backoffLimitPerIndex`) or `ON_FAILURE` (the container restarts in
+   * place). `ALWAYS` is rejected at synth (`RestartPolicyNotAllowed`), as the API server
+   * rejects it for Jobs. The type is cdk8s-plus-28's, so `kplus.JobProps` pass unchanged.
    *
-   * @default JobRestartPolicy.NEVER
+   * @default kplus.RestartPolicy.NEVER
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#handling-pod-and-container-failures
    */
-  readonly restartPolicy?: JobRestartPolicy;
+  readonly restartPolicy?: kplus.RestartPolicy;
 
   /**
    * The service account the pods run as.
@@ -260,8 +248,8 @@ export abstract class JobBase extends kplus.Workload {
       volumes: undefined,
       initContainers: undefined,
       hostAliases: undefined,
-      // Values outside the enum (from untyped callers) pass through to the rules engine.
-      restartPolicy: (props.restartPolicy ?? JobRestartPolicy.NEVER) as unknown as kplus.RestartPolicy,
+      // ALWAYS (and values from untyped callers) pass through to the rules engine, which rejects them.
+      restartPolicy: props.restartPolicy ?? kplus.RestartPolicy.NEVER,
       select: props.select ?? false,
       // Spread is applied once below: cdk8s-plus-28 re-applies it on every render.
       spread: false,

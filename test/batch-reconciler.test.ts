@@ -1,9 +1,11 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { BatchReconciler, ReconcilerMode } from '../src';
 
 const RECONCILER_DIR = path.join(__dirname, '..', 'reconciler');
+const VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
 
 const byKind = (manifests: any[], kind: string): any[] => manifests.filter((m) => m.kind === kind);
 const container = (manifests: any[]): any => byKind(manifests, 'Deployment')[0].spec.template.spec.containers[0];
@@ -14,8 +16,23 @@ describe('BatchReconciler', () => {
     const chart = Testing.chart();
     // WHEN
     new BatchReconciler(chart, 'reconciler');
+    // THEN (the default image carries the package version, which the release build changes)
+    const manifests = Testing.synth(chart);
+    expect(container(manifests).image).toEqual(BatchReconciler.DEFAULT_IMAGE);
+    container(manifests).image = '<BatchReconciler.DEFAULT_IMAGE>';
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('the default image is the reconciler image of this package version, never latest', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const reconciler = new BatchReconciler(chart, 'reconciler');
     // THEN
-    expect(Testing.synth(chart)).toMatchSnapshot();
+    expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(BatchReconciler.DEFAULT_IMAGE).toEqual(`ghcr.io/cdk8s-batch/reconciler:${VERSION}`);
+    expect(reconciler.image).toEqual(BatchReconciler.DEFAULT_IMAGE);
+    expect(container(Testing.synth(chart)).image).not.toMatch(/:latest$|@latest|^[^:]*$/);
   });
 
   test('all options', () => {

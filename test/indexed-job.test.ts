@@ -1,8 +1,8 @@
 import { Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import {
   BatchSettings,
   IndexedJob,
-  JobRestartPolicy,
   PodFailurePolicy,
   PodFailurePolicyAction,
   PodFailurePolicyRule,
@@ -190,7 +190,7 @@ describe('IndexedJob', () => {
       containers: [{ image }],
       completions: 3,
       backoffLimitPerIndex: 1,
-      restartPolicy: JobRestartPolicy.ON_FAILURE,
+      restartPolicy: kplus.RestartPolicy.ON_FAILURE,
       ttlAfterFinished: Duration.hours(1),
       activeDeadline: Duration.hours(1),
     });

@@ -3,7 +3,6 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   BatchReconciler,
   BatchSettings,
-  JobRestartPolicy,
   OneShotJob,
   PodFailurePolicy,
   PodFailurePolicyAction,
@@ -40,7 +39,7 @@ describe('OneShotJob', () => {
       containers: [{ image, command: ['migrate', 'up'], resources: { cpu: { request: kplus.Cpu.millis(250) } } }],
       initContainers: [{ image: 'busybox:1.36', command: ['sh', '-c', 'until nc -z db 5432; do sleep 1; done'] }],
       volumes: [kplus.Volume.fromEmptyDir(chart, 'scratch', 'scratch')],
-      restartPolicy: JobRestartPolicy.NEVER,
+      restartPolicy: kplus.RestartPolicy.NEVER,
       serviceAccount: sa,
       securityContext: { user: 1000, group: 3000 },
       hostAliases: [{ ip: '10.0.0.5', hostnames: ['db.internal'] }],
@@ -84,7 +83,7 @@ describe('OneShotJob', () => {
 
   test('accepts the OnFailure restart policy', () => {
     const chart = Testing.chart();
-    new OneShotJob(chart, 'migrate', { containers: [{ image }], restartPolicy: JobRestartPolicy.ON_FAILURE });
+    new OneShotJob(chart, 'migrate', { containers: [{ image }], restartPolicy: kplus.RestartPolicy.ON_FAILURE });
     expect(Testing.synth(chart)[0].spec.template.spec.restartPolicy).toBe('OnFailure');
   });
 
@@ -202,15 +201,15 @@ describe('OneShotJob', () => {
     const chart = Testing.chart();
     new OneShotJob(chart, 'migrate', {
       containers: [{ image }],
-      restartPolicy: JobRestartPolicy.ON_FAILURE,
+      restartPolicy: kplus.RestartPolicy.ON_FAILURE,
       podFailurePolicy: PodFailurePolicy.of(PodFailurePolicyRule.onExitCodes({ action: PodFailurePolicyAction.FAIL_JOB, values: [42] })),
     });
     expect(() => Testing.synth(chart)).toThrow(/PodFailurePolicyRequiresRestartPolicyNever: \S+ .*\(got OnFailure\); /);
   });
 
-  test('fails if a restart policy outside the enum is passed by an untyped caller', () => {
+  test('fails if restartPolicy is Always', () => {
     const chart = Testing.chart();
-    new OneShotJob(chart, 'migrate', { containers: [{ image }], restartPolicy: 'Always' as unknown as JobRestartPolicy });
+    new OneShotJob(chart, 'migrate', { containers: [{ image }], restartPolicy: kplus.RestartPolicy.ALWAYS });
     expect(() => Testing.synth(chart)).toThrow(/RestartPolicyNotAllowed/);
   });
 

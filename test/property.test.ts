@@ -1,9 +1,9 @@
 import { Chart, Cron, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   BatchSettings,
   IndexedJob,
-  JobRestartPolicy,
   JobTemplateExpansion,
   OneShotJob,
   PodFailurePolicy,
@@ -34,7 +34,7 @@ type Build = (chart: Chart) => void;
 const version = fc.constantFrom(...SUPPORTED_VERSIONS);
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const count = fc.integer({ min: -2, max: 40 });
-const restartPolicy = fc.constantFrom(JobRestartPolicy.NEVER, JobRestartPolicy.ON_FAILURE);
+const restartPolicy = fc.constantFrom(kplus.RestartPolicy.NEVER, kplus.RestartPolicy.ON_FAILURE);
 const action = fc.constantFrom(...Object.values(PodFailurePolicyAction));
 const exitCodes = fc.array(fc.integer({ min: -1, max: 256 }), { minLength: 0, maxLength: 4 });
 const duration = fc.constantFrom(Duration.seconds(0), Duration.seconds(30), Duration.minutes(5), Duration.millis(1500));
@@ -137,7 +137,9 @@ const validBuild: fc.Arbitrary<Build> = fc
       ttlAfterFinished: Duration.hours(1),
       activeDeadline: Duration.hours(1),
       // podFailurePolicy and backoffLimitPerIndex both need Never
-      restartPolicy: v.onFailure && v.failJobCode === undefined && v.perIndex === undefined ? JobRestartPolicy.ON_FAILURE : JobRestartPolicy.NEVER,
+      restartPolicy: v.onFailure && v.failJobCode === undefined && v.perIndex === undefined
+        ? kplus.RestartPolicy.ON_FAILURE
+        : kplus.RestartPolicy.NEVER,
       podFailurePolicy: v.failJobCode === undefined
         ? undefined
         : PodFailurePolicy.of(PodFailurePolicyRule.onExitCodes({ action: PodFailurePolicyAction.FAIL_JOB, values: [v.failJobCode] })),

@@ -1,5 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
-import { BatchSettings, JobRestartPolicy, WorkQueueJob } from '../src';
+import * as kplus from 'cdk8s-plus-28';
+import { BatchSettings, WorkQueueJob } from '../src';
 import { PATTERN_ANNOTATION } from '../src/rules';
 
 const image = 'registry.example.com/worker:2.0.1';
@@ -27,7 +28,7 @@ describe('WorkQueueJob', () => {
       containers: [{ image, envVariables: {} }],
       parallelism: 4,
       completions: 20,
-      restartPolicy: JobRestartPolicy.ON_FAILURE,
+      restartPolicy: kplus.RestartPolicy.ON_FAILURE,
       backoffLimit: 10,
       activeDeadline: Duration.hours(2),
       ttlAfterFinished: Duration.days(1),
