@@ -332,10 +332,14 @@ function startDetached(binary: string, component: Component, args: string[], log
   return child;
 }
 
-async function stopPid(pid: number, binary: string, label: string): Promise<void> {
+/**
+ * SIGTERM, then SIGKILL after 15 s (the API server waits up to its request timeout, 60 s, for
+ * open watches to end); with kill, SIGKILL at once, as in a crash.
+ */
+async function stopPid(pid: number, binary: string, label: string, kill = false): Promise<void> {
   if (!ours(pid, binary)) return;
   const start = Date.now();
-  process.kill(pid, 'SIGTERM');
+  process.kill(pid, kill ? 'SIGKILL' : 'SIGTERM');
   const deadline = Date.now() + 15_000;
   while (alive(pid) && Date.now() < deadline) await sleep(100);
   if (alive(pid)) {
@@ -553,6 +557,7 @@ async function up(options: UpOptions, entry: VersionEntry): Promise<void> {
     for (const component of [...COMPONENTS].reverse()) {
       if (components[component]) await stopPid(components[component].pid, build.binary, component);
     }
+    if (!keptData) fs.rmSync(path.join(dir, 'etcd'), { recursive: true, force: true });
     throw e;
   }
   const version = JSON.parse((await get(`${server}/version`, tls)).body) as { gitVersion: string };
@@ -613,7 +618,7 @@ async function down(name: string, keepData: boolean): Promise<void> {
   console.log(`stopped cluster "${name}" (Kubernetes ${state.kubernetesVersion}); ${keepData ? `etcd data kept in ${path.join(dir, 'etcd')}` : 'etcd data removed'}; logs in ${path.join(dir, 'logs')}`);
 }
 
-async function restart(name: string, component: string, timeoutSeconds: number): Promise<void> {
+async function restart(name: string, component: string, timeoutSeconds: number, kill: boolean): Promise<void> {
   if (!(COMPONENTS as readonly string[]).includes(component)) {
     throw new UsageError(`--component is not a control-plane component (got ${component || 'nothing'}); use one of ${COMPONENTS.join(', ')}`);
   }
@@ -621,7 +626,7 @@ async function restart(name: string, component: string, timeoutSeconds: number):
   if (!state) throw new UsageError(`no cluster "${name}" is running; start one with npx projen cluster:up`);
   const c = state.components[component as Component];
   const start = Date.now();
-  await stopPid(c.pid, state.binary, component);
+  await stopPid(c.pid, state.binary, component, kill);
   const child = startDetached(state.binary, component as Component, c.args, c.log);
   const tls: Tls = {
     ca: fs.readFileSync(path.join(state.dir, 'pki', 'ca.crt')),
@@ -658,7 +663,7 @@ function seconds(start: number): number {
 const USAGE = `usage: cluster.ts up|down|restart|build|module [options]
   up       [--kubernetes-version 1.37] [--feature-gates A=true,B=false] [--runtime-config R] [--name default] [--timeout 180]
   down     [--name default] [--keep-data]
-  restart  --component etcd|kube-apiserver|kube-controller-manager [--name default]
+  restart  --component etcd|kube-apiserver|kube-controller-manager [--kill] [--name default]
   build    [--kubernetes-version 1.37|all]
   module   --kubernetes-version 1.37`;
 
@@ -673,6 +678,7 @@ async function main(argv: string[]): Promise<void> {
       'name': { type: 'string', default: 'default' },
       'timeout': { type: 'string', default: '180' },
       'keep-data': { type: 'boolean', default: false },
+      'kill': { type: 'boolean', default: false },
       'component': { type: 'string', default: '' },
       'help': { type: 'boolean', default: false },
     },
@@ -696,7 +702,7 @@ async function main(argv: string[]): Promise<void> {
     case 'down':
       return down(values.name, values['keep-data']);
     case 'restart':
-      return restart(values.name, values.component, timeoutSeconds);
+      return restart(values.name, values.component, timeoutSeconds, values.kill);
     case 'build': {
       const minors = values['kubernetes-version'] === 'all' ? Object.keys(versions).sort(compareMinor).reverse() : [resolveMinor(values['kubernetes-version'], versions)];
       for (const minor of minors) console.log(`${minor}: ${ensureBuilt(minor, versions[minor]).binary}`);

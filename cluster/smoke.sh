@@ -22,6 +22,14 @@ start=$SECONDS
 step() { echo "[$((SECONDS - start))s] $*"; }
 fail() { echo "smoke: FAILED: $*" >&2; "$kubectl" get -n "$ns" jobs,pods,cronjobs -o wide >&2 || true; exit 1; }
 k() { "$kubectl" -n "$ns" "$@"; }
+poll() { # seconds command...: true once the command succeeds
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 1
+  done
+}
 
 job() { # name completions backoffLimit
   cat <<EOF
@@ -32,7 +40,7 @@ spec:
   completions: $2
   parallelism: $2
   backoffLimit: $3
-  ttlSecondsAfterFinished: 2
+  ttlSecondsAfterFinished: 10
   template:
     spec:
       restartPolicy: Never
@@ -62,8 +70,10 @@ step "both pods Succeeded: the Job completes and the finalizers are removed"
 set_phase work Succeeded
 k wait --for=condition=Complete job/work --timeout=60s >/dev/null || fail "job/work did not complete"
 [ "$(k get job/work -o jsonpath='{.status.succeeded}')" = 2 ] || fail "job/work status.succeeded is not 2"
+no_finalizers() { [ -z "$(k get pods -l batch.kubernetes.io/job-name=work -o jsonpath='{.items[*].metadata.finalizers}')" ]; }
+poll 30 no_finalizers || fail "the pods of job/work kept the job-tracking finalizer"
 
-step "ttlSecondsAfterFinished 2: the TTL controller deletes the Job, the garbage collector its pods"
+step "ttlSecondsAfterFinished 10: the TTL controller deletes the Job, the garbage collector its pods"
 k wait --for=delete job/work --timeout=60s >/dev/null || fail "job/work was not deleted after its TTL"
 k wait --for=delete pod -l batch.kubernetes.io/job-name=work --timeout=60s >/dev/null || fail "the pods of job/work were not deleted"
 
@@ -71,8 +81,8 @@ step "Job once (backoffLimit 0): a failed pod fails the Job"
 job once 1 0 | k apply -f - >/dev/null
 k wait --for=jsonpath='{.status.active}'=1 job/once --timeout=60s >/dev/null || fail "job/once did not get an active pod"
 set_phase once Failed
-k wait --for=condition=Failed job/once --timeout=60s >/dev/null || fail "job/once did not fail"
-[ "$(k get job/once -o jsonpath='{.status.conditions[?(@.type=="Failed")].reason}')" = BackoffLimitExceeded ] || fail "job/once failed for another reason than BackoffLimitExceeded"
+failed_reason() { [ "$(k get job/once -o jsonpath='{.status.conditions[?(@.type=="Failed")].reason}')" = BackoffLimitExceeded ]; }
+poll 60 failed_reason || fail "job/once did not fail with BackoffLimitExceeded"
 k wait --for=delete job/once --timeout=60s >/dev/null || fail "job/once was not deleted after its TTL"
 
 step "CronJob every (* * * * *): the CronJob controller creates a Job within a minute"
@@ -90,11 +100,8 @@ spec:
           containers: [{ name: main, image: busybox, command: ["true"] }]
 EOF
 owners() { k get jobs -o jsonpath='{range .items[*]}{.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}{"\n"}{end}'; }
-for _ in $(seq 90); do
-  owners | grep -qx CronJob/every && break
-  sleep 1
-done
-owners | grep -qx CronJob/every || fail "cronjob/every created no Job within 90 s"
+scheduled() { owners | grep -qx CronJob/every; }
+poll 90 scheduled || fail "cronjob/every created no Job within 90 s"
 
 step "delete the namespace: the namespace controller removes it and what it holds"
 "$kubectl" delete namespace "$ns" --wait=false >/dev/null

@@ -95,7 +95,7 @@ export function addProjectTasks(project: cdk8s.ConstructLibraryCdk8s): void {
   const clusterTasks: Record<string, string> = {
     up: 'Start etcd, kube-apiserver and kube-controller-manager on 127.0.0.1 (builds the version on first use): -- --kubernetes-version 1.37 [--feature-gates A=true]',
     down: 'Stop the cluster started by cluster:up and remove its etcd data (-- --keep-data keeps it)',
-    restart: 'Restart one control-plane component of the running cluster: -- --component kube-apiserver',
+    restart: 'Restart one control-plane component of the running cluster: -- --component kube-apiserver [--kill]',
     build: 'Build the control-plane binary of a Kubernetes version into the cache: -- --kubernetes-version 1.37|all',
     module: 'Regenerate cluster/modules/<minor>.mod and .sum from the pinned k8s.io/kubernetes release',
   };
