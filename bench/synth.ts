@@ -3,8 +3,9 @@
  * cdk8s-plus-28 `kplus.Job` + JSON patches, each `app.synthYaml()` with validation, every run in
  * its own child process, sides interleaved. Prints wall time, CPU time (user + system of the
  * child during the work: steadier than wall time when other work shares the cores), time per Job
- * and peak RSS (medians), each with the ratio product / plain. The Jobs go in one chart, plus one case of 1,000 Jobs spread
- * over 10 charts (cdk8s validates the whole app once more for every chart it synthesizes).
+ * and peak RSS (medians), each with the ratio product / plain. The Jobs go in one chart, plus
+ * one case of 1,000 Jobs spread over 10 charts (cdk8s validates the whole app once more for
+ * every chart it synthesizes).
  *
  *   npm run --prefix bench synth [-- --runs 5 --sizes 100,1000,10000]
  */
