@@ -97,12 +97,14 @@ function isCdk8sApp(site: NodeJS.CallSite, functionName: string): boolean {
   return site.getFunctionName() === functionName && CDK8S_APP_FILE.test(site.getFileName() ?? '');
 }
 
+const RAW_CALL_SITES = (_error: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] => sites;
+
 /** Up to `limit` call sites of the caller of `above` (V8 call sites, whatever formats stack strings). */
 function callSites(limit: number, above: Function): NodeJS.CallSite[] {
   const prepare = Error.prepareStackTrace;
   const max = Error.stackTraceLimit;
   try {
-    Error.prepareStackTrace = (_error, sites) => sites;
+    Error.prepareStackTrace = RAW_CALL_SITES;
     Error.stackTraceLimit = limit;
     const holder: { stack?: unknown } = {};
     Error.captureStackTrace(holder, above);
