@@ -2,7 +2,7 @@
  * One synth measurement: `node --import tsx synth-child.ts <product|plain> <jobs> [charts]` builds
  * that many Indexed Jobs (parallelism 4, completions 8, deadline, TTL, backoff limit), spread
  * over `charts` charts (default 1), and synthesizes the app to YAML, validation included. Sends
- * `{ ms, bytes, peakRssMb }`.
+ * `{ ms, cpuMs, bytes, peakRssMb }` (`cpuMs`: user + system CPU time of the work).
  *
  * product: cdk8s-batch `IndexedJob` (rules engine at synth).
  * plain:   cdk8s-plus-28 `kplus.Job` plus JSON patches for the fields it lacks.
@@ -37,9 +37,11 @@ function plain(chart: Chart, id: string): void {
 
 const build = side === 'product' ? product : plain;
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 const app = new App();
 const charts = Array.from({ length: chartCount }, (_, i) => new Chart(app, `bench-${i}`));
 for (let i = 0; i < count; i++) build(charts[i % chartCount], `job-${i}`);
 const yaml = app.synthYaml();
 const ms = performance.now() - start;
-reply({ ms, bytes: yaml.length, peakRssMb: peakRssMb() });
+const cpu = process.cpuUsage(cpuStart);
+reply({ ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes: yaml.length, peakRssMb: peakRssMb() });

@@ -1,5 +1,6 @@
-import { ApiObject, Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { ApiObject, ApiObjectProps, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { SynthSession } from './_synth-session';
 import { BatchSettings } from './batch-settings';
 import { formatViolation, validate, Violation } from './rules';
 import { renderValue } from './rules/json';
@@ -29,6 +30,35 @@ export function formatProblem(p: ConstructProblem): string {
 }
 
 /**
+ * The batch/v1 object of a cdk8s-batch construct. Within one synth it is rendered once, by the
+ * synth's first validation pass, and that same render is what the pass checks and what the synth
+ * writes (see `SynthSession`): the verdict is always for the object as written. Outside a synth's
+ * output, `toJson()` renders the object afresh, as any `ApiObject` does.
+ */
+export class BatchApiObject extends ApiObject {
+  /** @internal */
+  public readonly _session: SynthSession;
+
+  constructor(scope: Construct, id: string, props: ApiObjectProps) {
+    super(scope, id, props);
+    this._session = SynthSession.of(this);
+  }
+
+  public toJson(): any {
+    return this._session.renderForOutput(this, BatchApiObject.prototype.toJson) ?? this._render();
+  }
+
+  /**
+   * A fresh render of the object.
+   *
+   * @internal
+   */
+  public _render(): any {
+    return super.toJson();
+  }
+}
+
+/**
  * Registers the one validation every cdk8s-batch construct runs at synth: the construct's own
  * rendered object goes through the rules engine for the target Kubernetes version
  * (`BatchSettings`). Errors fail synth; warnings are written once to stderr prefixed with the
@@ -39,33 +69,54 @@ export function formatProblem(p: ConstructProblem): string {
  * not render its pod template and the rules saw a stand-in: the construct has reported that
  * mistake itself (`InvalidPodTemplate`), so the findings about the stand-in (missing requests,
  * missing containers, …) are dropped, except those on the restart policy, which is the user's.
+ *
+ * The first validation pass of a synth renders the object, checks it and keeps the render for the
+ * synth's output; the synth's later passes (cdk8s validates the app once more per chart) report
+ * the same verdict. A validation called outside a pass (`construct.node.validate()` after a
+ * synth) renders and checks the object as it is now.
  */
 export function addBatchValidation(
   construct: IConstruct,
-  apiObject: ApiObject,
+  apiObject: BatchApiObject,
   constructProblems: () => ConstructProblem[],
   standInPodSpec: () => string | undefined = () => undefined,
 ): void {
+  const session = apiObject._session;
   const reported = new Set<string>();
   const once = (line: string): void => {
     if (reported.has(line)) return;
     reported.add(line);
     process.stderr.write(`${line}\n`);
   };
+  let visited = -1;
+  let verdict: { synth: number; messages: string[] } | undefined;
+  const check = (json: unknown): string[] => {
+    // Render and evaluate first: `constructProblems` may reuse what this render found.
+    const rendered = evaluate(construct, json);
+    const problems = constructProblems();
+    const violations = withoutStandInFindings(rendered, standInPodSpec());
+    for (const note of problems.filter((p) => p.severity === 'info')) once(`[${construct.node.path}] info ${formatProblem(note)}`);
+    const own = problems.filter((p) => p.severity !== 'info').map(formatProblem);
+    const strict = BatchSettings.isStrict(construct);
+    const errors = violations.filter((v) => v.severity === 'error' || strict).map(formatViolation);
+    for (const warning of violations.filter((v) => v.severity === 'warning' && !strict)) {
+      once(`[${construct.node.path}] warning ${formatViolation(warning)}`);
+    }
+    return [...own, ...errors];
+  };
   construct.node.addValidation({
     validate: () => {
-      // Render and evaluate first: `constructProblems` may reuse what this render found.
-      const rendered = evaluate(construct, apiObject);
-      const problems = constructProblems();
-      const violations = withoutStandInFindings(rendered, standInPodSpec());
-      for (const note of problems.filter((p) => p.severity === 'info')) once(`[${construct.node.path}] info ${formatProblem(note)}`);
-      const own = problems.filter((p) => p.severity !== 'info').map(formatProblem);
-      const strict = BatchSettings.isStrict(construct);
-      const errors = violations.filter((v) => v.severity === 'error' || strict).map(formatViolation);
-      for (const warning of violations.filter((v) => v.severity === 'warning' && !strict)) {
-        once(`[${construct.node.path}] warning ${formatViolation(warning)}`);
+      // cdk8s validates each construct once per pass: a second call in the same pass is a direct one.
+      const inPass = visited !== session.currentPass;
+      visited = session.currentPass;
+      if (inPass && verdict?.synth === session.currentSynth) return verdict.messages;
+      const json = apiObject._render();
+      const messages = check(json);
+      if (inPass) {
+        verdict = { synth: session.currentSynth, messages };
+        session.keepRender(apiObject, json);
       }
-      return [...own, ...errors];
+      return messages;
     },
   });
 }
@@ -77,10 +128,10 @@ function withoutStandInFindings(violations: Violation[], podSpecPath: string | u
   );
 }
 
-/** Validates the construct's rendered object; never throws for a user error. */
-export function evaluate(construct: IConstruct, apiObject: ApiObject): Violation[] {
+/** Validates a rendered object of the construct; never throws for a user error. */
+export function evaluate(construct: IConstruct, json: unknown): Violation[] {
   const kubernetesVersion = BatchSettings.kubernetesVersionOf(construct);
-  return validate(apiObject.toJson(), { kubernetesVersion });
+  return validate(json, { kubernetesVersion });
 }
 
 /** Whole seconds of a Duration, rounded down; fractions are reported by `_constructProblems`. */

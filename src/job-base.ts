@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { addBatchValidation, ConstructProblem, seconds, wholeSecondsProblem } from './_validation';
+import { addBatchValidation, BatchApiObject, ConstructProblem, seconds, wholeSecondsProblem } from './_validation';
 import { BatchReconciler } from './batch-reconciler';
 import { BatchSettings } from './batch-settings';
 import { PodFailurePolicy } from './pod-failure-policy';
@@ -273,13 +273,14 @@ export abstract class JobBase extends kplus.Workload {
       [KUBERNETES_VERSION_ANNOTATION]: BatchSettings.kubernetesVersionOf(this),
     };
     if (this.admissionGate && kind === 'Job') annotations[GATE_ANNOTATION] = GATE_PENDING;
-    this.apiObject = new ApiObject(this, 'Resource', {
+    const apiObject = new BatchApiObject(this, 'Resource', {
       apiVersion: 'batch/v1',
       kind,
       // `name: undefined` would stop cdk8s from generating a name, so only defined keys are copied
       metadata: { ...definedOnly(props.metadata ?? {}), annotations },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    this.apiObject = apiObject;
 
     if (props.spread) {
       this.scheduling.spread({ topology: kplus.Topology.HOSTNAME });
@@ -288,7 +289,7 @@ export abstract class JobBase extends kplus.Workload {
     if (this.isolate) {
       this.connections.isolate();
     }
-    addBatchValidation(this, this.apiObject, () => this._constructProblems(), () => this.standInPodSpecPath());
+    addBatchValidation(this, apiObject, () => this._constructProblems(), () => this.standInPodSpecPath());
   }
 
   /**
