@@ -9,7 +9,7 @@ import { toKubeApiError } from '../../src/adapters/errors.ts';
 import { KubeClient, loadKubeConfig } from '../../src/adapters/kube-client.ts';
 import type { KubeObject } from '../../src/core/types.ts';
 import { ClientNodeKubeletWriter, SimulatedKubelet } from '../../src/kubelet/kubelet.ts';
-import { isFinished, observeJob, type JobOutcome, type Recording } from './observe.ts';
+import { jobsOf, observeCronJob, observeJob, runIsOver, type Outcome, type Recording } from './observe.ts';
 import { DIFF_NAMESPACE, SCENARIOS, type Scenario } from './scenarios.ts';
 
 const REAL_LIMIT_MS = 180_000;
@@ -17,33 +17,41 @@ const POLL_MS = 250;
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 /** Removes the Job of an earlier recording (and its pods) so that the scenario starts afresh. */
-async function removeEarlier(client: KubeClient, name: string): Promise<void> {
+async function removeEarlier(client: KubeClient, kind: 'Job' | 'CronJob', name: string): Promise<void> {
   const target = { namespace: DIFF_NAMESPACE, name };
   for (let tries = 0; ; tries++) {
     try {
-      await client.get('Job', DIFF_NAMESPACE, name);
+      await client.get(kind, DIFF_NAMESPACE, name);
     } catch (err) {
       if (toKubeApiError(err).status === 404) return;
       throw err;
     }
-    if (tries === 0) await client.delete('Job', target, { propagationPolicy: 'Foreground' });
-    if (tries * POLL_MS > REAL_LIMIT_MS) throw new Error(`Job ${name} of an earlier recording is still there after ${REAL_LIMIT_MS} ms`);
+    if (tries === 0) await client.delete(kind, target, { propagationPolicy: 'Foreground' });
+    if (tries * POLL_MS > REAL_LIMIT_MS) throw new Error(`${kind} ${name} of an earlier recording is still there after ${REAL_LIMIT_MS} ms`);
     await sleep(POLL_MS);
   }
 }
 
-async function runReal(client: KubeClient, scenario: Scenario): Promise<JobOutcome> {
-  const name = String(scenario.job.metadata?.name);
-  await removeEarlier(client, name);
+async function jobsOfCronJob(client: KubeClient, cronJob: KubeObject): Promise<KubeObject[]> {
+  if (cronJob.kind !== 'CronJob') return [];
+  return jobsOf(cronJob, (await client.list('Job', { namespace: DIFF_NAMESPACE })).items);
+}
+
+async function runReal(client: KubeClient, scenario: Scenario): Promise<Outcome> {
+  const name = String(scenario.manifest.metadata?.name);
+  const kind = scenario.manifest.kind === 'CronJob' ? 'CronJob' : 'Job';
+  await removeEarlier(client, kind, name);
   const start = Date.now();
-  await client.create('Job', DIFF_NAMESPACE, scenario.job);
+  await client.create(kind, DIFF_NAMESPACE, scenario.manifest);
   const pending = [...(scenario.actions ?? [])].sort((a, b) => a.atMs - b.atMs);
   for (;;) {
     const elapsed = Date.now() - start;
-    while (pending.length > 0 && elapsed >= pending[0].atMs) await client.mergePatch('Job', { namespace: DIFF_NAMESPACE, name }, pending.shift()!.patch);
-    const job: KubeObject = await client.get('Job', DIFF_NAMESPACE, name);
-    if (scenario.observeAtMs !== undefined ? elapsed >= scenario.observeAtMs : pending.length === 0 && isFinished(job)) return observeJob(job);
-    if (elapsed > REAL_LIMIT_MS) throw new Error(`${scenario.name}: not settled within ${REAL_LIMIT_MS} ms: ${JSON.stringify(job.status)}`);
+    while (pending.length > 0 && elapsed >= pending[0].atMs) await client.mergePatch(kind, { namespace: DIFF_NAMESPACE, name }, pending.shift()!.patch);
+    const target: KubeObject = { ...(await client.get(kind, DIFF_NAMESPACE, name)), kind };
+    const jobs = await jobsOfCronJob(client, target);
+    const over = scenario.observeAtMs !== undefined ? elapsed >= scenario.observeAtMs : pending.length === 0 && runIsOver(target, jobs, scenario.finishedJobs);
+    if (over) return kind === 'CronJob' ? observeCronJob(target, jobs) : observeJob(target);
+    if (elapsed > REAL_LIMIT_MS) throw new Error(`${scenario.name}: not settled within ${REAL_LIMIT_MS} ms: ${JSON.stringify(target.status)}`);
     await sleep(POLL_MS);
   }
 }

@@ -2,11 +2,11 @@
 import { MemoryStore } from '../../src/emulator/store.ts';
 import type { NewObject, StoredObject } from '../../src/emulator/types.ts';
 import { ManualClock, startSimulation } from '../../src/sim/index.ts';
-import { isFinished, observeJob, type JobOutcome } from './observe.ts';
+import { jobsOf, observeCronJob, observeJob, runIsOver, type Outcome } from './observe.ts';
 import { DIFF_NAMESPACE, type Scenario } from './scenarios.ts';
 
 /** Simulated time a scenario may take before the run is abandoned. */
-export const SIM_LIMIT_MS = 600_000;
+export const SIM_LIMIT_MS = 900_000;
 const STEP_MS = 100;
 
 function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
@@ -20,30 +20,31 @@ function mergePatch(target: Record<string, unknown>, patch: Record<string, unkno
   return out;
 }
 
-/** Runs a scenario on the simulation and returns the Job's outcome (throws when it never settles). */
-export function runSimulated(scenario: Scenario, kubernetesVersion: string, seed = 1): JobOutcome {
+/** Runs a scenario on the simulation and returns its outcome (throws when it never settles). */
+export function runSimulated(scenario: Scenario, kubernetesVersion: string, seed = 1): Outcome {
   const clock = new ManualClock();
   const store = new MemoryStore({ clock, kubernetesVersion });
   const sim = startSimulation({ store, clock, seed });
   try {
     const start = clock.now();
-    const name = String(scenario.job.metadata?.name);
-    const current = (): StoredObject | undefined => store.get('Job', DIFF_NAMESPACE, name);
-    store.create(scenario.job as NewObject);
+    const { kind, name } = { kind: String(scenario.manifest.kind), name: String(scenario.manifest.metadata?.name) };
+    const current = (): StoredObject => store.get(kind, DIFF_NAMESPACE, name)!;
+    const jobs = (): StoredObject[] => (kind === 'CronJob' ? jobsOf(current(), store.list('Job', DIFF_NAMESPACE)) : []);
+    store.create(scenario.manifest as NewObject);
     clock.flush();
     const pending = [...(scenario.actions ?? [])].sort((a, b) => a.atMs - b.atMs);
-    const done = (): boolean => (scenario.observeAtMs === undefined ? pending.length === 0 && isFinished(current()) : clock.now() - start >= scenario.observeAtMs);
+    const done = (): boolean => (scenario.observeAtMs === undefined ? pending.length === 0 && runIsOver(current(), jobs(), scenario.finishedJobs) : clock.now() - start >= scenario.observeAtMs);
     while (!done()) {
       if (clock.now() - start > SIM_LIMIT_MS) throw new Error(`${scenario.name}: not settled within ${SIM_LIMIT_MS} ms of simulated time`);
       clock.advance(STEP_MS);
       while (pending.length > 0 && clock.now() - start >= pending[0].atMs) {
         const action = pending.shift()!;
-        store.replace(mergePatch(current()!, action.patch) as StoredObject);
+        store.replace(mergePatch(current(), action.patch) as StoredObject);
         clock.flush();
       }
     }
     if (sim.errors.length > 0) throw new Error(`${scenario.name}: controller errors: ${sim.errors.map((e) => String(e.error)).join('; ')}`);
-    return observeJob(current()!);
+    return kind === 'CronJob' ? observeCronJob(current(), jobs()) : observeJob(current());
   } finally {
     sim.stop();
   }

@@ -26,10 +26,13 @@ export interface TimedAction {
 
 export interface Scenario {
   readonly name: string;
-  readonly job: KubeObject;
+  /** A Job, or a CronJob (whose run is over once `finishedJobs` of its Jobs have finished). */
+  readonly manifest: KubeObject;
   readonly actions?: readonly TimedAction[];
   /** Observe this long after creation instead of waiting for a Complete/Failed condition. */
   readonly observeAtMs?: number;
+  /** CronJobs: how many finished Jobs end the run (default 1). */
+  readonly finishedJobs?: number;
 }
 
 function annotations(b: Behaviour): Record<string, string> {
@@ -56,41 +59,48 @@ function job(name: string, spec: Record<string, unknown>, behaviour: Behaviour, 
   };
 }
 
+function cronJob(name: string, spec: Record<string, unknown>, jobSpec: Record<string, unknown>, behaviour: Behaviour): KubeObject {
+  const template = job(name, jobSpec, behaviour);
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name, namespace: DIFF_NAMESPACE },
+    spec: { schedule: '* * * * *', ...spec, jobTemplate: { spec: template.spec } },
+  };
+}
+
 const exitCodeRule = (action: string, code: number): Record<string, unknown> => ({
   rules: [{ action, onExitCodes: { containerName: 'main', operator: 'In', values: [code] } }],
 });
 
 export const SCENARIOS: readonly Scenario[] = [
-  { name: 'nonindexed-completions', job: job('nonindexed-completions', { completions: 3, parallelism: 2 }, { duration: '1s' }) },
-  { name: 'work-queue', job: job('work-queue', { parallelism: 2 }, { duration: '1s' }) },
-  { name: 'indexed-completions', job: job('indexed-completions', { completionMode: 'Indexed', completions: 4, parallelism: 2 }, { duration: '1s' }) },
+  { name: 'nonindexed-completions', manifest: job('nonindexed-completions', { completions: 3, parallelism: 2 }, { duration: '1s' }) },
+  { name: 'work-queue', manifest: job('work-queue', { parallelism: 2 }, { duration: '1s' }) },
+  { name: 'indexed-completions', manifest: job('indexed-completions', { completionMode: 'Indexed', completions: 4, parallelism: 2 }, { duration: '1s' }) },
   {
     name: 'backoff-limit-exceeded',
-    job: job('backoff-limit-exceeded', { backoffLimit: 1 }, { duration: '1s', failureRate: 1 }),
+    manifest: job('backoff-limit-exceeded', { backoffLimit: 1 }, { duration: '1s', failureRate: 1 }),
   },
   {
     name: 'backoff-limit-exceeded-parallel',
-    job: job('backoff-limit-exceeded-parallel', { backoffLimit: 0, completions: 3, parallelism: 3 }, { duration: '1s', failureRate: 1 }),
+    manifest: job('backoff-limit-exceeded-parallel', { backoffLimit: 0, completions: 3, parallelism: 3 }, { duration: '1s', failureRate: 1 }),
   },
   {
     name: 'pod-failure-policy-failjob',
-    job: job('pod-failure-policy-failjob', { backoffLimit: 6, podFailurePolicy: exitCodeRule('FailJob', 42) }, { duration: '1s', failureRate: 1, exitCode: 42 }),
+    manifest: job('pod-failure-policy-failjob', { backoffLimit: 6, podFailurePolicy: exitCodeRule('FailJob', 42) }, { duration: '1s', failureRate: 1, exitCode: 42 }),
   },
   {
-    name: 'pod-failure-policy-ignore-deadline',
-    job: job(
-      'pod-failure-policy-ignore-deadline',
-      { backoffLimit: 0, activeDeadlineSeconds: 4, podFailurePolicy: exitCodeRule('Ignore', 42) },
-      { duration: '1s', failureRate: 1, exitCode: 42 },
-    ),
+    name: 'pod-failure-policy-ignore',
+    manifest: job('pod-failure-policy-ignore', { backoffLimit: 0, podFailurePolicy: exitCodeRule('Ignore', 42) }, { duration: '1s', failureRate: 1, exitCode: 42 }),
+    observeAtMs: 2000,
   },
   {
     name: 'pod-failure-policy-count',
-    job: job('pod-failure-policy-count', { backoffLimit: 0, podFailurePolicy: exitCodeRule('Count', 42) }, { duration: '1s', failureRate: 1, exitCode: 42 }),
+    manifest: job('pod-failure-policy-count', { backoffLimit: 0, podFailurePolicy: exitCodeRule('Count', 42) }, { duration: '1s', failureRate: 1, exitCode: 42 }),
   },
   {
     name: 'backoff-limit-per-index',
-    job: job(
+    manifest: job(
       'backoff-limit-per-index',
       { completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimitPerIndex: 0 },
       { duration: '1s', failIndexes: '1' },
@@ -98,7 +108,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'max-failed-indexes',
-    job: job(
+    manifest: job(
       'max-failed-indexes',
       { completionMode: 'Indexed', completions: 3, parallelism: 1, backoffLimitPerIndex: 0, maxFailedIndexes: 0 },
       { duration: '1s', failIndexes: '1' },
@@ -106,28 +116,77 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'success-policy',
-    job: job(
+    manifest: job(
       'success-policy',
-      { completionMode: 'Indexed', completions: 3, parallelism: 3, successPolicy: { rules: [{ succeededIndexes: '0' }] } },
-      { duration: '1s', failIndexes: '1,2' },
+      { completionMode: 'Indexed', completions: 3, parallelism: 1, backoffLimitPerIndex: 0, successPolicy: { rules: [{ succeededIndexes: '1' }] } },
+      { duration: '1s', failIndexes: '0' },
     ),
   },
   {
     name: 'active-deadline',
-    job: job('active-deadline', { activeDeadlineSeconds: 2, completions: 2, parallelism: 2 }, { duration: '30s' }),
+    manifest: job('active-deadline', { activeDeadlineSeconds: 2, completions: 2, parallelism: 2 }, { duration: '30s' }),
   },
   {
     name: 'suspend-at-create',
-    job: job('suspend-at-create', { suspend: true, completions: 2, parallelism: 2 }, { duration: '1s' }),
+    manifest: job('suspend-at-create', { suspend: true, completions: 2, parallelism: 2 }, { duration: '1s' }),
     observeAtMs: 4000,
   },
   {
     name: 'suspend-then-resume',
-    job: job('suspend-then-resume', { suspend: true, completions: 2, parallelism: 2 }, { duration: '1s' }),
+    manifest: job('suspend-then-resume', { suspend: true, completions: 2, parallelism: 2 }, { duration: '1s' }),
     actions: [{ atMs: 2000, patch: { spec: { suspend: false } } }],
   },
   {
     name: 'on-failure-restarts',
-    job: job('on-failure-restarts', { backoffLimit: 1 }, { duration: '1s', failureRate: 1 }, 'OnFailure'),
+    manifest: job('on-failure-restarts', { backoffLimit: 1 }, { duration: '1s', failureRate: 1 }, 'OnFailure'),
+  },
+  {
+    name: 'work-queue-failing',
+    manifest: job('work-queue-failing', { parallelism: 2, backoffLimit: 0 }, { duration: '1s', failureRate: 1 }),
+  },
+  { name: 'zero-completions', manifest: job('zero-completions', { completions: 0 }, { duration: '1s' }) },
+  {
+    name: 'zero-parallelism',
+    manifest: job('zero-parallelism', { completions: 2, parallelism: 0 }, { duration: '1s' }),
+    observeAtMs: 3000,
+  },
+  {
+    name: 'scale-up-parallelism',
+    manifest: job('scale-up-parallelism', { completions: 4, parallelism: 1 }, { duration: '1s' }),
+    actions: [{ atMs: 1500, patch: { spec: { parallelism: 3 } } }],
+  },
+  {
+    name: 'suspend-while-running',
+    manifest: job('suspend-while-running', { completions: 2, parallelism: 2 }, { duration: '10s' }),
+    actions: [{ atMs: 2000, patch: { spec: { suspend: true } } }],
+    observeAtMs: 9000,
+  },
+  {
+    name: 'backoff-limit-per-index-retry',
+    manifest: job(
+      'backoff-limit-per-index-retry',
+      { completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimitPerIndex: 1 },
+      { duration: '1s', failIndexes: '1' },
+    ),
+  },
+  {
+    name: 'pod-failure-policy-failindex',
+    manifest: job(
+      'pod-failure-policy-failindex',
+      { completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimitPerIndex: 2, podFailurePolicy: exitCodeRule('FailIndex', 42) },
+      { duration: '1s', failIndexes: '0,2', exitCode: 42 },
+    ),
+  },
+  {
+    name: 'cronjob-every-minute',
+    manifest: cronJob('cronjob-every-minute', {}, {}, { duration: '1s' }),
+  },
+  {
+    name: 'cronjob-failing-job',
+    manifest: cronJob('cronjob-failing-job', { failedJobsHistoryLimit: 1 }, { backoffLimit: 0 }, { duration: '1s', failureRate: 1 }),
+  },
+  {
+    name: 'cronjob-time-zone',
+    manifest: cronJob('cronjob-time-zone', { timeZone: 'Asia/Kolkata' }, {}, { duration: '1s' }),
   },
 ];
