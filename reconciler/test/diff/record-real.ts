@@ -1,0 +1,85 @@
+// The real side: runs every scenario at once on a real control plane with the simulated kubelet (wall
+// clock) and writes the outcomes to recorded/real-<major.minor>.json.
+//   node --import tsx test/diff/record-real.ts --kubeconfig ~/.cache/cdk8s-batch/clusters/simdiff/kubeconfig
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { toKubeApiError } from '../../src/adapters/errors.ts';
+import { KubeClient, loadKubeConfig } from '../../src/adapters/kube-client.ts';
+import type { KubeObject } from '../../src/core/types.ts';
+import { ClientNodeKubeletWriter, SimulatedKubelet } from '../../src/kubelet/kubelet.ts';
+import { jobsOf, observeCronJob, observeJob, runIsOver, type Outcome, type Recording } from './observe.ts';
+import { DIFF_NAMESPACE, SCENARIOS, type Scenario } from './scenarios.ts';
+
+const REAL_LIMIT_MS = 180_000;
+const POLL_MS = 250;
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** Removes the Job of an earlier recording (and its pods) so that the scenario starts afresh. */
+async function removeEarlier(client: KubeClient, kind: 'Job' | 'CronJob', name: string): Promise<void> {
+  const target = { namespace: DIFF_NAMESPACE, name };
+  for (let tries = 0; ; tries++) {
+    try {
+      await client.get(kind, DIFF_NAMESPACE, name);
+    } catch (err) {
+      if (toKubeApiError(err).status === 404) return;
+      throw err;
+    }
+    if (tries === 0) await client.delete(kind, target, { propagationPolicy: 'Foreground' });
+    if (tries * POLL_MS > REAL_LIMIT_MS) throw new Error(`${kind} ${name} of an earlier recording is still there after ${REAL_LIMIT_MS} ms`);
+    await sleep(POLL_MS);
+  }
+}
+
+async function jobsOfCronJob(client: KubeClient, cronJob: KubeObject): Promise<KubeObject[]> {
+  if (cronJob.kind !== 'CronJob') return [];
+  return jobsOf(cronJob, (await client.list('Job', { namespace: DIFF_NAMESPACE })).items);
+}
+
+async function runReal(client: KubeClient, scenario: Scenario): Promise<Outcome> {
+  const name = String(scenario.manifest.metadata?.name);
+  const kind = scenario.manifest.kind === 'CronJob' ? 'CronJob' : 'Job';
+  await removeEarlier(client, kind, name);
+  const start = Date.now();
+  await client.create(kind, DIFF_NAMESPACE, scenario.manifest);
+  const pending = [...(scenario.actions ?? [])].sort((a, b) => a.atMs - b.atMs);
+  for (;;) {
+    const elapsed = Date.now() - start;
+    while (pending.length > 0 && elapsed >= pending[0].atMs) await client.mergePatch(kind, { namespace: DIFF_NAMESPACE, name }, pending.shift()!.patch);
+    const target: KubeObject = { ...(await client.get(kind, DIFF_NAMESPACE, name)), kind };
+    const jobs = await jobsOfCronJob(client, target);
+    const over = scenario.observeAtMs !== undefined ? elapsed >= scenario.observeAtMs : pending.length === 0 && runIsOver(target, jobs, scenario.finishedJobs);
+    if (over) return kind === 'CronJob' ? observeCronJob(target, jobs) : observeJob(target);
+    if (elapsed > REAL_LIMIT_MS) throw new Error(`${scenario.name}: not settled within ${REAL_LIMIT_MS} ms: ${JSON.stringify(target.status)}`);
+    await sleep(POLL_MS);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, only: { type: 'string' } } });
+  const kubeConfig = loadKubeConfig({ kubeconfig: values.kubeconfig, env: process.env });
+  const client = new KubeClient(kubeConfig);
+  const version = await client.serverVersion();
+  const kubelet = new SimulatedKubelet({
+    port: client,
+    writer: new ClientNodeKubeletWriter(kubeConfig),
+    seed: 1,
+    onError: (err, pod) => process.stderr.write(`kubelet: ${pod.name}: ${err.message}\n`),
+  });
+  await kubelet.start();
+  try {
+    const chosen = SCENARIOS.filter((s) => values.only === undefined || values.only.split(',').includes(s.name));
+    const results = await Promise.all(chosen.map(async (s) => [s.name, await runReal(client, s)] as const));
+    const minor = `${version.major}.${version.minor.replace(/\D.*$/, '')}`;
+    const recording: Recording = { kubernetesVersion: version.gitVersion, recordedAt: new Date().toISOString(), outcomes: Object.fromEntries(results) };
+    const file = join(dirname(fileURLToPath(import.meta.url)), 'recorded', `real-${minor}.json`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`);
+    process.stdout.write(`recorded ${results.length} scenarios of ${version.gitVersion} in ${file}\n`);
+  } finally {
+    await kubelet.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,192 @@
+// Differential scenarios: each runs on the simulated controllers and on a real control plane with the
+// simulated kubelet; their observed outcomes (observe.ts) are compared by diff.test.ts.
+import {
+  SANDBOX_DURATION_ANNOTATION,
+  SANDBOX_EXIT_CODE_ANNOTATION,
+  SANDBOX_FAIL_INDEXES_ANNOTATION,
+  SANDBOX_FAILURE_RATE_ANNOTATION,
+} from 'cdk8s-batch/rules';
+import type { KubeObject } from '../../src/core/types.ts';
+
+export const DIFF_NAMESPACE = 'default';
+
+/** How the pods of a scenario behave (the sandbox annotations of the pod template). */
+export interface Behaviour {
+  readonly duration?: string;
+  readonly failureRate?: number;
+  readonly exitCode?: number;
+  readonly failIndexes?: string;
+}
+
+/** A merge patch of the Job, `atMs` after it was created. */
+export interface TimedAction {
+  readonly atMs: number;
+  readonly patch: Record<string, unknown>;
+}
+
+export interface Scenario {
+  readonly name: string;
+  /** A Job, or a CronJob (whose run is over once `finishedJobs` of its Jobs have finished). */
+  readonly manifest: KubeObject;
+  readonly actions?: readonly TimedAction[];
+  /** Observe this long after creation instead of waiting for a Complete/Failed condition. */
+  readonly observeAtMs?: number;
+  /** CronJobs: how many finished Jobs end the run (default 1). */
+  readonly finishedJobs?: number;
+}
+
+function annotations(b: Behaviour): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (b.duration !== undefined) out[SANDBOX_DURATION_ANNOTATION] = b.duration;
+  if (b.failureRate !== undefined) out[SANDBOX_FAILURE_RATE_ANNOTATION] = String(b.failureRate);
+  if (b.exitCode !== undefined) out[SANDBOX_EXIT_CODE_ANNOTATION] = String(b.exitCode);
+  if (b.failIndexes !== undefined) out[SANDBOX_FAIL_INDEXES_ANNOTATION] = b.failIndexes;
+  return out;
+}
+
+function job(name: string, spec: Record<string, unknown>, behaviour: Behaviour, restartPolicy = 'Never'): KubeObject {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: DIFF_NAMESPACE },
+    spec: {
+      ...spec,
+      template: {
+        metadata: { labels: { app: 'simdiff' }, annotations: annotations(behaviour) },
+        spec: { restartPolicy, containers: [{ name: 'main', image: 'busybox:1.36' }] },
+      },
+    },
+  };
+}
+
+function cronJob(name: string, spec: Record<string, unknown>, jobSpec: Record<string, unknown>, behaviour: Behaviour): KubeObject {
+  const template = job(name, jobSpec, behaviour);
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name, namespace: DIFF_NAMESPACE },
+    spec: { schedule: '* * * * *', ...spec, jobTemplate: { spec: template.spec } },
+  };
+}
+
+const exitCodeRule = (action: string, code: number): Record<string, unknown> => ({
+  rules: [{ action, onExitCodes: { containerName: 'main', operator: 'In', values: [code] } }],
+});
+
+export const SCENARIOS: readonly Scenario[] = [
+  { name: 'nonindexed-completions', manifest: job('nonindexed-completions', { completions: 3, parallelism: 2 }, { duration: '1s' }) },
+  { name: 'work-queue', manifest: job('work-queue', { parallelism: 2 }, { duration: '1s' }) },
+  { name: 'indexed-completions', manifest: job('indexed-completions', { completionMode: 'Indexed', completions: 4, parallelism: 2 }, { duration: '1s' }) },
+  {
+    name: 'backoff-limit-exceeded',
+    manifest: job('backoff-limit-exceeded', { backoffLimit: 1 }, { duration: '1s', failureRate: 1 }),
+  },
+  {
+    name: 'backoff-limit-exceeded-parallel',
+    manifest: job('backoff-limit-exceeded-parallel', { backoffLimit: 0, completions: 3, parallelism: 3 }, { duration: '1s', failureRate: 1 }),
+  },
+  {
+    name: 'pod-failure-policy-failjob',
+    manifest: job('pod-failure-policy-failjob', { backoffLimit: 6, podFailurePolicy: exitCodeRule('FailJob', 42) }, { duration: '1s', failureRate: 1, exitCode: 42 }),
+  },
+  {
+    name: 'pod-failure-policy-ignore',
+    manifest: job('pod-failure-policy-ignore', { backoffLimit: 0, podFailurePolicy: exitCodeRule('Ignore', 42) }, { duration: '1s', failureRate: 1, exitCode: 42 }),
+    observeAtMs: 2000,
+  },
+  {
+    name: 'pod-failure-policy-count',
+    manifest: job('pod-failure-policy-count', { backoffLimit: 0, podFailurePolicy: exitCodeRule('Count', 42) }, { duration: '1s', failureRate: 1, exitCode: 42 }),
+  },
+  {
+    name: 'backoff-limit-per-index',
+    manifest: job(
+      'backoff-limit-per-index',
+      { completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimitPerIndex: 0 },
+      { duration: '1s', failIndexes: '1' },
+    ),
+  },
+  {
+    name: 'max-failed-indexes',
+    manifest: job(
+      'max-failed-indexes',
+      { completionMode: 'Indexed', completions: 3, parallelism: 1, backoffLimitPerIndex: 0, maxFailedIndexes: 0 },
+      { duration: '1s', failIndexes: '1' },
+    ),
+  },
+  {
+    name: 'success-policy',
+    manifest: job(
+      'success-policy',
+      { completionMode: 'Indexed', completions: 3, parallelism: 1, backoffLimitPerIndex: 0, successPolicy: { rules: [{ succeededIndexes: '1' }] } },
+      { duration: '1s', failIndexes: '0' },
+    ),
+  },
+  {
+    name: 'active-deadline',
+    manifest: job('active-deadline', { activeDeadlineSeconds: 2, completions: 2, parallelism: 2 }, { duration: '30s' }),
+  },
+  {
+    name: 'suspend-at-create',
+    manifest: job('suspend-at-create', { suspend: true, completions: 2, parallelism: 2 }, { duration: '1s' }),
+    observeAtMs: 4000,
+  },
+  {
+    name: 'suspend-then-resume',
+    manifest: job('suspend-then-resume', { suspend: true, completions: 2, parallelism: 2 }, { duration: '1s' }),
+    actions: [{ atMs: 2000, patch: { spec: { suspend: false } } }],
+  },
+  {
+    name: 'on-failure-restarts',
+    manifest: job('on-failure-restarts', { backoffLimit: 1 }, { duration: '1s', failureRate: 1 }, 'OnFailure'),
+  },
+  {
+    name: 'work-queue-failing',
+    manifest: job('work-queue-failing', { parallelism: 2, backoffLimit: 0 }, { duration: '1s', failureRate: 1 }),
+  },
+  { name: 'zero-completions', manifest: job('zero-completions', { completions: 0 }, { duration: '1s' }) },
+  {
+    name: 'zero-parallelism',
+    manifest: job('zero-parallelism', { completions: 2, parallelism: 0 }, { duration: '1s' }),
+    observeAtMs: 3000,
+  },
+  {
+    name: 'scale-up-parallelism',
+    manifest: job('scale-up-parallelism', { completions: 4, parallelism: 1 }, { duration: '1s' }),
+    actions: [{ atMs: 1500, patch: { spec: { parallelism: 3 } } }],
+  },
+  {
+    name: 'suspend-while-running',
+    manifest: job('suspend-while-running', { completions: 2, parallelism: 2 }, { duration: '10s' }),
+    actions: [{ atMs: 2000, patch: { spec: { suspend: true } } }],
+    observeAtMs: 9000,
+  },
+  {
+    name: 'backoff-limit-per-index-retry',
+    manifest: job(
+      'backoff-limit-per-index-retry',
+      { completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimitPerIndex: 1 },
+      { duration: '1s', failIndexes: '1' },
+    ),
+  },
+  {
+    name: 'pod-failure-policy-failindex',
+    manifest: job(
+      'pod-failure-policy-failindex',
+      { completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimitPerIndex: 2, podFailurePolicy: exitCodeRule('FailIndex', 42) },
+      { duration: '1s', failIndexes: '0,2', exitCode: 42 },
+    ),
+  },
+  {
+    name: 'cronjob-every-minute',
+    manifest: cronJob('cronjob-every-minute', {}, {}, { duration: '1s' }),
+  },
+  {
+    name: 'cronjob-failing-job',
+    manifest: cronJob('cronjob-failing-job', { failedJobsHistoryLimit: 1 }, { backoffLimit: 0 }, { duration: '1s', failureRate: 1 }),
+  },
+  {
+    name: 'cronjob-time-zone',
+    manifest: cronJob('cronjob-time-zone', { timeZone: 'Asia/Kolkata' }, {}, { duration: '1s' }),
+  },
+];
