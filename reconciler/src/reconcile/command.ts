@@ -34,6 +34,7 @@ options:
   --metrics-port <port>       serve /healthz, /readyz and /metrics on this port
   --leader-elect              act only while holding a coordination.k8s.io/v1 Lease
   --lease-namespace <ns>      namespace of the Lease (default: default)
+  --lease-name <name>         name of the Lease, one per deployment (default: cdk8s-batch-reconciler)
   --log-level <level>         ${LOG_LEVELS.join('|')} (default: info); JSON logs on stderr
   --help                      show this help
 
@@ -52,6 +53,7 @@ const FLAGS = {
   'metrics-port': { type: 'string' },
   'leader-elect': { type: 'boolean', default: false },
   'lease-namespace': { type: 'string', default: 'default' },
+  'lease-name': { type: 'string', default: 'cdk8s-batch-reconciler' },
   'log-level': { type: 'string', default: 'info' },
   help: { type: 'boolean', default: false },
   ...BEHAVIOUR_FLAGS,
@@ -71,6 +73,7 @@ export interface ReconcileOptions {
   readonly metricsPort?: number;
   readonly leaderElect: boolean;
   readonly leaseNamespace: string;
+  readonly leaseName: string;
   readonly logLevel: string;
   readonly help: boolean;
   /** Optional behaviours and thresholds (`--cleanup-orphan-pods`, `--stuck-after`, …). */
@@ -117,6 +120,7 @@ export function parseReconcileArgs(args: string[]): ReconcileOptions {
     metricsPort: port(v['metrics-port']),
     leaderElect: v['leader-elect'],
     leaseNamespace: v['lease-namespace'],
+    leaseName: v['lease-name'],
     logLevel: v['log-level'],
     help: v.help,
     behaviour: behaviourOverrides(v),
@@ -164,7 +168,7 @@ function makeController(session: Session, options: ReconcileOptions): Controller
     namespaces: options.namespaces,
     labelSelector: options.selector,
     logger: session.logger,
-    leaderElection: options.leaderElect ? { namespace: options.leaseNamespace } : undefined,
+    leaderElection: options.leaderElect ? { namespace: options.leaseNamespace, name: options.leaseName } : undefined,
   });
 }
 

@@ -1,5 +1,6 @@
 /**
- * The controller loop: reflectors keep caches of Jobs, CronJobs, Pods, Nodes and ResourceQuotas;
+ * The controller loop: reflectors keep caches of Jobs, CronJobs, Pods, Nodes and (for the
+ * admission gate only) ResourceQuotas;
  * their events become keys (`Kind/namespace/name`) in a work queue; a worker builds `Observed`
  * from the caches, calls the pure `decide(observed, now, config)`, and hands the actions to the
  * actuator (only while leading, when leader election is on). Level-triggered: a key is always
@@ -124,7 +125,8 @@ export class Controller {
   readonly cronJobs: Informer;
   readonly pods: Informer;
   readonly nodes: Informer;
-  readonly quotas: Informer;
+  /** ResourceQuotas; only with the admission gate (nothing else reads them, so nothing lists them). */
+  readonly quotas?: Informer;
   private readonly actuator: Actuator;
   private readonly writeBucket: TokenBucket;
   private readonly elector?: LeaderElector;
@@ -166,7 +168,7 @@ export class Controller {
     // Only pods created by Jobs (the API server labels them with their Job's uid since 1.27).
     this.pods = this.informer('Pod', false, this.podHandler(), JOB_POD_SELECTOR);
     this.nodes = new Informer([this.reflector('Node', {}, this.nodeHandler())]);
-    this.quotas = this.informer('ResourceQuota', false, this.quotaHandler());
+    this.quotas = options.config.admissionGate ? this.informer('ResourceQuota', false, this.quotaHandler()) : undefined;
     this.elector = this.makeElector(identity);
     this.metrics.leader.set(this.elector ? 0 : 1);
   }
@@ -293,7 +295,7 @@ export class Controller {
       pods: kind === 'Job' && uid ? this.fromIndex(this.pods, this.podsByJob.keys(uid)) : [],
       ownedJobs: this.ownedJobs(kind, namespace, object),
       nodes: new Map(this.nodes.list().map((n) => [n.metadata?.name ?? '', n])),
-      quotas: this.quotas.list(namespace),
+      quotas: this.quotas?.list(namespace) ?? [],
     };
   }
 
@@ -336,7 +338,7 @@ export class Controller {
   }
 
   private informers(): Informer[] {
-    return [this.jobs, this.cronJobs, this.pods, this.nodes, this.quotas];
+    return [this.jobs, this.cronJobs, this.pods, this.nodes, ...(this.quotas ? [this.quotas] : [])];
   }
 
   private reflector(kind: ResourceKind, scope: { namespace?: string; labelSelector?: string }, handler: ReflectorHandler): Reflector {
