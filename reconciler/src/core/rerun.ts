@@ -9,6 +9,8 @@ import { CONTROLLER_UID_LABELS, JOB_NAME_LABELS, NON_COPIED_ANNOTATIONS, RERUN_O
 import { annotationsOf, cloneJson, dig, fitName, isRecord, labelsOf, numberOf, stringOf } from './kube.ts';
 import type { KubeObject } from './types.ts';
 
+type OwnerReference = NonNullable<NonNullable<KubeObject['metadata']>['ownerReferences']>[number];
+
 const GENERATED_LABELS = [...CONTROLLER_UID_LABELS, ...JOB_NAME_LABELS];
 
 /**
@@ -48,8 +50,8 @@ function withoutGenerated(labels: Record<string, string>): Record<string, string
  * needs `update` on the owner's `finalizers` (OwnerReferencesPermissionEnforcement), which the
  * reconciler holds for CronJobs only.
  */
-function copiedOwner(owner: unknown): unknown {
-  const copy = cloneJson(owner);
+function copiedOwner(owner: unknown): OwnerReference {
+  const copy = cloneJson(owner) as OwnerReference;
   if (!isRecord(copy) || copy.blockOwnerDeletion === undefined) return copy;
   if (copy.kind === 'CronJob' && typeof copy.apiVersion === 'string' && copy.apiVersion.startsWith('batch/')) return copy;
   delete copy.blockOwnerDeletion;
