@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
@@ -27,7 +28,8 @@ export interface BatchReconcilerProps {
   readonly namespace?: string;
 
   /**
-   * Name of the ServiceAccount, Deployment, ClusterRole and bindings.
+   * Name of the ServiceAccount, Deployment, roles and bindings; the leader-election Lease is
+   * named after it.
    *
    * The ClusterRole and ClusterRoleBinding are cluster-wide, so two reconcilers in one
    * cluster need different names.
@@ -128,6 +130,15 @@ export interface BatchReconcilerProps {
   readonly catchUpMissedCronJobs?: boolean;
 
   /**
+   * Release Jobs created behind the admission gate (`--admission-gate`), in either mode: the
+   * reconciler then patches Jobs and reads ResourceQuotas in the watched namespaces. Without
+   * it, a gated Job is reported as held (`AdmissionGateHeld`) and never written to.
+   *
+   * @default false
+   */
+  readonly admissionGate?: boolean;
+
+  /**
    * `ttlSecondsAfterFinished` that enforce mode sets on Jobs without one (`--default-ttl`).
    *
    * @default Duration.days(7)
@@ -152,36 +163,109 @@ const DEFAULT_NAME = 'cdk8s-batch-reconciler';
 /** The non-root user of the reconciler image (`USER 1000:1000` in reconciler/Dockerfile). */
 const RUN_AS_USER = 1000;
 
-/** One RBAC rule: an API group, explicit resources and explicit verbs. */
+/** One RBAC rule: an API group, explicit resources, explicit verbs, optionally object names. */
 interface PolicyRule {
   readonly apiGroups: string[];
   readonly resources: string[];
   readonly verbs: string[];
+  readonly resourceNames?: string[];
+}
+
+/** A resource the reconciler reads or writes: API group and resource (with `/subresource`). */
+interface Resource {
+  readonly group: string;
+  readonly resource: string;
+}
+
+const JOBS: Resource = { group: 'batch', resource: 'jobs' };
+const CRONJOBS: Resource = { group: 'batch', resource: 'cronjobs' };
+/** No endpoint: the permission the OwnerReferencesPermissionEnforcement admission plugin checks. */
+const CRONJOB_FINALIZERS: Resource = { group: 'batch', resource: 'cronjobs/finalizers' };
+const PODS: Resource = { group: '', resource: 'pods' };
+const NODES: Resource = { group: '', resource: 'nodes' };
+const QUOTAS: Resource = { group: '', resource: 'resourcequotas' };
+const EVENTS: Resource = { group: 'events.k8s.io', resource: 'events' };
+const LEASES: Resource = { group: 'coordination.k8s.io', resource: 'leases' };
+
+/** Order of resources and verbs in the synthesized rules. */
+const RESOURCE_ORDER = [JOBS, CRONJOBS, CRONJOB_FINALIZERS, PODS, NODES, QUOTAS, EVENTS, LEASES].map((r) => `${r.group}/${r.resource}`);
+const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+
+/** The scope of a grant: a namespace, or `CLUSTER` for every namespace (and cluster-scoped objects). */
+const CLUSTER = '';
+
+/** Verbs on one resource in one scope. */
+interface Grant {
+  readonly scope: string;
+  readonly on: Resource;
+  readonly verbs: string[];
+}
+
+/** Metadata of a Role and its RoleBinding. */
+interface RoleMetadata {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+}
+
+/** Longest Lease name produced (a DNS label, like the names of the objects it belongs to). */
+const MAX_LEASE_NAME = 63;
+
+/**
+ * The Lease name of a reconciler: `<name>-leader-election`, cut to 63 characters with a hash of
+ * the full name when longer. It depends only on `name`, so a rolling update of the same
+ * reconciler keeps its Lease and never runs two leaders.
+ */
+function leaseNameOf(name: string): string {
+  const full = `${name}-leader-election`;
+  if (full.length <= MAX_LEASE_NAME) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  const head = full.slice(0, MAX_LEASE_NAME - hash.length - 1).replace(/[-.]+$/, '');
+  return `${head}-${hash}`;
+}
+
+function grants(scopes: readonly string[], on: Resource, verbs: string[]): Grant[] {
+  return scopes.map((scope) => ({ scope, on, verbs }));
+}
+
+/** Merges grants into rules per scope; a namespace drops what the cluster scope already grants. */
+function rulesByScope(all: readonly Grant[]): Map<string, PolicyRule[]> {
+  const verbs = new Map<string, Map<string, Set<string>>>();
+  for (const g of all) {
+    const byResource = verbs.get(g.scope) ?? new Map<string, Set<string>>();
+    verbs.set(g.scope, byResource);
+    const key = `${g.on.group}/${g.on.resource}`;
+    byResource.set(key, new Set([...(byResource.get(key) ?? []), ...g.verbs]));
+  }
+  const cluster = verbs.get(CLUSTER) ?? new Map<string, Set<string>>();
+  const out = new Map<string, PolicyRule[]>();
+  for (const [scope, byResource] of verbs) {
+    const rules: PolicyRule[] = [];
+    for (const key of RESOURCE_ORDER) {
+      const needed = [...(byResource.get(key) ?? [])].filter((v) => scope === CLUSTER || !cluster.get(key)?.has(v));
+      if (needed.length === 0) continue;
+      const slash = key.indexOf('/');
+      rules.push({ apiGroups: [key.slice(0, slash)], resources: [key.slice(slash + 1)], verbs: VERB_ORDER.filter((v) => needed.includes(v)) });
+    }
+    if (rules.length > 0) out.set(scope, rules);
+  }
+  return out;
 }
 
 /**
- * What the reconciler may do cluster-wide, and nothing more: no wildcards, no Secrets.
- * Jobs are created (reruns, catch-up runs), patched (enforce fixes, admission gate) and
- * deleted (retention); pods are deleted when orphaned; Events are written.
- */
-const CLUSTER_RULES: PolicyRule[] = [
-  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
-  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
-  { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: [''], resources: ['resourcequotas'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch', 'get', 'list'] },
-];
-
-/** Leader election: read, take and renew the Lease in the reconciler's namespace. */
-const LEASE_RULES: PolicyRule[] = [
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
-];
-
-/**
  * Deploys the cdk8s-batch reconciler: a ServiceAccount, a Deployment running
- * `cdk8s-batch reconcile`, a least-privilege ClusterRole and ClusterRoleBinding, and with
- * leader election a Role and RoleBinding for its Lease.
+ * `cdk8s-batch reconcile`, and exactly the RBAC permissions its mode and options use.
+ *
+ * Every verb granted is one the reconciler issues with these props, and nothing more: reads
+ * (`list`, `watch`) of Jobs, CronJobs and Job pods and Event writes (`create`, `patch`, `get`)
+ * in the watched namespaces, `list`/`watch` of Nodes; `patch` on Jobs for enforce mode and the
+ * admission gate (which also reads ResourceQuotas); `delete` on Pods for orphan cleanup and on
+ * Jobs for retention; `create` on Jobs and `update` on `cronjobs/finalizers` (required by the
+ * OwnerReferencesPermissionEnforcement admission plugin for the owner reference) for reruns and
+ * catch-up runs; with leader election `create` on Leases and `get`/`update` on its own Lease.
+ * With `namespaces`, everything namespaced is granted by a Role and RoleBinding in each of
+ * them, and the ClusterRole holds only the Node reads; with `enforceNamespaces`, the writes of
+ * enforce mode are granted in those namespaces only.
  *
  * The reconciler evaluates live Jobs and CronJobs with the same rules the constructs apply
  * at synth, emits Events and metrics, and in enforce mode fixes mutable fields.
@@ -222,10 +306,18 @@ export class BatchReconciler extends Construct {
   public readonly serviceAccount: ApiObject;
   /** The reconciler Deployment. */
   public readonly deployment: ApiObject;
-  /** The cluster-wide permissions. */
+  /** Whether the reconciler releases Jobs waiting at the admission gate. */
+  public readonly admissionGate: boolean;
+  /** Name of the leader-election Lease in `namespace`; only with leader election. */
+  public readonly leaseName?: string;
+  /** The cluster-wide permissions (with `namespaces`: only the cluster-scoped reads). */
   public readonly clusterRole: ApiObject;
   /** Binds `clusterRole` to `serviceAccount`. */
   public readonly clusterRoleBinding: ApiObject;
+  /** Permissions in single namespaces (watched or enforced ones), one Role per namespace. */
+  public readonly roles: ApiObject[];
+  /** Binds each of `roles` to `serviceAccount`. */
+  public readonly roleBindings: ApiObject[];
   /** Lease permissions in `namespace`; only with leader election. */
   public readonly leaseRole?: ApiObject;
   /** Binds `leaseRole` to `serviceAccount`; only with leader election. */
@@ -243,6 +335,8 @@ export class BatchReconciler extends Construct {
     this.metricsPort = props.metricsPort ?? 9090;
     this.namespaces = [...(props.namespaces ?? [])];
     this.enforceNamespaces = [...(props.enforceNamespaces ?? [])];
+    this.admissionGate = props.admissionGate ?? false;
+    this.leaseName = this.leaderElection ? leaseNameOf(this.name) : undefined;
     this.args = this.buildArgs();
 
     const metadata = { name: this.name, namespace: this.namespace, labels: this.labels() };
@@ -250,11 +344,12 @@ export class BatchReconciler extends Construct {
     const subject = { kind: 'ServiceAccount', name: this.name, namespace: this.namespace };
 
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata });
+    const rules = rulesByScope(this.grants());
     this.clusterRole = new ApiObject(this, 'ClusterRole', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: clusterMetadata,
-      rules: CLUSTER_RULES,
+      rules: rules.get(CLUSTER) ?? [],
     });
     this.clusterRoleBinding = new ApiObject(this, 'ClusterRoleBinding', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -267,22 +362,21 @@ export class BatchReconciler extends Construct {
     if (Chart.of(this).namespace !== undefined) {
       for (const o of [this.clusterRole, this.clusterRoleBinding]) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
-    if (this.leaderElection) {
-      const leaseName = `${this.name}-leader-election`;
-      const leaseMetadata = { ...metadata, name: leaseName };
-      this.leaseRole = new ApiObject(this, 'LeaseRole', {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: leaseMetadata,
-        rules: LEASE_RULES,
-      });
-      this.leaseRoleBinding = new ApiObject(this, 'LeaseRoleBinding', {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: leaseMetadata,
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: leaseName },
-        subjects: [subject],
-      });
+    this.roles = [];
+    this.roleBindings = [];
+    for (const [ns, nsRules] of rules) {
+      if (ns === CLUSTER) continue;
+      const [role, binding] = this.role(`Role-${ns}`, { ...metadata, namespace: ns }, nsRules);
+      this.roles.push(role);
+      this.roleBindings.push(binding);
+    }
+    if (this.leaseName !== undefined) {
+      // `create` cannot be limited to a name (the name is in the body); get and update can.
+      const leaseRules: PolicyRule[] = [
+        { apiGroups: [LEASES.group], resources: [LEASES.resource], verbs: ['create'] },
+        { apiGroups: [LEASES.group], resources: [LEASES.resource], verbs: ['get', 'update'], resourceNames: [this.leaseName] },
+      ];
+      [this.leaseRole, this.leaseRoleBinding] = this.role('LeaseRole', { ...metadata, name: `${this.name}-leader-election` }, leaseRules);
     }
     this.deployment = new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
@@ -294,7 +388,48 @@ export class BatchReconciler extends Construct {
     this.node.addValidation({ validate: () => this.problems().map(formatProblem) });
   }
 
-  /** `reconcile --mode <m> [--namespace <ns>]… [--enforce-namespace <ns>]… --metrics-port <p> [--leader-elect --lease-namespace <ns>]`. */
+  /** A Role with `rules` and its RoleBinding to the ServiceAccount. */
+  private role(id: string, metadata: RoleMetadata, rules: PolicyRule[]): [ApiObject, ApiObject] {
+    const role = new ApiObject(this, id, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata, rules });
+    const binding = new ApiObject(this, `${id}Binding`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: metadata.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+    });
+    return [role, binding];
+  }
+
+  /**
+   * What the reconciler does with these props, as verbs per resource and scope (see
+   * reconciler/src: the reflectors list and watch, the actuator writes, the elector takes the Lease).
+   */
+  private grants(): Grant[] {
+    const p = this.props;
+    const watched = this.namespaces.length > 0 ? this.namespaces : [CLUSTER];
+    const enforceMode = this.mode === ReconcilerMode.ENFORCE;
+    const enforced = !enforceMode ? [] : this.enforceNamespaces.length > 0 ? this.enforceNamespaces : watched;
+    const creates = p.rerunStuckJobs === true || p.catchUpMissedCronJobs === true;
+    return [
+      // get: the fresh read of a Job, a pod and its node before a finding that rests on
+      // something being absent (JobStuck, OrphanedPod) or before a create or delete
+      ...grants(watched, JOBS, ['get', 'list', 'watch']),
+      ...grants(watched, CRONJOBS, ['list', 'watch']),
+      ...grants(watched, PODS, ['get', 'list', 'watch']),
+      ...grants(watched, EVENTS, ['get', 'create', 'patch']),
+      ...grants([CLUSTER], NODES, ['get', 'list', 'watch']),
+      ...(this.admissionGate ? [...grants(watched, JOBS, ['patch']), ...grants(watched, QUOTAS, ['list', 'watch'])] : []),
+      ...grants(enforced, JOBS, ['patch']),
+      ...(p.cleanupOrphanPods ? grants(enforced, PODS, ['delete']) : []),
+      ...(p.finishedJobRetention !== undefined ? grants(enforced, JOBS, ['delete']) : []),
+      ...(creates ? [...grants(enforced, JOBS, ['create']), ...grants(enforced, CRONJOB_FINALIZERS, ['update'])] : []),
+      // the CronJob read again before its catch-up run is created
+      ...(p.catchUpMissedCronJobs === true ? grants(enforced, CRONJOBS, ['get']) : []),
+    ];
+  }
+
+  /** `reconcile --mode <m> [--namespace <ns>]… [--enforce-namespace <ns>]… --metrics-port <p> [--leader-elect --lease-namespace <ns> --lease-name <n>]`. */
   private buildArgs(): string[] {
     return [
       'reconcile',
@@ -304,7 +439,7 @@ export class BatchReconciler extends Construct {
       ...this.enforceNamespaces.flatMap((ns) => ['--enforce-namespace', ns]),
       '--metrics-port',
       String(this.metricsPort),
-      ...(this.leaderElection ? ['--leader-elect', '--lease-namespace', this.namespace] : []),
+      ...(this.leaseName !== undefined ? ['--leader-elect', '--lease-namespace', this.namespace, '--lease-name', this.leaseName] : []),
       ...this.behaviourArgs(),
     ];
   }
@@ -319,6 +454,7 @@ export class BatchReconciler extends Construct {
       ...(p.rerunStuckJobs ? ['--rerun-stuck-jobs'] : []),
       ...duration('--stuck-after', p.stuckAfter),
       ...(p.catchUpMissedCronJobs ? ['--catch-up-missed-cronjobs'] : []),
+      ...(this.admissionGate ? ['--admission-gate'] : []),
       ...duration('--default-ttl', p.defaultTtlAfterFinished),
       ...duration('--default-active-deadline', p.defaultActiveDeadline),
     ];
@@ -421,6 +557,16 @@ export class BatchReconciler extends Construct {
         problem: 'only applies in enforce mode',
         got: this.enforceNamespaces,
         fix: 'set mode: ReconcilerMode.ENFORCE, or remove enforceNamespaces',
+      });
+    }
+    const unwatched = this.namespaces.length === 0 ? [] : this.enforceNamespaces.filter((ns) => !this.namespaces.includes(ns));
+    if (unwatched.length > 0) {
+      out.push({
+        code: 'ReconcilerEnforceNamespaceNotWatched',
+        path: `enforceNamespaces[${this.enforceNamespaces.indexOf(unwatched[0])}]`,
+        problem: 'is not one of namespaces, so the reconciler never sees its Jobs',
+        got: unwatched[0],
+        fix: 'add it to namespaces, or remove it from enforceNamespaces',
       });
     }
     const writes = (['cleanupOrphanPods', 'finishedJobRetention', 'rerunStuckJobs', 'catchUpMissedCronJobs'] as const).filter((k) => this.props[k]);

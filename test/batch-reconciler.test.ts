@@ -2,12 +2,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
-import { BatchReconciler, ReconcilerMode } from '../src';
+import { BatchReconciler, BatchReconcilerProps, ReconcilerMode } from '../src';
 
 const RECONCILER_DIR = path.join(__dirname, '..', 'reconciler');
 const VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
 
 const byKind = (manifests: any[], kind: string): any[] => manifests.filter((m) => m.kind === kind);
+/** `group/resource` → verbs of a role's rules. */
+const rulesOf = (role: any): Record<string, string[]> => Object.fromEntries(role.rules.map((r: any) => [`${r.apiGroups[0]}/${r.resources[0]}`, r.verbs]));
 const container = (manifests: any[]): any => byKind(manifests, 'Deployment')[0].spec.template.spec.containers[0];
 
 describe('BatchReconciler', () => {
@@ -54,6 +56,7 @@ describe('BatchReconciler', () => {
       rerunStuckJobs: true,
       stuckAfter: Duration.minutes(20),
       catchUpMissedCronJobs: true,
+      admissionGate: true,
       defaultTtlAfterFinished: Duration.days(3),
       defaultActiveDeadline: Duration.hours(6),
     });
@@ -71,12 +74,21 @@ describe('BatchReconciler', () => {
     expect(byKind(manifests, 'Deployment')[0].metadata.namespace).toEqual('default');
   });
 
-  test('the ClusterRole has explicit groups, resources and verbs, no wildcard and no secrets', () => {
+  test('every role has explicit groups, resources and verbs, no wildcard and no secrets; only the Lease rule names objects', () => {
     const chart = Testing.chart();
-    new BatchReconciler(chart, 'reconciler', { mode: ReconcilerMode.ENFORCE, leaderElection: true });
+    new BatchReconciler(chart, 'reconciler', {
+      mode: ReconcilerMode.ENFORCE,
+      namespaces: ['shop'],
+      leaderElection: true,
+      admissionGate: true,
+      cleanupOrphanPods: true,
+      finishedJobRetention: Duration.days(1),
+      rerunStuckJobs: true,
+      catchUpMissedCronJobs: true,
+    });
     const manifests = Testing.synth(chart);
     const roles = [...byKind(manifests, 'ClusterRole'), ...byKind(manifests, 'Role')];
-    expect(roles).toHaveLength(2);
+    expect(roles).toHaveLength(3);
     for (const role of roles) {
       expect(role.rules.length).toBeGreaterThan(0);
       for (const rule of role.rules) {
@@ -84,36 +96,114 @@ describe('BatchReconciler', () => {
         expect(rule.resources.length).toBeGreaterThan(0);
         expect(rule.verbs.length).toBeGreaterThan(0);
         expect(rule.nonResourceURLs).toBeUndefined();
-        expect(rule.resourceNames).toBeUndefined();
+        if (rule.resourceNames) expect(rule.resources).toEqual(['leases']);
         for (const value of [...rule.apiGroups, ...rule.resources, ...rule.verbs]) expect(value).not.toContain('*');
         expect(rule.resources).not.toContain('secrets');
       }
     }
-    const rules = Object.fromEntries(byKind(manifests, 'ClusterRole')[0].rules.map((r: any) => [`${r.apiGroups[0]}/${r.resources[0]}`, r.verbs]));
-    expect(rules).toEqual({
-      'batch/jobs': ['get', 'list', 'watch', 'create', 'patch', 'delete'],
-      'batch/cronjobs': ['get', 'list', 'watch'],
-      '/pods': ['get', 'list', 'watch', 'delete'],
-      '/nodes': ['get', 'list', 'watch'],
-      '/resourcequotas': ['get', 'list', 'watch'],
-      'events.k8s.io/events': ['create', 'patch', 'get', 'list'],
-    });
   });
 
-  test('binds the roles to its ServiceAccount in its namespace', () => {
+  // The RBAC table: what each configuration grants. reconciler/test/rbac/least-privilege.test.ts
+  // runs the reconciler of each of these under exactly these rules and checks both ways that
+  // the verbs granted are the verbs it uses.
+  const READS = {
+    'batch/jobs': ['get', 'list', 'watch'],
+    'batch/cronjobs': ['list', 'watch'],
+    '/pods': ['get', 'list', 'watch'],
+    '/nodes': ['get', 'list', 'watch'],
+    'events.k8s.io/events': ['get', 'create', 'patch'],
+  };
+  test.each<[string, BatchReconcilerProps, Record<string, string[]>]>([
+    ['audit only', {}, READS],
+    ['audit with the admission gate', { admissionGate: true }, { ...READS, 'batch/jobs': ['get', 'list', 'watch', 'patch'], '/resourcequotas': ['list', 'watch'] }],
+    ['enforce', { mode: ReconcilerMode.ENFORCE }, { ...READS, 'batch/jobs': ['get', 'list', 'watch', 'patch'] }],
+    ['enforce with orphan cleanup', { mode: ReconcilerMode.ENFORCE, cleanupOrphanPods: true }, { ...READS, 'batch/jobs': ['get', 'list', 'watch', 'patch'], '/pods': ['get', 'list', 'watch', 'delete'] }],
+    ['enforce with retention', { mode: ReconcilerMode.ENFORCE, finishedJobRetention: Duration.days(7) }, { ...READS, 'batch/jobs': ['get', 'list', 'watch', 'patch', 'delete'] }],
+    [
+      'enforce with stuck reruns',
+      { mode: ReconcilerMode.ENFORCE, rerunStuckJobs: true },
+      { ...READS, 'batch/jobs': ['get', 'list', 'watch', 'create', 'patch'], 'batch/cronjobs/finalizers': ['update'] },
+    ],
+    [
+      'enforce with catch-up runs',
+      { mode: ReconcilerMode.ENFORCE, catchUpMissedCronJobs: true },
+      { ...READS, 'batch/jobs': ['get', 'list', 'watch', 'create', 'patch'], 'batch/cronjobs': ['get', 'list', 'watch'], 'batch/cronjobs/finalizers': ['update'] },
+    ],
+  ])('grants exactly what %s uses, cluster-wide', (_name, props, expected) => {
+    // GIVEN
     const chart = Testing.chart();
-    new BatchReconciler(chart, 'reconciler', { namespace: 'batch-system', name: 'guard', leaderElection: true });
+    // WHEN
+    const reconciler = new BatchReconciler(chart, 'reconciler', props);
+    // THEN
     const manifests = Testing.synth(chart);
-    const subject = { kind: 'ServiceAccount', name: 'guard', namespace: 'batch-system' };
-    const crb = byKind(manifests, 'ClusterRoleBinding')[0];
-    expect(crb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'guard' });
-    expect(crb.subjects).toEqual([subject]);
-    const rb = byKind(manifests, 'RoleBinding')[0];
-    expect(rb.metadata.namespace).toEqual('batch-system');
-    expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: byKind(manifests, 'Role')[0].metadata.name });
-    expect(rb.subjects).toEqual([subject]);
-    expect(byKind(manifests, 'Role')[0].rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
-    expect(byKind(manifests, 'Deployment')[0].spec.template.spec.serviceAccountName).toEqual('guard');
+    expect(rulesOf(byKind(manifests, 'ClusterRole')[0])).toEqual(expected);
+    expect(byKind(manifests, 'Role')).toEqual([]);
+    expect(reconciler.roles).toEqual([]);
+  });
+
+  test('with namespaces: a Role and RoleBinding in each, and only the Node reads cluster-wide', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const reconciler = new BatchReconciler(chart, 'reconciler', { namespace: 'batch-system', namespaces: ['shop', 'analytics'] });
+    // THEN
+    const manifests = Testing.synth(chart);
+    expect(rulesOf(byKind(manifests, 'ClusterRole')[0])).toEqual({ '/nodes': ['get', 'list', 'watch'] });
+    const roles = byKind(manifests, 'Role');
+    expect(roles.map((r) => r.metadata.namespace)).toEqual(['shop', 'analytics']);
+    const { '/nodes': _nodes, ...namespaced } = READS;
+    for (const role of roles) expect(rulesOf(role)).toEqual(namespaced);
+    const bindings = byKind(manifests, 'RoleBinding');
+    expect(bindings.map((b) => [b.metadata.namespace, b.roleRef.name])).toEqual([['shop', 'cdk8s-batch-reconciler'], ['analytics', 'cdk8s-batch-reconciler']]);
+    for (const b of bindings) expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cdk8s-batch-reconciler', namespace: 'batch-system' }]);
+    expect(reconciler.roles).toHaveLength(2);
+    expect(reconciler.roleBindings).toHaveLength(2);
+  });
+
+  test('with enforceNamespaces: the writes are granted in those namespaces only', () => {
+    const chart = Testing.chart();
+    new BatchReconciler(chart, 'reconciler', { mode: ReconcilerMode.ENFORCE, enforceNamespaces: ['shop'], cleanupOrphanPods: true, catchUpMissedCronJobs: true });
+    const manifests = Testing.synth(chart);
+    expect(rulesOf(byKind(manifests, 'ClusterRole')[0])).toEqual(READS);
+    const [role] = byKind(manifests, 'Role');
+    expect(role.metadata.namespace).toEqual('shop');
+    expect(rulesOf(role)).toEqual({ 'batch/jobs': ['create', 'patch'], 'batch/cronjobs': ['get'], 'batch/cronjobs/finalizers': ['update'], '/pods': ['delete'] });
+  });
+
+  test('the admission gate patches Jobs in every watched namespace, also where enforce mode does not write', () => {
+    const chart = Testing.chart();
+    new BatchReconciler(chart, 'reconciler', { mode: ReconcilerMode.ENFORCE, namespaces: ['shop', 'lab'], enforceNamespaces: ['shop'], admissionGate: true });
+    const roles = byKind(Testing.synth(chart), 'Role');
+    expect(roles.map((r) => [r.metadata.namespace, rulesOf(r)['batch/jobs'], rulesOf(r)['/resourcequotas']])).toEqual([
+      ['shop', ['get', 'list', 'watch', 'patch'], ['list', 'watch']],
+      ['lab', ['get', 'list', 'watch', 'patch'], ['list', 'watch']],
+    ]);
+  });
+
+  test('leader election: a Lease named after the reconciler, passed as --lease-name, get/update on that Lease only', () => {
+    // GIVEN two reconcilers in one namespace
+    const chart = Testing.chart();
+    const a = new BatchReconciler(chart, 'a', { name: 'audit', leaderElection: true, replicas: 2 });
+    const b = new BatchReconciler(chart, 'b', { name: 'cleanup', leaderElection: true, replicas: 2 });
+    // THEN each has its own Lease
+    expect(a.leaseName).toEqual('audit-leader-election');
+    expect(b.leaseName).toEqual('cleanup-leader-election');
+    expect(a.args.slice(a.args.indexOf('--leader-elect'))).toEqual(['--leader-elect', '--lease-namespace', 'default', '--lease-name', 'audit-leader-election']);
+    const role = byKind(Testing.synth(chart), 'Role').find((r) => r.metadata.name === 'cleanup-leader-election');
+    expect(role.rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['cleanup-leader-election'] },
+    ]);
+  });
+
+  test('a long name gives a Lease name of at most 63 characters that stays distinct', () => {
+    const chart = Testing.chart();
+    const long = 'x'.repeat(60);
+    const a = new BatchReconciler(chart, 'a', { name: `${long}-a`, leaderElection: true });
+    const b = new BatchReconciler(chart, 'b', { name: `${long}-b`, leaderElection: true });
+    for (const name of [a.leaseName!, b.leaseName!]) expect(name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])$/);
+    expect(a.leaseName).not.toEqual(b.leaseName);
+    expect(new BatchReconciler(Testing.chart(), 'c').leaseName).toBeUndefined();
   });
 
   test('container args are the reconcile command line built from the props', () => {
@@ -136,6 +226,7 @@ describe('BatchReconciler', () => {
       '--metrics-port', '9100',
       '--leader-elect',
       '--lease-namespace', 'batch-system',
+      '--lease-name', 'cdk8s-batch-reconciler-leader-election',
     ];
     expect(container(Testing.synth(chart)).args).toEqual(expected);
     expect(reconciler.args).toEqual(expected);
@@ -155,6 +246,7 @@ describe('BatchReconciler', () => {
       rerunStuckJobs: true,
       stuckAfter: Duration.minutes(20),
       catchUpMissedCronJobs: true,
+      admissionGate: true,
       defaultTtlAfterFinished: Duration.days(3),
       defaultActiveDeadline: Duration.hours(6),
     });
@@ -249,7 +341,7 @@ describe('BatchReconciler', () => {
       if (m.kind.startsWith('Cluster')) expect(m.metadata.namespace).toBeUndefined();
       else expect(m.metadata.namespace).toEqual('ops');
     }
-    expect(container(manifests).args.slice(-2)).toEqual(['--lease-namespace', 'ops']);
+    expect(container(manifests).args.slice(-4)).toEqual(['--lease-namespace', 'ops', '--lease-name', 'cdk8s-batch-reconciler-leader-election']);
   });
 
   test('fails if replicas is above 1 without leader election', () => {
@@ -272,6 +364,21 @@ describe('BatchReconciler', () => {
     const chart = Testing.chart();
     new BatchReconciler(chart, 'reconciler', { enforceNamespaces: ['shop'] });
     expect(() => Testing.synth(chart)).toThrow(/ReconcilerEnforceNamespacesNeedEnforceMode: enforceNamespaces only applies in enforce mode/);
+  });
+
+  test('fails if an enforce namespace is not among the watched namespaces', () => {
+    const chart = Testing.chart();
+    new BatchReconciler(chart, 'reconciler', { mode: ReconcilerMode.ENFORCE, namespaces: ['shop'], enforceNamespaces: ['shop', 'lab'] });
+    expect(() => Testing.synth(chart)).toThrow(
+      /ReconcilerEnforceNamespaceNotWatched: enforceNamespaces\[1\] is not one of namespaces, so the reconciler never sees its Jobs \(got lab\); add it to namespaces, or remove it from enforceNamespaces/,
+    );
+  });
+
+  test('the admission gate is a flag, in either mode', () => {
+    const chart = Testing.chart();
+    const reconciler = new BatchReconciler(chart, 'reconciler', { admissionGate: true });
+    expect(reconciler.admissionGate).toBe(true);
+    expect(container(Testing.synth(chart)).args).toEqual(['reconcile', '--mode', 'audit', '--metrics-port', '9090', '--admission-gate']);
   });
 
   test('fails if a namespace is not a DNS label', () => {

@@ -81,8 +81,25 @@ function loadSource(kc: KubeConfig, source: KubeConfigSource): void {
 }
 
 /**
+ * Lets client-node talk to `http://` servers as kubectl does (`kubectl proxy` gives one): client-node
+ * 1.4 refuses plain HTTP unless `insecure-skip-tls-verify` is set, a TLS setting that means
+ * nothing without TLS. Marking such clusters so in memory only changes which agent it picks.
+ */
+function allowPlainHttp(kc: KubeConfig): void {
+  const plain = (server: string): boolean => /^http:\/\//i.test(server);
+  if (!kc.clusters.some((c) => plain(c.server) && !c.skipTLSVerify)) return;
+  kc.loadFromOptions({
+    clusters: kc.clusters.map((c) => (plain(c.server) ? { ...c, skipTLSVerify: true } : c)),
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
+}
+
+/**
  * Loads one `KubeConfig`: `--kubeconfig` (and `--context`) when given, else `KUBECONFIG` or
  * `~/.kube/config`, else the in-cluster service account. Never falls back to localhost:8080.
+ * An `http://` server is used without TLS, as kubectl does.
  */
 export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   const kc = new KubeConfig();
@@ -94,6 +111,7 @@ export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
     kc.setCurrentContext(source.context);
   }
   if (!kc.getCurrentCluster()?.server) throw new KubeConfigError('the kubeconfig has no current cluster with a server');
+  allowPlainHttp(kc);
   return kc;
 }
 

@@ -15,6 +15,7 @@ import { formatJson } from './format-json.ts';
 import { formatSarif } from './format-sarif.ts';
 import { formatText } from './format-text.ts';
 import { parseManifests } from './parse.ts';
+import { printable } from './printable.ts';
 import { MAX_INPUT_BYTES, isInputText, readInputs } from './sources.ts';
 import type { CheckReport, InputProblem, SourceObject } from './types.ts';
 
@@ -126,8 +127,9 @@ function render(report: CheckReport, format: Format, io: CommandIo): string {
   return formatText(report, { colour: io.stdout.isTTY === true && !io.env.NO_COLOR });
 }
 
+/** One line on stderr per unusable input; the file name and message are shown escaped. */
 function problemLine(p: InputProblem): string {
-  return `cdk8s-batch check: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`;
+  return `cdk8s-batch check: ${printable(p.file)}${p.line !== undefined ? `:${p.line}` : ''}: ${printable(p.message)}\n`;
 }
 
 export const checkCommand: Command = {

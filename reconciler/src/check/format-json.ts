@@ -2,6 +2,7 @@
  * The machine-readable report:
  * `{ objects, violations: [{ file, kind, name, namespace, kubernetesVersion, code, severity, path, message, fix }] }`.
  */
+import { asciiSafeJson } from './printable.ts';
 import type { CheckReport } from './types.ts';
 
 export interface JsonViolation {
@@ -42,5 +43,5 @@ export function toJsonReport(report: CheckReport): JsonReport {
 }
 
 export function formatJson(report: CheckReport): string {
-  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+  return `${asciiSafeJson(JSON.stringify(toJsonReport(report), null, 2))}\n`;
 }

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { RULES, formatViolation, type Severity } from 'cdk8s-batch/rules';
 import { STDIN_NAME } from './sources.ts';
 import type { CheckReport } from './types.ts';
+import { asciiSafeJson } from './printable.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/cdk8s-batch/cdk8s-batch';
@@ -113,5 +114,5 @@ export function toSarif(report: CheckReport): SarifLog {
 }
 
 export function formatSarif(report: CheckReport): string {
-  return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+  return `${asciiSafeJson(JSON.stringify(toSarif(report), null, 2))}\n`;
 }

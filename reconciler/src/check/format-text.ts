@@ -1,10 +1,12 @@
 /**
  * The human-readable report: one block per object with violations (`file: Kind namespace/name`,
  * then a row per violation: severity, code, path, the message and the fix), then one summary
- * line. Colour only when asked for (the command enables it on a TTY).
+ * line. Colour only when asked for (the command enables it on a TTY). Everything taken from the
+ * inputs is shown with its control characters escaped (`printable`).
  */
 import { styleText } from 'node:util';
 import type { Violation } from 'cdk8s-batch/rules';
+import { printable } from './printable.ts';
 import type { CheckReport, CheckedObject } from './types.ts';
 
 export interface TextOptions {
@@ -41,13 +43,13 @@ function versionsText(report: CheckReport): string {
 /** `Kind namespace/name`, or `Kind name` without a namespace. */
 export function objectTitle(r: Pick<CheckedObject, 'kind' | 'name' | 'namespace'>): string {
   const name = r.name ?? '(unnamed)';
-  return `${r.kind} ${r.namespace ? `${r.namespace}/${name}` : name}`;
+  return printable(`${r.kind} ${r.namespace ? `${r.namespace}/${name}` : name}`);
 }
 
 function objectBlock(r: CheckedObject, paint: (style: Style, text: string) => string): string {
-  const codeWidth = Math.max(...r.violations.map((v) => v.code.length));
+  const codeWidth = Math.max(...r.violations.map((v) => printable(v.code).length));
   const rows = r.violations.map((v) => violationRows(v, codeWidth, paint));
-  return [paint('bold', `${r.source.file}: ${objectTitle(r)}`), ...rows].join('\n');
+  return [paint('bold', `${printable(r.source.file)}: ${objectTitle(r)}`), ...rows].join('\n');
 }
 
 function violationRows(v: Violation, codeWidth: number, paint: (style: Style, text: string) => string): string {
@@ -55,8 +57,8 @@ function violationRows(v: Violation, codeWidth: number, paint: (style: Style, te
   const indent = ' '.repeat(2 + 7 + 2);
   const problem = v.message.startsWith(`${v.path} `) ? v.message.slice(v.path.length + 1) : v.message;
   return [
-    `  ${severity}  ${paint('bold', v.code.padEnd(codeWidth))}  ${v.path}`,
-    `${indent}${problem}`,
-    `${indent}${paint('dim', `fix: ${v.fix}`)}`,
+    `  ${severity}  ${paint('bold', printable(v.code).padEnd(codeWidth))}  ${printable(v.path)}`,
+    `${indent}${printable(problem)}`,
+    `${indent}${paint('dim', `fix: ${printable(v.fix)}`)}`,
   ].join('\n');
 }

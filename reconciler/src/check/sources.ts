@@ -121,18 +121,24 @@ async function readOne(absolute: string, cwd: string, result: ReadResult): Promi
   }
 }
 
+/** Reads stdin whole; a stream that fails (a directory, a closed or unreadable descriptor) is a problem like an unreadable file. */
 async function readStdin(stdin: Readable, result: ReadResult): Promise<void> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stdin) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    if (size > MAX_INPUT_BYTES) {
-      result.items.push({ file: STDIN_NAME, message: tooLarge(size, 'more than ') });
-      stdin.destroy();
-      return;
+  try {
+    for await (const chunk of stdin) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      size += buffer.length;
+      if (size > MAX_INPUT_BYTES) {
+        result.items.push({ file: STDIN_NAME, message: tooLarge(size, 'more than ') });
+        stdin.destroy();
+        return;
+      }
+      chunks.push(buffer);
     }
-    chunks.push(buffer);
+  } catch (err) {
+    result.items.push({ file: STDIN_NAME, message: `cannot read: ${fsReason(err)}; pipe or redirect a manifest file into it` });
+    return;
   }
   addText(STDIN_NAME, Buffer.concat(chunks), result);
 }
@@ -171,5 +177,6 @@ function fsReason(err: unknown): string {
   if (code === 'ENOENT') return 'no such file or directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EBADF') return 'not open for reading (bad file descriptor)';
   return err instanceof Error ? err.message : String(err);
 }

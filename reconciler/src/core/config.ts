@@ -7,7 +7,7 @@ const MINUTE = 60_000;
 /** How late a CronJob run may be when the CronJob sets no startingDeadlineSeconds. */
 export const DEFAULT_CRONJOB_GRACE_MS = 5 * MINUTE;
 
-/** The configuration `decide` runs with when nothing is overridden: audit only, no writes. */
+/** The configuration `decide` runs with when nothing is overridden: audit only, no writes but Events. */
 export const DEFAULT_CONFIG: ReconcilerConfig = {
   mode: 'audit',
   // `reconcile` reads the cluster's version from /version and the sandbox chooses one; this is the
@@ -21,6 +21,7 @@ export const DEFAULT_CONFIG: ReconcilerConfig = {
   stuckAfterMs: 10 * MINUTE,
   rerunStuckJobs: false,
   catchUpMissedCronJobs: false,
+  admissionGate: false,
   nodeLostAfterMs: 5 * MINUTE,
   dryRun: false,
   cronJobGraceMs: DEFAULT_CRONJOB_GRACE_MS,

@@ -6,7 +6,7 @@
  * Writes, by kind of object:
  * - enforce mode (namespace enabled): one merge patch of mutable Job fields; reruns of stuck
  *   Jobs; catch-up runs of CronJobs; deletes of orphaned pods and expired finished Jobs.
- * - both modes: the admission gate's release patch (opt-in per Job).
+ * - both modes, with `admissionGate`: the gate's release patch (opt-in per Job).
  * - never: objects being deleted (nothing at all), and Jobs that are hands off (`scope.ts`),
  *   which are audited but never written to.
  */
@@ -16,7 +16,7 @@ import { checkOrphanPod, checkRetention } from './cleanup.ts';
 import { checkCronJobSchedule } from './cronjob.ts';
 import { enforceFixes } from './enforce.ts';
 import { JOB_STUCK } from './findings.ts';
-import { checkGate } from './gate.ts';
+import { checkGate, gateOff } from './gate.ts';
 import { dig, isDeleting, refOf, stringOf } from './kube.ts';
 import type { Outcome, PatchPart } from './outcome.ts';
 import { rerunBlocker, rerunManifest } from './rerun.ts';
@@ -64,7 +64,7 @@ function jobParts(ctx: JobContext): Outcome[] {
   const retention = checkRetention(ctx.observed, ctx.now, ctx.config, ctx.enforce);
   const parts = [stuck, rerun(ctx, stuck), retention];
   const quotas = ctx.observed.unavailable?.includes('resourcequotas') ? undefined : ctx.observed.quotas;
-  if (ctx.writable) parts.push(checkGate(ctx.job, ctx.ref, ctx.errors, quotas));
+  if (ctx.writable) parts.push(ctx.config.admissionGate ? checkGate(ctx.job, ctx.ref, ctx.errors, quotas) : gateOff(ctx.job));
   const deleting = retention.actions?.some((a) => a.type === 'delete') === true;
   if (ctx.enforce && !deleting) parts.push({ patch: enforceFixes(ctx.job, ctx.ref, ctx.now, ctx.config) });
   return parts;

@@ -3,8 +3,10 @@
  * waits for the reconciler: when it has no error violations on the live cluster's version and
  * the namespace's ResourceQuotas leave room for its first pods, it is released (`suspend: false`,
  * annotation `GATE_RELEASED`); otherwise it stays suspended and an `AdmissionGateHeld` finding
- * says why. The gate is opt-in per Job, so it acts in audit mode as well as in enforce mode; it
- * never acts on a Job that is hands off (Kueue, another manager or owner decides when it runs).
+ * says why. The gate is opt-in per Job and switched on for the reconciler (`--admission-gate`);
+ * it then acts in audit mode as well as in enforce mode. It never acts on a Job that is hands off
+ * (Kueue, another manager or owner decides when it runs). With the gate switched off the
+ * reconciler holds no permission to release a Job, so a gated Job is reported as held, saying so.
  */
 import { ADMISSION_GATE_RELEASED, GATE_ANNOTATION, GATE_PENDING, GATE_RELEASED } from 'cdk8s-batch/rules';
 import type { Violation } from 'cdk8s-batch/rules';
@@ -39,10 +41,21 @@ export function gateHolds(job: KubeObject, errors: readonly Violation[], quotas:
 export function checkGate(job: KubeObject, regarding: ObjectRef, errors: readonly Violation[], quotas: readonly KubeObject[] | undefined): Outcome {
   if (!isGated(job)) return {};
   const holds = gateHolds(job, errors, quotas ?? []);
-  if (holds.length > 0) {
-    const finding = clusterFinding(ADMISSION_GATE_HELD, { path: 'spec.suspend', problem: `stays true: ${holds.join('; ')}`, got: 'true' });
-    return { findings: [finding] };
-  }
+  return holds.length > 0 ? held(holds) : released(regarding, quotas !== undefined);
+}
+
+/** A gated Job while the reconciler runs without the gate: held until someone releases it. */
+export function gateOff(job: KubeObject): Outcome {
+  if (!isGated(job)) return {};
+  return held(['the reconciler runs without --admission-gate'], 'run the reconciler with --admission-gate (BatchReconciler admissionGate: true), or set spec.suspend to false yourself');
+}
+
+function held(holds: readonly string[], fix?: string): Outcome {
+  const finding = clusterFinding(ADMISSION_GATE_HELD, { path: 'spec.suspend', problem: `stays true: ${holds.join('; ')}`, got: 'true', fix });
+  return { findings: [finding] };
+}
+
+function released(regarding: ObjectRef, quotaChecked: boolean): Outcome {
   const event: EventAction = {
     type: 'event',
     regarding,
@@ -50,7 +63,7 @@ export function checkGate(job: KubeObject, regarding: ObjectRef, errors: readonl
     reason: GATE_RELEASED_REASON,
     action: GATE_RELEASE_ACTION,
     note:
-      quotas === undefined
+      !quotaChecked
         ? `${GATE_RELEASED_REASON}: the Job passed the rules on the live cluster version (the namespace quota was not checked: ResourceQuotas cannot be read), so spec.suspend was set to false`
         : `${GATE_RELEASED_REASON}: the Job passed the rules on the live cluster version and fits the namespace quota, so spec.suspend was set to false`,
   };

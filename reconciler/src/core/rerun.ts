@@ -9,6 +9,8 @@ import { CONTROLLER_UID_LABELS, JOB_NAME_LABELS, NON_COPIED_ANNOTATIONS, RERUN_O
 import { annotationsOf, cloneJson, dig, fitName, isRecord, labelsOf, numberOf, stringOf } from './kube.ts';
 import type { KubeObject } from './types.ts';
 
+type OwnerReference = NonNullable<NonNullable<KubeObject['metadata']>['ownerReferences']>[number];
+
 const GENERATED_LABELS = [...CONTROLLER_UID_LABELS, ...JOB_NAME_LABELS];
 
 /**
@@ -43,6 +45,19 @@ function withoutGenerated(labels: Record<string, string>): Record<string, string
   return labels;
 }
 
+/**
+ * An owner reference of the rerun. `blockOwnerDeletion` stays only on a CronJob owner: setting it
+ * needs `update` on the owner's `finalizers` (OwnerReferencesPermissionEnforcement), which the
+ * reconciler holds for CronJobs only.
+ */
+function copiedOwner(owner: unknown): OwnerReference {
+  const copy = cloneJson(owner) as OwnerReference;
+  if (!isRecord(copy) || copy.blockOwnerDeletion === undefined) return copy;
+  if (copy.kind === 'CronJob' && typeof copy.apiVersion === 'string' && copy.apiVersion.startsWith('batch/')) return copy;
+  delete copy.blockOwnerDeletion;
+  return copy;
+}
+
 /** The manifest of the rerun: the spec without selector and generated labels, pointing at the original. */
 export function rerunManifest(job: KubeObject, namespace: string): KubeObject {
   const spec = isRecord(job.spec) ? cloneJson(job.spec) : {};
@@ -62,7 +77,7 @@ export function rerunManifest(job: KubeObject, namespace: string): KubeObject {
       namespace,
       labels: withoutGenerated(labelsOf(job)),
       annotations,
-      ...(Array.isArray(owners) ? { ownerReferences: cloneJson(owners) } : {}),
+      ...(Array.isArray(owners) ? { ownerReferences: owners.map(copiedOwner) } : {}),
     },
     spec,
   };

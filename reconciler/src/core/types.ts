@@ -64,6 +64,11 @@ export interface ReconcilerConfig {
   readonly rerunStuckJobs: boolean;
   /** Create a catch-up Job from a CronJob that stopped scheduling (enforce mode). */
   readonly catchUpMissedCronJobs: boolean;
+  /**
+   * Release Jobs waiting at the admission gate (both modes; it needs `patch` on Jobs and reads
+   * ResourceQuotas). Off: a gated Job is reported as held, and never written to.
+   */
+  readonly admissionGate: boolean;
   /** A node whose Ready condition is not True for this long is lost. */
   readonly nodeLostAfterMs: number;
   /** Server-side dry run for every write. */
@@ -93,7 +98,7 @@ export interface Observed {
   readonly ownedJobs: readonly KubeObject[];
   /** Nodes by name, for lost-node detection. */
   readonly nodes: ReadonlyMap<string, KubeObject>;
-  /** ResourceQuotas of the object's namespace, for the admission gate. */
+  /** ResourceQuotas of the object's namespace, for the admission gate (empty when the gate is off). */
   readonly quotas: readonly KubeObject[];
   /**
    * Auxiliary resources the reconciler cannot read (their list is forbidden or absent): the

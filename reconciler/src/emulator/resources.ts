@@ -124,6 +124,11 @@ export function resourceForKind(kind: string): ResourceType | undefined {
   return RESOURCES.find((r) => r.kind === kind);
 }
 
+/** The resource of `kind` in API group `group` (as an owner reference names it), if served. */
+export function resourceForKindInGroup(group: string, kind: string): ResourceType | undefined {
+  return RESOURCES.find((r) => r.group === group && r.kind === kind);
+}
+
 /** Whether objects of `kind` live in a namespace. Unknown kinds are treated as namespaced. */
 export function isNamespacedKind(kind: string): boolean {
   return resourceForKind(kind)?.namespaced ?? true;

@@ -45,7 +45,12 @@
  * Unknown fields of Jobs and CronJobs follow `fieldValidation` (default `Warn`: dropped with a
  * `Warning` header; `Strict`, which kubectl sends: 400; `Ignore`: dropped).
  *
- * Not emulated: authentication/authorization, server-side apply (415), unknown-field checks
+ * Authorization (`authorization`, see rbac.ts): requests whose bearer token maps to a user are
+ * authorized with the RBAC rules of given Roles, ClusterRoles and bindings (403 Forbidden as the
+ * API server words it), creates also with the OwnerReferencesPermissionEnforcement check; every
+ * decision is recorded (`emu.authorizations()`). Other tokens act as the cluster admin.
+ *
+ * Not emulated: authentication, server-side apply (415), unknown-field checks
  * of other kinds and of pod templates (stored as sent), `/openapi/v2`, pod logs/exec, and
  * graceful pod termination (pods without finalizers are removed at once: no kubelet).
  *
@@ -58,6 +63,7 @@ import type { AddressInfo } from 'node:net';
 import YAML from 'yaml';
 import { discovery } from './discovery.ts';
 import { Faults, RequestLog, type Fault, type RequestFacts, type RequestRecord, type RequestStats } from './faults.ts';
+import { RbacAuthorizer, forbiddenMessage, ownerReferenceChecks, type AuthorizationAttributes, type AuthorizationRecord, type EmulatorAuthorization } from './rbac.ts';
 import { parseResourceRequest, readBody, reasonFor, sendError, sendJson, type ResourceRequest } from './http.ts';
 import { createObject, deleteCollection, deleteObject, getObject, listObjects, patchObject, updateObject, type RestAnswer, type RestBody } from './rest.ts';
 import { MemoryStore } from './store.ts';
@@ -81,6 +87,8 @@ export interface EmulatorOptions {
   readonly defaultWatchTimeoutSeconds?: number;
   /** How many of the most recent requests `requests()` keeps (default 1000). */
   readonly requestLogSize?: number;
+  /** RBAC for the users of these bearer tokens (default: none, every request is the admin's). */
+  readonly authorization?: EmulatorAuthorization;
 }
 
 /** A running emulator. */
@@ -95,6 +103,8 @@ export interface Emulator {
    * `emulator`); its user's bearer token is `user` (default `emulator`), recorded with each request.
    */
   kubeconfigYaml(contextName?: string, user?: string): string;
+  /** Every authorization decision for a user of `authorization.tokens`, oldest first. */
+  authorizations(): AuthorizationRecord[];
   /** Request counts by verb and resource since start or `resetStats()`. */
   stats(): RequestStats;
   /** The most recent requests (method, path, query, content type, body, status), oldest first. */
@@ -116,12 +126,54 @@ const HANDLERS: Readonly<Record<Exclude<ResourceRequest['verb'], 'watch'>, Handl
   deletecollection: deleteCollection,
 };
 
+interface Auth {
+  readonly authorizer: RbacAuthorizer;
+  readonly tokens: Readonly<Record<string, string>>;
+  readonly records: AuthorizationRecord[];
+}
+
 interface Context {
   readonly store: MemoryStore;
   readonly faults: Faults;
   readonly log: RequestLog;
   readonly watchEnv: WatchEnv;
+  readonly auth?: Auth;
   address: string;
+}
+
+/** The user a request is authorized as, or undefined for the admin (not checked). */
+function userOf(auth: Auth | undefined, req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+  return auth && token !== undefined ? auth.tokens[token] : undefined;
+}
+
+/** Records the decision and throws 403 Forbidden when it is a denial. */
+function authorize(auth: Auth, attributes: AuthorizationAttributes, source: AuthorizationRecord['source']): void {
+  const allowed = auth.authorizer.authorize(attributes);
+  auth.records.push({ ...attributes, allowed, source });
+  if (allowed) return;
+  const message =
+    source === 'admission'
+      ? `cannot set blockOwnerDeletion if an ownerReference refers to a resource you can't set finalizers on: ${forbiddenMessage(attributes)}`
+      : forbiddenMessage(attributes);
+  throw new StoreError(403, 'Forbidden', message);
+}
+
+function requestAttributes(user: string, r: ResourceRequest): AuthorizationAttributes {
+  return { user, verb: r.verb, group: r.resource.group, resource: r.resource.plural, subresource: r.subresource, namespace: r.namespace, name: r.name };
+}
+
+/** OwnerReferencesPermissionEnforcement on a create: the new object's blocking owner references. */
+function admitOwners(ctx: Context, user: string | undefined, r: ResourceRequest, body: RestBody): void {
+  if (!ctx.auth || user === undefined || r.verb !== 'create') return;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(body.text);
+  } catch {
+    return; // the handler answers 400 for the body
+  }
+  for (const check of ownerReferenceChecks(user, r.namespace, decoded)) authorize(ctx.auth, check, 'admission');
 }
 
 function queryRecord(url: URL): Record<string, string> {
@@ -181,12 +233,15 @@ const LOGGED_BODY_LIMIT = 64 * 1024;
 
 async function serveResource(ctx: Context, req: IncomingMessage, res: ServerResponse, parsed: Parsed & { r: ResourceRequest }): Promise<void> {
   const { r, record } = parsed;
+  const user = userOf(ctx.auth, req);
+  if (ctx.auth && user !== undefined) authorize(ctx.auth, requestAttributes(user, r), 'request');
   if (r.verb === 'watch') {
     serveWatch(ctx.watchEnv, r, req, res);
     return;
   }
   const body: RestBody = { text: await readBody(req), contentType: req.headers['content-type'] };
   if (body.text) record.body = body.text.slice(0, LOGGED_BODY_LIMIT);
+  admitOwners(ctx, user, r, body);
   const answer = HANDLERS[r.verb](ctx.store, r, body);
   if (parsed.loseAnswer) {
     // `reset` with `after`: the request took effect, its answer is lost.
@@ -194,6 +249,10 @@ async function serveResource(ctx: Context, req: IncomingMessage, res: ServerResp
     req.socket.destroy();
     return;
   }
+  sendAnswer(ctx, { req, res }, r, answer);
+}
+
+function sendAnswer(ctx: Context, { req, res }: { req: IncomingMessage; res: ServerResponse }, r: ResourceRequest, answer: ReturnType<(typeof HANDLERS)[keyof typeof HANDLERS]>): void {
   const table = (r.verb === 'get' || r.verb === 'list') && wantsTable(req.headers.accept);
   const headers: Record<string, string[]> = answer.warnings?.length ? { Warning: answer.warnings.map((w) => `299 - ${JSON.stringify(w)}`) } : {};
   sendJson(res, answer.code, table ? asTable(ctx.store, r, answer.body as StoredObject & { items?: StoredObject[] }) : answer.body, headers);
@@ -308,7 +367,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return () => streams.delete(end);
     },
   };
-  const ctx: Context = { store, faults, log, watchEnv, address: '' };
+  const auth = options.authorization
+    ? { authorizer: new RbacAuthorizer(options.authorization.objects), tokens: options.authorization.tokens, records: [] }
+    : undefined;
+  const ctx: Context = { store, faults, log, watchEnv, auth, address: '' };
   const server = createServer((req, res) => {
     handle(ctx, req, res).catch((err) => {
       if (!res.headersSent) sendError(res, err);
@@ -328,6 +390,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store,
     faults,
     kubeconfigYaml: (contextName = 'emulator', user = 'emulator') => kubeconfig(url, contextName, user),
+    authorizations: () => [...(auth?.records ?? [])],
     stats: () => log.stats(),
     requests: () => log.requests(),
     resetStats: () => log.reset(),

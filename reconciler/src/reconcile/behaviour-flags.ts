@@ -1,6 +1,7 @@
 /**
  * The flags that switch on the reconciler's optional behaviours and tune its thresholds. They
- * map onto `ReconcilerConfig`; every write they enable still needs `--mode enforce`.
+ * map onto `ReconcilerConfig`; every write they enable but the admission gate's still needs
+ * `--mode enforce`.
  */
 import { UsageError } from '../cli/usage-error.ts';
 import type { ReconcilerConfig } from '../core/types.ts';
@@ -12,17 +13,20 @@ export const BEHAVIOUR_FLAGS = {
   'stuck-after': { type: 'string' },
   'node-lost-after': { type: 'string' },
   'catch-up-missed-cronjobs': { type: 'boolean', default: false },
+  'admission-gate': { type: 'boolean', default: false },
   'default-ttl': { type: 'string' },
   'default-active-deadline': { type: 'string' },
 } as const;
 
-export const BEHAVIOUR_USAGE = `behaviours (writes need --mode enforce):
+export const BEHAVIOUR_USAGE = `behaviours (writes need --mode enforce, but the admission gate's):
   --cleanup-orphan-pods       delete pods whose Job was deleted without cascade
   --finished-job-retention <d> delete finished Jobs without a TTL after this long (e.g. 7d; default: never)
   --rerun-stuck-jobs          create one rerun of a Job whose pods vanished or sit on lost nodes
   --stuck-after <d>           how long a Job may look stuck before it is reported (default 10m)
   --node-lost-after <d>       how long a node may be NotReady before its pods count as lost (default 5m)
   --catch-up-missed-cronjobs  create a catch-up run for a CronJob that stopped scheduling
+  --admission-gate            release Jobs waiting at the admission gate, in either mode
+                              (off: gated Jobs are reported as held and left alone)
   --default-ttl <d>           ttlSecondsAfterFinished set on Jobs without one (default 7d)
   --default-active-deadline <d> activeDeadlineSeconds set on Jobs without one (default 24h)`;
 
@@ -63,6 +67,7 @@ export function behaviourOverrides(values: Values): Partial<ReconcilerConfig> {
     stuckAfterMs: duration(values, 'stuck-after'),
     nodeLostAfterMs: duration(values, 'node-lost-after'),
     catchUpMissedCronJobs: values['catch-up-missed-cronjobs'] === true,
+    admissionGate: values['admission-gate'] === true,
     defaultTtlSecondsAfterFinished: seconds(values, 'default-ttl'),
     defaultActiveDeadlineSeconds: seconds(values, 'default-active-deadline'),
   };

@@ -4,6 +4,7 @@
  */
 import type { ActionResult } from '../runtime/actuator.ts';
 import { describeAction, type OnceReport } from '../runtime/controller.ts';
+import { printable } from '../check/printable.ts';
 
 export interface ClusterViolation {
   readonly file: 'cluster';
@@ -88,9 +89,9 @@ function objectBlock(json: JsonClusterReport, key: string): string {
   const width = Math.max(...rows.map((v) => v.code.length));
   const lines = rows.map((v) => {
     const problem = v.message.startsWith(`${v.path} `) ? v.message.slice(v.path.length + 1) : v.message;
-    return `  ${v.severity.padEnd(7)}  ${v.code.padEnd(width)}  ${v.path}\n             ${problem}\n             fix: ${v.fix}`;
+    return `  ${v.severity.padEnd(7)}  ${v.code.padEnd(width)}  ${printable(v.path)}\n             ${printable(problem)}\n             fix: ${printable(v.fix)}`;
   });
-  return [`cluster: ${key}`, ...lines].join('\n');
+  return [`cluster: ${printable(key)}`, ...lines].join('\n');
 }
 
 /** Blocks per object with violations, the actions taken, and a summary line. */
@@ -100,9 +101,9 @@ export function formatTextClusterReport(report: OnceReport, dryRun: boolean): st
   const blocks = keys.map((k) => objectBlock(json, k));
   if (report.actions.length > 0) {
     const suffix = dryRun ? ' (server-side dry run)' : '';
-    blocks.push([`actions${suffix}:`, ...report.actions.map((a) => `  ${a.outcome.padEnd(12)}  ${describeAction(a)}`)].join('\n'));
+    blocks.push([`actions${suffix}:`, ...report.actions.map((a) => `  ${a.outcome.padEnd(12)}  ${printable(describeAction(a))}`)].join('\n'));
   }
-  if (report.errors.length > 0) blocks.push(['could not reconcile:', ...report.errors.map((e) => `  ${e}`)].join('\n'));
+  if (report.errors.length > 0) blocks.push(['could not reconcile:', ...report.errors.map((e) => `  ${printable(e)}`)].join('\n'));
   const { errors, warnings } = severityCounts(report);
   blocks.push(`${report.objects} objects checked in the cluster, ${errors} errors, ${warnings} warnings, ${report.actions.length} actions`);
   return `${blocks.join('\n\n')}\n`;

@@ -1,5 +1,6 @@
 /**
- * The controller loop: reflectors keep caches of Jobs, CronJobs, Pods, Nodes and ResourceQuotas;
+ * The controller loop: reflectors keep caches of Jobs, CronJobs, Pods, Nodes and (for the
+ * admission gate only) ResourceQuotas;
  * their events become keys (`Kind/namespace/name`) in a work queue; a worker builds `Observed`
  * from the caches, calls the pure `decide(observed, now, config)`, and hands the actions to the
  * actuator (only while leading, when leader election is on). Level-triggered: a key is always
@@ -135,7 +136,8 @@ export class Controller {
   readonly cronJobs: Informer;
   readonly pods: Informer;
   readonly nodes: Informer;
-  readonly quotas: Informer;
+  /** ResourceQuotas; only with the admission gate (nothing else reads them, so nothing lists them). */
+  readonly quotas?: Informer;
   private readonly actuator: Actuator;
   private readonly writeBucket: TokenBucket;
   private readonly elector?: LeaderElector;
@@ -181,11 +183,16 @@ export class Controller {
     // Only pods created by Jobs (the API server labels them with their Job's uid since 1.27).
     this.pods = this.informer('Pod', this.podHandler(), { fixedSelector: JOB_POD_SELECTOR });
     this.nodes = new Informer([this.reflector('Node', {}, this.nodeHandler(), true)]);
-    this.quotas = this.informer('ResourceQuota', this.quotaHandler(), { optional: true });
+    this.quotas = this.quotaInformer(options.config.admissionGate);
     this.elector = this.makeElector(identity);
     this.metrics.leader.set(this.elector ? 0 : 1);
     // The fence again at the last moment before a write goes out (after the budget's waits).
     if (this.elector) options.port.setWriteFence?.(() => this.once || this.acting);
+  }
+
+  /** ResourceQuotas are read only by the admission gate's quota check. */
+  private quotaInformer(gate: boolean): Informer | undefined {
+    return gate ? this.informer('ResourceQuota', this.quotaHandler(), { optional: true }) : undefined;
   }
 
   /** True once every cache has listed (or, for Nodes and ResourceQuotas, is degraded). */
@@ -207,7 +214,7 @@ export class Controller {
   get unavailable(): AuxiliaryResource[] {
     const out: AuxiliaryResource[] = [];
     if (this.nodes.degraded) out.push('nodes');
-    if (this.quotas.degraded) out.push('resourcequotas');
+    if (this.quotas?.degraded) out.push('resourcequotas');
     return out;
   }
 
@@ -360,7 +367,7 @@ export class Controller {
       pods: kind === 'Job' && uid ? this.fromIndex(this.pods, this.podsByJob.keys(uid)) : [],
       ownedJobs: this.ownedJobs(kind, namespace, object),
       nodes: new Map(this.nodes.list().map((n) => [n.metadata?.name ?? '', n])),
-      quotas: this.quotas.list(namespace),
+      quotas: this.quotas?.list(namespace) ?? [],
       unavailable: this.unavailable,
     };
   }
@@ -404,7 +411,7 @@ export class Controller {
   }
 
   private informers(): Informer[] {
-    return [this.jobs, this.cronJobs, this.pods, this.nodes, this.quotas];
+    return [this.jobs, this.cronJobs, this.pods, this.nodes, ...(this.quotas ? [this.quotas] : [])];
   }
 
   private reflector(kind: ResourceKind, scope: { namespace?: string; labelSelector?: string }, handler: ReflectorHandler, optional = false): Reflector {
@@ -436,13 +443,13 @@ export class Controller {
   /** An auxiliary list became forbidden or absent (err), or works again (undefined): one log line and the gauge. */
   private onDegraded(kind: ResourceKind, namespace: string | undefined, err: KubeApiError | undefined): void {
     const resource = kind === 'Node' ? 'nodes' : 'resourcequotas';
-    this.metrics.degraded.set({ resource }, this.cacheOfResource(resource).degraded ? 1 : 0);
+    this.metrics.degraded.set({ resource }, this.cacheOfResource(resource)?.degraded ? 1 : 0);
     const turnedOff = resource === 'nodes' ? 'lost-node detection of JobStuck' : 'the admission gate quota check';
     if (err) this.log.warn({ resource, namespace, err: err.message, off: turnedOff }, `cannot list ${resource}; running without them`);
     else this.log.info({ resource, namespace }, `${resource} can be listed again`);
   }
 
-  private cacheOfResource(resource: AuxiliaryResource): Informer {
+  private cacheOfResource(resource: AuxiliaryResource): Informer | undefined {
     return resource === 'nodes' ? this.nodes : this.quotas;
   }
 

@@ -123,7 +123,8 @@ async function start(objects: readonly SourceObject[], options: SandboxOptions &
   kubeConfig.loadFromString(emulator.kubeconfigYaml('sandbox'));
   const controller = new Controller({
     port: new KubeClient(kubeConfig),
-    config: defaultConfig({ mode: options.mode, kubernetesVersion: options.kubernetesVersion }),
+    // The sandbox shows every behaviour of the manifests, the admission gate included.
+    config: defaultConfig({ mode: options.mode, kubernetesVersion: options.kubernetesVersion, admissionGate: true }),
     now: () => clock.now(),
     // requeue delays are simulated time; the controller's timers run on the wall clock
     requeueDelay: (ms: number) => ms / clock.speed,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../src/cli/usage-error.ts';
@@ -22,10 +22,11 @@ interface Run {
 }
 
 /** Runs the real CLI end to end, as a user would. */
-function cli(args: string[], input?: string): Run {
+function cli(args: string[], input?: string, stdin?: number): Run {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'check', ...args], {
     cwd: RECONCILER,
     input,
+    stdio: stdin === undefined ? 'pipe' : [stdin, 'pipe', 'pipe'],
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
   });
@@ -33,13 +34,13 @@ function cli(args: string[], input?: string): Run {
 }
 
 /** Runs the command in-process with injected streams. */
-async function inProcess(args: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+async function inProcess(args: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv; stdin?: Readable } = {}): Promise<Run> {
   const stdout = Object.assign(new PassThrough(), { isTTY: options.tty });
   const stderr = new PassThrough();
   const chunks = { out: '', err: '' };
   stdout.on('data', (c) => (chunks.out += c));
   stderr.on('data', (c) => (chunks.err += c));
-  const io: CommandIo = { stdout, stderr, stdin: new PassThrough(), env: options.env ?? {}, cwd: RECONCILER };
+  const io: CommandIo = { stdout, stderr, stdin: options.stdin ?? new PassThrough(), env: options.env ?? {}, cwd: RECONCILER };
   const code = await checkCommand.run(args, io);
   return { code, stdout: chunks.out, stderr: chunks.err };
 }
@@ -135,6 +136,59 @@ describe('cdk8s-batch check (end to end)', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /); // no stack trace
   });
 
+  it('reports an unreadable stdin like an unreadable file, naming <stdin>, and still checks the other inputs', () => {
+    // GIVEN stdin open for writing only: every read fails with EBADF
+    const fd = openSync(join(tmp, 'write-only'), 'w');
+    try {
+      // WHEN
+      const r = cli(['-', `${FIXTURES}/job-invalid.yaml`], undefined, fd);
+      // THEN
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, 'cdk8s-batch check: <stdin>: cannot read: not open for reading (bad file descriptor); pipe or redirect a manifest file into it\n');
+      assert.match(r.stdout, /^test\/check\/fixtures\/job-invalid\.yaml: Job shop\/migrate$/m);
+      assert.match(r.stdout, /1 objects checked .*; 1 unusable inputs/);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('escapes control characters from manifests and file names in text output, so the terminal shows them inert', () => {
+    // GIVEN a file whose name holds an ANSI sequence, with a Job whose name and namespace hold
+    // a title-setting OSC sequence, a forged line, C1 controls and a bidi override
+    const file = join(tmp, 'evil\u001b[2J.yaml');
+    const name = 'x\u001b]0;pwned\u0007\nerror  Forged\u009b31m\u202egpj.exe\u007f';
+    writeFileSync(file, JSON.stringify({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'ns\u001b[1m' }, spec: { parallelism: -1 } }));
+    // WHEN
+    const r = cli([file, join(tmp, 'missing\u001b[31m\u0085.yaml')]);
+    // THEN nothing from the inputs reaches the terminal raw
+    assert.equal(r.code, 2);
+    const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    assert.doesNotMatch(r.stdout, unsafe);
+    assert.doesNotMatch(r.stderr, unsafe);
+    assert.match(r.stdout, /evil\\x1b\[2J\.yaml: Job ns\\x1b\[1m\/x\\x1b\]0;pwned\\x07\\x0aerror {2}Forged\\x9b31m\\u202egpj\.exe\\x7f$/m);
+    assert.doesNotMatch(r.stdout, /^error {2}Forged/m, 'no forged line');
+    assert.match(r.stderr, /^cdk8s-batch check: .*missing\\x1b\[31m\\x85\.yaml: .*no such file or directory/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  });
+
+  it('keeps names with control characters JSON-escaped in JSON and SARIF: valid JSON, the exact values, nothing raw', () => {
+    const file = join(tmp, 'bidi\u202e.json');
+    const name = 'job\u001b[31m\u009b\u202e\u2028\u007f';
+    writeFileSync(file, JSON.stringify({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name }, spec: { parallelism: -1 } }));
+    for (const format of ['json', 'sarif']) {
+      const r = cli(['--format', format, file]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.doesNotMatch(r.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u202a-\u202e]/, format);
+      const parsed = JSON.parse(r.stdout);
+      if (format === 'json') {
+        assert.equal(parsed.violations[0].name, name);
+        assert.match(parsed.violations[0].file, /bidi\u202e\.json$/);
+      } else {
+        assert.ok(parsed.runs[0].results.some((x: { message: { text: string } }) => x.message.text.includes(name)));
+      }
+    }
+  });
+
   it('rejects binary data, empty input, alias bombs, deep nesting and huge files with exit 2 and one line each', () => {
     const files = {
       binary: join(tmp, 'binary.yaml'),
@@ -204,6 +258,18 @@ describe('checkCommand (in process)', () => {
     assert.match((await inProcess(args, { tty: true })).stdout, /\u001b\[31merror/);
     assert.doesNotMatch((await inProcess(args, { tty: false })).stdout, /\u001b\[/);
     assert.doesNotMatch((await inProcess(args, { tty: true, env: { NO_COLOR: '1' } })).stdout, /\u001b\[/);
+  });
+
+  it('reports a stdin stream that fails like an unreadable file and checks the other inputs', async () => {
+    const failing = new Readable({
+      read(): void {
+        this.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+      },
+    });
+    const r = await inProcess([`${FIXTURES}/job-invalid.yaml`, '-'], { stdin: failing });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'cdk8s-batch check: <stdin>: cannot read: EIO: i/o error, read; pipe or redirect a manifest file into it\n');
+    assert.match(r.stdout, /RestartPolicyNotAllowed/);
   });
 
   it('throws UsageError for bad flags (main turns it into exit 2)', async () => {

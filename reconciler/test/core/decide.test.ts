@@ -16,9 +16,11 @@ function observe(obj: KubeObject, related: Parameters<typeof observeAlone>[1] = 
 }
 
 const audited = defaultConfig({ kubernetesVersion: '1.31' });
+const gating = defaultConfig({ kubernetesVersion: '1.31', admissionGate: true });
 const everything = defaultConfig({
   kubernetesVersion: '1.31',
   mode: 'enforce',
+  admissionGate: true,
   rerunStuckJobs: true,
   catchUpMissedCronJobs: true,
   cleanupOrphanPods: true,
@@ -182,7 +184,7 @@ describe('decide: admission gate', () => {
   const gated = job({ metadata: { annotations: gateAnnotation }, spec: { suspend: true }, status: {} });
 
   it('releases a clean gated Job in audit mode too', () => {
-    const d = decide(observe(gated), NOW, audited);
+    const d = decide(observe(gated), NOW, gating);
     const [patch] = of(d, 'patch');
     assert.deepEqual(patch.patch, {
       metadata: { resourceVersion: '100', annotations: { 'batch.cdk8s.io/admission-gate': 'released' } },
@@ -193,7 +195,7 @@ describe('decide: admission gate', () => {
 
   it('holds a gated Job with an error violation on the live version, with a Warning Event saying why', () => {
     const invalid = { ...gated, spec: { ...gated.spec, ttlSecondsAfterFinished: -1 } };
-    const d = decide(observe(invalid), NOW, audited);
+    const d = decide(observe(invalid), NOW, gating);
     assert.deepEqual(writes(d), []);
     assert.deepEqual(d.findings.map((f) => f.code), ['AdmissionGateHeld']);
     const event = of(d, 'event').find((e) => e.reason === 'AdmissionGateHeld')!;
@@ -202,18 +204,26 @@ describe('decide: admission gate', () => {
   });
 
   it('holds a gated Job the namespace quota has no room for', () => {
-    const d = decide(observe(gated, { quotas: [quota('compute', { 'requests.cpu': '1' }, { 'requests.cpu': '800m' })] }), NOW, audited);
+    const d = decide(observe(gated, { quotas: [quota('compute', { 'requests.cpu': '1' }, { 'requests.cpu': '800m' })] }), NOW, gating);
     assert.deepEqual(writes(d), []);
     assert.match(d.findings[0].message, /quota compute requests\.cpu: needs 500m, 200m of 1 left/);
   });
 
   it('holds a gated Job that uses a field the live cluster version lacks', () => {
     const newer = { ...gated, spec: { ...gated.spec, managedBy: 'kubernetes.io/job-controller' } };
-    const on131 = decide(observe(newer), NOW, defaultConfig({ kubernetesVersion: '1.31' }));
+    const on131 = decide(observe(newer), NOW, defaultConfig({ kubernetesVersion: '1.31', admissionGate: true }));
     assert.deepEqual(on131.findings.map((f) => f.code), ['AdmissionGateHeld']);
     assert.match(on131.findings[0].message, /FieldRequiresNewerKubernetes/);
-    const on132 = decide(observe(newer), NOW, defaultConfig({ kubernetesVersion: '1.32' }));
+    const on132 = decide(observe(newer), NOW, defaultConfig({ kubernetesVersion: '1.32', admissionGate: true }));
     assert.equal(of(on132, 'patch').length, 1);
+  });
+
+  it('holds a gated Job without writing when the gate is off, saying how to switch it on', () => {
+    const d = decide(observe(gated), NOW, audited);
+    assert.deepEqual(writes(d), []);
+    assert.deepEqual(d.findings.map((f) => f.code), ['AdmissionGateHeld']);
+    assert.match(d.findings[0].message, /spec\.suspend stays true: the reconciler runs without --admission-gate \(got true\)/);
+    assert.match(d.findings[0].fix, /--admission-gate/);
   });
 });
 
@@ -262,6 +272,16 @@ describe('decide: stuck Jobs', () => {
     assert.deepEqual(m.spec.template.spec, stuck.spec.template.spec);
     assert.deepEqual(validate(m, { kubernetesVersion: '1.31' }).filter((v) => v.severity === 'error'), []);
     assert.ok(of(d, 'event').some((e) => e.action === 'Rerun' && e.eventType === 'Normal'));
+  });
+
+  it("keeps the stuck Job's owner references on its rerun, blockOwnerDeletion only for a CronJob owner", () => {
+    const owners = [
+      { apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly', uid: 'c1', controller: true, blockOwnerDeletion: true },
+      { apiVersion: 'example.com/v1', kind: 'Pipeline', name: 'p', uid: 'p1', blockOwnerDeletion: true },
+    ];
+    const owned = { ...stuck, metadata: { ...stuck.metadata, ownerReferences: owners } };
+    const [create] = of(decide(observeAlone(owned), NOW, everything), 'create');
+    assert.deepEqual(create.manifest.metadata?.ownerReferences, [owners[0], { apiVersion: 'example.com/v1', kind: 'Pipeline', name: 'p', uid: 'p1' }]);
   });
 
   const noRerun: Array<[string, Observed, ReconcilerConfig]> = [

@@ -24,6 +24,7 @@ describe('reconcile behaviour flags', () => {
       '--stuck-after', '15m',
       '--node-lost-after', '2m30s',
       '--catch-up-missed-cronjobs',
+      '--admission-gate',
       '--default-ttl', '1d',
       '--default-active-deadline', '2h',
     ]);
@@ -34,6 +35,7 @@ describe('reconcile behaviour flags', () => {
       stuckAfterMs: 15 * 60_000,
       nodeLostAfterMs: 150_000,
       catchUpMissedCronJobs: true,
+      admissionGate: true,
       defaultTtlSecondsAfterFinished: 86_400,
       defaultActiveDeadlineSeconds: 7_200,
     });

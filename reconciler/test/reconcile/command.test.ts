@@ -150,6 +150,38 @@ describe('reconcile --once', () => {
     });
   });
 
+  it('talks to an http:// server without insecure-skip-tls-verify, as kubectl does (kubectl proxy)', async () => {
+    await withEmulator([sloppyJob('sloppy')], async (emu) => {
+      // GIVEN a kubeconfig such as one for `kubectl proxy`: plain HTTP, no TLS settings, no credentials
+      const kubeconfig = join(dir, `proxy-${emu.port}.yaml`);
+      writeFileSync(
+        kubeconfig,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'clusters:',
+          `- name: proxy`,
+          `  cluster: { server: "${emu.url}" }`,
+          'users:',
+          '- name: proxy',
+          '  user: {}',
+          'contexts:',
+          '- name: proxy',
+          '  context: { cluster: proxy, user: proxy }',
+          'current-context: proxy',
+          '',
+        ].join('\n'),
+      );
+      assert.doesNotMatch(emu.url, /^https/);
+      // WHEN
+      const run = await cli('--kubeconfig', kubeconfig, '--once', '--output', 'json', '--log-level', 'silent');
+      // THEN it reads the cluster and writes its Events over plain HTTP
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(JSON.parse(run.stdout).objects, 1);
+      assert.equal(emu.store.list('Event', 'team-a').length, 2);
+    });
+  });
+
   it('fails with one line and exit 2 when the API server cannot be reached', async () => {
     const emu = await startEmulator();
     const kubeconfig = join(dir, 'dead.yaml');
