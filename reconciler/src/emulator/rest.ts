@@ -335,7 +335,7 @@ function deleteOptions(r: ResourceRequest, body: RestBody): { policy: Propagatio
 const POLICY_FINALIZERS: Partial<Record<PropagationPolicy, string>> = { Foreground: 'foregroundDeletion', Orphan: 'orphan' };
 
 /**
- * DELETE of one object: 200 with the object as the API server answers it. An object that stays
+ * DELETE of one object: 200 (202 when it stays after `orphanDependents: false`) with the object as the API server answers it. An object that stays
  * (finalizers) carries its deletionTimestamp and `deletionGracePeriodSeconds: 0`. Under
  * Foreground and Orphan the API server answers with the object marked for the garbage
  * collector (its `foregroundDeletion` or `orphan` finalizer added) even though the emulator
@@ -346,15 +346,20 @@ export function deleteObject(store: MemoryStore, r: ResourceRequest, body: RestB
   const dryRun = isDryRun(r.query, 'DeleteOptions') || (options.dryRun ?? []).includes('All');
   const before = mustGet(store, r);
   const deleted = store.mustDelete(r.resource.kind, r.namespace, r.name!, { propagationPolicy: policy, preconditions: options.preconditions, dryRun });
-  const answer = view(r.resource, deleted);
-  const finalizer = POLICY_FINALIZERS[policy];
-  const marking = !before.metadata.deletionTimestamp && (finalizer !== undefined || (before.metadata.finalizers ?? []).length > 0);
-  if (marking) {
-    answer.metadata.deletionTimestamp ??= new Date(store.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    answer.metadata.deletionGracePeriodSeconds = 0;
-    if (finalizer) answer.metadata.finalizers = [...new Set([...(before.metadata.finalizers ?? []), finalizer])];
-  }
-  return { code: 200, body: answer };
+  const answer = markedForDeletion(store, before, view(r.resource, deleted), POLICY_FINALIZERS[policy]);
+  // The API server answers 202 only for an object that stays after an explicit `orphanDependents: false`.
+  const remains = !dryRun && store.get(r.resource.kind, r.namespace, r.name!) !== undefined;
+  return { code: remains && orphanOption(r, options) === false ? 202 : 200, body: answer };
+}
+
+/** `answer` as the API server shows an object it marked for deletion (finalizers pending, or the garbage collector's `finalizer`). */
+function markedForDeletion(store: MemoryStore, before: StoredObject, answer: StoredObject, finalizer: string | undefined): StoredObject {
+  const pending = before.metadata.finalizers ?? [];
+  if (before.metadata.deletionTimestamp || (finalizer === undefined && pending.length === 0)) return answer;
+  answer.metadata.deletionTimestamp ??= new Date(store.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  answer.metadata.deletionGracePeriodSeconds = 0;
+  if (finalizer) answer.metadata.finalizers = [...new Set([...pending, finalizer])];
+  return answer;
 }
 
 /** DELETE of a collection: deletes every selected object and answers with them. */
