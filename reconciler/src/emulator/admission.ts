@@ -71,7 +71,8 @@ export function validateName(obj: StoredObject): void {
   if (name.length > 253 || !NAME_RE.test(name)) {
     const message =
       `Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric ` +
-      "characters, '-' or '.', and must start and end with an alphanumeric character";
+      "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is " +
+      "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
     throw invalid(obj, [{ field: 'metadata.name', message, reason: 'FieldValueInvalid' }]);
   }
 }
@@ -120,15 +121,31 @@ function deletePath(obj: unknown, path: string): void {
  * Returns the other violations.
  */
 function admitUnknownFields(obj: StoredObject, violations: readonly Violation[], ctx: AdmissionContext): Violation[] {
-  const unknown = violations.filter((v) => v.code === UNKNOWN_FIELD);
-  if (unknown.length === 0) return [...violations];
-  const messages = unknown.map((v) => `unknown field ${JSON.stringify(v.path)}`);
+  const unknownPaths = [...new Set([...outerUnknownFields(obj), ...violations.filter((v) => v.code === UNKNOWN_FIELD).map((v) => v.path)])];
+  if (unknownPaths.length === 0) return [...violations];
+  const order = Object.keys(obj);
+  unknownPaths.sort((a, b) => order.indexOf(a.split('.')[0]) - order.indexOf(b.split('.')[0]));
+  const messages = unknownPaths.map((path) => `unknown field ${JSON.stringify(path)}`);
   if ((ctx.fieldValidation ?? 'Strict') === 'Strict') {
-    throw new StoreError(400, 'BadRequest', `strict decoding error: ${messages.join(', ')}`).forObject(obj.metadata.name);
+    const version = obj.apiVersion.split('/').pop();
+    throw new StoreError(400, 'BadRequest', `${obj.kind} in version ${JSON.stringify(version)} cannot be handled as a ${obj.kind}: strict decoding error: ${messages.join(', ')}`);
   }
-  for (const v of unknown) deletePath(obj, v.path);
+  for (const path of unknownPaths) deletePath(obj, path);
   if (ctx.fieldValidation === 'Warn') ctx.warnings?.push(...messages);
   return violations.filter((v) => v.code !== UNKNOWN_FIELD);
+}
+
+const TOP_LEVEL_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+const OBJECT_META_FIELDS = new Set([
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
+  'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+]);
+
+/** Unknown fields outside the spec (top level and ObjectMeta), which the rules do not walk. */
+function outerUnknownFields(obj: StoredObject): string[] {
+  const top = Object.keys(obj).filter((k) => !TOP_LEVEL_FIELDS.has(k));
+  const meta = Object.keys(obj.metadata ?? {}).filter((k) => !OBJECT_META_FIELDS.has(k)).map((k) => `metadata.${k}`);
+  return [...top, ...meta];
 }
 
 /**

@@ -16,6 +16,13 @@ const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-
 const DEPRECATED = ['deprecatedSource', 'deprecatedFirstTimestamp', 'deprecatedLastTimestamp', 'deprecatedCount'];
 const CLUSTER_EVENT_NAMESPACES = new Set(['default', 'kube-system']);
 
+/** Set, as the API server sees it: an empty source (`{}`, as it serialises one) counts as unset. */
+function isSet(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'object' && !Array.isArray(value)) return Object.values(value).some((v) => v !== undefined && v !== null && v !== '');
+  return true;
+}
+
 function required(field: string): FieldCause {
   return { field, message: 'Required value', reason: 'FieldValueRequired' };
 }
@@ -81,6 +88,6 @@ export function validateEventsV1(obj: StoredObject): FieldCause[] {
     ...(note.length > 1024 ? [invalid('note', `${note.slice(0, 20)}…`, 'can have at most 1024 characters')] : []),
     ...checkRegarding(ev, obj.metadata.namespace),
     ...checkSeries(ev),
-    ...DEPRECATED.filter((f) => ev[f] !== undefined && ev[f] !== null).map((f) => invalid(f, ev[f], 'needs to be unset')),
+    ...DEPRECATED.filter((f) => isSet(ev[f])).map((f) => invalid(f, ev[f], 'needs to be unset')),
   ];
 }

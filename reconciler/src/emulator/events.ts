@@ -51,7 +51,10 @@ function toCoreV1(ev: StoredObject): StoredObject {
   const src = ev as unknown as Json;
   const out: Json = { apiVersion: 'v1', kind: 'Event', metadata: ev.metadata, ...pick(src, SHARED), ...pick(src, EVENTS_TO_CORE) };
   out.reportingComponent = src.reportingController ?? '';
-  out.source ??= { component: src.reportingController, host: src.reportingInstance };
+  // The API server converts a missing deprecatedSource to an empty source and missing timestamps to null.
+  out.source ??= {};
+  out.firstTimestamp ??= null;
+  out.lastTimestamp ??= null;
   out.involvedObject ??= {};
   if (src.series) out.series = src.series;
   return out as unknown as StoredObject;
@@ -59,6 +62,14 @@ function toCoreV1(ev: StoredObject): StoredObject {
 
 /** `obj` in the shape of `apiVersion`: Events are converted between `v1` and `events.k8s.io/v1`; others are returned as is. */
 export function asVersion(obj: StoredObject, apiVersion: string): StoredObject {
+  if (obj.kind === 'Event' && obj.apiVersion === 'events.k8s.io/v1' && apiVersion === obj.apiVersion) return withDeprecatedFields(obj);
   if (obj.kind !== 'Event' || obj.apiVersion === apiVersion) return obj;
   return apiVersion === 'events.k8s.io/v1' ? toEventsV1(obj) : toCoreV1(obj);
+}
+
+/** An events.k8s.io/v1 Event as the API server serialises it: the deprecated fields present, empty or null. */
+function withDeprecatedFields(ev: StoredObject): StoredObject {
+  const src = ev as unknown as Json;
+  if ('deprecatedSource' in src && 'deprecatedFirstTimestamp' in src && 'deprecatedLastTimestamp' in src) return ev;
+  return { ...src, deprecatedSource: src.deprecatedSource ?? {}, deprecatedFirstTimestamp: src.deprecatedFirstTimestamp ?? null, deprecatedLastTimestamp: src.deprecatedLastTimestamp ?? null } as unknown as StoredObject;
 }

@@ -55,19 +55,38 @@ export interface StatusObject {
   };
 }
 
-/** Builds the `Status` object for a `StoreError`, with details naming the request's resource. */
+/** Reasons whose Status names the resource in `details` (the API server's NewNotFound, NewConflict, NewInvalid, ...). */
+const QUALIFIED_REASONS = new Set<StatusReason>(['NotFound', 'AlreadyExists', 'Conflict', 'Invalid', 'Forbidden', 'Gone']);
+
+/**
+ * Builds the `Status` object for a `StoreError`, with details naming the request's resource
+ * (or what the error is `about`); an empty group is left out, as the API server serialises it.
+ * Plain bad requests carry no details.
+ */
 export function statusOf(err: StoreError, req?: Pick<ResourceRequest, 'resource' | 'name'>): StatusObject {
   const status: StatusObject = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: err.reason, code: err.code };
-  if (!req && err.causes.length === 0 && !err.objectName) return status;
-  status.details = {};
-  const name = req?.name ?? err.objectName;
-  if (name) status.details.name = name;
-  if (req) {
-    status.details.group = req.resource.group;
-    status.details.kind = err.reason === 'Invalid' ? req.resource.kind : req.resource.plural;
-  }
-  if (err.causes.length > 0) status.details.causes = err.causes;
+  const details = detailsOf(err, req !== undefined && QUALIFIED_REASONS.has(err.reason) ? req : undefined);
+  if (Object.keys(details).length > 0) status.details = details;
   return status;
+}
+
+/** The group and kind the details name: what the error is about, or the request's resource (its kind for Invalid, else its plural). */
+function aboutOf(err: StoreError, req: Pick<ResourceRequest, 'resource' | 'name'> | undefined): { group: string; kind: string } | undefined {
+  if (err.about) return err.about;
+  if (!req) return undefined;
+  return { group: req.resource.group, kind: err.reason === 'Invalid' ? req.resource.kind : req.resource.plural };
+}
+
+/** The Status details: name, group and kind (an empty group left out) and causes. */
+function detailsOf(err: StoreError, req: Pick<ResourceRequest, 'resource' | 'name'> | undefined): NonNullable<StatusObject['details']> {
+  const details: NonNullable<StatusObject['details']> = {};
+  const name = err.about ? undefined : (req?.name ?? err.objectName);
+  if (name) details.name = name;
+  const about = aboutOf(err, req);
+  if (about?.group) details.group = about.group;
+  if (about?.kind) details.kind = about.kind;
+  if (err.causes.length > 0) details.causes = err.causes;
+  return details;
 }
 
 /** Answers with a JSON body. */

@@ -34,10 +34,17 @@ export function view(r: ResourceType, obj: StoredObject): StoredObject {
   return asVersion(obj, groupVersion(r));
 }
 
-function isDryRun(query: URLSearchParams): boolean {
+/** The API server's 422 for a bad query option, on the options kind of the verb (e.g. `CreateOptions`). */
+function invalidOption(optionsKind: string, field: string, message: string): StoreError {
+  return new StoreError(422, 'Invalid', `${optionsKind}.meta.k8s.io "" is invalid: ${field}: ${message}`, [{ field, message, reason: 'FieldValueNotSupported' }]).concerning('meta.k8s.io', optionsKind);
+}
+
+const OPTIONS_KIND: Readonly<Record<string, string>> = { create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions', delete: 'DeleteOptions', deletecollection: 'DeleteOptions' };
+
+function isDryRun(query: URLSearchParams, optionsKind: string): boolean {
   const values = query.getAll('dryRun');
-  for (const v of values) {
-    if (v !== 'All') throw new StoreError(400, 'BadRequest', `invalid dry run value ${JSON.stringify(v)}: supported values are "All"`);
+  if (values.some((v) => v !== 'All')) {
+    throw invalidOption(optionsKind, 'dryRun', `Unsupported value: ${JSON.stringify(values)}: supported values: "All"`);
   }
   return values.length > 0;
 }
@@ -46,11 +53,12 @@ const FIELD_VALIDATIONS = new Set<FieldValidation>(['Strict', 'Warn', 'Ignore'])
 
 /** The write options of a request: `dryRun` and `fieldValidation` (default `Warn`, as in the API server). */
 function writeOptions(r: ResourceRequest): WriteOptions & { warnings: string[] } {
-  const fieldValidation = (r.query.get('fieldValidation') ?? 'Warn') as FieldValidation;
+  const optionsKind = OPTIONS_KIND[r.verb] ?? 'CreateOptions';
+  const fieldValidation = (r.query.get('fieldValidation') || 'Warn') as FieldValidation;
   if (!FIELD_VALIDATIONS.has(fieldValidation)) {
-    throw new StoreError(400, 'BadRequest', `fieldValidation must be one of "Ignore", "Warn" or "Strict" (got ${JSON.stringify(fieldValidation)})`);
+    throw invalidOption(optionsKind, 'fieldValidation', `Unsupported value: ${JSON.stringify(fieldValidation)}: supported values: "", "Ignore", "Strict", "Warn"`);
   }
-  return { dryRun: isDryRun(r.query), fieldValidation, warnings: [] };
+  return { dryRun: isDryRun(r.query, optionsKind), fieldValidation, warnings: [] };
 }
 
 function notFound(r: ResourceRequest): StoreError {
@@ -125,10 +133,27 @@ function keyOf(obj: StoredObject): string {
   return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 }
 
+const RV_MATCHES = new Set(['', 'Exact', 'NotOlderThan']);
+
+/** `resourceVersionMatch` as the API server validates ListOptions. */
+function checkVersionMatch(query: URLSearchParams): void {
+  const match = query.get('resourceVersionMatch') ?? '';
+  if (!RV_MATCHES.has(match)) {
+    throw invalidOption('ListOptions', 'resourceVersionMatch', `Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan", ""`);
+  }
+  if (match && !query.get('resourceVersion')) {
+    const message = 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided';
+    throw new StoreError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: ${message}`, [{ field: 'resourceVersionMatch', message, reason: 'FieldValueForbidden' }]).concerning('meta.k8s.io', 'ListOptions');
+  }
+}
+
 function checkListVersion(store: MemoryStore, query: URLSearchParams): void {
+  checkVersionMatch(query);
   const rv = query.get('resourceVersion');
   if (!rv || rv === '0') return;
-  if (!/^\d+$/.test(rv)) throw new StoreError(400, 'BadRequest', `invalid resourceVersion ${JSON.stringify(rv)}`);
+  if (!/^\d+$/.test(rv)) {
+    throw new StoreError(400, 'BadRequest', `invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`);
+  }
   if (Number(rv) > Number(store.resourceVersion)) {
     throw new StoreError(504, 'Timeout', `Too large resource version: ${rv}, current: ${store.resourceVersion}`, [
       { field: '', message: 'Too large resource version', reason: 'ResourceVersionTooLarge' },
@@ -173,7 +198,8 @@ export function listObjects(store: MemoryStore, r: ResourceRequest): RestAnswer 
   const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
   if (items.length < candidates.length) {
     metadata.continue = encodeContinue({ rv, start: keyOf(items[items.length - 1]) });
-    metadata.remainingItemCount = remaining() - items.length;
+    // The API server cannot count what a selector leaves out, so it omits the count then.
+    if (!r.query.get('labelSelector') && !r.query.get('fieldSelector')) metadata.remainingItemCount = remaining() - items.length;
   }
   return { code: 200, body: { kind: `${r.resource.kind}List`, apiVersion: groupVersion(r.resource), metadata, items } };
 }
@@ -305,20 +331,41 @@ function deleteOptions(r: ResourceRequest, body: RestBody): { policy: Propagatio
   return { policy: policy ?? policyFromOrphan(orphan) ?? defaultPolicy(r), options: decoded };
 }
 
-/** DELETE of one object: 200 with the deleted object, or 202 while finalizers keep it. */
+/** The finalizer the API server adds for a propagation policy the garbage collector carries out. */
+const POLICY_FINALIZERS: Partial<Record<PropagationPolicy, string>> = { Foreground: 'foregroundDeletion', Orphan: 'orphan' };
+
+/**
+ * DELETE of one object: 200 (202 when it stays after `orphanDependents: false`) with the object as the API server answers it. An object that stays
+ * (finalizers) carries its deletionTimestamp and `deletionGracePeriodSeconds: 0`. Under
+ * Foreground and Orphan the API server answers with the object marked for the garbage
+ * collector (its `foregroundDeletion` or `orphan` finalizer added) even though the emulator
+ * carries the cascade out at once.
+ */
 export function deleteObject(store: MemoryStore, r: ResourceRequest, body: RestBody): RestAnswer {
   const { policy, options } = deleteOptions(r, body);
-  const dryRun = isDryRun(r.query) || (options.dryRun ?? []).includes('All');
-  mustGet(store, r);
+  const dryRun = isDryRun(r.query, 'DeleteOptions') || (options.dryRun ?? []).includes('All');
+  const before = mustGet(store, r);
   const deleted = store.mustDelete(r.resource.kind, r.namespace, r.name!, { propagationPolicy: policy, preconditions: options.preconditions, dryRun });
+  const answer = markedForDeletion(store, before, view(r.resource, deleted), POLICY_FINALIZERS[policy]);
+  // The API server answers 202 only for an object that stays after an explicit `orphanDependents: false`.
   const remains = !dryRun && store.get(r.resource.kind, r.namespace, r.name!) !== undefined;
-  return { code: remains ? 202 : 200, body: view(r.resource, deleted) };
+  return { code: remains && orphanOption(r, options) === false ? 202 : 200, body: answer };
+}
+
+/** `answer` as the API server shows an object it marked for deletion (finalizers pending, or the garbage collector's `finalizer`). */
+function markedForDeletion(store: MemoryStore, before: StoredObject, answer: StoredObject, finalizer: string | undefined): StoredObject {
+  const pending = before.metadata.finalizers ?? [];
+  if (before.metadata.deletionTimestamp || (finalizer === undefined && pending.length === 0)) return answer;
+  answer.metadata.deletionTimestamp ??= new Date(store.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  answer.metadata.deletionGracePeriodSeconds = 0;
+  if (finalizer) answer.metadata.finalizers = [...new Set([...pending, finalizer])];
+  return answer;
 }
 
 /** DELETE of a collection: deletes every selected object and answers with them. */
 export function deleteCollection(store: MemoryStore, r: ResourceRequest, body: RestBody): RestAnswer {
   const { policy, options } = deleteOptions(r, body);
-  const dryRun = isDryRun(r.query) || (options.dryRun ?? []).includes('All');
+  const dryRun = isDryRun(r.query, 'DeleteOptions') || (options.dryRun ?? []).includes('All');
   const items = selectObjects(store, r).map((obj) =>
     store.mustDelete(obj.kind, obj.metadata.namespace, obj.metadata.name, { propagationPolicy: policy, dryRun }),
   );

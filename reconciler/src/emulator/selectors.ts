@@ -96,7 +96,7 @@ export function parseFieldSelector(text: string | undefined, supported: readonly
       throw new StoreError(400, 'BadRequest', `invalid field selector term ${JSON.stringify(term)}: only =, == and != are supported`);
     }
     if (!allowed.has(req.key)) {
-      throw new StoreError(400, 'BadRequest', `field label not supported: ${req.key}`);
+      throw new StoreError(400, 'BadRequest', `${JSON.stringify(req.key)} is not a known field selector: only ${[...allowed].map((f) => JSON.stringify(f)).join(', ')}`);
     }
     return req;
   });

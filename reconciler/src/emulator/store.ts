@@ -123,6 +123,9 @@ function toSelector(sel: QueryOptions['labelSelector']): Selector {
   return selectorFromMap(sel as Record<string, string>);
 }
 
+/** Kinds with a spec whose strategy never sets `metadata.generation` in the API server. */
+const NO_GENERATION = new Set(['Lease']);
+
 /** Everything but metadata and status: what bumps `metadata.generation` when it changes. */
 function specPart(obj: StoredObject): Record<string, unknown> {
   const rest: Record<string, unknown> = { ...obj };
@@ -378,7 +381,7 @@ export class MemoryStore implements ObjectStore {
     delete meta.deletionTimestamp;
     delete meta.managedFields;
     const obj = { ...clone(input), metadata: meta } as StoredObject;
-    if (obj.spec !== undefined) obj.metadata.generation = 1;
+    if (obj.spec !== undefined && !NO_GENERATION.has(obj.kind)) obj.metadata.generation = 1;
     else delete obj.metadata.generation;
     return obj;
   }
@@ -423,7 +426,7 @@ export class MemoryStore implements ObjectStore {
     validateChange(current, next, this.admission(opts));
     const prepared = prepareUpdate(next, this.kubernetesVersion);
     const changed = !isDeepStrictEqual(specPart(prepared), specPart(current));
-    if (changed && prepared.spec !== undefined) prepared.metadata.generation = (current.metadata.generation ?? 0) + 1;
+    if (changed && prepared.spec !== undefined && !NO_GENERATION.has(prepared.kind)) prepared.metadata.generation = (current.metadata.generation ?? 0) + 1;
     return prepared;
   }
 

@@ -96,6 +96,15 @@ export class StoreError extends Error {
   /** The name of the object concerned, for the Status `details.name`. */
   objectName?: string;
 
+  /** The group and kind the Status `details` name instead of the request's resource (e.g. `meta.k8s.io` `ListOptions`). */
+  about?: { readonly group: string; readonly kind: string };
+
+  /** Sets `about` and returns the error. */
+  concerning(group: string, kind: string): this {
+    this.about = { group, kind };
+    return this;
+  }
+
   /** Sets `objectName` and returns the error. */
   forObject(name: string | undefined): this {
     this.objectName = name || undefined;

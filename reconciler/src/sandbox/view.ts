@@ -59,7 +59,8 @@ export function eventLine(event: KubeObject, fallbackAt: number): EventLine | un
 
 function reportingController(event: KubeObject): string {
   const source = event.source as { component?: string } | undefined;
-  return String(event.reportingController ?? source?.component ?? '');
+  // events.k8s.io/v1 names it reportingController, core/v1 reportingComponent; legacy events only have a source.
+  return String(event.reportingController || event.reportingComponent || source?.component || '');
 }
 
 function eventTime(event: KubeObject): number | undefined {

@@ -40,7 +40,7 @@ describe('field selectors', () => {
   it('allows metadata fields and the resource fields given, with = and != only', () => {
     const sel = parseFieldSelector('metadata.name=j,status.successful!=1', ['status.successful']);
     assert.ok(matchesFields(sel, job));
-    assert.throws(() => parseFieldSelector('spec.x=1'), /field label not supported: spec.x/);
+    assert.throws(() => parseFieldSelector('spec.x=1'), /"spec.x" is not a known field selector: only "metadata.name", "metadata.namespace"/);
     assert.throws(() => parseFieldSelector('metadata.name in (a)'), /only =, == and != are supported/);
   });
 
