@@ -1,5 +1,5 @@
 import { applyDefaults } from './defaults';
-import { CRONJOB_SHAPE, JOB_SHAPE, ShapeProblem, checkShape } from './job-shape';
+import { ShapeProblem, checkObject } from './job-shape';
 import { isObject, path, renderValue } from './json';
 import { RULES } from './table';
 import { BatchKind, Finding, KubeVersion, Operation, Rule, RuleContext, ValidateOptions, Violation } from './types';
@@ -39,12 +39,12 @@ export interface EvaluateMode {
 export function evaluate(manifest: unknown, version: KubeVersion, mode: EvaluateMode): Violation[] {
   const kind = batchKindOf(manifest);
   if (!kind) return [];
-  const shape = checkShape(manifest, kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '');
+  const shape = checkObject(manifest, kind, version);
   const clean = shape.clean as any;
   const object = applyDefaults(kind, clean, version);
   const oldKind = batchKindOf(mode.oldObject);
   const oldObject = oldKind === kind
-    ? applyDefaults(kind, checkShape(mode.oldObject, kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '').clean, version)
+    ? applyDefaults(kind, checkObject(mode.oldObject, kind, version).clean, version)
     : undefined;
   const extra = { raw: manifest, shapeProblems: shape.problems, operation: mode.operation, oldObject };
   const contexts = buildContexts(kind, clean, object, version, extra);

@@ -94,6 +94,18 @@ export interface RuleContext {
 /** The API request the rules are checked for. */
 export type Operation = 'create' | 'update';
 
+/**
+ * The documented ways a rule's verdict may differ from the API server's:
+ * - `dropped-field`: the server accepts the object and silently drops the field (its feature gate
+ *   is off on that version), which changes what the Job does; the rule reports an error.
+ * - `decode-reports-all`: on a body that fails JSON decoding the server reports only the first
+ *   wrongly typed field (without list indexes in its path) and runs no validation; the engine
+ *   reports every wrongly typed field and the other rules' findings too. Both reject.
+ * - `cronjob-template`: the server accepts the CronJob but every Job it creates would be rejected;
+ *   reported as a warning on the CronJob.
+ */
+export type Departure = 'dropped-field' | 'decode-reports-all' | 'cronjob-template';
+
 /** One row of the rules table. */
 export interface Rule {
   /** Stable UpperCamelCase code. Never renamed. */
@@ -112,6 +124,11 @@ export interface Rule {
   readonly fix: string;
   /** Where the rule comes from: `API server` (parity), `pattern`, `hygiene` or `misconception`. */
   readonly source: 'API server' | 'pattern' | 'hygiene' | 'misconception';
+  /**
+   * Set when the rule can disagree with the API server's verdict on purpose (see `Departure`);
+   * every other error-level rule reports exactly what the server rejects, at the server's path.
+   */
+  readonly departure?: Departure;
   /** `true` when the API server checks the rule on create only (e.g. the CronJob name length). */
   readonly createOnly?: boolean;
   /** `true` for rules about changing a stored object (immutability); they read `ctx.oldObject`. */

@@ -1,7 +1,7 @@
 import { KubeVersion } from './types';
 
 /** Kubernetes minor versions the rules are written for, oldest first. */
-export const SUPPORTED_VERSIONS: readonly string[] = ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35'];
+export const SUPPORTED_VERSIONS: readonly string[] = ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36', '1.37'];
 
 /** The version used when none is given: the one cdk8s-plus-28 targets. */
 export const DEFAULT_KUBERNETES_VERSION = '1.28';

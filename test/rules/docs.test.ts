@@ -104,7 +104,7 @@ describe('docs/rules.md', () => {
     };
     const doc = renderRulesDoc([...docTables(), extra]);
     expect(doc).toContain('\n## Cluster context\n\nChecked by the reconciler against the live cluster.\n');
-    expect(doc).toContain('| [`QuotaExceeded`](#quotaexceeded) | warning | Namespace | `spec.template.spec.containers[].resources` | 1.30–1.35 | cluster |');
+    expect(doc).toContain('| [`QuotaExceeded`](#quotaexceeded) | warning | Namespace | `spec.template.spec.containers[].resources` | 1.30–1.37 | cluster |  |');
     expect(doc).toContain('- fix: lower the requests | raise the quota');
     expect(doc).toContain(`${RULE_CODES.length + CONSTRUCT_CODES.length + CLUSTER_FINDINGS.length + RECONCILER_ACTIONS.length + 1} in all`);
   });
