@@ -39,6 +39,18 @@ export function rulesVersion(clusterVersion: string): string {
   return wanted < major * 1000 + minor ? oldest : newest;
 }
 
+/**
+ * The one line to log when the rules run for another version than the cluster's (a cluster newer
+ * than the newest version the rules know runs with the newest rules), else `undefined`.
+ */
+export function rulesVersionNotice(clusterVersion: string): string | undefined {
+  const used = rulesVersion(clusterVersion);
+  if (used === clusterVersion) return undefined;
+  const newest = SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1];
+  const why = used === newest ? `newer than the newest version the rules know (${newest})` : `not a version the rules know (${SUPPORTED_VERSIONS.join(', ')})`;
+  return `the cluster runs Kubernetes ${clusterVersion}, ${why}: auditing with the Kubernetes ${used} rules`;
+}
+
 /** What the audit found: rule violations, or a finding when the engine failed on the object. */
 export interface AuditResult {
   readonly violations: readonly Violation[];
