@@ -209,7 +209,7 @@ describe('ScheduledJob', () => {
       schedule: Cron.daily(),
       jobTemplate: ScheduledJobTemplate.indexed({ completions: 3, successPolicy: SuccessPolicy.succeededCount(1) }),
     });
-    expect(() => Testing.synth(chart)).toThrow(/FieldRequiresNewerKubernetes: spec\.jobTemplate\.spec\.successPolicy/);
+    expect(() => Testing.synth(chart)).toThrow(/FieldUnknown: spec\.jobTemplate\.spec\.successPolicy is not a field of batch\/v1 JobSpec in Kubernetes 1\.28/);
   });
 
   test('fails if the work-queue template has negative parallelism', () => {

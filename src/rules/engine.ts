@@ -5,12 +5,25 @@ import { RULES } from './table';
 import { BatchKind, Finding, KubeVersion, Operation, Rule, RuleContext, ValidateOptions, Violation } from './types';
 import { DEFAULT_KUBERNETES_VERSION, parseVersion, versionInRange } from './versions';
 
-/** The batch kinds the engine evaluates, or `undefined` for anything else. */
+/** The batch kinds the engine evaluates (`batch/v1` Job and CronJob), or `undefined` for anything else. */
 export function batchKindOf(manifest: unknown): BatchKind | undefined {
-  if (!isObject(manifest)) return undefined;
-  const apiVersion = manifest.apiVersion;
-  if (typeof apiVersion !== 'string' || !apiVersion.startsWith('batch/')) return undefined;
+  if (!isObject(manifest) || manifest.apiVersion !== 'batch/v1') return undefined;
   return manifest.kind === 'Job' || manifest.kind === 'CronJob' ? manifest.kind : undefined;
+}
+
+/**
+ * A Job or CronJob under a group version that does not serve it: the core group (`v1`),
+ * `batch/v1beta1` (CronJob, removed in 1.25), `batch/v2alpha1`, another `batch/` version,
+ * `extensions/` or `apps/`, or no apiVersion at all. `validate` reports it as
+ * `ApiVersionUnsupported` rather than skipping it. Kinds named Job of other API groups
+ * (e.g. `batch.volcano.sh/v1alpha1`) are not batch kinds and give `undefined`.
+ */
+export function misplacedBatchKind(manifest: unknown): BatchKind | undefined {
+  if (!isObject(manifest) || (manifest.kind !== 'Job' && manifest.kind !== 'CronJob')) return undefined;
+  const apiVersion = manifest.apiVersion;
+  if (apiVersion === 'batch/v1') return undefined;
+  if (typeof apiVersion !== 'string' || !apiVersion.includes('/') || /^(batch|extensions|apps)\//.test(apiVersion)) return manifest.kind;
+  return undefined;
 }
 
 /**
@@ -38,7 +51,7 @@ export interface EvaluateMode {
  */
 export function evaluate(manifest: unknown, version: KubeVersion, mode: EvaluateMode): Violation[] {
   const kind = batchKindOf(manifest);
-  if (!kind) return [];
+  if (!kind) return misplaced(manifest, version, mode);
   const shape = checkObject(manifest, kind, version);
   const clean = shape.clean as any;
   const object = applyDefaults(kind, clean, version);
@@ -55,6 +68,23 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
   }
   return out;
 }
+
+/** The one violation of a batch kind under the wrong group version: nothing else can be checked, the server never routes it. */
+function misplaced(manifest: unknown, version: KubeVersion, mode: EvaluateMode): Violation[] {
+  const kind = misplacedBatchKind(manifest);
+  if (!kind) return [];
+  const rule = RULES.find((r) => r.code === API_VERSION_RULE)!;
+  const ctx = new Context(kind, version, manifest, manifest, {}, {}, {}, false, 'spec', {
+    raw: manifest,
+    shapeProblems: [],
+    operation: mode.operation,
+    oldObject: undefined,
+  });
+  return rule.check(ctx).map((f) => toViolation(rule, f));
+}
+
+/** The code of the rule for a batch kind under the wrong group version. */
+const API_VERSION_RULE = 'ApiVersionUnsupported';
 
 const SCOPES_OF: Record<BatchKind, ReadonlySet<Rule['scope']>> = {
   Job: new Set<Rule['scope']>(['Object', 'Job', 'JobSpec']),

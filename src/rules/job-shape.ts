@@ -18,6 +18,7 @@
  * object has nothing to remove.
  */
 import { isObject } from './json';
+import { parseQuantity } from './quantity';
 import { SCHEMA_TYPES, SCHEMA_VERSIONS } from './schema/data';
 import { BatchKind, KubeVersion } from './types';
 import { formatVersion } from './versions';
@@ -73,15 +74,19 @@ const EXPECTED: Record<K, string> = {
   [K.Struct]: 'an object',
 };
 
-/** Kubernetes quantity syntax (`resource.ParseQuantity`): a signed decimal number and an optional suffix. */
-const QUANTITY = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 /** `time.RFC3339` as `metav1.Time` parses it. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
 const ROOT: Record<BatchKind, string> = { Job: 'batch.v1.Job', CronJob: 'batch.v1.CronJob' };
-const compiled = new Map<string, Record<BatchKind, Node>>();
+interface Compiled {
+  readonly Job: Node;
+  readonly CronJob: Node;
+  readonly structs: ReadonlyMap<string, Node>;
+}
 
-function compile(version: string): Record<BatchKind, Node> {
+const compiled = new Map<string, Compiled>();
+
+function compile(version: string): Compiled {
   let roots = compiled.get(version);
   if (roots) return roots;
   const table = SCHEMA_VERSIONS[version];
@@ -100,9 +105,15 @@ function compile(version: string): Record<BatchKind, Node> {
     for (const key of Object.keys(def)) fields[key] = resolve(def[key]);
     return node;
   };
-  roots = { Job: resolve(ROOT.Job), CronJob: resolve(ROOT.CronJob) };
+  roots = { Job: resolve(ROOT.Job), CronJob: resolve(ROOT.CronJob), structs };
   compiled.set(version, roots);
   return roots;
+}
+
+/** The field names of struct `name` (e.g. `core.v1.Volume`) in `version`'s schema; `[]` when unknown. */
+export function structFields(version: KubeVersion, name: string): readonly string[] {
+  const node = compile(formatVersion(version)).structs.get(name);
+  return node ? Object.keys(node.fields!) : [];
 }
 
 /** `core.v1.Container` → `core/v1 Container`. */
@@ -155,7 +166,7 @@ class Walker {
       case K.I64: return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 63 ? value : this.wrong(value, node);
       case K.Num: return typeof value === 'number' ? value : this.wrong(value, node);
       case K.Qty:
-        return (typeof value === 'string' && QUANTITY.test(value.trim())) || (typeof value === 'number' && Number.isFinite(value)) ? value : this.wrong(value, node);
+        return (typeof value === 'string' || typeof value === 'number') && parseQuantity(value) !== undefined ? value : this.wrong(value, node);
       case K.IntOrStr:
         return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2147483648) ? value : this.wrong(value, node);
       case K.Time: return typeof value === 'string' && RFC3339.test(value) ? value : this.wrong(value, node);

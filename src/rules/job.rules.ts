@@ -22,6 +22,7 @@ import {
   selectorMatches,
 } from './job-validators';
 import { isObject, path } from './json';
+import { POD_SPEC_RULES } from './pod-spec.rules';
 import { POD_TEMPLATE_RULES } from './pod-template';
 import { Finding, Rule, RuleContext } from './types';
 import { compareVersions, formatVersion, parseVersion } from './versions';
@@ -668,4 +669,5 @@ export const JOB_RULES: readonly Rule[] = [
   ...OTHER_SPEC_RULES,
   ...SUCCESS_POLICY_RULES,
   ...POD_TEMPLATE_RULES,
+  ...POD_SPEC_RULES,
 ];

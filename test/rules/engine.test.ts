@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { cronJob, job } from './job.cases';
 import {
+  misplacedBatchKind,
   RULES,
   UnsupportedVersionError,
   batchKindOf,
@@ -15,7 +16,7 @@ describe('validate', () => {
   test('returns [] for objects that are not batch Jobs or CronJobs', () => {
     for (const m of [
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: {} },
-      { apiVersion: 'apps/v1', kind: 'Job', spec: { parallelism: -1 } },
+      { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', spec: { parallelism: -1 } },
       { apiVersion: 'batch/v1', kind: 'Deployment' },
       null,
       undefined,
@@ -31,6 +32,17 @@ describe('validate', () => {
     expect(batchKindOf(job())).toBe('Job');
     expect(batchKindOf(cronJob())).toBe('CronJob');
     expect(batchKindOf({ apiVersion: 'v1', kind: 'Job' })).toBeUndefined();
+    expect(batchKindOf({ apiVersion: 'batch/v1beta1', kind: 'CronJob' })).toBeUndefined();
+  });
+
+  test('reports a batch kind under another group version, and nothing else about it', () => {
+    for (const apiVersion of ['v1', 'batch/v1beta1', 'batch/v2alpha1', 'apps/v1', undefined]) {
+      const m = { ...cronJob(), apiVersion };
+      expect(misplacedBatchKind(m)).toBe('CronJob');
+      expect(validate(m, { kubernetesVersion: '1.37' }).map((v) => `${v.code} ${v.path}`)).toEqual(['ApiVersionUnsupported apiVersion']);
+    }
+    expect(misplacedBatchKind({ apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job' })).toBeUndefined();
+    expect(misplacedBatchKind(job())).toBeUndefined();
   });
 
   test('accepts a version with a v prefix and a patch part', () => {

@@ -1,0 +1,444 @@
+/**
+ * The core pod validation the API server runs on a Job's pod template
+ * (`ValidatePodTemplateSpec` → `ValidatePodSpec` in pkg/apis/core/validation/validation.go), for
+ * the parts real manifests get wrong: service account and DNS names, volumes and their mounts,
+ * container ports, environment variable names (per version), resource quantities, probes and
+ * lifecycle handlers, and security contexts. Paths are the server's, including its quirks (a
+ * second `downwardAPI` source is reported at `downwarAPI`, a bad `subPath` without the mount's
+ * index). Container names, images and restart policies are in `pod-template.ts`.
+ */
+import { apiRule, podSpec, when } from './job-rule-kit';
+import { structFields } from './job-shape';
+import { dns1123LabelErrors, dns1123SubdomainErrors, qualifiedNameErrors } from './job-validators';
+import { arrayOf, isObject } from './json';
+import { Quantity, compareQuantities, isWholeQuantity, parseQuantity } from './quantity';
+import { Finding, Rule, RuleContext } from './types';
+import { compareVersions } from './versions';
+
+interface ContainerAt {
+  readonly c: Record<string, any>;
+  readonly list: 'containers' | 'initContainers';
+  readonly i: number;
+  /** An init container with restartPolicy Always on a version that keeps it (1.29+). */
+  readonly sidecar: boolean;
+}
+
+const podAt = (ctx: RuleContext, ...rest: Array<string | number>): string => ctx.at('template', 'spec', ...rest);
+
+function atLeast(ctx: RuleContext, minor: number): boolean {
+  return compareVersions(ctx.version, { major: 1, minor }) >= 0;
+}
+
+/** Containers, then init containers, in the order the server validates them. */
+function containers(ctx: RuleContext): ContainerAt[] {
+  const pod = podSpec(ctx);
+  const out: ContainerAt[] = [];
+  for (const list of ['containers', 'initContainers'] as const) {
+    arrayOf(pod[list]).forEach((c, i) => {
+      if (isObject(c)) out.push({ c, list, i, sidecar: list === 'initContainers' && c.restartPolicy === 'Always' && atLeast(ctx, 29) });
+    });
+  }
+  return out;
+}
+
+function str(v: unknown): v is string {
+  return typeof v === 'string' && v !== '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+const NAME_FIELDS: ReadonlyArray<{ key: string; label: boolean }> = [
+  { key: 'hostname', label: true },
+  { key: 'subdomain', label: true },
+  { key: 'nodeName', label: false },
+  { key: 'priorityClassName', label: false },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Volumes
+
+/** The order in which `validateVolumeSource` counts sources, with the path name it reports a second one at. */
+const SOURCE_ORDER: ReadonlyArray<[string, string]> = [
+  ['emptyDir', 'emptyDir'], ['hostPath', 'hostPath'], ['gitRepo', 'gitRepo'], ['gcePersistentDisk', 'gcePersistentDisk'],
+  ['awsElasticBlockStore', 'awsElasticBlockStore'], ['secret', 'secret'], ['nfs', 'nfs'], ['iscsi', 'iscsi'],
+  ['glusterfs', 'glusterfs'], ['flocker', 'flocker'], ['persistentVolumeClaim', 'persistentVolumeClaim'], ['rbd', 'rbd'],
+  ['cinder', 'cinder'], ['cephfs', 'cephFS'], ['quobyte', 'quobyte'], ['downwardAPI', 'downwarAPI'], ['fc', 'fc'],
+  ['flexVolume', 'flexVolume'], ['configMap', 'configMap'], ['azureFile', 'azureFile'], ['vsphereVolume', 'vsphereVolume'],
+  ['photonPersistentDisk', 'photonPersistentDisk'], ['portworxVolume', 'portworxVolume'], ['azureDisk', 'azureDisk'],
+  ['storageos', 'storageos'], ['projected', 'projected'], ['scaleIO', 'scaleIO'], ['csi', 'csi'], ['ephemeral', 'ephemeral'],
+  ['image', 'image'],
+];
+
+interface VolumeCheck {
+  readonly findings: Finding[];
+  /** Names of the volumes without errors: only those can be mounted (`IsMatchedVolume`). */
+  readonly valid: Set<string>;
+}
+
+function checkVolumes(ctx: RuleContext): VolumeCheck {
+  const sources = new Set(structFields(ctx.version, 'core.v1.Volume').filter((k) => k !== 'name'));
+  const findings: Finding[] = [];
+  const valid = new Set<string>();
+  const seen = new Set<string>();
+  arrayOf(podSpec(ctx).volumes).forEach((v, i) => {
+    if (!isObject(v)) return;
+    const own: Finding[] = [];
+    let count = 0;
+    for (const [key, at] of SOURCE_ORDER) {
+      if (!sources.has(key) || v[key] === undefined) continue;
+      if (count++ > 0) own.push({ path: podAt(ctx, 'volumes', i, at), problem: 'may not specify more than 1 volume type', fix: 'give each volume exactly one source; split it into several volumes' });
+    }
+    // A volume with no source at all is defaulted to emptyDir: {} (SetDefaults_Volume).
+    const name = v.name;
+    if (!str(name)) own.push({ path: podAt(ctx, 'volumes', i, 'name'), problem: 'is required' });
+    else for (const e of dns1123LabelErrors(name)) own.push({ path: podAt(ctx, 'volumes', i, 'name'), problem: e, got: name });
+    if (str(name) && seen.has(name)) own.push({ path: podAt(ctx, 'volumes', i, 'name'), problem: 'is a duplicate volume name', got: name });
+    if (own.length === 0 && str(name)) valid.add(name);
+    if (str(name)) seen.add(name);
+    findings.push(...own);
+  });
+  return { findings, valid };
+}
+
+/** `validateLocalDescendingPath`. */
+function descendingPathErrors(p: string): string[] {
+  const out: string[] = [];
+  if (p.startsWith('/')) out.push('must be a relative path');
+  if (p.split('/').includes('..')) out.push("must not contain '..'");
+  return out;
+}
+
+function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  const paths = new Set<string>();
+  arrayOf(c.volumeMounts).forEach((m, j) => {
+    if (!isObject(m)) return;
+    const at = (...rest: Array<string | number>): string => podAt(ctx, list, i, 'volumeMounts', j, ...rest);
+    const name = typeof m.name === 'string' ? m.name : '';
+    if (name === '') out.push({ path: at('name'), problem: 'is required' });
+    if (!volumes.has(name)) out.push({ path: at('name'), problem: 'does not name a volume of the pod (spec.template.spec.volumes)', got: name, fix: 'add a volume of that name to the pod template or fix the mount name' });
+    const mountPath = typeof m.mountPath === 'string' ? m.mountPath : '';
+    if (mountPath === '') out.push({ path: at('mountPath'), problem: 'is required' });
+    if (paths.has(mountPath)) out.push({ path: at('mountPath'), problem: 'must be unique within the container', got: mountPath });
+    paths.add(mountPath);
+    // The server reports these at `volumeMounts.subPath`, without the mount's index.
+    const base = podAt(ctx, list, i, 'volumeMounts');
+    if (str(m.subPath)) for (const e of descendingPathErrors(m.subPath)) out.push({ path: `${base}.subPath`, problem: e, got: m.subPath });
+    if (str(m.subPathExpr)) {
+      if (str(m.subPath)) out.push({ path: at('subPathExpr'), problem: 'and subPath are mutually exclusive', got: m.subPathExpr });
+      for (const e of descendingPathErrors(m.subPathExpr)) out.push({ path: `${base}.subPathExpr`, problem: e, got: m.subPathExpr });
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports
+
+/** `validation.IsValidPortName` (an IANA service name). */
+export function portNameErrors(name: string): string[] {
+  const out: string[] = [];
+  if (name.length > 15) out.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(name)) out.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(name)) out.push('must contain at least one letter (a-z)');
+  if (name.includes('--')) out.push('must not contain consecutive hyphens');
+  if (name.startsWith('-') || name.endsWith('-')) out.push('must not begin or end with a hyphen');
+  return out;
+}
+
+const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+
+function portFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
+  const out: Finding[] = [];
+  const names = new Set<string>();
+  arrayOf(c.ports).forEach((p, j) => {
+    if (!isObject(p)) return;
+    const at = (key: string): string => podAt(ctx, list, i, 'ports', j, key);
+    if (str(p.name)) {
+      const errs = portNameErrors(p.name);
+      for (const e of errs) out.push({ path: at('name'), problem: e, got: p.name });
+      if (errs.length === 0 && names.has(p.name)) out.push({ path: at('name'), problem: 'is a duplicate port name in this container', got: p.name });
+      names.add(p.name);
+    }
+    const cp = p.containerPort;
+    if (cp === undefined || cp === 0) out.push({ path: at('containerPort'), problem: 'is required' });
+    else if (typeof cp === 'number' && (cp < 1 || cp > 65535)) out.push({ path: at('containerPort'), problem: 'must be between 1 and 65535, inclusive', got: cp });
+    const hp = p.hostPort;
+    if (typeof hp === 'number' && hp !== 0 && (hp < 1 || hp > 65535)) out.push({ path: at('hostPort'), problem: 'must be between 1 and 65535, inclusive', got: hp });
+    // protocol defaults to TCP.
+    if (typeof p.protocol === 'string' && p.protocol !== '' && !PROTOCOLS.includes(p.protocol)) {
+      out.push({ path: at('protocol'), problem: `must be one of ${PROTOCOLS.map((x) => `"${x}"`).join(', ')}`, got: p.protocol });
+    } else if (p.protocol === '') {
+      out.push({ path: at('protocol'), problem: 'is required' });
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/**
+ * `validation.IsEnvVarName`, or `IsRelaxedEnvVarName` where RelaxedEnvironmentVariableValidation
+ * is on (beta, on by default, from 1.32; GA 1.34).
+ */
+export function envVarNameErrors(name: string, relaxed: boolean): string[] {
+  if (relaxed) {
+    // printable ASCII (0x20–0x7e) other than '='
+    return /^[\x20-\x3c\x3e-\x7e]+$/.test(name) ? [] : ["a valid environment variable name must consist only of printable ASCII characters other than '='"];
+  }
+  const out: string[] = [];
+  if (!ENV_NAME.test(name)) {
+    out.push("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit");
+  }
+  if (name === '.') out.push("must not be '.'");
+  else if (name === '..') out.push("must not be '..'");
+  else if (name.startsWith('..')) out.push("must not start with '..'");
+  return out;
+}
+
+function envFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
+  const relaxed = atLeast(ctx, 32);
+  const out: Finding[] = [];
+  arrayOf(c.env).forEach((e, j) => {
+    if (!isObject(e)) return;
+    const at = podAt(ctx, list, i, 'env', j, 'name');
+    if (!str(e.name)) out.push({ path: at, problem: 'is required' });
+    else for (const m of envVarNameErrors(e.name, relaxed)) out.push({ path: at, problem: m, got: e.name });
+  });
+  arrayOf(c.envFrom).forEach((e, j) => {
+    if (isObject(e) && str(e.prefix)) {
+      for (const m of envVarNameErrors(e.prefix, relaxed)) out.push({ path: podAt(ctx, list, i, 'envFrom', j, 'prefix'), problem: m, got: e.prefix });
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+
+const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
+const isHugePages = (n: string): boolean => n.startsWith('hugepages-');
+const isNative = (n: string): boolean => !n.includes('/') || n.includes('kubernetes.io/');
+const overcommitAllowed = (n: string): boolean => isNative(n) && !isHugePages(n);
+
+function resourceNameErrors(name: string): string[] {
+  const errs = qualifiedNameErrors(name);
+  if (errs.length > 0) return errs;
+  if (!name.includes('/')) return STANDARD_CONTAINER_RESOURCES.has(name) || isHugePages(name) ? [] : ['must be a standard resource for containers (cpu, memory, ephemeral-storage, hugepages-<size>) or a domain-prefixed extended resource'];
+  return [];
+}
+
+function quantityFindings(kind: 'limits' | 'requests', map: Record<string, unknown>, base: string): { findings: Finding[]; parsed: Map<string, Quantity> } {
+  const findings: Finding[] = [];
+  const parsed = new Map<string, Quantity>();
+  for (const [name, raw] of Object.entries(map)) {
+    const at = `${base}.${kind}[${name}]`;
+    for (const e of resourceNameErrors(name)) findings.push({ path: at, problem: e, got: name });
+    const q = parseQuantity(raw);
+    if (!q) continue;
+    parsed.set(name, q);
+    if (q.mantissa < 0n) findings.push({ path: at, problem: 'must be greater than or equal to 0', got: raw });
+    if (!isNative(name) && !isWholeQuantity(q)) findings.push({ path: at, problem: 'must be an integer', got: raw });
+  }
+  return { findings, parsed };
+}
+
+function resourceFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
+  if (!isObject(c.resources)) return [];
+  const base = podAt(ctx, list, i, 'resources');
+  const limits = quantityFindings('limits', isObject(c.resources.limits) ? c.resources.limits : {}, base);
+  const requests = quantityFindings('requests', isObject(c.resources.requests) ? c.resources.requests : {}, base);
+  const out = [...limits.findings, ...requests.findings];
+  for (const [name, q] of requests.parsed) {
+    const limit = limits.parsed.get(name);
+    const raw = c.resources.requests[name];
+    if (limit) {
+      const cmp = compareQuantities(q, limit);
+      if (cmp !== 0 && !overcommitAllowed(name)) out.push({ path: `${base}.requests`, problem: `must be equal to ${name} limit of ${c.resources.limits[name]}`, got: raw });
+      else if (cmp > 0) out.push({ path: `${base}.requests`, problem: `must be less than or equal to ${name} limit of ${c.resources.limits[name]}`, got: raw, fix: `lower the ${name} request or raise its limit` });
+    } else if (!overcommitAllowed(name) && !(name in (c.resources.limits ?? {}))) {
+      out.push({ path: `${base}.limits`, problem: `must be set for ${name}: a non-overcommitable resource needs a limit equal to its request`, fix: `set limits[${name}] to the request` });
+    }
+  }
+  const names = [...limits.parsed.keys(), ...requests.parsed.keys()];
+  if (names.some(isHugePages) && !names.some((n) => n === 'cpu' || n === 'memory')) {
+    out.push({ path: base, problem: 'HugePages require cpu or memory', fix: 'add a cpu or memory request or limit' });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probes and lifecycle handlers
+
+const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
+const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
+
+function handlerFindings(h: Record<string, any>, kinds: readonly string[], at: string): Finding[] {
+  const set = kinds.filter((k) => h[k] !== undefined);
+  if (set.length === 0) return [{ path: at, problem: `must specify a handler type (one of ${kinds.join(', ')})` }];
+  return set.slice(1).map((k) => ({ path: `${at}.${k}`, problem: 'may not specify more than 1 handler type', got: set }));
+}
+
+function probeFindings(ctx: RuleContext, { c, list, i, sidecar }: ContainerAt): Finding[] {
+  const out: Finding[] = [];
+  const initOnly = list === 'initContainers' && !sidecar;
+  for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+    const p = c[kind];
+    if (!isObject(p)) continue;
+    const at = podAt(ctx, list, i, kind);
+    if (initOnly) {
+      out.push({ path: at, problem: 'may not be set for init containers without restartPolicy=Always', fix: 'remove the probe, or make the init container a sidecar (restartPolicy: Always)' });
+      continue;
+    }
+    out.push(...handlerFindings(p, PROBE_HANDLERS, at));
+    for (const key of PROBE_COUNTS) {
+      if (typeof p[key] === 'number' && p[key] < 0) out.push({ path: `${at}.${key}`, problem: 'must be greater than or equal to 0', got: p[key] });
+    }
+    if (kind !== 'readinessProbe' && typeof p.successThreshold === 'number' && p.successThreshold !== 0 && p.successThreshold !== 1) {
+      out.push({ path: `${at}.successThreshold`, problem: 'must be 1', got: p.successThreshold });
+    }
+    if (typeof p.terminationGracePeriodSeconds === 'number' && p.terminationGracePeriodSeconds <= 0) {
+      out.push({ path: `${at}.terminationGracePeriodSeconds`, problem: 'must be greater than 0', got: p.terminationGracePeriodSeconds });
+    }
+  }
+  if (isObject(c.lifecycle)) {
+    const at = podAt(ctx, list, i, 'lifecycle');
+    if (initOnly) {
+      out.push({ path: at, problem: 'may not be set for init containers without restartPolicy=Always', fix: 'remove lifecycle, or make the init container a sidecar (restartPolicy: Always)' });
+    } else {
+      for (const hook of ['postStart', 'preStop']) {
+        if (isObject(c.lifecycle[hook])) out.push(...handlerFindings(c.lifecycle[hook], LIFECYCLE_HANDLERS, `${at}.${hook}`));
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security contexts
+
+const ID_RANGE = 'must be between 0 and 2147483647, inclusive';
+
+function idFindings(sc: Record<string, any>, keys: readonly string[], at: string): Finding[] {
+  return keys.flatMap((k) => when(typeof sc[k] === 'number' && (sc[k] < 0 || sc[k] > 2147483647), () => ({ path: `${at}.${k}`, problem: ID_RANGE, got: sc[k] })));
+}
+
+function securityFindings(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const pod = podSpec(ctx);
+  if (isObject(pod.securityContext)) {
+    const at = podAt(ctx, 'securityContext');
+    out.push(...idFindings(pod.securityContext, ['runAsUser', 'runAsGroup', 'fsGroup'], at));
+    arrayOf(pod.securityContext.supplementalGroups).forEach((g, k) => {
+      if (typeof g === 'number' && (g < 0 || g > 2147483647)) out.push({ path: `${at}.supplementalGroups[${k}]`, problem: ID_RANGE, got: g });
+    });
+  }
+  for (const { c, list, i } of containers(ctx)) {
+    const sc = c.securityContext;
+    if (!isObject(sc)) continue;
+    const at = podAt(ctx, list, i, 'securityContext');
+    out.push(...idFindings(sc, ['runAsUser', 'runAsGroup'], at));
+    if (sc.allowPrivilegeEscalation === false && sc.privileged === true) {
+      out.push({ path: at, problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
+    }
+    const add = isObject(sc.capabilities) ? arrayOf(sc.capabilities.add) : [];
+    if (sc.allowPrivilegeEscalation === false && add.includes('CAP_SYS_ADMIN')) {
+      out.push({ path: at, problem: 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', got: add });
+    }
+  }
+  return out;
+}
+
+/** Core pod-spec rules on the Job's pod template. */
+export const POD_SPEC_RULES: readonly Rule[] = [
+  apiRule({
+    code: 'ServiceAccountNameInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.serviceAccountName',
+    summary: 'The pod serviceAccountName is a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters (ValidateServiceAccountName).',
+    fix: "use the name of a ServiceAccount: lowercase letters, digits, '-' and '.'",
+    check: (ctx) => {
+      const n = podSpec(ctx).serviceAccountName;
+      return str(n) ? dns1123SubdomainErrors(n).map((e) => ({ path: podAt(ctx, 'serviceAccountName'), problem: e, got: n })) : [];
+    },
+  }),
+  apiRule({
+    code: 'PodDnsNameInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.{hostname,subdomain,nodeName,priorityClassName}',
+    summary: 'The pod hostname and subdomain are DNS-1123 labels (at most 63 characters); nodeName and priorityClassName are DNS-1123 subdomains.',
+    fix: "use lowercase letters, digits and '-', starting and ending with a letter or digit",
+    check: (ctx) => {
+      const pod = podSpec(ctx);
+      return NAME_FIELDS.flatMap(({ key, label }) => {
+        const v = pod[key];
+        if (!str(v)) return [];
+        return (label ? dns1123LabelErrors(v) : dns1123SubdomainErrors(v)).map((e) => ({ path: podAt(ctx, key), problem: e, got: v }));
+      });
+    },
+  }),
+  apiRule({
+    code: 'VolumeInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.volumes[*]',
+    summary: 'Every pod volume has a unique DNS-1123 label name and at most one source (a volume with none becomes emptyDir); a second source is reported at its own path.',
+    fix: 'give each volume a unique lowercase name and exactly one source',
+    check: (ctx) => checkVolumes(ctx).findings,
+  }),
+  apiRule({
+    code: 'VolumeMountInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].volumeMounts[*]',
+    summary: 'Every volumeMount names a valid volume of the pod and has a mountPath unique within its container; subPath and subPathExpr are relative paths without "..", and not both set.',
+    fix: 'mount a volume declared in spec.template.spec.volumes at a distinct mountPath',
+    check: (ctx) => {
+      const { valid } = checkVolumes(ctx);
+      return containers(ctx).flatMap((c) => mountFindings(ctx, c, valid));
+    },
+  }),
+  apiRule({
+    code: 'ContainerPortInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].ports[*]',
+    summary: 'Container ports: containerPort 1–65535 (required), hostPort 1–65535 when set, protocol TCP, UDP or SCTP, and a name that is an IANA service name (at most 15 lowercase letters, digits and "-", at least one letter) unique within the container.',
+    fix: 'use a port number between 1 and 65535 and a short lowercase port name',
+    check: (ctx) => containers(ctx).flatMap((c) => portFindings(ctx, c)),
+  }),
+  apiRule({
+    code: 'EnvVarNameInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].env[*].name',
+    summary: 'Environment variable names (and envFrom prefixes): from 1.32 (RelaxedEnvironmentVariableValidation on by default) any printable ASCII except "="; before 1.32 letters, digits, "_", "-" and ".", not starting with a digit, and not ".", ".." or "..…".',
+    fix: "use letters, digits, '_', '-' or '.' and do not start with a digit",
+    check: (ctx) => containers(ctx).flatMap((c) => envFindings(ctx, c)),
+  }),
+  apiRule({
+    code: 'ResourceRequirementsInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].resources',
+    summary: 'Container resources: standard names (cpu, memory, ephemeral-storage, hugepages-*) or domain-prefixed extended resources, non-negative quantities (whole numbers for extended resources), requests at most the limits, extended resources and hugepages with requests equal to limits, hugepages only together with cpu or memory.',
+    fix: 'use non-negative quantities with requests no higher than the limits',
+    check: (ctx) => containers(ctx).flatMap((c) => resourceFindings(ctx, c)),
+  }),
+  apiRule({
+    code: 'ProbeInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].{livenessProbe,readinessProbe,startupProbe,lifecycle}',
+    summary: 'Probes and lifecycle hooks have exactly one handler, non-negative counts and timeouts, successThreshold 1 for liveness and startup probes; init containers other than sidecars have no probes and no lifecycle.',
+    fix: 'give each probe exactly one handler (exec, httpGet, tcpSocket or grpc) with non-negative timings',
+    check: (ctx) => containers(ctx).flatMap((c) => probeFindings(ctx, c)),
+  }),
+  apiRule({
+    code: 'SecurityContextInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.{securityContext,containers[*].securityContext}',
+    summary: 'User and group ids are between 0 and 2147483647; a container cannot be privileged (or add CAP_SYS_ADMIN) with allowPrivilegeEscalation false.',
+    fix: 'use ids from 0 to 2147483647 and drop allowPrivilegeEscalation: false from privileged containers',
+    check: securityFindings,
+  }),
+];
