@@ -124,7 +124,9 @@ const NAME_RULES: Rule[] = [
   }),
   cronRule({
     code: 'CronJobIndexedNameTooLong',
+    severity: 'warning',
     source: 'misconception',
+    departure: 'cronjob-template',
     path: 'metadata.name',
     summary:
       'With an Indexed job template, "<name>-<8-digit schedule suffix>-<completions-1>" (the longest pod hostname of each Job) ' +
@@ -277,7 +279,9 @@ const SPEC_RULES: Rule[] = [
   }),
   cronRule({
     code: 'JobTemplateGeneratedLabel',
+    severity: 'warning',
     source: 'misconception',
+    departure: 'cronjob-template',
     path: 'spec.jobTemplate.spec.template.metadata.labels',
     summary:
       'The job template\'s pod labels must not set job-name, controller-uid or their batch.kubernetes.io/ forms: the server ' +
