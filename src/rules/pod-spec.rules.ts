@@ -76,12 +76,27 @@ interface VolumeCheck {
   readonly valid: Set<string>;
 }
 
+const volumeSources = new Map<string, ReadonlySet<string>>();
+
+/** The volume source fields of the version's `core/v1 Volume`. */
+function sourcesOf(ctx: RuleContext): ReadonlySet<string> {
+  const key = `${ctx.version.major}.${ctx.version.minor}`;
+  let set = volumeSources.get(key);
+  if (!set) {
+    set = new Set(structFields(ctx.version, 'core.v1.Volume').filter((k) => k !== 'name'));
+    volumeSources.set(key, set);
+  }
+  return set;
+}
+
 function checkVolumes(ctx: RuleContext): VolumeCheck {
-  const sources = new Set(structFields(ctx.version, 'core.v1.Volume').filter((k) => k !== 'name'));
   const findings: Finding[] = [];
   const valid = new Set<string>();
   const seen = new Set<string>();
-  arrayOf(podSpec(ctx).volumes).forEach((v, i) => {
+  const volumes = arrayOf(podSpec(ctx).volumes);
+  if (volumes.length === 0) return { findings, valid };
+  const sources = sourcesOf(ctx);
+  volumes.forEach((v, i) => {
     if (!isObject(v)) return;
     const own: Finding[] = [];
     let count = 0;
