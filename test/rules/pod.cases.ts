@@ -8,7 +8,8 @@ import { cronJob, job, pod } from './job.cases';
 export const DEFAULT_CASE_VERSION = '1.37';
 
 const c = (extra: Record<string, unknown>): any => ({ name: 'main', image: 'busybox:1.36', ...extra });
-const withContainer = (extra: Record<string, unknown>, podExtra: Record<string, unknown> = {}): any => job({ template: pod({ containers: [c(extra)], ...podExtra }) });
+const withContainer = (extra: Record<string, unknown>, podExtra: Record<string, unknown> = {}): any =>
+  job({ template: pod({ containers: [c(extra)], ...podExtra }) });
 const withInit = (extra: Record<string, unknown>): any => job({ template: pod({ initContainers: [{ name: 'init', image: 'busybox:1.36', ...extra }] }) });
 const probe = (p: Record<string, unknown>): Record<string, unknown> => ({ livenessProbe: p });
 
@@ -153,7 +154,9 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
   },
   {
     code: 'SecurityContextInvalid',
-    valid: [withContainer({ securityContext: { runAsUser: 1000, runAsGroup: 0, allowPrivilegeEscalation: false } }, { securityContext: { fsGroup: 2000, supplementalGroups: [3000] } })],
+    valid: [
+      withContainer({ securityContext: { runAsUser: 1000, runAsGroup: 0, allowPrivilegeEscalation: false } }, { securityContext: { fsGroup: 2000, supplementalGroups: [3000] } }),
+    ],
     invalid: [
       withContainer({ securityContext: { runAsUser: -1 } }),
       withContainer({ securityContext: { privileged: true, allowPrivilegeEscalation: false } }),

@@ -77,11 +77,17 @@ export function versionMismatch(object: KubeObject, clusterVersion: string): Vio
   ];
 }
 
-/** Runs the shared rules on `object` for the cluster's version. Never throws. */
+/**
+ * Runs the shared rules on `object` for the cluster's version. Never throws. On a cluster newer
+ * than the rules know, a field of the live object that the rules' schema lacks is the cluster's
+ * newer schema, not a mistake: `FieldUnknown` is not reported then.
+ */
 export function audit(object: KubeObject, clusterVersion: string): AuditResult {
   try {
     // The rules themselves spare the Jobs a CronJob controls the missing-TTL warning (history limits clean up).
-    const violations = validate(object, { kubernetesVersion: rulesVersion(clusterVersion) });
+    const version = rulesVersion(clusterVersion);
+    const found = validate(object, { kubernetesVersion: version });
+    const violations = version === clusterVersion ? found : found.filter((v) => v.code !== 'FieldUnknown');
     return { violations, findings: versionMismatch(object, clusterVersion) };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -116,6 +116,13 @@ describe('decide: audit', () => {
     assert.equal(audit(job({ metadata: { annotations: { 'batch.cdk8s.io/kubernetes-version': '1.35' } } }), '1.40').findings[0]?.code, 'KubernetesVersionMismatch');
   });
 
+  it('does not report fields of a newer cluster schema as unknown', () => {
+    const live = job({ metadata: { name: 'j' } });
+    (live.spec as Record<string, unknown>).futureField = 1;
+    assert.ok(audit(live, '1.37').violations.some((v) => v.code === 'FieldUnknown' && v.path === 'spec.futureField'));
+    assert.ok(!audit(live, '1.40').violations.some((v) => v.code === 'FieldUnknown'));
+  });
+
   it('turns an engine failure into a RulesEngineFailed finding instead of throwing', () => {
     const exploding = {
       apiVersion: 'batch/v1',
