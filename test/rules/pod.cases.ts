@@ -155,7 +155,10 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
   {
     code: 'SecurityContextInvalid',
     valid: [
-      withContainer({ securityContext: { runAsUser: 1000, runAsGroup: 0, allowPrivilegeEscalation: false } }, { securityContext: { fsGroup: 2000, supplementalGroups: [3000] } }),
+      withContainer(
+        { securityContext: { runAsUser: 1000, runAsGroup: 0, allowPrivilegeEscalation: false } },
+        { securityContext: { fsGroup: 2000, supplementalGroups: [3000] } },
+      ),
     ],
     invalid: [
       withContainer({ securityContext: { runAsUser: -1 } }),
