@@ -62,9 +62,11 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
   const extra = { raw: manifest, shapeProblems: shape.problems, operation: mode.operation, oldObject };
   const contexts = buildContexts(kind, clean, object, version, extra);
   const out: Violation[] = [];
-  for (const rule of rulesFor(version, kind, mode.operation)) {
-    const ctx = contexts[rule.scope]!;
-    for (const finding of rule.check(ctx)) out.push(toViolation(rule, finding));
+  const rules = rulesFor(version, kind, mode.operation);
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r];
+    const found = rule.check(contexts[rule.scope]!);
+    for (let i = 0; i < found.length; i++) out.push(toViolation(rule, found[i]));
   }
   return out;
 }
@@ -195,7 +197,18 @@ class Context implements RuleContext {
     this.oldObject = extra.oldObject;
   }
 
+  private memos: Map<string, unknown> | undefined = undefined;
+
   at(...segments: Array<string | number>): string {
     return path(this.specPath, ...segments);
+  }
+
+  memo<T>(key: string, compute: (ctx: RuleContext) => T): T {
+    if (!this.memos) this.memos = new Map();
+    const hit = this.memos.get(key);
+    if (hit !== undefined || this.memos.has(key)) return hit as T;
+    const value = compute(this);
+    this.memos.set(key, value);
+    return value;
   }
 }

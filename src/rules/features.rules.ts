@@ -35,9 +35,9 @@ export const JOB_FIELD_AVAILABILITY: readonly FieldAvailability[] = [
   { field: 'template.spec.containers[*].restartPolicy', since: '1.29', gate: 'SidecarContainers', before: 'alpha, off: silently dropped' },
 ];
 
-function find(field: string): FieldAvailability {
-  return JOB_FIELD_AVAILABILITY.find((f) => f.field === field)!;
-}
+const SPEC_FIELDS = ['backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy', 'successPolicy', 'managedBy', 'scheduling'];
+
+const FIELD: Readonly<Record<string, FieldAvailability>> = Object.fromEntries(JOB_FIELD_AVAILABILITY.map((f) => [f.field, f]));
 
 function unavailable(ctx: RuleContext, a: FieldAvailability): boolean {
   return a.since === 'never' || !versionInRange(ctx.version, a.since);
@@ -76,12 +76,14 @@ export const FEATURE_RULES: readonly Rule[] = [
     fix: 'target a Kubernetes version that has the field, or remove it',
     check: (ctx) => {
       const out: Finding[] = [];
-      for (const key of ['backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy', 'successPolicy', 'managedBy', 'scheduling']) {
-        const a = find(key);
+      for (const key of SPEC_FIELDS) {
+        if (ctx.originalJobSpec[key] === undefined) continue;
+        const a = FIELD[key];
+        if (!unavailable(ctx, a)) continue;
         const at = ctx.at(key);
-        if (ctx.originalJobSpec[key] !== undefined && unavailable(ctx, a) && !notInSchema(ctx, at)) out.push(finding(ctx, at, a));
+        if (!notInSchema(ctx, at)) out.push(finding(ctx, at, a));
       }
-      const failIndex = find('podFailurePolicy.rules[*].action=FailIndex');
+      const failIndex = FIELD['podFailurePolicy.rules[*].action=FailIndex'];
       if (unavailable(ctx, failIndex) && isObject(ctx.jobSpec.podFailurePolicy)) {
         arrayOf(ctx.jobSpec.podFailurePolicy.rules).forEach((r, i) => {
           if (isObject(r) && r.action === 'FailIndex') out.push(finding(ctx, ctx.at('podFailurePolicy', 'rules', i, 'action'), failIndex));
@@ -89,11 +91,12 @@ export const FEATURE_RULES: readonly Rule[] = [
       }
       const pod = podSpec(ctx);
       for (const list of ['initContainers', 'containers'] as const) {
-        const a = find(`template.spec.${list}[*].restartPolicy`);
+        const a = FIELD[`template.spec.${list}[*].restartPolicy`];
         if (!unavailable(ctx, a)) continue;
         arrayOf(pod[list]).forEach((c, i) => {
+          if (!isObject(c) || c.restartPolicy === undefined) return;
           const at = ctx.at('template', 'spec', list, i, 'restartPolicy');
-          if (isObject(c) && c.restartPolicy !== undefined && !notInSchema(ctx, at)) out.push(finding(ctx, at, a));
+          if (!notInSchema(ctx, at)) out.push(finding(ctx, at, a));
         });
       }
       return out;

@@ -18,7 +18,7 @@
  * object has nothing to remove.
  */
 import { isObject } from './json';
-import { parseQuantity } from './quantity';
+import { isQuantity } from './quantity';
 import { SCHEMA_TYPES, SCHEMA_VERSIONS } from './schema/data';
 import { BatchKind, KubeVersion } from './types';
 import { formatVersion } from './versions';
@@ -110,9 +110,20 @@ function compile(version: string): Compiled {
   return roots;
 }
 
+/** The compiled schema of `version`, looked up by the version object first (the engine passes the same one). */
+function compiledFor(version: KubeVersion): Compiled {
+  if (version === lastVersion && lastCompiled) return lastCompiled;
+  lastCompiled = compile(formatVersion(version));
+  lastVersion = version;
+  return lastCompiled;
+}
+
+let lastVersion: KubeVersion | undefined;
+let lastCompiled: Compiled | undefined;
+
 /** The field names of struct `name` (e.g. `core.v1.Volume`) in `version`'s schema; `[]` when unknown. */
 export function structFields(version: KubeVersion, name: string): readonly string[] {
-  const node = compile(formatVersion(version)).structs.get(name);
+  const node = compiledFor(version).structs.get(name);
   return node ? Object.keys(node.fields!) : [];
 }
 
@@ -138,7 +149,7 @@ function knownFrom(name: string, key: string): string | undefined {
  */
 export function checkObject(value: unknown, kind: BatchKind, version: KubeVersion): { problems: ShapeProblem[]; clean: unknown } {
   const problems: ShapeProblem[] = [];
-  const clean = new Walker(problems).walk(value, compile(formatVersion(version))[kind]);
+  const clean = new Walker(problems).walk(value, compiledFor(version)[kind]);
   return { problems, clean };
 }
 
@@ -166,7 +177,7 @@ class Walker {
       case K.I64: return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 63 ? value : this.wrong(value, node);
       case K.Num: return typeof value === 'number' ? value : this.wrong(value, node);
       case K.Qty:
-        return (typeof value === 'string' || typeof value === 'number') && parseQuantity(value) !== undefined ? value : this.wrong(value, node);
+        return isQuantity(value) ? value : this.wrong(value, node);
       case K.IntOrStr:
         return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2147483648) ? value : this.wrong(value, node);
       case K.Time: return typeof value === 'string' && RFC3339.test(value) ? value : this.wrong(value, node);

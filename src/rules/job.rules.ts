@@ -195,15 +195,8 @@ interface Selection {
 }
 
 /** Several rules need the same selection of one object: compute it once per evaluation. */
-const selections = new WeakMap<RuleContext, Selection>();
-
 function effectiveSelection(ctx: RuleContext): Selection {
-  let selection = selections.get(ctx);
-  if (!selection) {
-    selection = computeSelection(ctx);
-    selections.set(ctx, selection);
-  }
-  return selection;
+  return ctx.memo('job.selection', computeSelection);
 }
 
 function computeSelection(ctx: RuleContext): Selection {
@@ -214,9 +207,10 @@ function computeSelection(ctx: RuleContext): Selection {
   let selector = ctx.jobSpec.selector;
   const generated = ctx.jobSpec.manualSelector !== true && ctx.operation !== 'update';
   if (generated) {
-    for (const [k, v] of [[LEGACY_CONTROLLER_UID_LABEL, uid], [LEGACY_JOB_NAME_LABEL, name], [CONTROLLER_UID_LABEL, uid], [JOB_NAME_LABEL, name]]) {
-      if (labels[k] === undefined) labels[k] = v;
-    }
+    if (labels[LEGACY_CONTROLLER_UID_LABEL] === undefined) labels[LEGACY_CONTROLLER_UID_LABEL] = uid;
+    if (labels[LEGACY_JOB_NAME_LABEL] === undefined) labels[LEGACY_JOB_NAME_LABEL] = name;
+    if (labels[CONTROLLER_UID_LABEL] === undefined) labels[CONTROLLER_UID_LABEL] = uid;
+    if (labels[JOB_NAME_LABEL] === undefined) labels[JOB_NAME_LABEL] = name;
     if (selector === undefined) selector = { matchLabels: { [CONTROLLER_UID_LABEL]: uid } };
   }
   return { selector, labels, uid, generated };

@@ -7,11 +7,11 @@
  * second `downwardAPI` source is reported at `downwarAPI`, a bad `subPath` without the mount's
  * index). Container names, images and restart policies are in `pod-template.ts`.
  */
-import { apiRule, podSpec, when } from './job-rule-kit';
+import { apiRule, podSpec } from './job-rule-kit';
 import { structFields } from './job-shape';
 import { dns1123LabelErrors, dns1123SubdomainErrors, qualifiedNameErrors } from './job-validators';
 import { arrayOf, isObject } from './json';
-import { Quantity, compareQuantities, isWholeQuantity, parseQuantity } from './quantity';
+import { compareQuantities, isWholeQuantity, parseQuantity } from './quantity';
 import { Finding, Rule, RuleContext } from './types';
 import { compareVersions } from './versions';
 
@@ -29,8 +29,12 @@ function atLeast(ctx: RuleContext, minor: number): boolean {
   return compareVersions(ctx.version, { major: 1, minor }) >= 0;
 }
 
-/** Containers, then init containers, in the order the server validates them. */
+/** Containers, then init containers, in the order the server validates them (computed once per evaluation). */
 function containers(ctx: RuleContext): ContainerAt[] {
+  return ctx.memo('pod-spec.containers', listContainers);
+}
+
+function listContainers(ctx: RuleContext): ContainerAt[] {
   const pod = podSpec(ctx);
   const out: ContainerAt[] = [];
   for (const list of ['containers', 'initContainers'] as const) {
@@ -89,7 +93,12 @@ function sourcesOf(ctx: RuleContext): ReadonlySet<string> {
   return set;
 }
 
+/** The volume findings and mountable names (computed once per evaluation, read by two rules). */
 function checkVolumes(ctx: RuleContext): VolumeCheck {
+  return ctx.memo('pod-spec.volumes', volumeCheck);
+}
+
+function volumeCheck(ctx: RuleContext): VolumeCheck {
   const findings: Finding[] = [];
   const valid = new Set<string>();
   const seen = new Set<string>();
@@ -240,48 +249,114 @@ const isHugePages = (n: string): boolean => n.startsWith('hugepages-');
 const isNative = (n: string): boolean => !n.includes('/') || n.includes('kubernetes.io/');
 const overcommitAllowed = (n: string): boolean => isNative(n) && !isHugePages(n);
 
-function resourceNameErrors(name: string): string[] {
+const resourceNameCache = new Map<string, readonly string[]>();
+
+function resourceNameErrors(name: string): readonly string[] {
+  let errs = resourceNameCache.get(name);
+  if (!errs) {
+    errs = computeResourceNameErrors(name);
+    if (resourceNameCache.size < 1000) resourceNameCache.set(name, errs);
+  }
+  return errs;
+}
+
+function computeResourceNameErrors(name: string): string[] {
   const errs = qualifiedNameErrors(name);
   if (errs.length > 0) return errs;
   if (!name.includes('/')) return STANDARD_CONTAINER_RESOURCES.has(name) || isHugePages(name) ? [] : ['must be a standard resource for containers (cpu, memory, ephemeral-storage, hugepages-<size>) or a domain-prefixed extended resource'];
   return [];
 }
 
-function quantityFindings(kind: 'limits' | 'requests', map: Record<string, unknown>, base: string): { findings: Finding[]; parsed: Map<string, Quantity> } {
-  const findings: Finding[] = [];
-  const parsed = new Map<string, Quantity>();
-  for (const [name, raw] of Object.entries(map)) {
-    const at = `${base}.${kind}[${name}]`;
-    for (const e of resourceNameErrors(name)) findings.push({ path: at, problem: e, got: name });
-    const q = parseQuantity(raw);
-    if (!q) continue;
-    parsed.set(name, q);
-    if (q.mantissa < 0n) findings.push({ path: at, problem: 'must be greater than or equal to 0', got: raw });
-    if (!isNative(name) && !isWholeQuantity(q)) findings.push({ path: at, problem: 'must be an integer', got: raw });
+/** A quantity's sign without parsing it: `-` in front of a non-zero value. */
+function isNegative(raw: unknown): boolean {
+  if (typeof raw === 'number') return raw < 0;
+  if (typeof raw !== 'string' || !raw.trimStart().startsWith('-')) return false;
+  const q = parseQuantity(raw);
+  return q !== undefined && q.mantissa < 0n;
+}
+
+function quantityFindings(kind: 'limits' | 'requests', map: Record<string, unknown>, base: () => string, out: Finding[]): void {
+  // eslint-disable-next-line guard-for-in -- map is a plain JSON object: own keys only
+  for (const name in map) {
+    const raw = map[name];
+    const nameErrors = resourceNameErrors(name);
+    const negative = isNegative(raw);
+    const fraction = !isNative(name) && !isWhole(raw);
+    if (nameErrors.length === 0 && !negative && !fraction) continue;
+    const at = `${base()}.${kind}[${name}]`;
+    for (const e of nameErrors) out.push({ path: at, problem: e, got: name });
+    if (negative) out.push({ path: at, problem: 'must be greater than or equal to 0', got: raw });
+    if (fraction) out.push({ path: at, problem: 'must be an integer', got: raw });
   }
-  return { findings, parsed };
+}
+
+function isWhole(raw: unknown): boolean {
+  if (typeof raw === 'number') return Number.isInteger(raw);
+  const q = parseQuantity(raw);
+  return q === undefined || isWholeQuantity(q);
+}
+
+function hasHugePagesWithoutCpuOrMemory(limits: Record<string, unknown>, requests: Record<string, unknown>): boolean {
+  let huge = false;
+  for (const map of [limits, requests]) {
+    for (const n of Object.keys(map)) {
+      if (n === 'cpu' || n === 'memory') return false;
+      if (isHugePages(n)) huge = true;
+    }
+  }
+  return huge;
+}
+
+/** A quick float reading of a quantity, for comparisons that are clear without exact arithmetic. */
+function approx(raw: unknown): number {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw !== 'string') return NaN;
+  let end = raw.length;
+  while (end > 0 && !(raw.charCodeAt(end - 1) >= 48 && raw.charCodeAt(end - 1) <= 57) && raw.charCodeAt(end - 1) !== 46) end--;
+  const suffix = raw.slice(end);
+  const multiplier = suffix === '' ? 1 : MULTIPLIER[suffix];
+  // Exponent forms (1e3) and anything unusual go to exact parsing.
+  return multiplier === undefined || end === 0 ? NaN : Number(raw.slice(0, end)) * multiplier;
+}
+
+const MULTIPLIER: Record<string, number> = {
+  n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** `Quantity.Cmp` of two raw values; `undefined` when either does not parse. */
+function compareRaw(a: unknown, b: unknown): number | undefined {
+  if (a === b) return 0;
+  const fa = approx(a);
+  const fb = approx(b);
+  // Clearly apart as floats: no need for exact arithmetic.
+  if (Number.isFinite(fa) && Number.isFinite(fb) && Math.abs(fa - fb) > 1e-6 * Math.max(Math.abs(fa), Math.abs(fb))) return fa < fb ? -1 : 1;
+  const x = parseQuantity(a);
+  const y = parseQuantity(b);
+  return x && y ? compareQuantities(x, y) : undefined;
 }
 
 function resourceFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
   if (!isObject(c.resources)) return [];
-  const base = podAt(ctx, list, i, 'resources');
-  const limits = quantityFindings('limits', isObject(c.resources.limits) ? c.resources.limits : {}, base);
-  const requests = quantityFindings('requests', isObject(c.resources.requests) ? c.resources.requests : {}, base);
-  const out = [...limits.findings, ...requests.findings];
-  for (const [name, q] of requests.parsed) {
-    const limit = limits.parsed.get(name);
-    const raw = c.resources.requests[name];
-    if (limit) {
-      const cmp = compareQuantities(q, limit);
-      if (cmp !== 0 && !overcommitAllowed(name)) out.push({ path: `${base}.requests`, problem: `must be equal to ${name} limit of ${c.resources.limits[name]}`, got: raw });
-      else if (cmp > 0) out.push({ path: `${base}.requests`, problem: `must be less than or equal to ${name} limit of ${c.resources.limits[name]}`, got: raw, fix: `lower the ${name} request or raise its limit` });
-    } else if (!overcommitAllowed(name) && !(name in (c.resources.limits ?? {}))) {
-      out.push({ path: `${base}.limits`, problem: `must be set for ${name}: a non-overcommitable resource needs a limit equal to its request`, fix: `set limits[${name}] to the request` });
+  const base = (): string => podAt(ctx, list, i, 'resources');
+  const limits: Record<string, unknown> = isObject(c.resources.limits) ? c.resources.limits : {};
+  const requests: Record<string, unknown> = isObject(c.resources.requests) ? c.resources.requests : {};
+  const out: Finding[] = [];
+  quantityFindings('limits', limits, base, out);
+  quantityFindings('requests', requests, base, out);
+  for (const name of Object.keys(requests)) {
+    const raw = requests[name];
+    if (Object.prototype.hasOwnProperty.call(limits, name)) {
+      const cmp = compareRaw(raw, limits[name]);
+      if (cmp === undefined) continue;
+      if (cmp !== 0 && !overcommitAllowed(name)) out.push({ path: `${base()}.requests`, problem: `must be equal to ${name} limit of ${limits[name]}`, got: raw });
+      else if (cmp > 0) out.push({ path: `${base()}.requests`, problem: `must be less than or equal to ${name} limit of ${limits[name]}`, got: raw, fix: `lower the ${name} request or raise its limit` });
+    } else if (!overcommitAllowed(name)) {
+      out.push({ path: `${base()}.limits`, problem: `must be set for ${name}: a non-overcommitable resource needs a limit equal to its request`, fix: `set limits[${name}] to the request` });
     }
   }
-  const names = [...limits.parsed.keys(), ...requests.parsed.keys()];
-  if (names.some(isHugePages) && !names.some((n) => n === 'cpu' || n === 'memory')) {
-    out.push({ path: base, problem: 'HugePages require cpu or memory', fix: 'add a cpu or memory request or limit' });
+  if (hasHugePagesWithoutCpuOrMemory(limits, requests)) {
+    out.push({ path: base(), problem: 'HugePages require cpu or memory', fix: 'add a cpu or memory request or limit' });
   }
   return out;
 }
@@ -338,36 +413,96 @@ function probeFindings(ctx: RuleContext, { c, list, i, sidecar }: ContainerAt): 
 // Security contexts
 
 const ID_RANGE = 'must be between 0 and 2147483647, inclusive';
+const POD_IDS = ['runAsUser', 'runAsGroup', 'fsGroup'];
+const CONTAINER_IDS = ['runAsUser', 'runAsGroup'];
 
-function idFindings(sc: Record<string, any>, keys: readonly string[], at: string): Finding[] {
-  return keys.flatMap((k) => when(typeof sc[k] === 'number' && (sc[k] < 0 || sc[k] > 2147483647), () => ({ path: `${at}.${k}`, problem: ID_RANGE, got: sc[k] })));
+const badId = (v: unknown): boolean => typeof v === 'number' && (v < 0 || v > 2147483647);
+
+function idFindings(sc: Record<string, any>, keys: readonly string[], at: () => string, out: Finding[]): void {
+  for (const k of keys) if (badId(sc[k])) out.push({ path: `${at()}.${k}`, problem: ID_RANGE, got: sc[k] });
 }
 
 function securityFindings(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   const pod = podSpec(ctx);
-  if (isObject(pod.securityContext)) {
-    const at = podAt(ctx, 'securityContext');
-    out.push(...idFindings(pod.securityContext, ['runAsUser', 'runAsGroup', 'fsGroup'], at));
-    arrayOf(pod.securityContext.supplementalGroups).forEach((g, k) => {
-      if (typeof g === 'number' && (g < 0 || g > 2147483647)) out.push({ path: `${at}.supplementalGroups[${k}]`, problem: ID_RANGE, got: g });
-    });
+  const psc = pod.securityContext;
+  if (isObject(psc)) {
+    const at = (): string => podAt(ctx, 'securityContext');
+    idFindings(psc, POD_IDS, at, out);
+    const groups = psc.supplementalGroups;
+    if (Array.isArray(groups)) {
+      for (let k = 0; k < groups.length; k++) if (badId(groups[k])) out.push({ path: `${at()}.supplementalGroups[${k}]`, problem: ID_RANGE, got: groups[k] });
+    }
   }
   for (const { c, list, i } of containers(ctx)) {
     const sc = c.securityContext;
     if (!isObject(sc)) continue;
-    const at = podAt(ctx, list, i, 'securityContext');
-    out.push(...idFindings(sc, ['runAsUser', 'runAsGroup'], at));
-    if (sc.allowPrivilegeEscalation === false && sc.privileged === true) {
-      out.push({ path: at, problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
+    const at = (): string => podAt(ctx, list, i, 'securityContext');
+    idFindings(sc, CONTAINER_IDS, at, out);
+    if (sc.allowPrivilegeEscalation !== false) continue;
+    if (sc.privileged === true) {
+      out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
     }
     const add = isObject(sc.capabilities) ? arrayOf(sc.capabilities.add) : [];
-    if (sc.allowPrivilegeEscalation === false && add.includes('CAP_SYS_ADMIN')) {
-      out.push({ path: at, problem: 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', got: add });
+    if (add.includes('CAP_SYS_ADMIN')) {
+      out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', got: add });
     }
   }
   return out;
 }
+
+/** The codes of this file's rules, each with the findings of one pass over the pod spec. */
+type PodCode =
+  | 'ServiceAccountNameInvalid' | 'PodDnsNameInvalid' | 'VolumeInvalid' | 'VolumeMountInvalid' | 'ContainerPortInvalid'
+  | 'EnvVarNameInvalid' | 'ResourceRequirementsInvalid' | 'ProbeInvalid' | 'SecurityContextInvalid';
+
+type PodFindings = Partial<Record<PodCode, Finding[]>>;
+
+const NONE: readonly Finding[] = [];
+
+function add(out: PodFindings, code: PodCode, found: readonly Finding[]): void {
+  if (found.length === 0) return;
+  const list = out[code];
+  if (list) list.push(...found);
+  else out[code] = [...found];
+}
+
+/**
+ * Every finding of this file's rules, from one pass over the pod spec, computed once per
+ * evaluation; each rule reads its own code. Checks run only on the fields that are present.
+ */
+function podFindings(ctx: RuleContext): PodFindings {
+  return ctx.memo('pod-spec.findings', computePodFindings);
+}
+
+function computePodFindings(ctx: RuleContext): PodFindings {
+  const out: PodFindings = {};
+  const pod = podSpec(ctx);
+  if (str(pod.serviceAccountName)) {
+    const n = pod.serviceAccountName;
+    add(out, 'ServiceAccountNameInvalid', dns1123SubdomainErrors(n).map((e) => ({ path: podAt(ctx, 'serviceAccountName'), problem: e, got: n })));
+  }
+  for (const { key, label } of NAME_FIELDS) {
+    const v = pod[key];
+    if (str(v)) add(out, 'PodDnsNameInvalid', (label ? dns1123LabelErrors(v) : dns1123SubdomainErrors(v)).map((e) => ({ path: podAt(ctx, key), problem: e, got: v })));
+  }
+  const volumes = checkVolumes(ctx);
+  add(out, 'VolumeInvalid', volumes.findings);
+  for (const at of containers(ctx)) {
+    const c = at.c;
+    if (c.volumeMounts !== undefined) add(out, 'VolumeMountInvalid', mountFindings(ctx, at, volumes.valid));
+    if (c.ports !== undefined) add(out, 'ContainerPortInvalid', portFindings(ctx, at));
+    if (c.env !== undefined || c.envFrom !== undefined) add(out, 'EnvVarNameInvalid', envFindings(ctx, at));
+    if (c.resources !== undefined) add(out, 'ResourceRequirementsInvalid', resourceFindings(ctx, at));
+    if (c.livenessProbe !== undefined || c.readinessProbe !== undefined || c.startupProbe !== undefined || c.lifecycle !== undefined) {
+      add(out, 'ProbeInvalid', probeFindings(ctx, at));
+    }
+  }
+  add(out, 'SecurityContextInvalid', securityFindings(ctx));
+  return out;
+}
+
+const found = (code: PodCode) => (ctx: RuleContext): readonly Finding[] => podFindings(ctx)[code] ?? NONE;
 
 /** Core pod-spec rules on the Job's pod template. */
 export const POD_SPEC_RULES: readonly Rule[] = [
@@ -377,10 +512,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     path: 'spec.template.spec.serviceAccountName',
     summary: 'The pod serviceAccountName is a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters (ValidateServiceAccountName).',
     fix: "use the name of a ServiceAccount: lowercase letters, digits, '-' and '.'",
-    check: (ctx) => {
-      const n = podSpec(ctx).serviceAccountName;
-      return str(n) ? dns1123SubdomainErrors(n).map((e) => ({ path: podAt(ctx, 'serviceAccountName'), problem: e, got: n })) : [];
-    },
+    check: found('ServiceAccountNameInvalid'),
   }),
   apiRule({
     code: 'PodDnsNameInvalid',
@@ -388,14 +520,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     path: 'spec.template.spec.{hostname,subdomain,nodeName,priorityClassName}',
     summary: 'The pod hostname and subdomain are DNS-1123 labels (at most 63 characters); nodeName and priorityClassName are DNS-1123 subdomains.',
     fix: "use lowercase letters, digits and '-', starting and ending with a letter or digit",
-    check: (ctx) => {
-      const pod = podSpec(ctx);
-      return NAME_FIELDS.flatMap(({ key, label }) => {
-        const v = pod[key];
-        if (!str(v)) return [];
-        return (label ? dns1123LabelErrors(v) : dns1123SubdomainErrors(v)).map((e) => ({ path: podAt(ctx, key), problem: e, got: v }));
-      });
-    },
+    check: found('PodDnsNameInvalid'),
   }),
   apiRule({
     code: 'VolumeInvalid',
@@ -403,7 +528,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     path: 'spec.template.spec.volumes[*]',
     summary: 'Every pod volume has a unique DNS-1123 label name and at most one source (a volume with none becomes emptyDir); a second source is reported at its own path.',
     fix: 'give each volume a unique lowercase name and exactly one source',
-    check: (ctx) => checkVolumes(ctx).findings,
+    check: found('VolumeInvalid'),
   }),
   apiRule({
     code: 'VolumeMountInvalid',
@@ -411,10 +536,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     path: 'spec.template.spec.containers[*].volumeMounts[*]',
     summary: 'Every volumeMount names a valid volume of the pod and has a mountPath unique within its container; subPath and subPathExpr are relative paths without "..", and not both set.',
     fix: 'mount a volume declared in spec.template.spec.volumes at a distinct mountPath',
-    check: (ctx) => {
-      const { valid } = checkVolumes(ctx);
-      return containers(ctx).flatMap((c) => mountFindings(ctx, c, valid));
-    },
+    check: found('VolumeMountInvalid'),
   }),
   apiRule({
     code: 'ContainerPortInvalid',
@@ -422,7 +544,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     path: 'spec.template.spec.containers[*].ports[*]',
     summary: 'Container ports: containerPort 1–65535 (required), hostPort 1–65535 when set, protocol TCP, UDP or SCTP, and a name that is an IANA service name (at most 15 lowercase letters, digits and "-", at least one letter) unique within the container.',
     fix: 'use a port number between 1 and 65535 and a short lowercase port name',
-    check: (ctx) => containers(ctx).flatMap((c) => portFindings(ctx, c)),
+    check: found('ContainerPortInvalid'),
   }),
   apiRule({
     code: 'EnvVarNameInvalid',
@@ -430,7 +552,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     path: 'spec.template.spec.containers[*].env[*].name',
     summary: 'Environment variable names (and envFrom prefixes): from 1.32 (RelaxedEnvironmentVariableValidation on by default) any printable ASCII except "="; before 1.32 letters, digits, "_", "-" and ".", not starting with a digit, and not ".", ".." or "..…".',
     fix: "use letters, digits, '_', '-' or '.' and do not start with a digit",
-    check: (ctx) => containers(ctx).flatMap((c) => envFindings(ctx, c)),
+    check: found('EnvVarNameInvalid'),
   }),
   apiRule({
     code: 'ResourceRequirementsInvalid',
@@ -438,7 +560,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     path: 'spec.template.spec.containers[*].resources',
     summary: 'Container resources: standard names (cpu, memory, ephemeral-storage, hugepages-*) or domain-prefixed extended resources, non-negative quantities (whole numbers for extended resources), requests at most the limits, extended resources and hugepages with requests equal to limits, hugepages only together with cpu or memory.',
     fix: 'use non-negative quantities with requests no higher than the limits',
-    check: (ctx) => containers(ctx).flatMap((c) => resourceFindings(ctx, c)),
+    check: found('ResourceRequirementsInvalid'),
   }),
   apiRule({
     code: 'ProbeInvalid',
@@ -446,7 +568,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     path: 'spec.template.spec.containers[*].{livenessProbe,readinessProbe,startupProbe,lifecycle}',
     summary: 'Probes and lifecycle hooks have exactly one handler, non-negative counts and timeouts, successThreshold 1 for liveness and startup probes; init containers other than sidecars have no probes and no lifecycle.',
     fix: 'give each probe exactly one handler (exec, httpGet, tcpSocket or grpc) with non-negative timings',
-    check: (ctx) => containers(ctx).flatMap((c) => probeFindings(ctx, c)),
+    check: found('ProbeInvalid'),
   }),
   apiRule({
     code: 'SecurityContextInvalid',
@@ -454,6 +576,6 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     path: 'spec.template.spec.{securityContext,containers[*].securityContext}',
     summary: 'User and group ids are between 0 and 2147483647; a container cannot be privileged (or add CAP_SYS_ADMIN) with allowPrivilegeEscalation false.',
     fix: 'use ids from 0 to 2147483647 and drop allowPrivilegeEscalation: false from privileged containers',
-    check: securityFindings,
+    check: found('SecurityContextInvalid'),
   }),
 ];

@@ -15,6 +15,14 @@ const DECIMAL: Record<string, number> = { 'n': -9, 'u': -6, 'm': -3, '': 0, 'k':
 const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 const SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
+/** `true` when `value` has the syntax of a quantity (cheaper than `parseQuantity`, no arithmetic). */
+export function isQuantity(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'string') return false;
+  const m = SYNTAX.exec(value.trim());
+  return m !== null && (m[2] !== '' || (m[3] ?? '') !== '');
+}
+
 /** Parses a quantity as the API server does (`resource.ParseQuantity`); a number is read as its decimal text. `undefined` when invalid. */
 export function parseQuantity(value: unknown): Quantity | undefined {
   const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : typeof value === 'string' ? value.trim() : '';

@@ -89,6 +89,11 @@ export interface RuleContext {
   readonly oldObject?: any;
   /** Builds a path under the Job spec: `at('podFailurePolicy', 'rules', 0)` → `spec.podFailurePolicy.rules[0]`. */
   at(...segments: Array<string | number>): string;
+  /**
+   * `compute(this)` once per evaluation and `key`, for work several rules share (e.g. the pod's
+   * container list). Pass a module-level function, so that no closure is made per call.
+   */
+  memo<T>(key: string, compute: (ctx: RuleContext) => T): T;
 }
 
 /** The API request the rules are checked for. */
