@@ -175,6 +175,7 @@ class Context implements RuleContext {
   readonly shapeProblems: readonly ShapeProblem[];
   readonly operation: Operation;
   readonly oldObject: any;
+  private memos: Map<string, unknown> | undefined = undefined;
 
   constructor(
     readonly kind: BatchKind,
@@ -196,8 +197,6 @@ class Context implements RuleContext {
     this.operation = extra.operation;
     this.oldObject = extra.oldObject;
   }
-
-  private memos: Map<string, unknown> | undefined = undefined;
 
   at(...segments: Array<string | number>): string {
     return path(this.specPath, ...segments);

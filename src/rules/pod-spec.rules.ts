@@ -320,8 +320,21 @@ function approx(raw: unknown): number {
 }
 
 const MULTIPLIER: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** `Quantity.Cmp` of two raw values; `undefined` when either does not parse. */
@@ -443,9 +456,9 @@ function securityFindings(ctx: RuleContext): Finding[] {
     if (sc.privileged === true) {
       out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
     }
-    const add = isObject(sc.capabilities) ? arrayOf(sc.capabilities.add) : [];
-    if (add.includes('CAP_SYS_ADMIN')) {
-      out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', got: add });
+    const added = isObject(sc.capabilities) ? arrayOf(sc.capabilities.add) : [];
+    if (added.includes('CAP_SYS_ADMIN')) {
+      out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', got: added });
     }
   }
   return out;
