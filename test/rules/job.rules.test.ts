@@ -1,6 +1,6 @@
 import { CASES as FEATURE_CASES } from './features.cases';
-import { CASES as POD_CASES, DEFAULT_CASE_VERSION as POD_CASE_VERSION } from './pod.cases';
 import { CASES, DEFAULT_CASE_VERSION } from './job.cases';
+import { CASES as POD_CASES, DEFAULT_CASE_VERSION as POD_CASE_VERSION } from './pod.cases';
 import { formatViolation, validate, validateUpdate, Violation } from '../../src/rules';
 import { FEATURE_RULES } from '../../src/rules/features.rules';
 import { UPDATE_RULES } from '../../src/rules/job-update.rules';
