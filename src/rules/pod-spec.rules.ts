@@ -7,7 +7,7 @@
  * second `downwardAPI` source is reported at `downwarAPI`, a bad `subPath` without the mount's
  * index). Container names, images and restart policies are in `pod-template.ts`.
  */
-import { apiRule, podSpec } from './job-rule-kit';
+import { apiRule, labelFindings, podSpec } from './job-rule-kit';
 import { structFields } from './job-shape';
 import { dns1123LabelErrors, dns1123SubdomainErrors, qualifiedNameErrors } from './job-validators';
 import { arrayOf, isObject } from './json';
@@ -464,9 +464,19 @@ function securityFindings(ctx: RuleContext): Finding[] {
   return out;
 }
 
+const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
+const TERMINATION_MESSAGE_POLICIES = ['FallbackToLogsOnError', 'File'];
+
+/** `field.NotSupported` for a string outside `allowed` (an empty string is defaulted by the server). */
+function enumFinding(v: unknown, allowed: readonly string[], at: () => string): Finding[] {
+  if (typeof v !== 'string' || v === '' || allowed.includes(v)) return [];
+  return [{ path: at(), problem: `must be one of ${allowed.map((x) => `"${x}"`).join(', ')}`, got: v }];
+}
+
 /** The codes of this file's rules, each with the findings of one pass over the pod spec. */
 type PodCode =
-  | 'ServiceAccountNameInvalid' | 'PodDnsNameInvalid' | 'VolumeInvalid' | 'VolumeMountInvalid' | 'ContainerPortInvalid'
+  | 'PodFieldValueUnsupported' | 'ServiceAccountNameInvalid' | 'PodDnsNameInvalid' | 'VolumeInvalid' | 'VolumeMountInvalid' | 'ContainerPortInvalid'
   | 'EnvVarNameInvalid' | 'ResourceRequirementsInvalid' | 'ProbeInvalid' | 'SecurityContextInvalid';
 
 type PodFindings = Partial<Record<PodCode, Finding[]>>;
@@ -501,8 +511,14 @@ function computePodFindings(ctx: RuleContext): PodFindings {
   }
   const volumes = checkVolumes(ctx);
   add(out, 'VolumeInvalid', volumes.findings);
+  if (pod.dnsPolicy !== undefined) add(out, 'PodFieldValueUnsupported', enumFinding(pod.dnsPolicy, DNS_POLICIES, () => podAt(ctx, 'dnsPolicy')));
+  if (isObject(pod.nodeSelector)) add(out, 'PodFieldValueUnsupported', labelFindings(pod.nodeSelector, podAt(ctx, 'nodeSelector')));
   for (const at of containers(ctx)) {
     const c = at.c;
+    if (c.imagePullPolicy !== undefined) add(out, 'PodFieldValueUnsupported', enumFinding(c.imagePullPolicy, PULL_POLICIES, () => podAt(ctx, at.list, at.i, 'imagePullPolicy')));
+    if (c.terminationMessagePolicy !== undefined) {
+      add(out, 'PodFieldValueUnsupported', enumFinding(c.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES, () => podAt(ctx, at.list, at.i, 'terminationMessagePolicy')));
+    }
     if (c.volumeMounts !== undefined) add(out, 'VolumeMountInvalid', mountFindings(ctx, at, volumes.valid));
     if (c.ports !== undefined) add(out, 'ContainerPortInvalid', portFindings(ctx, at));
     if (c.env !== undefined || c.envFrom !== undefined) add(out, 'EnvVarNameInvalid', envFindings(ctx, at));
@@ -519,6 +535,14 @@ const found = (code: PodCode) => (ctx: RuleContext): readonly Finding[] => podFi
 
 /** Core pod-spec rules on the Job's pod template. */
 export const POD_SPEC_RULES: readonly Rule[] = [
+  apiRule({
+    code: 'PodFieldValueUnsupported',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.{dnsPolicy,nodeSelector,containers[*].imagePullPolicy,containers[*].terminationMessagePolicy}',
+    summary: 'dnsPolicy is ClusterFirst, ClusterFirstWithHostNet, Default or None; imagePullPolicy is Always, IfNotPresent or Never; terminationMessagePolicy is File or FallbackToLogsOnError (all case-sensitive); nodeSelector keys and values are valid labels.',
+    fix: 'use one of the listed values, spelled exactly',
+    check: found('PodFieldValueUnsupported'),
+  }),
   apiRule({
     code: 'ServiceAccountNameInvalid',
     scope: 'JobSpec',

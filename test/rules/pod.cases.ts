@@ -59,6 +59,18 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     ],
   },
   {
+    code: 'PodFieldValueUnsupported',
+    valid: [
+      withContainer({ imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'FallbackToLogsOnError' }, { dnsPolicy: 'ClusterFirst', nodeSelector: { 'kubernetes.io/os': 'linux' } }),
+    ],
+    invalid: [
+      withContainer({ imagePullPolicy: 'always' }),
+      withContainer({ terminationMessagePolicy: 'Logs' }),
+      job({ template: pod({ dnsPolicy: 'clusterfirst' }) }),
+      job({ template: pod({ nodeSelector: { 'disk type': 'ssd' } }) }),
+    ],
+  },
+  {
     code: 'ServiceAccountNameInvalid',
     valid: [job({ template: pod({ serviceAccountName: 'batch-runner' }) }), job({ template: pod({ serviceAccountName: 'a.b-c' }) })],
     invalid: [job({ template: pod({ serviceAccountName: 'Batch_Runner' }) }), cronJob({ template: pod({ serviceAccountName: 'x'.repeat(254) }) })],
