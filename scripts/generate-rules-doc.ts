@@ -60,7 +60,7 @@ export function engineTable(): RulesDocTable {
 /** What each departure kind means; the same kinds as `Departure` in `src/rules/types.ts`. */
 export const DEPARTURE_TEXT: Readonly<Record<string, string>> = {
   'dropped-field': 'the API server accepts the object and silently drops the field because its feature gate is off on that version; reported as an error because the Job would not do what it says',
-  'decode-reports-all': 'a body that fails JSON decoding is rejected by the API server with only the first wrongly typed field (its path without list indexes) and no validation; here every wrongly typed field and the other rules\' findings are reported. Both reject',
+  'decode-reports-all': 'a body that fails JSON decoding is rejected by the API server (400) with only the first wrongly typed field, named by its Go path without list indexes or map keys (`Go struct field Container.spec.template.spec.containers.image`), and no validation; here every wrongly typed field is reported at its full path (`spec.template.spec.containers[0].image`), with the other rules\' findings. Both reject',
   'cronjob-template': 'the API server accepts the CronJob, but every Job it creates from the template would be rejected; reported as a warning on the CronJob',
 };
 

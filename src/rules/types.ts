@@ -104,8 +104,9 @@ export type Operation = 'create' | 'update';
  * - `dropped-field`: the server accepts the object and silently drops the field (its feature gate
  *   is off on that version), which changes what the Job does; the rule reports an error.
  * - `decode-reports-all`: on a body that fails JSON decoding the server reports only the first
- *   wrongly typed field (without list indexes in its path) and runs no validation; the engine
- *   reports every wrongly typed field and the other rules' findings too. Both reject.
+ *   wrongly typed field (its Go path, without list indexes or map keys) and runs no validation;
+ *   the engine reports every wrongly typed field at its full path and the other rules' findings
+ *   too. Both reject.
  * - `cronjob-template`: the server accepts the CronJob but every Job it creates would be rejected;
  *   reported as a warning on the CronJob.
  */
