@@ -26,6 +26,8 @@ export interface RulesDocRow {
   readonly summary: string;
   readonly fix: string;
   readonly createOnly?: boolean;
+  /** A documented way the row's verdict may differ from the API server's (see `Departure`). */
+  readonly departure?: string;
 }
 
 /** A table of rows, rendered as one section of the document. */
@@ -55,6 +57,13 @@ export function engineTable(): RulesDocTable {
   };
 }
 
+/** What each departure kind means; the same kinds as `Departure` in `src/rules/types.ts`. */
+export const DEPARTURE_TEXT: Readonly<Record<string, string>> = {
+  'dropped-field': 'the API server accepts the object and silently drops the field because its feature gate is off on that version; reported as an error because the Job would not do what it says',
+  'decode-reports-all': 'a body that fails JSON decoding is rejected by the API server (400) with only the first wrongly typed field, named by its Go path without list indexes or map keys (`Go struct field Container.spec.template.spec.containers.image`), and no validation; here every wrongly typed field is reported at its full path (`spec.template.spec.containers[0].image`), with the other rules\' findings. Both reject',
+  'cronjob-template': 'the API server accepts the CronJob, but every Job it creates from the template would be rejected; reported as a warning on the CronJob',
+};
+
 function versions(row: RulesDocRow): string {
   const first = row.since ?? SUPPORTED_VERSIONS[0];
   const last = row.until ?? SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1];
@@ -73,10 +82,10 @@ function anchor(code: string): string {
 function renderTable(table: RulesDocTable): string[] {
   const out: string[] = [];
   out.push(`## ${table.title}`, '', table.intro, '');
-  out.push('| code | severity | scope | field | versions | source |', '|---|---|---|---|---|---|');
+  out.push('| code | severity | scope | field | versions | source | departure |', '|---|---|---|---|---|---|---|');
   for (const r of table.rows) {
     out.push(
-      `| [\`${r.code}\`](#${anchor(r.code)}) | ${r.severity} | ${cell(SCOPE_TEXT[r.scope] ?? r.scope)} | \`${cell(r.path)}\` | ${versions(r)} | ${r.source} |`,
+      `| [\`${r.code}\`](#${anchor(r.code)}) | ${r.severity} | ${cell(SCOPE_TEXT[r.scope] ?? r.scope)} | \`${cell(r.path)}\` | ${versions(r)} | ${r.source} | ${r.departure ?? ''} |`,
     );
   }
   out.push('');
@@ -88,6 +97,7 @@ function renderTable(table: RulesDocTable): string[] {
     out.push(`- field: \`${r.path}\``);
     out.push(`- versions: ${versions(r)}`);
     out.push(`- source: ${r.source}`);
+    if (r.departure) out.push(`- departure from the API server: \`${r.departure}\` (${DEPARTURE_TEXT[r.departure] ?? ''})`);
     out.push(`- fix: ${r.fix}`);
     out.push('');
   }
@@ -113,6 +123,10 @@ export function renderRulesDoc(tables: readonly RulesDocTable[]): string {
       'annotated with; `hygiene`: operational advice; `misconception`: accepted by the API server but not doing what it seems to; ' +
       '`cluster`: detected by the reconciler on a live cluster; `construct`: reported by a construct at synth about its props; ' +
       '`reconciler`: what the reconciler did.',
+    '- departure: empty when an `API server` rule reports exactly what the API server rejects, at the same field path; ' +
+      'otherwise one of the documented kinds below. Any other disagreement with a real API server is a bug.',
+    '',
+    ...Object.entries(DEPARTURE_TEXT).map(([k, v]) => `  - \`${k}\`: ${v}.`),
     '',
   ];
   for (const t of tables) out.push(...renderTable(t));

@@ -24,8 +24,9 @@ const STRICT_CONTEXT_KEY = 'cdk8s-batch:strict';
  * ```
  *
  * The target version decides which fields and rules apply when the constructs validate their
- * manifests at synth: a field the target version lacks (for example `successPolicy` before 1.30)
- * is an error, not a silent drop. Every Job and CronJob records it in the annotation
+ * manifests at synth: a field the target version lacks (for example `successPolicy` before 1.30) or
+ * keeps behind an off-by-default feature gate (`successPolicy` in 1.30, `managedBy` before 1.32) is an
+ * error, not a silent drop. Every Job and CronJob records it in the annotation
  * `batch.cdk8s.io/kubernetes-version`, which `cdk8s-batch check` and `sandbox` read when no
  * `--kubernetes-version` is given.
  */
@@ -34,7 +35,7 @@ export class BatchSettings {
    * Sets the Kubernetes minor version the manifests under `scope` are validated for.
    *
    * @param scope an App, Chart or any construct that has no children yet
-   * @param version a supported minor version from 1.28 to 1.35, e.g. `"1.31"` or `"v1.31.4"`
+   * @param version a supported minor version from 1.28 to 1.37, e.g. `"1.31"` or `"v1.31.4"`
    */
   public static setKubernetesVersion(scope: IConstruct, version: string): void {
     const parsed = parseVersion(version); // throws with the supported versions for bad input

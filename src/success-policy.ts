@@ -19,7 +19,8 @@ export interface SuccessPolicyRule {
 }
 
 /**
- * An Indexed Job's `successPolicy` (Kubernetes 1.30+): declare the Job succeeded before every
+ * An Indexed Job's `successPolicy` (Kubernetes 1.31+, where the JobSuccessPolicy gate is on by
+ * default; alpha and off in 1.30): declare the Job succeeded before every
  * index has finished, for example "leader index 0 succeeded" or "any 1 index succeeded" (the
  * real way to let the first finisher win).
  *

@@ -27,11 +27,11 @@ describe('BatchRules', () => {
 
   test('defaults to Kubernetes 1.28', () => {
     expect(BatchRules.DEFAULT_KUBERNETES_VERSION).toBe('1.28');
-    expect(BatchRules.validate(job({ managedBy: 'example.com/x' })).map((v) => v.code)).toContain('FieldRequiresNewerKubernetes');
+    expect(BatchRules.validate(job({ podReplacementPolicy: 'Failed' })).map((v) => v.code)).toContain('FieldRequiresNewerKubernetes');
   });
 
   test('lists the supported versions', () => {
-    expect(BatchRules.SUPPORTED_KUBERNETES_VERSIONS).toEqual(['1.28', '1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35']);
+    expect(BatchRules.SUPPORTED_KUBERNETES_VERSIONS).toEqual(['1.28', '1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36', '1.37']);
   });
 
   test('formatViolation renders the one message format', () => {

@@ -75,7 +75,7 @@ describe('BatchSettings', () => {
 
   test('fails if the version is not supported', () => {
     expect(() => BatchSettings.setKubernetesVersion(Testing.chart(), '1.27')).toThrow(
-      /kubernetesVersion must be one of 1\.28, .*1\.35 \(got "1\.27"\)/,
+      /kubernetesVersion must be one of 1\.28, .*1\.37 \(got "1\.27"\)/,
     );
   });
 

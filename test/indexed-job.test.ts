@@ -133,6 +133,13 @@ describe('IndexedJob', () => {
     const chart = Testing.chart();
     BatchSettings.setKubernetesVersion(chart, '1.29');
     new IndexedJob(chart, 'render', { containers: [{ image }], completions: 3, successPolicy: SuccessPolicy.succeededCount(1) });
+    expect(() => Testing.synth(chart)).toThrow(/FieldUnknown: spec\.successPolicy is not a field of batch\/v1 JobSpec in Kubernetes 1\.29/);
+  });
+
+  test('fails if successPolicy targets a Kubernetes version that would drop it', () => {
+    const chart = Testing.chart();
+    BatchSettings.setKubernetesVersion(chart, '1.30');
+    new IndexedJob(chart, 'render', { containers: [{ image }], completions: 3, successPolicy: SuccessPolicy.succeededCount(1) });
     expect(() => Testing.synth(chart)).toThrow(/FieldRequiresNewerKubernetes: spec\.successPolicy/);
   });
 

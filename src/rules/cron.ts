@@ -410,6 +410,12 @@ function dayMatches(s: CronSpecSchedule, d: Date): boolean {
 }
 
 /** robfig `SpecSchedule.Next` in UTC (no daylight-saving jumps), seconds fixed at 0. */
+/** The first index from `from` (below `end`) whose value is set, or -1. */
+function nextSet(values: ArrayLike<boolean | number | undefined>, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (values[i]) return i;
+  return -1;
+}
+
 function nextSpec(s: CronSpecSchedule, afterMs: number): number | undefined {
   // The earliest possible time is the next whole minute (seconds are always 0).
   let d = new Date(Math.floor(afterMs / MINUTE_MS) * MINUTE_MS + MINUTE_MS);
@@ -424,12 +430,18 @@ function nextSpec(s: CronSpecSchedule, afterMs: number): number | undefined {
       d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
       continue;
     }
-    if (!s.hour.values[d.getUTCHours()]) {
-      d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours() + 1));
+    const hour = d.getUTCHours();
+    if (!s.hour.values[hour]) {
+      // Jump straight to the next matching hour of the day, or to the next day.
+      const h = nextSet(s.hour.values, hour + 1, 24);
+      d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + (h < 0 ? 1 : 0), h < 0 ? 0 : h));
       continue;
     }
-    if (!s.minute.values[d.getUTCMinutes()]) {
-      d = new Date(d.getTime() + MINUTE_MS);
+    const minute = d.getUTCMinutes();
+    if (!s.minute.values[minute]) {
+      // Jump straight to the next matching minute of the hour, or to the next hour.
+      const m = nextSet(s.minute.values, minute + 1, 60);
+      d = new Date(m < 0 ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour + 1) : d.getTime() + (m - minute) * MINUTE_MS);
       continue;
     }
     return d.getTime();

@@ -124,7 +124,9 @@ const NAME_RULES: Rule[] = [
   }),
   cronRule({
     code: 'CronJobIndexedNameTooLong',
+    severity: 'warning',
     source: 'misconception',
+    departure: 'cronjob-template',
     path: 'metadata.name',
     summary:
       'With an Indexed job template, "<name>-<8-digit schedule suffix>-<completions-1>" (the longest pod hostname of each Job) ' +
@@ -277,7 +279,9 @@ const SPEC_RULES: Rule[] = [
   }),
   cronRule({
     code: 'JobTemplateGeneratedLabel',
+    severity: 'warning',
     source: 'misconception',
+    departure: 'cronjob-template',
     path: 'spec.jobTemplate.spec.template.metadata.labels',
     summary:
       'The job template\'s pod labels must not set job-name, controller-uid or their batch.kubernetes.io/ forms: the server ' +
@@ -320,13 +324,13 @@ const API_VERSION_RULES: Rule[] = [
     code: 'ApiVersionUnsupported',
     scope: 'Object',
     path: 'apiVersion',
-    summary: 'Job and CronJob are served as batch/v1 only; batch/v1beta1 CronJob was removed in Kubernetes 1.25.',
+    summary: 'Job and CronJob are served as batch/v1 only: the core group (`v1`) has neither, batch/v1beta1 CronJob was removed in Kubernetes 1.25 and batch/v2alpha1 earlier, so the API server has no such resource (kubectl: "no matches for kind"). Such an object is reported, never skipped; no other rule runs on it.',
     fix: 'set apiVersion to batch/v1',
     check: (ctx) => {
       const v = ctx.original.apiVersion;
       if (v === 'batch/v1') return [];
       const removed = v === 'batch/v1beta1' && ctx.kind === 'CronJob' ? 'was removed in Kubernetes 1.25; ' : '';
-      return [{ path: 'apiVersion', problem: `${removed}${ctx.kind} is served as batch/v1 only`, got: v }];
+      return [{ path: 'apiVersion', problem: `${removed}${ctx.kind} is served as batch/v1 only`, got: v ?? 'unset' }];
     },
   }),
 ];

@@ -1,16 +1,29 @@
 import { applyDefaults } from './defaults';
-import { CRONJOB_SHAPE, JOB_SHAPE, ShapeProblem, checkShape } from './job-shape';
+import { ShapeProblem, checkObject } from './job-shape';
 import { isObject, path, renderValue } from './json';
 import { RULES } from './table';
 import { BatchKind, Finding, KubeVersion, Operation, Rule, RuleContext, ValidateOptions, Violation } from './types';
 import { DEFAULT_KUBERNETES_VERSION, parseVersion, versionInRange } from './versions';
 
-/** The batch kinds the engine evaluates, or `undefined` for anything else. */
+/** The batch kinds the engine evaluates (`batch/v1` Job and CronJob), or `undefined` for anything else. */
 export function batchKindOf(manifest: unknown): BatchKind | undefined {
-  if (!isObject(manifest)) return undefined;
-  const apiVersion = manifest.apiVersion;
-  if (typeof apiVersion !== 'string' || !apiVersion.startsWith('batch/')) return undefined;
+  if (!isObject(manifest) || manifest.apiVersion !== 'batch/v1') return undefined;
   return manifest.kind === 'Job' || manifest.kind === 'CronJob' ? manifest.kind : undefined;
+}
+
+/**
+ * A Job or CronJob under a group version that does not serve it: the core group (`v1`),
+ * `batch/v1beta1` (CronJob, removed in 1.25), `batch/v2alpha1`, another `batch/` version,
+ * `extensions/` or `apps/`, or no apiVersion at all. `validate` reports it as
+ * `ApiVersionUnsupported` rather than skipping it. Kinds named Job of other API groups
+ * (e.g. `batch.volcano.sh/v1alpha1`) are not batch kinds and give `undefined`.
+ */
+export function misplacedBatchKind(manifest: unknown): BatchKind | undefined {
+  if (!isObject(manifest) || (manifest.kind !== 'Job' && manifest.kind !== 'CronJob')) return undefined;
+  const apiVersion = manifest.apiVersion;
+  if (apiVersion === 'batch/v1') return undefined;
+  if (typeof apiVersion !== 'string' || !apiVersion.includes('/') || /^(batch|extensions|apps)\//.test(apiVersion)) return manifest.kind;
+  return undefined;
 }
 
 /**
@@ -38,23 +51,42 @@ export interface EvaluateMode {
  */
 export function evaluate(manifest: unknown, version: KubeVersion, mode: EvaluateMode): Violation[] {
   const kind = batchKindOf(manifest);
-  if (!kind) return [];
-  const shape = checkShape(manifest, kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '');
+  if (!kind) return misplaced(manifest, version, mode);
+  const shape = checkObject(manifest, kind, version);
   const clean = shape.clean as any;
   const object = applyDefaults(kind, clean, version);
   const oldKind = batchKindOf(mode.oldObject);
   const oldObject = oldKind === kind
-    ? applyDefaults(kind, checkShape(mode.oldObject, kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '').clean, version)
+    ? applyDefaults(kind, checkObject(mode.oldObject, kind, version).clean, version)
     : undefined;
   const extra = { raw: manifest, shapeProblems: shape.problems, operation: mode.operation, oldObject };
   const contexts = buildContexts(kind, clean, object, version, extra);
   const out: Violation[] = [];
-  for (const rule of rulesFor(version, kind, mode.operation)) {
-    const ctx = contexts[rule.scope]!;
-    for (const finding of rule.check(ctx)) out.push(toViolation(rule, finding));
+  const rules = rulesFor(version, kind, mode.operation);
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r];
+    const found = rule.check(contexts[rule.scope]!);
+    for (let i = 0; i < found.length; i++) out.push(toViolation(rule, found[i]));
   }
   return out;
 }
+
+/** The one violation of a batch kind under the wrong group version: nothing else can be checked, the server never routes it. */
+function misplaced(manifest: unknown, version: KubeVersion, mode: EvaluateMode): Violation[] {
+  const kind = misplacedBatchKind(manifest);
+  if (!kind) return [];
+  const rule = RULES.find((r) => r.code === API_VERSION_RULE)!;
+  const ctx = new Context(kind, version, manifest, manifest, {}, {}, {}, false, 'spec', {
+    raw: manifest,
+    shapeProblems: [],
+    operation: mode.operation,
+    oldObject: undefined,
+  });
+  return rule.check(ctx).map((f) => toViolation(rule, f));
+}
+
+/** The code of the rule for a batch kind under the wrong group version. */
+const API_VERSION_RULE = 'ApiVersionUnsupported';
 
 const SCOPES_OF: Record<BatchKind, ReadonlySet<Rule['scope']>> = {
   Job: new Set<Rule['scope']>(['Object', 'Job', 'JobSpec']),
@@ -143,6 +175,7 @@ class Context implements RuleContext {
   readonly shapeProblems: readonly ShapeProblem[];
   readonly operation: Operation;
   readonly oldObject: any;
+  private memos: Map<string, unknown> | undefined = undefined;
 
   constructor(
     readonly kind: BatchKind,
@@ -167,5 +200,14 @@ class Context implements RuleContext {
 
   at(...segments: Array<string | number>): string {
     return path(this.specPath, ...segments);
+  }
+
+  memo<T>(key: string, compute: (ctx: RuleContext) => T): T {
+    if (!this.memos) this.memos = new Map();
+    const hit = this.memos.get(key);
+    if (hit !== undefined || this.memos.has(key)) return hit as T;
+    const value = compute(this);
+    this.memos.set(key, value);
+    return value;
   }
 }

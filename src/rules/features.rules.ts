@@ -1,8 +1,9 @@
 /**
- * Versioned rules: a Job spec field the target Kubernetes version lacks, or keeps behind an
- * off-by-default feature gate, is an error. The API server would reject an unknown field under
- * strict field validation (R013) or, worse, silently drop a gated one (R012) — a
- * `backoffLimitPerIndex` on 1.28 vanishes and leaves the Job with backoffLimit 2147483647.
+ * Versioned rules: a Job spec field that the target Kubernetes version has in its schema but keeps
+ * behind an off-by-default feature gate is an error. The API server silently drops it (R012) — a
+ * `backoffLimitPerIndex` on 1.28 vanishes and leaves the Job with backoffLimit 2147483647. A field
+ * the version's schema lacks altogether is `FieldUnknown` (strict field validation rejects it),
+ * so these rules skip it. Gate stages are those of `pkg/features/kube_features.go` at each tag.
  */
 import { apiRule, podSpec } from './job-rule-kit';
 import { arrayOf, isObject } from './json';
@@ -13,7 +14,7 @@ import { formatVersion, versionInRange } from './versions';
 export interface FieldAvailability {
   /** Path below the Job spec, e.g. `backoffLimitPerIndex` or `podFailurePolicy.rules[*].action=FailIndex`. */
   readonly field: string;
-  /** First Kubernetes minor version where the field is on by default. */
+  /** First Kubernetes minor version where the field is on by default; `never` while its gate is off by default in every supported version. */
   readonly since: string;
   /** The feature gate. */
   readonly gate: string;
@@ -27,21 +28,35 @@ export const JOB_FIELD_AVAILABILITY: readonly FieldAvailability[] = [
   { field: 'maxFailedIndexes', since: '1.29', gate: 'JobBackoffLimitPerIndex', before: 'alpha, off: silently dropped' },
   { field: 'podFailurePolicy.rules[*].action=FailIndex', since: '1.29', gate: 'JobBackoffLimitPerIndex', before: 'alpha, off: the rule is silently removed' },
   { field: 'podReplacementPolicy', since: '1.29', gate: 'JobPodReplacementPolicy', before: 'alpha, off: silently dropped' },
-  { field: 'successPolicy', since: '1.31', gate: 'JobSuccessPolicy', before: '1.30 alpha (dropped); 1.28–1.29 unknown field' },
-  { field: 'managedBy', since: '1.32', gate: 'JobManagedBy', before: '1.30–1.31 alpha (dropped); 1.28–1.29 unknown field' },
+  { field: 'successPolicy', since: '1.31', gate: 'JobSuccessPolicy', before: '1.30 alpha, off: silently dropped; 1.28–1.29 not in the schema (FieldUnknown)' },
+  { field: 'managedBy', since: '1.32', gate: 'JobManagedBy', before: '1.30–1.31 alpha, off: silently dropped; 1.28–1.29 not in the schema (FieldUnknown)' },
+  { field: 'scheduling', since: 'never', gate: 'WorkloadWithJob', before: '1.37 alpha, off: silently dropped; 1.28–1.36 not in the schema (FieldUnknown)' },
   { field: 'template.spec.initContainers[*].restartPolicy', since: '1.29', gate: 'SidecarContainers', before: 'alpha, off: silently dropped, so the sidecar becomes an init container that never exits' },
   { field: 'template.spec.containers[*].restartPolicy', since: '1.29', gate: 'SidecarContainers', before: 'alpha, off: silently dropped' },
 ];
 
-function find(field: string): FieldAvailability {
-  return JOB_FIELD_AVAILABILITY.find((f) => f.field === field)!;
-}
+const SPEC_FIELDS = ['backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy', 'successPolicy', 'managedBy', 'scheduling'];
+
+const FIELD: Readonly<Record<string, FieldAvailability>> = Object.fromEntries(JOB_FIELD_AVAILABILITY.map((f) => [f.field, f]));
 
 function unavailable(ctx: RuleContext, a: FieldAvailability): boolean {
-  return !versionInRange(ctx.version, a.since);
+  return a.since === 'never' || !versionInRange(ctx.version, a.since);
+}
+
+/** `true` when the version's schema lacks the field at `path`: `FieldUnknown` reports it instead. */
+function notInSchema(ctx: RuleContext, path: string): boolean {
+  return (ctx.shapeProblems ?? []).some((p) => p.unknown && p.path === path);
 }
 
 function finding(ctx: RuleContext, at: string, a: FieldAvailability): Finding {
+  if (a.since === 'never') {
+    return {
+      path: at,
+      problem: `is dropped by the API server unless the ${a.gate} feature gate (alpha, off by default) is enabled`,
+      got: `target ${formatVersion(ctx.version)}`,
+      fix: `remove the field, or enable ${a.gate} on the API server and controller manager first`,
+    };
+  }
   return {
     path: at,
     problem: `requires Kubernetes ${a.since} or later, where ${a.gate} is on`,
@@ -56,16 +71,19 @@ export const FEATURE_RULES: readonly Rule[] = [
     code: 'FieldRequiresNewerKubernetes',
     scope: 'JobSpec',
     path: 'spec.<field>',
-    until: '1.31',
-    summary: 'A Job spec field is used only on versions where it exists and is on by default: backoffLimitPerIndex, maxFailedIndexes, FailIndex, podReplacementPolicy and sidecar restartPolicy from 1.29, successPolicy from 1.31, managedBy from 1.32.',
+    departure: 'dropped-field',
+    summary: 'A Job spec field that the version\'s schema has but whose feature gate is off by default is not used, because the API server silently drops it: backoffLimitPerIndex, maxFailedIndexes, FailIndex, podReplacementPolicy and sidecar restartPolicy before 1.29 (alpha in 1.28), successPolicy before 1.31 (alpha in 1.30), managedBy before 1.32 (alpha in 1.30–1.31), scheduling on every version (WorkloadWithJob, alpha in 1.36–1.37).',
     fix: 'target a Kubernetes version that has the field, or remove it',
     check: (ctx) => {
       const out: Finding[] = [];
-      for (const key of ['backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy', 'successPolicy', 'managedBy']) {
-        const a = find(key);
-        if (ctx.originalJobSpec[key] !== undefined && unavailable(ctx, a)) out.push(finding(ctx, ctx.at(key), a));
+      for (const key of SPEC_FIELDS) {
+        if (ctx.originalJobSpec[key] === undefined) continue;
+        const a = FIELD[key];
+        if (!unavailable(ctx, a)) continue;
+        const at = ctx.at(key);
+        if (!notInSchema(ctx, at)) out.push(finding(ctx, at, a));
       }
-      const failIndex = find('podFailurePolicy.rules[*].action=FailIndex');
+      const failIndex = FIELD['podFailurePolicy.rules[*].action=FailIndex'];
       if (unavailable(ctx, failIndex) && isObject(ctx.jobSpec.podFailurePolicy)) {
         arrayOf(ctx.jobSpec.podFailurePolicy.rules).forEach((r, i) => {
           if (isObject(r) && r.action === 'FailIndex') out.push(finding(ctx, ctx.at('podFailurePolicy', 'rules', i, 'action'), failIndex));
@@ -73,10 +91,12 @@ export const FEATURE_RULES: readonly Rule[] = [
       }
       const pod = podSpec(ctx);
       for (const list of ['initContainers', 'containers'] as const) {
-        const a = find(`template.spec.${list}[*].restartPolicy`);
+        const a = FIELD[`template.spec.${list}[*].restartPolicy`];
         if (!unavailable(ctx, a)) continue;
         arrayOf(pod[list]).forEach((c, i) => {
-          if (isObject(c) && c.restartPolicy !== undefined) out.push(finding(ctx, ctx.at('template', 'spec', list, i, 'restartPolicy'), a));
+          if (!isObject(c) || c.restartPolicy === undefined) return;
+          const at = ctx.at('template', 'spec', list, i, 'restartPolicy');
+          if (!notInSchema(ctx, at)) out.push(finding(ctx, at, a));
         });
       }
       return out;

@@ -13,7 +13,7 @@ export {
   compareVersions,
   versionInRange,
 } from './versions';
-export { batchKindOf, validate, evaluate, formatViolation } from './engine';
+export { batchKindOf, misplacedBatchKind, validate, evaluate, formatViolation } from './engine';
 export { recordedKubernetesVersion } from './recorded-version';
 export type { RecordedVersion } from './recorded-version';
 export { RULES, RULE_CODES } from './table';

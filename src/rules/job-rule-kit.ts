@@ -36,20 +36,23 @@ export function when(cond: boolean, f: () => Finding): Finding[] {
   return cond ? [f()] : [];
 }
 
-/** Findings for a label map at `base`. */
+/**
+ * Findings for a label map at `base`. The API server reports them at the map's path
+ * (`ValidateLabels(labels, fldPath)`), so the key is named in the problem, not the path.
+ */
 export function labelFindings(labels: unknown, base: string): Finding[] {
   return labelMapProblems(labels).map((p) => ({
-    path: `${base}[${p.key}]`,
-    problem: p.inKey ? `key ${p.problem}` : p.problem,
+    path: base,
+    problem: p.inKey ? `key ${JSON.stringify(p.key)} ${p.problem}` : `value of ${JSON.stringify(p.key)} ${p.problem}`,
     got: p.value,
   }));
 }
 
-/** Findings for an annotation map at `base`. */
+/** Findings for an annotation map at `base`, reported at the map's path as the API server does (`ValidateAnnotations`). */
 export function annotationFindings(annotations: unknown, base: string): Finding[] {
   return annotationProblems(annotations).map((p) => ({
-    path: p.key === '' ? base : `${base}[${p.key}]`,
-    problem: p.inKey ? `key ${p.problem}` : p.problem,
+    path: base,
+    problem: p.key === '' ? p.problem : p.inKey ? `key ${JSON.stringify(p.key)} ${p.problem}` : `value of ${JSON.stringify(p.key)} ${p.problem}`,
     got: p.value,
   }));
 }

@@ -5,6 +5,7 @@
 import { apiRule, int } from './job-rule-kit';
 import { isObject } from './json';
 import { Finding, Rule, RuleContext } from './types';
+import { compareVersions } from './versions';
 
 /** Deep equality of JSON values, key order ignored. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
@@ -45,6 +46,61 @@ function withoutSchedulingDirectives(template: unknown): unknown {
   return t;
 }
 
+/** The pod spec without the containers' and init containers' resources that match `next` by index and name. */
+function withoutMatchingResources(podSpec: unknown, next: unknown): unknown {
+  if (!isObject(podSpec) || !isObject(next)) return podSpec;
+  const out: any = { ...podSpec };
+  for (const list of ['containers', 'initContainers']) {
+    const a = out[list];
+    const b = next[list];
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) continue;
+    out[list] = a.map((c, i) => (isObject(c) && isObject(b[i]) && c.name === b[i].name ? { ...c, resources: b[i].resources } : c));
+  }
+  return out;
+}
+
+/**
+ * From 1.36 (MutablePodResourcesForSuspendedJobs and MutableSchedulingDirectivesForSuspendedJobs
+ * beta, on): a suspended Job with no active pods that never started or carries the Suspended
+ * condition may change its scheduling directives and its containers' resources
+ * (`shouldAllowMutablePodTemplate` in pkg/registry/batch/job/strategy.go). Before 1.36: the
+ * scheduling directives only, while suspended and never started.
+ */
+function templateFindings(ctx: RuleContext, old: Record<string, any>): Finding[] {
+  const status = isObject(ctx.oldObject.status) ? ctx.oldObject.status : {};
+  const suspended = old.suspend === true;
+  const started = Boolean(status.startTime);
+  const modern = compareVersions(ctx.version, { major: 1, minor: 36 }) >= 0;
+  const suspendedCondition = Array.isArray(status.conditions) && status.conditions.some((c: any) => isObject(c) && c.type === 'Suspended' && c.status === 'True');
+  const allow = modern
+    ? suspended && (!started || suspendedCondition) && (typeof status.active === 'number' ? status.active : 0) === 0
+    : suspended && !started;
+  if (modern && allow) {
+    const before: any = withoutSchedulingDirectives(old.template);
+    const after: any = withoutSchedulingDirectives(ctx.jobSpec.template);
+    const beforeSpec = withoutMatchingResources(isObject(before) ? before.spec : undefined, isObject(after) ? after.spec : undefined);
+    if (jsonEqual(beforeSpec, isObject(after) ? after.spec : undefined)) return [];
+    return [{
+      path: ctx.at('template', 'spec'),
+      problem: 'is immutable except the scheduling directives and the containers\' resources while the Job is suspended',
+      fix: 'change only labels, annotations, nodeSelector, tolerations, schedulingGates, nodeAffinity or container resources, or recreate the Job',
+    }];
+  }
+  const same = allow
+    ? jsonEqual(withoutSchedulingDirectives(old.template), withoutSchedulingDirectives(ctx.jobSpec.template))
+    : jsonEqual(old.template, ctx.jobSpec.template);
+  if (same) return [];
+  return [{
+    path: ctx.at('template'),
+    problem: allow
+      ? 'is immutable except labels, annotations, nodeSelector, tolerations, schedulingGates and nodeAffinity'
+      : modern
+        ? 'is immutable unless the Job is suspended with no active pods (and never started or marked Suspended)'
+        : 'is immutable unless the Job is suspended and has never started, and then only its scheduling directives',
+    fix: allow ? 'change only the scheduling directives, or recreate the Job' : 'delete and recreate the Job to change its pod template',
+  }];
+}
+
 function immutable(ctx: RuleContext, key: string, old: Record<string, any>): Finding[] {
   const before = old[key];
   const after = ctx.jobSpec[key];
@@ -59,7 +115,7 @@ export const UPDATE_RULES: readonly Rule[] = [
     scope: 'Job',
     updateOnly: true,
     path: 'spec.<field>',
-    summary: 'On update, metadata.name/namespace/uid and the Job spec fields selector, completionMode, podFailurePolicy, backoffLimitPerIndex, successPolicy, managedBy, completions (NonIndexed) and template (outside the suspended-and-never-started scheduling directives) stay as they are (R087–R097).',
+    summary: 'On update, metadata.name/namespace/uid and the Job spec fields selector, completionMode, podFailurePolicy, backoffLimitPerIndex, successPolicy, managedBy, completions (NonIndexed) and template stay as they are (R087–R097). The template\'s scheduling directives may change while the Job is suspended and never started; from 1.36 they and the containers\' resources may change while it is suspended with no active pods and either never started or marked Suspended.',
     fix: 'delete and recreate the Job to change this field',
     check: (ctx) => {
       const old = oldSpec(ctx);
@@ -76,19 +132,7 @@ export const UPDATE_RULES: readonly Rule[] = [
         out.push(...immutable(ctx, key, old));
       }
       if (ctx.jobSpec.completionMode !== 'Indexed') out.push(...immutable(ctx, 'completions', old));
-      const directivesMayChange = old.suspend === true && !(isObject(ctx.oldObject.status) && ctx.oldObject.status.startTime);
-      const same = directivesMayChange
-        ? jsonEqual(withoutSchedulingDirectives(old.template), withoutSchedulingDirectives(ctx.jobSpec.template))
-        : jsonEqual(old.template, ctx.jobSpec.template);
-      if (!same) {
-        out.push({
-          path: ctx.at('template'),
-          problem: directivesMayChange
-            ? 'is immutable except labels, annotations, nodeSelector, tolerations, schedulingGates and nodeAffinity'
-            : 'is immutable unless the Job is suspended and has never started, and then only its scheduling directives',
-          fix: directivesMayChange ? 'change only the scheduling directives, or recreate the Job' : 'delete and recreate the Job to change its pod template',
-        });
-      }
+      out.push(...templateFindings(ctx, old));
       return out;
     },
   }),

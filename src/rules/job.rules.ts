@@ -13,7 +13,7 @@ import {
 } from './defaults';
 import { POD_FAILURE_POLICY_RULES, SUCCESS_POLICY_RULES } from './job-policies';
 import { annotationFindings, apiRule, int, isIndexed, labelFindings, templateLabels, when } from './job-rule-kit';
-import { CRONJOB_SHAPE, JOB_SHAPE, ShapeProblem, checkShape } from './job-shape';
+import { ShapeProblem, checkObject } from './job-shape';
 import {
   dns1123LabelErrors,
   dns1123SubdomainErrors,
@@ -22,8 +22,10 @@ import {
   selectorMatches,
 } from './job-validators';
 import { isObject, path } from './json';
+import { POD_SPEC_RULES } from './pod-spec.rules';
 import { POD_TEMPLATE_RULES } from './pod-template';
 import { Finding, Rule, RuleContext } from './types';
+import { compareVersions, formatVersion, parseVersion } from './versions';
 
 /** `maxParallelismForIndexedJob`. */
 export const MAX_INDEXED_PARALLELISM = 100_000;
@@ -49,25 +51,33 @@ const TYPE_RULES: Rule[] = [
     code: 'FieldTypeInvalid',
     scope: 'Object',
     path: 'spec.*',
-    summary: 'Every field has the JSON type of the batch/v1 schema (the API server fails to decode anything else); other rules ignore a wrongly typed field.',
+    summary: 'Every field anywhere in the object has the JSON type of the schema the version serves (a quantity where a Quantity is expected, an RFC 3339 time where a Time is); the API server fails to decode anything else (400). Other rules ignore a wrongly typed field.',
     fix: 'use the JSON type the batch/v1 schema gives for this field',
+    departure: 'decode-reports-all',
     check: (ctx) =>
       shapeProblems(ctx).filter((p) => !p.unknown).map((p) => ({ path: p.path, problem: `must be ${p.expected}`, got: p.got })),
   }),
   apiRule({
     code: 'FieldUnknown',
     scope: 'Object',
-    path: 'spec.<field>',
-    summary: 'A Job spec holds only batch/v1 JobSpec fields (strict field validation, the kubectl default, rejects unknown fields).',
-    fix: 'check the spelling against the batch/v1 JobSpec reference or remove the field',
+    path: '<any field>',
+    summary: 'Every field anywhere in the object (metadata, Job spec, pod template, containers …) is a field of the version\'s schema: strict field validation, the kubectl default, rejects each unknown field (`strict decoding error: unknown field "spec.template.spec.containers[0].foo"`, 400).',
+    fix: 'check the spelling (field names are case-sensitive) against the API reference or remove the field',
     check: (ctx) =>
-      shapeProblems(ctx).filter((p) => p.unknown).map((p) => ({ path: p.path, problem: `is not a field of ${p.expected.replace(/^a field of /, 'batch/v1 ')}` })),
+      shapeProblems(ctx).filter((p) => p.unknown).map((p) => ({
+        path: p.path,
+        problem: `is not a field of ${p.expected} in Kubernetes ${formatVersion(ctx.version)}`,
+        got: p.got,
+        ...(p.knownFrom !== undefined && compareVersions(ctx.version, parseVersion(p.knownFrom)) < 0
+          ? { fix: `the field exists from Kubernetes ${p.knownFrom}: target ${p.knownFrom} or later, or remove it` }
+          : {}),
+      })),
   }),
 ];
 
 function shapeProblems(ctx: RuleContext): readonly ShapeProblem[] {
   if (ctx.shapeProblems) return ctx.shapeProblems;
-  return checkShape(ctx.raw ?? ctx.original, ctx.kind === 'Job' ? JOB_SHAPE : CRONJOB_SHAPE, '').problems;
+  return checkObject(ctx.raw ?? ctx.original, ctx.kind, ctx.version).problems;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,15 +195,8 @@ interface Selection {
 }
 
 /** Several rules need the same selection of one object: compute it once per evaluation. */
-const selections = new WeakMap<RuleContext, Selection>();
-
 function effectiveSelection(ctx: RuleContext): Selection {
-  let selection = selections.get(ctx);
-  if (!selection) {
-    selection = computeSelection(ctx);
-    selections.set(ctx, selection);
-  }
-  return selection;
+  return ctx.memo('job.selection', computeSelection);
 }
 
 function computeSelection(ctx: RuleContext): Selection {
@@ -204,9 +207,10 @@ function computeSelection(ctx: RuleContext): Selection {
   let selector = ctx.jobSpec.selector;
   const generated = ctx.jobSpec.manualSelector !== true && ctx.operation !== 'update';
   if (generated) {
-    for (const [k, v] of [[LEGACY_CONTROLLER_UID_LABEL, uid], [LEGACY_JOB_NAME_LABEL, name], [CONTROLLER_UID_LABEL, uid], [JOB_NAME_LABEL, name]]) {
-      if (labels[k] === undefined) labels[k] = v;
-    }
+    if (labels[LEGACY_CONTROLLER_UID_LABEL] === undefined) labels[LEGACY_CONTROLLER_UID_LABEL] = uid;
+    if (labels[LEGACY_JOB_NAME_LABEL] === undefined) labels[LEGACY_JOB_NAME_LABEL] = name;
+    if (labels[CONTROLLER_UID_LABEL] === undefined) labels[CONTROLLER_UID_LABEL] = uid;
+    if (labels[JOB_NAME_LABEL] === undefined) labels[JOB_NAME_LABEL] = name;
     if (selector === undefined) selector = { matchLabels: { [CONTROLLER_UID_LABEL]: uid } };
   }
   return { selector, labels, uid, generated };
@@ -659,4 +663,5 @@ export const JOB_RULES: readonly Rule[] = [
   ...OTHER_SPEC_RULES,
   ...SUCCESS_POLICY_RULES,
   ...POD_TEMPLATE_RULES,
+  ...POD_SPEC_RULES,
 ];

@@ -89,10 +89,28 @@ export interface RuleContext {
   readonly oldObject?: any;
   /** Builds a path under the Job spec: `at('podFailurePolicy', 'rules', 0)` → `spec.podFailurePolicy.rules[0]`. */
   at(...segments: Array<string | number>): string;
+  /**
+   * `compute(this)` once per evaluation and `key`, for work several rules share (e.g. the pod's
+   * container list). Pass a module-level function, so that no closure is made per call.
+   */
+  memo<T>(key: string, compute: (ctx: RuleContext) => T): T;
 }
 
 /** The API request the rules are checked for. */
 export type Operation = 'create' | 'update';
+
+/**
+ * The documented ways a rule's verdict may differ from the API server's:
+ * - `dropped-field`: the server accepts the object and silently drops the field (its feature gate
+ *   is off on that version), which changes what the Job does; the rule reports an error.
+ * - `decode-reports-all`: on a body that fails JSON decoding the server reports only the first
+ *   wrongly typed field (its Go path, without list indexes or map keys) and runs no validation;
+ *   the engine reports every wrongly typed field at its full path and the other rules' findings
+ *   too. Both reject.
+ * - `cronjob-template`: the server accepts the CronJob but every Job it creates would be rejected;
+ *   reported as a warning on the CronJob.
+ */
+export type Departure = 'dropped-field' | 'decode-reports-all' | 'cronjob-template';
 
 /** One row of the rules table. */
 export interface Rule {
@@ -112,6 +130,11 @@ export interface Rule {
   readonly fix: string;
   /** Where the rule comes from: `API server` (parity), `pattern`, `hygiene` or `misconception`. */
   readonly source: 'API server' | 'pattern' | 'hygiene' | 'misconception';
+  /**
+   * Set when the rule can disagree with the API server's verdict on purpose (see `Departure`);
+   * every other error-level rule reports exactly what the server rejects, at the server's path.
+   */
+  readonly departure?: Departure;
   /** `true` when the API server checks the rule on create only (e.g. the CronJob name length). */
   readonly createOnly?: boolean;
   /** `true` for rules about changing a stored object (immutability); they read `ctx.oldObject`. */

@@ -17,7 +17,11 @@ export type JobSpecMutability =
   | 'immutable'
   /** Indexed Jobs only, and only when the new completions equals the new parallelism (elastic Indexed Jobs) */
   | 'mutableInTandemWithParallelism'
-  /** immutable, except the scheduling directives while the Job is suspended and has never started */
+  /**
+   * immutable, except the scheduling directives while the Job is suspended and has never started;
+   * from 1.36 also the containers' resources, and also after a start once the Job is marked
+   * Suspended with no active pods
+   */
   | 'immutableExceptSchedulingDirectives';
 
 /** One row of the mutability table. */
@@ -29,7 +33,7 @@ export interface JobSpecFieldMutability {
   readonly note: string;
 }
 
-/** The mutability of every batch/v1 JobSpec field (section 3.1), the same on 1.28–1.35. */
+/** The mutability of every batch/v1 JobSpec field (section 3.1), the same on 1.28–1.37 but for the template (see `immutableExceptSchedulingDirectives`). */
 export const JOB_SPEC_MUTABILITY: readonly JobSpecFieldMutability[] = [
   { field: 'parallelism', mutability: 'mutable', note: 'at most 100000 when Indexed; 0 pauses the Job' },
   { field: 'completions', mutability: 'mutableInTandemWithParallelism', note: 'NonIndexed: immutable; Indexed: may change only to the new parallelism (ElasticIndexedJob)' },
@@ -46,7 +50,7 @@ export const JOB_SPEC_MUTABILITY: readonly JobSpecFieldMutability[] = [
   { field: 'podFailurePolicy', mutability: 'immutable', note: 'the whole policy, including adding or removing it' },
   { field: 'successPolicy', mutability: 'immutable', note: 'including adding or removing it' },
   { field: 'managedBy', mutability: 'immutable', note: 'including adding or removing it' },
-  { field: 'template', mutability: 'immutableExceptSchedulingDirectives', note: 'see MUTABLE_SCHEDULING_DIRECTIVES' },
+  { field: 'template', mutability: 'immutableExceptSchedulingDirectives', note: 'see MUTABLE_SCHEDULING_DIRECTIVES; from 1.36 also containers[*].resources and initContainers[*].resources while suspended with no active pods' },
 ];
 
 /**

@@ -1,7 +1,7 @@
 import { KubeVersion } from './types';
 
 /** Kubernetes minor versions the rules are written for, oldest first. */
-export const SUPPORTED_VERSIONS: readonly string[] = ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35'];
+export const SUPPORTED_VERSIONS: readonly string[] = ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36', '1.37'];
 
 /** The version used when none is given: the one cdk8s-plus-28 targets. */
 export const DEFAULT_KUBERNETES_VERSION = '1.28';
@@ -19,12 +19,18 @@ export class UnsupportedVersionError extends Error {
 
 /** Parses `"1.31"`, `"v1.31"` or `"v1.31.4"` (a patch part is ignored). Throws `UnsupportedVersionError`. */
 export function parseVersion(text: string): KubeVersion {
+  const cached = typeof text === 'string' ? parsed.get(text) : undefined;
+  if (cached) return cached;
   const m = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$/.exec(String(text).trim());
   if (!m) throw new UnsupportedVersionError(text);
   const version = { major: Number(m[1]), minor: Number(m[2]) };
   if (!SUPPORTED_VERSIONS.includes(formatVersion(version))) throw new UnsupportedVersionError(text);
+  if (parsed.size < 100) parsed.set(text, version);
   return version;
 }
+
+/** Versions parsed so far (the same few strings arrive for every object). */
+const parsed = new Map<string, KubeVersion>();
 
 /** `{1, 31}` → `"1.31"`. */
 export function formatVersion(v: KubeVersion): string {

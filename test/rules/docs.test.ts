@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join, relative } from 'path';
-import { docTables, renderRulesDoc, RulesDocTable } from '../../scripts/generate-rules-doc';
+import { DEPARTURE_TEXT, docTables, renderRulesDoc, RulesDocTable } from '../../scripts/generate-rules-doc';
 import { CONSTRUCT_CODES } from '../../src/_construct-codes';
-import { CLUSTER_FINDINGS, RECONCILER_ACTIONS, RULE_CODES } from '../../src/rules';
+import { CLUSTER_FINDINGS, RECONCILER_ACTIONS, RULES, RULE_CODES } from '../../src/rules';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -79,6 +79,19 @@ describe('docs/rules.md', () => {
     expect(undescribed).toEqual([]);
   });
 
+  test('every departure from the API server is one of the documented kinds, and only on API-server or CronJob-template rules', () => {
+    const departures = RULES.filter((r) => r.departure !== undefined);
+    expect(departures.length).toBeGreaterThan(0);
+    for (const r of departures) {
+      expect({ code: r.code, documented: Object.keys(DEPARTURE_TEXT).includes(r.departure!) }).toEqual({ code: r.code, documented: true });
+      // an error that may disagree with the server is a deliberate API-server rule; a CronJob-template finding is a warning
+      if (r.departure === 'cronjob-template') expect({ code: r.code, severity: r.severity }).toEqual({ code: r.code, severity: 'warning' });
+      else expect({ code: r.code, source: r.source }).toEqual({ code: r.code, source: 'API server' });
+    }
+    const doc = renderRulesDoc(docTables());
+    for (const kind of Object.keys(DEPARTURE_TEXT)) expect(doc).toContain(`  - \`${kind}\`: `);
+  });
+
   test('no code names both a rule and a cluster finding', () => {
     const findings = CLUSTER_FINDINGS.map((f) => f.code);
     expect(findings.filter((c) => RULE_CODES.includes(c))).toEqual([]);
@@ -104,7 +117,7 @@ describe('docs/rules.md', () => {
     };
     const doc = renderRulesDoc([...docTables(), extra]);
     expect(doc).toContain('\n## Cluster context\n\nChecked by the reconciler against the live cluster.\n');
-    expect(doc).toContain('| [`QuotaExceeded`](#quotaexceeded) | warning | Namespace | `spec.template.spec.containers[].resources` | 1.30–1.35 | cluster |');
+    expect(doc).toContain('| [`QuotaExceeded`](#quotaexceeded) | warning | Namespace | `spec.template.spec.containers[].resources` | 1.30–1.37 | cluster |  |');
     expect(doc).toContain('- fix: lower the requests | raise the quota');
     expect(doc).toContain(`${RULE_CODES.length + CONSTRUCT_CODES.length + CLUSTER_FINDINGS.length + RECONCILER_ACTIONS.length + 1} in all`);
   });

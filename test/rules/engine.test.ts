@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { cronJob, job } from './job.cases';
 import {
+  misplacedBatchKind,
   RULES,
   UnsupportedVersionError,
   batchKindOf,
@@ -15,7 +16,7 @@ describe('validate', () => {
   test('returns [] for objects that are not batch Jobs or CronJobs', () => {
     for (const m of [
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: {} },
-      { apiVersion: 'apps/v1', kind: 'Job', spec: { parallelism: -1 } },
+      { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', spec: { parallelism: -1 } },
       { apiVersion: 'batch/v1', kind: 'Deployment' },
       null,
       undefined,
@@ -31,6 +32,17 @@ describe('validate', () => {
     expect(batchKindOf(job())).toBe('Job');
     expect(batchKindOf(cronJob())).toBe('CronJob');
     expect(batchKindOf({ apiVersion: 'v1', kind: 'Job' })).toBeUndefined();
+    expect(batchKindOf({ apiVersion: 'batch/v1beta1', kind: 'CronJob' })).toBeUndefined();
+  });
+
+  test('reports a batch kind under another group version, and nothing else about it', () => {
+    for (const apiVersion of ['v1', 'batch/v1beta1', 'batch/v2alpha1', 'apps/v1', undefined]) {
+      const m = { ...cronJob(), apiVersion };
+      expect(misplacedBatchKind(m)).toBe('CronJob');
+      expect(validate(m, { kubernetesVersion: '1.37' }).map((v) => `${v.code} ${v.path}`)).toEqual(['ApiVersionUnsupported apiVersion']);
+    }
+    expect(misplacedBatchKind({ apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job' })).toBeUndefined();
+    expect(misplacedBatchKind(job())).toBeUndefined();
   });
 
   test('accepts a version with a v prefix and a patch part', () => {
@@ -38,9 +50,9 @@ describe('validate', () => {
     expect(validate(job(), { kubernetesVersion: 'v1.35.0' }).filter((v) => v.severity === 'error')).toEqual([]);
   });
 
-  test.each(['1.27', '1.36', 'latest', '', '2.0'])('fails with a clear error for the unsupported version %j', (version) => {
+  test.each(['1.27', '1.38', 'latest', '', '2.0'])('fails with a clear error for the unsupported version %j', (version) => {
     expect(() => validate(job(), { kubernetesVersion: version })).toThrow(UnsupportedVersionError);
-    expect(() => validate(job(), { kubernetesVersion: version })).toThrow(/kubernetesVersion must be one of 1\.28, .*1\.35 \(got ".*"\); pass a supported minor version/);
+    expect(() => validate(job(), { kubernetesVersion: version })).toThrow(/kubernetesVersion must be one of 1\.28, .*1\.37 \(got ".*"\); pass a supported minor version/);
   });
 
   test('checks the version even for objects it does not evaluate', () => {
@@ -49,8 +61,10 @@ describe('validate', () => {
 
   test('defaults to Kubernetes 1.28', () => {
     const m = job({ managedBy: 'example.com/x' });
-    expect(validate(m).map((v) => v.code)).toContain('FieldRequiresNewerKubernetes');
-    expect(validate(m)[0].message).toMatch(/got target 1\.28/);
+    // managedBy is not in the 1.28 schema: strict field validation rejects it as unknown.
+    expect(validate(m).map((v) => v.code)).toContain('FieldUnknown');
+    expect(validate(m)[0].message).toMatch(/not a field of batch\/v1 JobSpec in Kubernetes 1\.28/);
+    expect(validate(m)[0].fix).toMatch(/exists from Kubernetes 1\.30/);
   });
 
   test('minSeverity error drops warnings', () => {
@@ -137,7 +151,7 @@ describe('validate on any JSON', () => {
     (manifest.spec as any).constructor = 1;
     (manifest.spec as any).hasOwnProperty = 'x';
     const found = validate(manifest, { kubernetesVersion: '1.31' });
-    expect(found.filter((v) => v.code === 'FieldUnknown').map((v) => v.path).sort()).toEqual(['spec.constructor', 'spec.hasOwnProperty']);
+    expect(found.filter((v) => v.code === 'FieldUnknown').map((v) => v.path).sort()).toEqual(['metadata.toString', 'spec.constructor', 'spec.hasOwnProperty']);
   });
 
   test('a "__proto__" member is an unknown field, never a way to supply other fields', () => {

@@ -25,8 +25,6 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       indexed(3, { backoffLimitPerIndex: 1, maxFailedIndexes: 1 }),
       indexed(3, { backoffLimitPerIndex: 1, podFailurePolicy: failIndex }),
       job({ podReplacementPolicy: 'Failed' }),
-      indexed(3, { successPolicy: { rules: [{ succeededCount: 1 }] } }),
-      job({ managedBy: 'example.com/foo' }),
       job({ template: pod(sidecar) }),
       cronJob({ completionMode: 'Indexed', completions: 3, backoffLimitPerIndex: 1 }),
     ],
@@ -35,7 +33,20 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     code: 'FieldRequiresNewerKubernetes',
     version: '1.29',
     valid: [indexed(3, { backoffLimitPerIndex: 1, maxFailedIndexes: 1, podFailurePolicy: failIndex }), job({ podReplacementPolicy: 'Failed' }), job({ template: pod(sidecar) })],
-    invalid: [indexed(3, { successPolicy: { rules: [{ succeededCount: 1 }] } }), job({ managedBy: 'example.com/foo' })],
+    invalid: [],
+  },
+  {
+    // Not in the 1.28 and 1.29 schemas at all: strict field validation rejects them as unknown.
+    code: 'FieldUnknown',
+    version: '1.29',
+    valid: [job()],
+    invalid: [indexed(3, { successPolicy: { rules: [{ succeededCount: 1 }] } }), job({ managedBy: 'example.com/foo' }), job({ scheduling: {} })],
+  },
+  {
+    code: 'FieldRequiresNewerKubernetes',
+    version: '1.30',
+    valid: [job({ podReplacementPolicy: 'TerminatingOrFailed' })],
+    invalid: [job({ managedBy: 'example.com/foo' })],
   },
   {
     code: 'FieldRequiresNewerKubernetes',
@@ -54,5 +65,18 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     version: '1.32',
     valid: [job({ managedBy: 'example.com/foo' }), indexed(3, { successPolicy: { rules: [{ succeededIndexes: '0-2' }] }, backoffLimitPerIndex: 2 })],
     invalid: [],
+  },
+  {
+    // spec.scheduling is in the 1.37 schema, but WorkloadWithJob is alpha (off): the server drops it.
+    code: 'FieldRequiresNewerKubernetes',
+    version: '1.37',
+    valid: [job({ managedBy: 'example.com/foo' }), indexed(3, { successPolicy: { rules: [{ succeededIndexes: '0-2' }] }, backoffLimitPerIndex: 2 })],
+    invalid: [job({ scheduling: { schedulingPolicy: { gang: { minCount: 1 } } } }), cronJob({ scheduling: {} })],
+  },
+  {
+    code: 'FieldUnknown',
+    version: '1.36',
+    valid: [job({ podReplacementPolicy: 'Failed', managedBy: 'example.com/foo' })],
+    invalid: [job({ scheduling: {} })],
   },
 ];

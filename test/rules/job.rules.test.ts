@@ -1,5 +1,6 @@
 import { CASES as FEATURE_CASES } from './features.cases';
 import { CASES, DEFAULT_CASE_VERSION } from './job.cases';
+import { CASES as POD_CASES, DEFAULT_CASE_VERSION as POD_CASE_VERSION } from './pod.cases';
 import { formatViolation, validate, validateUpdate, Violation } from '../../src/rules';
 import { FEATURE_RULES } from '../../src/rules/features.rules';
 import { UPDATE_RULES } from '../../src/rules/job-update.rules';
@@ -17,7 +18,7 @@ function rows(entries: Entry[], kind: 'valid' | 'invalid'): Array<[string, strin
     e[kind].map((row, i) => [e.code, e.version ?? DEFAULT_CASE_VERSION, i, e, row] as [string, string, number, Entry, any]));
 }
 
-const ALL: Entry[] = [...CASES, ...FEATURE_CASES];
+const ALL: Entry[] = [...CASES, ...FEATURE_CASES, ...POD_CASES.map((e) => ({ ...e, version: e.version ?? POD_CASE_VERSION }))];
 
 describe('Job rules', () => {
   test.each(rows(ALL, 'valid'))('%s on %s: valid row %d has no error', (code, _version, _i, entry, row) => {

@@ -94,6 +94,43 @@ describe('validateUpdate (upstream TestValidateJobUpdate cases)', () => {
     expect(validateUpdate(before, after, { kubernetesVersion: '1.35' }).map((v) => v.code)).toContain('FieldImmutable');
   });
 
+  describe('from 1.36, suspended Jobs (MutablePodResourcesForSuspendedJobs, MutableSchedulingDirectivesForSuspendedJobs)', () => {
+    const T0 = '2026-01-01T00:00:00Z';
+    const suspendedCondition = { type: 'Suspended', status: 'True', lastTransitionTime: T0, lastProbeTime: T0 };
+    const withResources = (j: any, cpu: string): void => {
+      j.spec.template.spec.containers[0].resources = { requests: { cpu }, limits: { cpu } };
+    };
+    const paths = (before: any, change: Change, version: string): string[] => {
+      const after = JSON.parse(JSON.stringify(before));
+      change(after);
+      return validateUpdate(before, after, { kubernetesVersion: version, minSeverity: 'error' }).map((v) => `${v.code} ${v.path}`);
+    };
+
+    test('container resources may change while suspended and never started, from 1.36 only', () => {
+      const before = stored({ suspend: true }, UID);
+      expect(paths(before, (j) => withResources(j, '2'), '1.36')).toEqual([]);
+      expect(paths(before, (j) => withResources(j, '2'), '1.37')).toEqual([]);
+      expect(paths(before, (j) => withResources(j, '2'), '1.35')).toEqual(['FieldImmutable spec.template']);
+    });
+
+    test('a started Job marked Suspended with no active pods may change resources and scheduling directives', () => {
+      const before = { ...stored({ suspend: true }, UID), status: { startTime: T0, active: 0, conditions: [suspendedCondition] } };
+      expect(paths(before, (j) => { withResources(j, '2'); j.spec.template.spec.nodeSelector = { zone: 'a' }; }, '1.36')).toEqual([]);
+      expect(paths(before, (j) => { j.spec.template.spec.nodeSelector = { zone: 'a' }; }, '1.35')).toEqual(['FieldImmutable spec.template']);
+    });
+
+    test('other pod spec fields stay immutable, reported at spec.template.spec', () => {
+      const before = stored({ suspend: true }, UID);
+      expect(paths(before, (j) => { j.spec.template.spec.containers[0].image = 'other'; }, '1.36')).toEqual(['FieldImmutable spec.template.spec']);
+    });
+
+    test('active pods or a running Job keep the whole template immutable', () => {
+      const active = { ...stored({ suspend: true }, UID), status: { startTime: T0, active: 1, conditions: [suspendedCondition] } };
+      expect(paths(active, (j) => withResources(j, '2'), '1.36')).toEqual(['FieldImmutable spec.template']);
+      expect(paths(stored({}, UID), (j) => withResources(j, '2'), '1.36')).toEqual(['FieldImmutable spec.template']);
+    });
+  });
+
   test('runs the create rules on the new object too', () => {
     const before = stored({}, UID);
     const after = JSON.parse(JSON.stringify(before));

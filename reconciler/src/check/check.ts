@@ -4,7 +4,7 @@
  * template is checked by the engine as part of the CronJob); other kinds are counted and
  * skipped. Also the programmatic entry for tools that check manifests they hold in memory.
  */
-import { DEFAULT_KUBERNETES_VERSION, batchKindOf, parseVersion, recordedKubernetesVersion, validate, type Violation } from 'cdk8s-batch/rules';
+import { DEFAULT_KUBERNETES_VERSION, batchKindOf, misplacedBatchKind, parseVersion, recordedKubernetesVersion, validate, type Violation } from 'cdk8s-batch/rules';
 import { collectManifests } from './parse.ts';
 import type { CheckReport, CheckedObject, InputProblem, SourceObject } from './types.ts';
 
@@ -47,7 +47,8 @@ export function checkSources(
   const results: CheckedObject[] = [];
   const allProblems = [...problems];
   for (const source of sources) {
-    const kind = batchKindOf(source.object);
+    // A Job or CronJob under the wrong apiVersion is checked too (the engine reports it), never skipped.
+    const kind = batchKindOf(source.object) ?? misplacedBatchKind(source.object);
     if (!kind) {
       tally.skipped++;
       continue;

@@ -39,6 +39,18 @@ export function rulesVersion(clusterVersion: string): string {
   return wanted < major * 1000 + minor ? oldest : newest;
 }
 
+/**
+ * The one line to log when the rules run for another version than the cluster's (a cluster newer
+ * than the newest version the rules know runs with the newest rules), else `undefined`.
+ */
+export function rulesVersionNotice(clusterVersion: string): string | undefined {
+  const used = rulesVersion(clusterVersion);
+  if (used === clusterVersion) return undefined;
+  const newest = SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1];
+  const why = used === newest ? `newer than the newest version the rules know (${newest})` : `not a version the rules know (${SUPPORTED_VERSIONS.join(', ')})`;
+  return `the cluster runs Kubernetes ${clusterVersion}, ${why}: auditing with the Kubernetes ${used} rules`;
+}
+
 /** What the audit found: rule violations, or a finding when the engine failed on the object. */
 export interface AuditResult {
   readonly violations: readonly Violation[];
@@ -65,11 +77,17 @@ export function versionMismatch(object: KubeObject, clusterVersion: string): Vio
   ];
 }
 
-/** Runs the shared rules on `object` for the cluster's version. Never throws. */
+/**
+ * Runs the shared rules on `object` for the cluster's version. Never throws. On a cluster newer
+ * than the rules know, a field of the live object that the rules' schema lacks is the cluster's
+ * newer schema, not a mistake: `FieldUnknown` is not reported then.
+ */
 export function audit(object: KubeObject, clusterVersion: string): AuditResult {
   try {
     // The rules themselves spare the Jobs a CronJob controls the missing-TTL warning (history limits clean up).
-    const violations = validate(object, { kubernetesVersion: rulesVersion(clusterVersion) });
+    const version = rulesVersion(clusterVersion);
+    const found = validate(object, { kubernetesVersion: version });
+    const violations = version === clusterVersion ? found : found.filter((v) => v.code !== 'FieldUnknown');
     return { violations, findings: versionMismatch(object, clusterVersion) };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { Command, CommandIo } from '../commands.ts';
 import { UsageError } from '../cli/usage-error.ts';
+import { rulesVersion, rulesVersionNotice } from '../core/audit.ts';
 import { defaultConfig } from '../core/config.ts';
 import type { Mode, ReconcilerConfig } from '../core/types.ts';
 import { KubeApiError, toKubeApiError } from '../adapters/errors.ts';
@@ -213,6 +214,8 @@ async function connect(options: ReconcileOptions, io: CommandIo, logger: Logger)
   }
   const kubernetesVersion = clusterMinorVersion(version.major, version.minor);
   logger.info({ server: client.server, version: version.gitVersion, mode: options.mode, dryRun: options.dryRun }, 'connected');
+  const notice = rulesVersionNotice(kubernetesVersion);
+  if (notice) logger.warn({ clusterVersion: kubernetesVersion, rulesVersion: rulesVersion(kubernetesVersion) }, notice);
   const config = defaultConfig({
     ...options.behaviour,
     mode: options.mode,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatViolation, validate } from 'cdk8s-batch/rules';
-import { audit, rulesVersion } from '../../src/core/audit.ts';
+import { audit, rulesVersion, rulesVersionNotice } from '../../src/core/audit.ts';
 import { defaultConfig } from '../../src/core/config.ts';
 import { decide } from '../../src/core/decide.ts';
 import { rerunName } from '../../src/core/rerun.ts';
@@ -85,9 +85,14 @@ describe('decide: audit', () => {
 
   it('runs the rules for the nearest supported version when the cluster is newer or older', () => {
     assert.equal(rulesVersion('1.31'), '1.31');
-    assert.equal(rulesVersion('v1.40.2'), '1.35');
+    assert.equal(rulesVersion('v1.40.2'), '1.37');
+    assert.equal(rulesVersion('1.37'), '1.37');
+    assert.equal(rulesVersion('1.36'), '1.36');
     assert.equal(rulesVersion('1.20'), '1.28');
-    assert.equal(rulesVersion('garbage'), '1.35');
+    assert.equal(rulesVersion('garbage'), '1.37');
+    assert.equal(rulesVersionNotice('1.37'), undefined);
+    assert.equal(rulesVersionNotice('1.38'), 'the cluster runs Kubernetes 1.38, newer than the newest version the rules know (1.37): auditing with the Kubernetes 1.37 rules');
+    assert.match(rulesVersionNotice('1.20') ?? '', /^the cluster runs Kubernetes 1\.20, not a version the rules know \(1\.28, .*1\.37\): auditing with the Kubernetes 1\.28 rules$/);
     assert.doesNotThrow(() => decide(observe(bad), NOW, defaultConfig({ kubernetesVersion: '1.99' })));
   });
 
@@ -111,6 +116,13 @@ describe('decide: audit', () => {
     assert.equal(audit(job(), '1.31').findings.length, 0);
     // a cluster newer than the rules support is compared with its own version, not the nearest supported one
     assert.equal(audit(job({ metadata: { annotations: { 'batch.cdk8s.io/kubernetes-version': '1.35' } } }), '1.40').findings[0]?.code, 'KubernetesVersionMismatch');
+  });
+
+  it('does not report fields of a newer cluster schema as unknown', () => {
+    const live = job({ metadata: { name: 'j' } });
+    (live.spec as Record<string, unknown>).futureField = 1;
+    assert.ok(audit(live, '1.37').violations.some((v) => v.code === 'FieldUnknown' && v.path === 'spec.futureField'));
+    assert.ok(!audit(live, '1.40').violations.some((v) => v.code === 'FieldUnknown'));
   });
 
   it('turns an engine failure into a RulesEngineFailed finding instead of throwing', () => {

@@ -1,0 +1,618 @@
+/**
+ * The core pod validation the API server runs on a Job's pod template
+ * (`ValidatePodTemplateSpec` → `ValidatePodSpec` in pkg/apis/core/validation/validation.go), for
+ * the parts real manifests get wrong: service account and DNS names, volumes and their mounts,
+ * container ports, environment variable names (per version), resource quantities, probes and
+ * lifecycle handlers, and security contexts. Paths are the server's, including its quirks (a
+ * second `downwardAPI` source is reported at `downwarAPI`, a bad `subPath` without the mount's
+ * index). Container names, images and restart policies are in `pod-template.ts`.
+ */
+import { apiRule, labelFindings, podSpec } from './job-rule-kit';
+import { structFields } from './job-shape';
+import { dns1123LabelErrors, dns1123SubdomainErrors, qualifiedNameErrors } from './job-validators';
+import { arrayOf, isObject } from './json';
+import { compareQuantities, isWholeQuantity, parseQuantity } from './quantity';
+import { Finding, Rule, RuleContext } from './types';
+import { compareVersions } from './versions';
+
+interface ContainerAt {
+  readonly c: Record<string, any>;
+  readonly list: 'containers' | 'initContainers';
+  readonly i: number;
+  /** An init container with restartPolicy Always on a version that keeps it (1.29+). */
+  readonly sidecar: boolean;
+}
+
+const podAt = (ctx: RuleContext, ...rest: Array<string | number>): string => ctx.at('template', 'spec', ...rest);
+
+function atLeast(ctx: RuleContext, minor: number): boolean {
+  return compareVersions(ctx.version, { major: 1, minor }) >= 0;
+}
+
+/** Containers, then init containers, in the order the server validates them (computed once per evaluation). */
+function containers(ctx: RuleContext): ContainerAt[] {
+  return ctx.memo('pod-spec.containers', listContainers);
+}
+
+function listContainers(ctx: RuleContext): ContainerAt[] {
+  const pod = podSpec(ctx);
+  const out: ContainerAt[] = [];
+  for (const list of ['containers', 'initContainers'] as const) {
+    arrayOf(pod[list]).forEach((c, i) => {
+      if (isObject(c)) out.push({ c, list, i, sidecar: list === 'initContainers' && c.restartPolicy === 'Always' && atLeast(ctx, 29) });
+    });
+  }
+  return out;
+}
+
+function str(v: unknown): v is string {
+  return typeof v === 'string' && v !== '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+const NAME_FIELDS: ReadonlyArray<{ key: string; label: boolean }> = [
+  { key: 'hostname', label: true },
+  { key: 'subdomain', label: true },
+  { key: 'nodeName', label: false },
+  { key: 'priorityClassName', label: false },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Volumes
+
+/** The order in which `validateVolumeSource` counts sources, with the path name it reports a second one at. */
+const SOURCE_ORDER: ReadonlyArray<[string, string]> = [
+  ['emptyDir', 'emptyDir'], ['hostPath', 'hostPath'], ['gitRepo', 'gitRepo'], ['gcePersistentDisk', 'gcePersistentDisk'],
+  ['awsElasticBlockStore', 'awsElasticBlockStore'], ['secret', 'secret'], ['nfs', 'nfs'], ['iscsi', 'iscsi'],
+  ['glusterfs', 'glusterfs'], ['flocker', 'flocker'], ['persistentVolumeClaim', 'persistentVolumeClaim'], ['rbd', 'rbd'],
+  ['cinder', 'cinder'], ['cephfs', 'cephFS'], ['quobyte', 'quobyte'], ['downwardAPI', 'downwarAPI'], ['fc', 'fc'],
+  ['flexVolume', 'flexVolume'], ['configMap', 'configMap'], ['azureFile', 'azureFile'], ['vsphereVolume', 'vsphereVolume'],
+  ['photonPersistentDisk', 'photonPersistentDisk'], ['portworxVolume', 'portworxVolume'], ['azureDisk', 'azureDisk'],
+  ['storageos', 'storageos'], ['projected', 'projected'], ['scaleIO', 'scaleIO'], ['csi', 'csi'], ['ephemeral', 'ephemeral'],
+  ['image', 'image'],
+];
+
+interface VolumeCheck {
+  readonly findings: Finding[];
+  /** Names of the volumes without errors: only those can be mounted (`IsMatchedVolume`). */
+  readonly valid: Set<string>;
+}
+
+const volumeSources = new Map<string, ReadonlySet<string>>();
+
+/** The volume source fields of the version's `core/v1 Volume`. */
+function sourcesOf(ctx: RuleContext): ReadonlySet<string> {
+  const key = `${ctx.version.major}.${ctx.version.minor}`;
+  let set = volumeSources.get(key);
+  if (!set) {
+    set = new Set(structFields(ctx.version, 'core.v1.Volume').filter((k) => k !== 'name'));
+    volumeSources.set(key, set);
+  }
+  return set;
+}
+
+/** The volume findings and mountable names (computed once per evaluation, read by two rules). */
+function checkVolumes(ctx: RuleContext): VolumeCheck {
+  return ctx.memo('pod-spec.volumes', volumeCheck);
+}
+
+function volumeCheck(ctx: RuleContext): VolumeCheck {
+  const findings: Finding[] = [];
+  const valid = new Set<string>();
+  const seen = new Set<string>();
+  const volumes = arrayOf(podSpec(ctx).volumes);
+  if (volumes.length === 0) return { findings, valid };
+  const sources = sourcesOf(ctx);
+  volumes.forEach((v, i) => {
+    if (!isObject(v)) return;
+    const own: Finding[] = [];
+    let count = 0;
+    for (const [key, at] of SOURCE_ORDER) {
+      if (!sources.has(key) || v[key] === undefined) continue;
+      if (count++ > 0) own.push({ path: podAt(ctx, 'volumes', i, at), problem: 'may not specify more than 1 volume type', fix: 'give each volume exactly one source; split it into several volumes' });
+    }
+    // A volume with no source at all is defaulted to emptyDir: {} (SetDefaults_Volume).
+    const name = v.name;
+    if (!str(name)) own.push({ path: podAt(ctx, 'volumes', i, 'name'), problem: 'is required' });
+    else for (const e of dns1123LabelErrors(name)) own.push({ path: podAt(ctx, 'volumes', i, 'name'), problem: e, got: name });
+    if (str(name) && seen.has(name)) own.push({ path: podAt(ctx, 'volumes', i, 'name'), problem: 'is a duplicate volume name', got: name });
+    if (own.length === 0 && str(name)) valid.add(name);
+    if (str(name)) seen.add(name);
+    findings.push(...own);
+  });
+  return { findings, valid };
+}
+
+/** `validateLocalDescendingPath`. */
+function descendingPathErrors(p: string): string[] {
+  const out: string[] = [];
+  if (p.startsWith('/')) out.push('must be a relative path');
+  if (p.split('/').includes('..')) out.push("must not contain '..'");
+  return out;
+}
+
+function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  const paths = new Set<string>();
+  arrayOf(c.volumeMounts).forEach((m, j) => {
+    if (!isObject(m)) return;
+    const at = (...rest: Array<string | number>): string => podAt(ctx, list, i, 'volumeMounts', j, ...rest);
+    const name = typeof m.name === 'string' ? m.name : '';
+    if (name === '') out.push({ path: at('name'), problem: 'is required' });
+    if (!volumes.has(name)) out.push({ path: at('name'), problem: 'does not name a volume of the pod (spec.template.spec.volumes)', got: name, fix: 'add a volume of that name to the pod template or fix the mount name' });
+    const mountPath = typeof m.mountPath === 'string' ? m.mountPath : '';
+    if (mountPath === '') out.push({ path: at('mountPath'), problem: 'is required' });
+    if (paths.has(mountPath)) out.push({ path: at('mountPath'), problem: 'must be unique within the container', got: mountPath });
+    paths.add(mountPath);
+    // The server reports these at `volumeMounts.subPath`, without the mount's index.
+    const base = podAt(ctx, list, i, 'volumeMounts');
+    if (str(m.subPath)) for (const e of descendingPathErrors(m.subPath)) out.push({ path: `${base}.subPath`, problem: e, got: m.subPath });
+    if (str(m.subPathExpr)) {
+      if (str(m.subPath)) out.push({ path: at('subPathExpr'), problem: 'and subPath are mutually exclusive', got: m.subPathExpr });
+      for (const e of descendingPathErrors(m.subPathExpr)) out.push({ path: `${base}.subPathExpr`, problem: e, got: m.subPathExpr });
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports
+
+/** `validation.IsValidPortName` (an IANA service name). */
+export function portNameErrors(name: string): string[] {
+  const out: string[] = [];
+  if (name.length > 15) out.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(name)) out.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(name)) out.push('must contain at least one letter (a-z)');
+  if (name.includes('--')) out.push('must not contain consecutive hyphens');
+  if (name.startsWith('-') || name.endsWith('-')) out.push('must not begin or end with a hyphen');
+  return out;
+}
+
+const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+
+function portFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
+  const out: Finding[] = [];
+  const names = new Set<string>();
+  arrayOf(c.ports).forEach((p, j) => {
+    if (!isObject(p)) return;
+    const at = (key: string): string => podAt(ctx, list, i, 'ports', j, key);
+    if (str(p.name)) {
+      const errs = portNameErrors(p.name);
+      for (const e of errs) out.push({ path: at('name'), problem: e, got: p.name });
+      if (errs.length === 0 && names.has(p.name)) out.push({ path: at('name'), problem: 'is a duplicate port name in this container', got: p.name });
+      names.add(p.name);
+    }
+    const cp = p.containerPort;
+    if (cp === undefined || cp === 0) out.push({ path: at('containerPort'), problem: 'is required' });
+    else if (typeof cp === 'number' && (cp < 1 || cp > 65535)) out.push({ path: at('containerPort'), problem: 'must be between 1 and 65535, inclusive', got: cp });
+    const hp = p.hostPort;
+    if (typeof hp === 'number' && hp !== 0 && (hp < 1 || hp > 65535)) out.push({ path: at('hostPort'), problem: 'must be between 1 and 65535, inclusive', got: hp });
+    // protocol defaults to TCP.
+    if (typeof p.protocol === 'string' && p.protocol !== '' && !PROTOCOLS.includes(p.protocol)) {
+      out.push({ path: at('protocol'), problem: `must be one of ${PROTOCOLS.map((x) => `"${x}"`).join(', ')}`, got: p.protocol });
+    } else if (p.protocol === '') {
+      out.push({ path: at('protocol'), problem: 'is required' });
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/**
+ * `validation.IsEnvVarName`, or `IsRelaxedEnvVarName` where RelaxedEnvironmentVariableValidation
+ * is on (beta, on by default, from 1.32; GA 1.34).
+ */
+export function envVarNameErrors(name: string, relaxed: boolean): string[] {
+  if (relaxed) {
+    // printable ASCII (0x20–0x7e) other than '='
+    return /^[\x20-\x3c\x3e-\x7e]+$/.test(name) ? [] : ["a valid environment variable name must consist only of printable ASCII characters other than '='"];
+  }
+  const out: string[] = [];
+  if (!ENV_NAME.test(name)) {
+    out.push("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit");
+  }
+  if (name === '.') out.push("must not be '.'");
+  else if (name === '..') out.push("must not be '..'");
+  else if (name.startsWith('..')) out.push("must not start with '..'");
+  return out;
+}
+
+function envFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
+  const relaxed = atLeast(ctx, 32);
+  const out: Finding[] = [];
+  arrayOf(c.env).forEach((e, j) => {
+    if (!isObject(e)) return;
+    const at = podAt(ctx, list, i, 'env', j, 'name');
+    if (!str(e.name)) out.push({ path: at, problem: 'is required' });
+    else for (const m of envVarNameErrors(e.name, relaxed)) out.push({ path: at, problem: m, got: e.name });
+  });
+  arrayOf(c.envFrom).forEach((e, j) => {
+    if (isObject(e) && str(e.prefix)) {
+      for (const m of envVarNameErrors(e.prefix, relaxed)) out.push({ path: podAt(ctx, list, i, 'envFrom', j, 'prefix'), problem: m, got: e.prefix });
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+
+const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
+const isHugePages = (n: string): boolean => n.startsWith('hugepages-');
+const isNative = (n: string): boolean => !n.includes('/') || n.includes('kubernetes.io/');
+const overcommitAllowed = (n: string): boolean => isNative(n) && !isHugePages(n);
+
+const resourceNameCache = new Map<string, readonly string[]>();
+
+function resourceNameErrors(name: string): readonly string[] {
+  let errs = resourceNameCache.get(name);
+  if (!errs) {
+    errs = computeResourceNameErrors(name);
+    if (resourceNameCache.size < 1000) resourceNameCache.set(name, errs);
+  }
+  return errs;
+}
+
+function computeResourceNameErrors(name: string): string[] {
+  const errs = qualifiedNameErrors(name);
+  if (errs.length > 0) return errs;
+  if (!name.includes('/')) return STANDARD_CONTAINER_RESOURCES.has(name) || isHugePages(name) ? [] : ['must be a standard resource for containers (cpu, memory, ephemeral-storage, hugepages-<size>) or a domain-prefixed extended resource'];
+  return [];
+}
+
+/** A quantity's sign without parsing it: `-` in front of a non-zero value. */
+function isNegative(raw: unknown): boolean {
+  if (typeof raw === 'number') return raw < 0;
+  if (typeof raw !== 'string' || !raw.trimStart().startsWith('-')) return false;
+  const q = parseQuantity(raw);
+  return q !== undefined && q.mantissa < 0n;
+}
+
+function quantityFindings(kind: 'limits' | 'requests', map: Record<string, unknown>, base: () => string, out: Finding[]): void {
+  // eslint-disable-next-line guard-for-in -- map is a plain JSON object: own keys only
+  for (const name in map) {
+    const raw = map[name];
+    const nameErrors = resourceNameErrors(name);
+    const negative = isNegative(raw);
+    const fraction = !isNative(name) && !isWhole(raw);
+    if (nameErrors.length === 0 && !negative && !fraction) continue;
+    const at = `${base()}.${kind}[${name}]`;
+    for (const e of nameErrors) out.push({ path: at, problem: e, got: name });
+    if (negative) out.push({ path: at, problem: 'must be greater than or equal to 0', got: raw });
+    if (fraction) out.push({ path: at, problem: 'must be an integer', got: raw });
+  }
+}
+
+function isWhole(raw: unknown): boolean {
+  if (typeof raw === 'number') return Number.isInteger(raw);
+  const q = parseQuantity(raw);
+  return q === undefined || isWholeQuantity(q);
+}
+
+function hasHugePagesWithoutCpuOrMemory(limits: Record<string, unknown>, requests: Record<string, unknown>): boolean {
+  let huge = false;
+  for (const map of [limits, requests]) {
+    for (const n of Object.keys(map)) {
+      if (n === 'cpu' || n === 'memory') return false;
+      if (isHugePages(n)) huge = true;
+    }
+  }
+  return huge;
+}
+
+/** A quick float reading of a quantity, for comparisons that are clear without exact arithmetic. */
+function approx(raw: unknown): number {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw !== 'string') return NaN;
+  let end = raw.length;
+  while (end > 0 && !(raw.charCodeAt(end - 1) >= 48 && raw.charCodeAt(end - 1) <= 57) && raw.charCodeAt(end - 1) !== 46) end--;
+  const suffix = raw.slice(end);
+  const multiplier = suffix === '' ? 1 : MULTIPLIER[suffix];
+  // Exponent forms (1e3) and anything unusual go to exact parsing.
+  return multiplier === undefined || end === 0 ? NaN : Number(raw.slice(0, end)) * multiplier;
+}
+
+const MULTIPLIER: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** `Quantity.Cmp` of two raw values; `undefined` when either does not parse. */
+function compareRaw(a: unknown, b: unknown): number | undefined {
+  if (a === b) return 0;
+  const fa = approx(a);
+  const fb = approx(b);
+  // Clearly apart as floats: no need for exact arithmetic.
+  if (Number.isFinite(fa) && Number.isFinite(fb) && Math.abs(fa - fb) > 1e-6 * Math.max(Math.abs(fa), Math.abs(fb))) return fa < fb ? -1 : 1;
+  const x = parseQuantity(a);
+  const y = parseQuantity(b);
+  return x && y ? compareQuantities(x, y) : undefined;
+}
+
+function resourceFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
+  if (!isObject(c.resources)) return [];
+  const base = (): string => podAt(ctx, list, i, 'resources');
+  const limits: Record<string, unknown> = isObject(c.resources.limits) ? c.resources.limits : {};
+  const requests: Record<string, unknown> = isObject(c.resources.requests) ? c.resources.requests : {};
+  const out: Finding[] = [];
+  quantityFindings('limits', limits, base, out);
+  quantityFindings('requests', requests, base, out);
+  for (const name of Object.keys(requests)) {
+    const raw = requests[name];
+    if (Object.prototype.hasOwnProperty.call(limits, name)) {
+      const cmp = compareRaw(raw, limits[name]);
+      if (cmp === undefined) continue;
+      if (cmp !== 0 && !overcommitAllowed(name)) out.push({ path: `${base()}.requests`, problem: `must be equal to ${name} limit of ${limits[name]}`, got: raw });
+      else if (cmp > 0) out.push({ path: `${base()}.requests`, problem: `must be less than or equal to ${name} limit of ${limits[name]}`, got: raw, fix: `lower the ${name} request or raise its limit` });
+    } else if (!overcommitAllowed(name)) {
+      out.push({ path: `${base()}.limits`, problem: `must be set for ${name}: a non-overcommitable resource needs a limit equal to its request`, fix: `set limits[${name}] to the request` });
+    }
+  }
+  if (hasHugePagesWithoutCpuOrMemory(limits, requests)) {
+    out.push({ path: base(), problem: 'HugePages require cpu or memory', fix: 'add a cpu or memory request or limit' });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probes and lifecycle handlers
+
+const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
+const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
+
+function handlerFindings(h: Record<string, any>, kinds: readonly string[], at: string): Finding[] {
+  const set = kinds.filter((k) => h[k] !== undefined);
+  if (set.length === 0) return [{ path: at, problem: `must specify a handler type (one of ${kinds.join(', ')})` }];
+  return set.slice(1).map((k) => ({ path: `${at}.${k}`, problem: 'may not specify more than 1 handler type', got: set }));
+}
+
+function probeFindings(ctx: RuleContext, { c, list, i, sidecar }: ContainerAt): Finding[] {
+  const out: Finding[] = [];
+  const initOnly = list === 'initContainers' && !sidecar;
+  for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+    const p = c[kind];
+    if (!isObject(p)) continue;
+    const at = podAt(ctx, list, i, kind);
+    if (initOnly) {
+      out.push({ path: at, problem: 'may not be set for init containers without restartPolicy=Always', fix: 'remove the probe, or make the init container a sidecar (restartPolicy: Always)' });
+      continue;
+    }
+    out.push(...handlerFindings(p, PROBE_HANDLERS, at));
+    for (const key of PROBE_COUNTS) {
+      if (typeof p[key] === 'number' && p[key] < 0) out.push({ path: `${at}.${key}`, problem: 'must be greater than or equal to 0', got: p[key] });
+    }
+    if (kind !== 'readinessProbe' && typeof p.successThreshold === 'number' && p.successThreshold !== 0 && p.successThreshold !== 1) {
+      out.push({ path: `${at}.successThreshold`, problem: 'must be 1', got: p.successThreshold });
+    }
+    if (typeof p.terminationGracePeriodSeconds === 'number' && p.terminationGracePeriodSeconds <= 0) {
+      out.push({ path: `${at}.terminationGracePeriodSeconds`, problem: 'must be greater than 0', got: p.terminationGracePeriodSeconds });
+    }
+  }
+  if (isObject(c.lifecycle)) {
+    const at = podAt(ctx, list, i, 'lifecycle');
+    if (initOnly) {
+      out.push({ path: at, problem: 'may not be set for init containers without restartPolicy=Always', fix: 'remove lifecycle, or make the init container a sidecar (restartPolicy: Always)' });
+    } else {
+      for (const hook of ['postStart', 'preStop']) {
+        if (isObject(c.lifecycle[hook])) out.push(...handlerFindings(c.lifecycle[hook], LIFECYCLE_HANDLERS, `${at}.${hook}`));
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security contexts
+
+const ID_RANGE = 'must be between 0 and 2147483647, inclusive';
+const POD_IDS = ['runAsUser', 'runAsGroup', 'fsGroup'];
+const CONTAINER_IDS = ['runAsUser', 'runAsGroup'];
+
+const badId = (v: unknown): boolean => typeof v === 'number' && (v < 0 || v > 2147483647);
+
+function idFindings(sc: Record<string, any>, keys: readonly string[], at: () => string, out: Finding[]): void {
+  for (const k of keys) if (badId(sc[k])) out.push({ path: `${at()}.${k}`, problem: ID_RANGE, got: sc[k] });
+}
+
+function securityFindings(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const pod = podSpec(ctx);
+  const psc = pod.securityContext;
+  if (isObject(psc)) {
+    const at = (): string => podAt(ctx, 'securityContext');
+    idFindings(psc, POD_IDS, at, out);
+    const groups = psc.supplementalGroups;
+    if (Array.isArray(groups)) {
+      for (let k = 0; k < groups.length; k++) if (badId(groups[k])) out.push({ path: `${at()}.supplementalGroups[${k}]`, problem: ID_RANGE, got: groups[k] });
+    }
+  }
+  for (const { c, list, i } of containers(ctx)) {
+    const sc = c.securityContext;
+    if (!isObject(sc)) continue;
+    const at = (): string => podAt(ctx, list, i, 'securityContext');
+    idFindings(sc, CONTAINER_IDS, at, out);
+    if (sc.allowPrivilegeEscalation !== false) continue;
+    if (sc.privileged === true) {
+      out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
+    }
+    const added = isObject(sc.capabilities) ? arrayOf(sc.capabilities.add) : [];
+    if (added.includes('CAP_SYS_ADMIN')) {
+      out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', got: added });
+    }
+  }
+  return out;
+}
+
+const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
+const TERMINATION_MESSAGE_POLICIES = ['FallbackToLogsOnError', 'File'];
+
+/** `field.NotSupported` for a string outside `allowed` (an empty string is defaulted by the server). */
+function enumFinding(v: unknown, allowed: readonly string[], at: () => string): Finding[] {
+  if (typeof v !== 'string' || v === '' || allowed.includes(v)) return [];
+  return [{ path: at(), problem: `must be one of ${allowed.map((x) => `"${x}"`).join(', ')}`, got: v }];
+}
+
+/** The codes of this file's rules, each with the findings of one pass over the pod spec. */
+type PodCode =
+  | 'PodFieldValueUnsupported' | 'ServiceAccountNameInvalid' | 'PodDnsNameInvalid' | 'VolumeInvalid' | 'VolumeMountInvalid' | 'ContainerPortInvalid'
+  | 'EnvVarNameInvalid' | 'ResourceRequirementsInvalid' | 'ProbeInvalid' | 'SecurityContextInvalid';
+
+type PodFindings = Partial<Record<PodCode, Finding[]>>;
+
+const NONE: readonly Finding[] = [];
+
+function add(out: PodFindings, code: PodCode, found: readonly Finding[]): void {
+  if (found.length === 0) return;
+  const list = out[code];
+  if (list) list.push(...found);
+  else out[code] = [...found];
+}
+
+/**
+ * Every finding of this file's rules, from one pass over the pod spec, computed once per
+ * evaluation; each rule reads its own code. Checks run only on the fields that are present.
+ */
+function podFindings(ctx: RuleContext): PodFindings {
+  return ctx.memo('pod-spec.findings', computePodFindings);
+}
+
+function computePodFindings(ctx: RuleContext): PodFindings {
+  const out: PodFindings = {};
+  const pod = podSpec(ctx);
+  if (str(pod.serviceAccountName)) {
+    const n = pod.serviceAccountName;
+    add(out, 'ServiceAccountNameInvalid', dns1123SubdomainErrors(n).map((e) => ({ path: podAt(ctx, 'serviceAccountName'), problem: e, got: n })));
+  }
+  for (const { key, label } of NAME_FIELDS) {
+    const v = pod[key];
+    if (str(v)) add(out, 'PodDnsNameInvalid', (label ? dns1123LabelErrors(v) : dns1123SubdomainErrors(v)).map((e) => ({ path: podAt(ctx, key), problem: e, got: v })));
+  }
+  const volumes = checkVolumes(ctx);
+  add(out, 'VolumeInvalid', volumes.findings);
+  if (pod.dnsPolicy !== undefined) add(out, 'PodFieldValueUnsupported', enumFinding(pod.dnsPolicy, DNS_POLICIES, () => podAt(ctx, 'dnsPolicy')));
+  if (isObject(pod.nodeSelector)) add(out, 'PodFieldValueUnsupported', labelFindings(pod.nodeSelector, podAt(ctx, 'nodeSelector')));
+  for (const at of containers(ctx)) {
+    const c = at.c;
+    if (c.imagePullPolicy !== undefined) add(out, 'PodFieldValueUnsupported', enumFinding(c.imagePullPolicy, PULL_POLICIES, () => podAt(ctx, at.list, at.i, 'imagePullPolicy')));
+    if (c.terminationMessagePolicy !== undefined) {
+      add(out, 'PodFieldValueUnsupported', enumFinding(c.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES, () => podAt(ctx, at.list, at.i, 'terminationMessagePolicy')));
+    }
+    if (c.volumeMounts !== undefined) add(out, 'VolumeMountInvalid', mountFindings(ctx, at, volumes.valid));
+    if (c.ports !== undefined) add(out, 'ContainerPortInvalid', portFindings(ctx, at));
+    if (c.env !== undefined || c.envFrom !== undefined) add(out, 'EnvVarNameInvalid', envFindings(ctx, at));
+    if (c.resources !== undefined) add(out, 'ResourceRequirementsInvalid', resourceFindings(ctx, at));
+    if (c.livenessProbe !== undefined || c.readinessProbe !== undefined || c.startupProbe !== undefined || c.lifecycle !== undefined) {
+      add(out, 'ProbeInvalid', probeFindings(ctx, at));
+    }
+  }
+  add(out, 'SecurityContextInvalid', securityFindings(ctx));
+  return out;
+}
+
+const found = (code: PodCode) => (ctx: RuleContext): readonly Finding[] => podFindings(ctx)[code] ?? NONE;
+
+/** Core pod-spec rules on the Job's pod template. */
+export const POD_SPEC_RULES: readonly Rule[] = [
+  apiRule({
+    code: 'PodFieldValueUnsupported',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.{dnsPolicy,nodeSelector,containers[*].imagePullPolicy,containers[*].terminationMessagePolicy}',
+    summary: 'dnsPolicy is ClusterFirst, ClusterFirstWithHostNet, Default or None; imagePullPolicy is Always, IfNotPresent or Never; terminationMessagePolicy is File or FallbackToLogsOnError (all case-sensitive); nodeSelector keys and values are valid labels.',
+    fix: 'use one of the listed values, spelled exactly',
+    check: found('PodFieldValueUnsupported'),
+  }),
+  apiRule({
+    code: 'ServiceAccountNameInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.serviceAccountName',
+    summary: 'The pod serviceAccountName is a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters (ValidateServiceAccountName).',
+    fix: "use the name of a ServiceAccount: lowercase letters, digits, '-' and '.'",
+    check: found('ServiceAccountNameInvalid'),
+  }),
+  apiRule({
+    code: 'PodDnsNameInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.{hostname,subdomain,nodeName,priorityClassName}',
+    summary: 'The pod hostname and subdomain are DNS-1123 labels (at most 63 characters); nodeName and priorityClassName are DNS-1123 subdomains.',
+    fix: "use lowercase letters, digits and '-', starting and ending with a letter or digit",
+    check: found('PodDnsNameInvalid'),
+  }),
+  apiRule({
+    code: 'VolumeInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.volumes[*]',
+    summary: 'Every pod volume has a unique DNS-1123 label name and at most one source (a volume with none becomes emptyDir); a second source is reported at its own path.',
+    fix: 'give each volume a unique lowercase name and exactly one source',
+    check: found('VolumeInvalid'),
+  }),
+  apiRule({
+    code: 'VolumeMountInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].volumeMounts[*]',
+    summary: 'Every volumeMount names a valid volume of the pod and has a mountPath unique within its container; subPath and subPathExpr are relative paths without "..", and not both set.',
+    fix: 'mount a volume declared in spec.template.spec.volumes at a distinct mountPath',
+    check: found('VolumeMountInvalid'),
+  }),
+  apiRule({
+    code: 'ContainerPortInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].ports[*]',
+    summary: 'Container ports: containerPort 1–65535 (required), hostPort 1–65535 when set, protocol TCP, UDP or SCTP, and a name that is an IANA service name (at most 15 lowercase letters, digits and "-", at least one letter) unique within the container.',
+    fix: 'use a port number between 1 and 65535 and a short lowercase port name',
+    check: found('ContainerPortInvalid'),
+  }),
+  apiRule({
+    code: 'EnvVarNameInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].env[*].name',
+    summary: 'Environment variable names (and envFrom prefixes): from 1.32 (RelaxedEnvironmentVariableValidation on by default) any printable ASCII except "="; before 1.32 letters, digits, "_", "-" and ".", not starting with a digit, and not ".", ".." or "..…".',
+    fix: "use letters, digits, '_', '-' or '.' and do not start with a digit",
+    check: found('EnvVarNameInvalid'),
+  }),
+  apiRule({
+    code: 'ResourceRequirementsInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].resources',
+    summary: 'Container resources: standard names (cpu, memory, ephemeral-storage, hugepages-*) or domain-prefixed extended resources, non-negative quantities (whole numbers for extended resources), requests at most the limits, extended resources and hugepages with requests equal to limits, hugepages only together with cpu or memory.',
+    fix: 'use non-negative quantities with requests no higher than the limits',
+    check: found('ResourceRequirementsInvalid'),
+  }),
+  apiRule({
+    code: 'ProbeInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].{livenessProbe,readinessProbe,startupProbe,lifecycle}',
+    summary: 'Probes and lifecycle hooks have exactly one handler, non-negative counts and timeouts, successThreshold 1 for liveness and startup probes; init containers other than sidecars have no probes and no lifecycle.',
+    fix: 'give each probe exactly one handler (exec, httpGet, tcpSocket or grpc) with non-negative timings',
+    check: found('ProbeInvalid'),
+  }),
+  apiRule({
+    code: 'SecurityContextInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.{securityContext,containers[*].securityContext}',
+    summary: 'User and group ids are between 0 and 2147483647; a container cannot be privileged (or add CAP_SYS_ADMIN) with allowPrivilegeEscalation false.',
+    fix: 'use ids from 0 to 2147483647 and drop allowPrivilegeEscalation: false from privileged containers',
+    check: found('SecurityContextInvalid'),
+  }),
+];

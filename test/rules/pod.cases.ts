@@ -1,0 +1,182 @@
+/**
+ * Table cases for the whole-object rules: the group version of batch kinds, strict decoding of
+ * the whole object against each version's schema, and the core pod validation on a Job's pod
+ * template (`src/rules/pod-spec.rules.ts`). Same shape as `job.cases.ts`.
+ */
+import { cronJob, job, pod } from './job.cases';
+
+export const DEFAULT_CASE_VERSION = '1.37';
+
+const c = (extra: Record<string, unknown>): any => ({ name: 'main', image: 'busybox:1.36', ...extra });
+const withContainer = (extra: Record<string, unknown>, podExtra: Record<string, unknown> = {}): any =>
+  job({ template: pod({ containers: [c(extra)], ...podExtra }) });
+const withInit = (extra: Record<string, unknown>): any => job({ template: pod({ initContainers: [{ name: 'init', image: 'busybox:1.36', ...extra }] }) });
+const probe = (p: Record<string, unknown>): Record<string, unknown> => ({ livenessProbe: p });
+
+export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?: string }> = [
+  {
+    code: 'ApiVersionUnsupported',
+    valid: [job(), cronJob(), { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: 'v' }, spec: {} }],
+    invalid: [
+      { ...cronJob(), apiVersion: 'v1' },
+      { ...cronJob(), apiVersion: 'batch/v1beta1' },
+      { ...cronJob(), apiVersion: 'batch/v2alpha1' },
+      { ...job(), apiVersion: 'extensions/v1beta1' },
+      { kind: 'Job', metadata: { name: 'n' }, spec: job().spec },
+    ],
+  },
+  {
+    code: 'FieldUnknown',
+    valid: [withContainer({ env: [{ name: 'A', value: '1' }], resources: { requests: { cpu: '100m' } } }), job({}, { labels: { app: 'a' }, annotations: { a: 'b' } })],
+    invalid: [
+      withContainer({ foo: 1 }),
+      withContainer({ Image: 'busybox' }),
+      withContainer({ env: [{ name: 'A', valu: '1' }] }),
+      job({}, { lables: { app: 'a' } }),
+      { ...job(), extra: true },
+      job({ template: pod({ volumes: [{ name: 'v', emptydir: {} }] }) }),
+      cronJob({ template: pod({ containers: [c({ port: 80 })] }) }),
+    ],
+  },
+  {
+    code: 'FieldUnknown',
+    version: '1.28',
+    valid: [withContainer({ stdin: false, workingDir: '/w' })],
+    // Container restartPolicyRules and pod hostnameOverride arrived in 1.34:
+    invalid: [withContainer({ restartPolicyRules: [] }), job({ template: pod({ hostnameOverride: 'x' }) })],
+  },
+  {
+    code: 'FieldTypeInvalid',
+    valid: [withContainer({ resources: { limits: { cpu: 1, memory: '64Mi' }, requests: { cpu: '0.5', memory: 1048576 } } }), withContainer({ ports: [{ containerPort: 80 }] })],
+    invalid: [
+      withContainer({ resources: { limits: { cpu: 'one' } } }),
+      withContainer({ resources: { limits: { memory: '64MB' } } }),
+      withContainer({ ports: [{ containerPort: '80' }] }),
+      withContainer({ env: [{ name: 'A', value: 1 }] }),
+      withContainer({ command: 'echo hi' }),
+      withContainer({ livenessProbe: { httpGet: { port: 1.5 } } }),
+      job({}, { creationTimestamp: 'yesterday' }),
+    ],
+  },
+  {
+    code: 'PodFieldValueUnsupported',
+    valid: [
+      withContainer({ imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'FallbackToLogsOnError' }, { dnsPolicy: 'ClusterFirst', nodeSelector: { 'kubernetes.io/os': 'linux' } }),
+    ],
+    invalid: [
+      withContainer({ imagePullPolicy: 'always' }),
+      withContainer({ terminationMessagePolicy: 'Logs' }),
+      job({ template: pod({ dnsPolicy: 'clusterfirst' }) }),
+      job({ template: pod({ nodeSelector: { 'disk type': 'ssd' } }) }),
+    ],
+  },
+  {
+    code: 'ServiceAccountNameInvalid',
+    valid: [job({ template: pod({ serviceAccountName: 'batch-runner' }) }), job({ template: pod({ serviceAccountName: 'a.b-c' }) })],
+    invalid: [job({ template: pod({ serviceAccountName: 'Batch_Runner' }) }), cronJob({ template: pod({ serviceAccountName: 'x'.repeat(254) }) })],
+  },
+  {
+    code: 'PodDnsNameInvalid',
+    valid: [job({ template: pod({ hostname: 'worker', subdomain: 'workers', priorityClassName: 'high.priority' }) })],
+    invalid: [job({ template: pod({ hostname: 'Worker' }) }), job({ template: pod({ subdomain: 'a.b' }) }), job({ template: pod({ priorityClassName: 'High' }) })],
+  },
+  {
+    code: 'VolumeInvalid',
+    valid: [job({ template: pod({ volumes: [{ name: 'data' }, { name: 'cfg', configMap: { name: 'c' } }] }) })],
+    invalid: [
+      job({ template: pod({ volumes: [{ name: 'Data', emptyDir: {} }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', emptyDir: {} }, { name: 'd', emptyDir: {} }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', emptyDir: {}, configMap: { name: 'c' } }] }) }),
+    ],
+  },
+  {
+    code: 'VolumeMountInvalid',
+    valid: [withContainer({ volumeMounts: [{ name: 'data', mountPath: '/data', subPath: 'x/y' }] }, { volumes: [{ name: 'data', emptyDir: {} }] })],
+    invalid: [
+      withContainer({ volumeMounts: [{ name: 'data', mountPath: '/data' }] }),
+      withContainer({ volumeMounts: [{ name: 'data', mountPath: '/a' }, { name: 'data', mountPath: '/a' }] }, { volumes: [{ name: 'data' }] }),
+      withContainer({ volumeMounts: [{ name: 'data', mountPath: '/a', subPath: '../etc' }] }, { volumes: [{ name: 'data' }] }),
+      withContainer({ volumeMounts: [{ name: 'data' }] }, { volumes: [{ name: 'data' }] }),
+    ],
+  },
+  {
+    code: 'ContainerPortInvalid',
+    valid: [withContainer({ ports: [{ containerPort: 8080, name: 'http' }, { containerPort: 9090, name: 'metrics', protocol: 'UDP', hostPort: 9090 }] })],
+    invalid: [
+      withContainer({ ports: [{ containerPort: 0 }] }),
+      withContainer({ ports: [{ containerPort: 70000 }] }),
+      withContainer({ ports: [{ containerPort: 80, name: 'http_port' }] }),
+      withContainer({ ports: [{ containerPort: 80, name: 'web' }, { containerPort: 81, name: 'web' }] }),
+      withContainer({ ports: [{ containerPort: 80, protocol: 'HTTP' }] }),
+      withContainer({ ports: [{ containerPort: 80, name: 'a-very-long-port-name' }] }),
+    ],
+  },
+  {
+    code: 'EnvVarNameInvalid',
+    version: '1.31',
+    valid: [withContainer({ env: [{ name: 'MY_VAR', value: '1' }, { name: 'my.var-2', value: '2' }] })],
+    invalid: [withContainer({ env: [{ name: '1VAR', value: '1' }] }), withContainer({ env: [{ name: 'MY VAR', value: '1' }] }), withContainer({ envFrom: [{ prefix: '9_', configMapRef: { name: 'c' } }] })],
+  },
+  {
+    // From 1.32 (RelaxedEnvironmentVariableValidation on by default) any printable ASCII but '=' is allowed.
+    code: 'EnvVarNameInvalid',
+    version: '1.32',
+    valid: [withContainer({ env: [{ name: '1VAR', value: '1' }, { name: 'MY VAR', value: '2' }] })],
+    invalid: [withContainer({ env: [{ name: 'A=B', value: '1' }] }), withContainer({ env: [{ name: 'ÄRGER', value: '1' }] }), withContainer({ env: [{ value: '1' }] })],
+  },
+  {
+    code: 'ResourceRequirementsInvalid',
+    valid: [
+      withContainer({ resources: { requests: { 'cpu': '500m', 'memory': '64Mi', 'nvidia.com/gpu': 1 }, limits: { 'cpu': '1', 'memory': '64Mi', 'nvidia.com/gpu': '1' } } }),
+      withContainer({ resources: { requests: { cpu: '1' }, limits: { cpu: '1000m' } } }),
+    ],
+    invalid: [
+      withContainer({ resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }),
+      withContainer({ resources: { requests: { memory: '-1Mi' } } }),
+      withContainer({ resources: { requests: { gpu: '1' } } }),
+      withContainer({ resources: { requests: { 'nvidia.com/gpu': '1' } } }),
+      withContainer({ resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '2' } } }),
+      withContainer({ resources: { limits: { 'nvidia.com/gpu': '500m' } } }),
+      withContainer({ resources: { limits: { 'hugepages-2Mi': '100Mi' } } }),
+    ],
+  },
+  {
+    code: 'ProbeInvalid',
+    valid: [
+      withContainer({ ...probe({ httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5 }), readinessProbe: { exec: { command: ['true'] }, successThreshold: 3 } }),
+      job({ template: pod({ initContainers: [{ name: 'proxy', image: 'envoy', restartPolicy: 'Always', readinessProbe: { tcpSocket: { port: 80 } } }] }) }),
+      withContainer({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }),
+    ],
+    invalid: [
+      withContainer(probe({ periodSeconds: 5 })),
+      withContainer(probe({ exec: { command: ['true'] }, httpGet: { port: 80 } })),
+      withContainer(probe({ exec: { command: ['true'] }, successThreshold: 2 })),
+      withContainer(probe({ exec: { command: ['true'] }, timeoutSeconds: -1 })),
+      withInit({ readinessProbe: { exec: { command: ['true'] } } }),
+      withInit({ lifecycle: { preStop: { exec: { command: ['true'] } } } }),
+      withContainer({ lifecycle: { postStart: {} } }),
+    ],
+  },
+  {
+    // On 1.28 a sidecar's restartPolicy is dropped (SidecarContainers alpha), so it is a plain init container.
+    code: 'ProbeInvalid',
+    version: '1.28',
+    valid: [withContainer(probe({ exec: { command: ['true'] } }))],
+    invalid: [withInit({ startupProbe: { exec: { command: ['true'] } } })],
+  },
+  {
+    code: 'SecurityContextInvalid',
+    valid: [
+      withContainer(
+        { securityContext: { runAsUser: 1000, runAsGroup: 0, allowPrivilegeEscalation: false } },
+        { securityContext: { fsGroup: 2000, supplementalGroups: [3000] } },
+      ),
+    ],
+    invalid: [
+      withContainer({ securityContext: { runAsUser: -1 } }),
+      withContainer({ securityContext: { privileged: true, allowPrivilegeEscalation: false } }),
+      withContainer({ securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ['CAP_SYS_ADMIN'] } } }),
+      withContainer({}, { securityContext: { supplementalGroups: [-5] } }),
+    ],
+  },
+];
