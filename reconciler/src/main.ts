@@ -16,7 +16,9 @@ ${Object.entries(COMMANDS)
 Run 'cdk8s-batch <command> --help' for a command's options.`;
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...given] = argv;
+  // `npx projen sandbox -- --flag` passes the `--` through: it separates nothing here.
+  const rest = given[0] === '--' ? given.slice(1) : given;
   const io: CommandIo = {
     stdout: process.stdout,
     stderr: process.stderr,

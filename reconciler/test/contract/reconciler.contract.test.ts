@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import jsyaml from 'js-yaml';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { CLUSTER_FINDINGS, GATE_ANNOTATION } from 'cdk8s-batch/rules';
+import { CLUSTER_FINDINGS, GATE_ANNOTATION, GATE_PENDING } from 'cdk8s-batch/rules';
 import { KubeClient, loadKubeConfig } from '../../src/adapters/kube-client.ts';
 import type { KubeObject } from '../../src/core/types.ts';
 
@@ -138,7 +138,7 @@ describe('the reconciler on a real control plane', { skip: !real && 'KUBECONFIG 
   it('releases a Job held by the admission gate once it passes the rules on the live cluster', async () => {
     const ns = await namespace('gate');
     const name = 'gated';
-    await client.create('Job', ns, job(name, ns, { suspend: true, ttlSecondsAfterFinished: 600, activeDeadlineSeconds: 600 }, { [GATE_ANNOTATION]: 'true' }));
+    await client.create('Job', ns, job(name, ns, { suspend: true, ttlSecondsAfterFinished: 600, activeDeadlineSeconds: 600 }, { [GATE_ANNOTATION]: GATE_PENDING }));
     const reconciler = controller(['--namespace', ns, '--admission-gate']);
     try {
       await until('the gate to release the Job', async () => ((await client.get('Job', ns, name)).spec?.suspend === false ? true : undefined));
