@@ -42,6 +42,8 @@ interface Running {
   readonly events: Reflector;
   readonly view: SandboxView;
   readonly start: number;
+  /** The namespaces of the applied objects: Jobs elsewhere on the cluster are not the run's. */
+  readonly namespaces: ReadonlySet<string>;
 }
 
 /** `major.minor` of the cluster when the rules know it, else the newest version they know. */
@@ -62,7 +64,8 @@ export async function runSandboxOnCluster(objects: readonly SourceObject[], opti
   const report = checkSources(objects, { kubernetesVersion: chosen.version });
   io.stdout.write(`check: ${summaryLine(report)}\n`);
   io.stdout.write(`sandbox: Kubernetes ${server.gitVersion} at ${client.server} (real API server and controllers, simulated node), wall-clock time\n`);
-  const running = await start(client, options, chosen.version, io);
+  const namespaces = new Set(objects.map((o) => String((o.object as KubeObject).metadata?.namespace ?? 'default')));
+  const running = await start(client, options, { version: chosen.version, namespaces }, io);
   try {
     const rejected = await applyToCluster(options.kubeConfig, objects, options.podDefaults ?? {}, (line) => running.view.print(line));
     running.controller.start();
@@ -75,7 +78,9 @@ export async function runSandboxOnCluster(objects: readonly SourceObject[], opti
   }
 }
 
-async function start(client: KubeClient, options: ClusterSandboxOptions, version: string, io: CommandIo): Promise<Running> {
+async function start(client: KubeClient, options: ClusterSandboxOptions, scope: { version: string; namespaces: ReadonlySet<string> }, io: CommandIo): Promise<Running> {
+  const { version, namespaces } = scope;
+  const ours = (obj: KubeObject): boolean => namespaces.has(obj.metadata?.namespace ?? '');
   const begin = Date.now();
   const view = new SandboxView({ out: io.stdout, tty: io.stdout.isTTY === true, start: begin });
   const kubelet = new SimulatedKubelet({
@@ -87,16 +92,26 @@ async function start(client: KubeClient, options: ClusterSandboxOptions, version
   await kubelet.start();
   const controller = new Controller({
     port: client,
-    config: defaultConfig({ mode: options.mode, kubernetesVersion: version }),
+    config: defaultConfig({ mode: options.mode, kubernetesVersion: version, admissionGate: true }),
     now: () => Date.now(),
     identity: 'sandbox',
   });
-  const jobs = new Reflector(client, { kind: 'Job', handler: { onAdd: (j) => view.updateJob(j, Date.now()), onUpdate: (_o, j) => view.updateJob(j, Date.now()) } });
+  const show = (j: KubeObject): void => {
+    if (ours(j)) view.updateJob(j, Date.now());
+  };
+  const jobs = new Reflector(client, { kind: 'Job', handler: { onAdd: show, onUpdate: (_o, j) => show(j) } });
   const cronJobs = new Reflector(client, { kind: 'CronJob' });
-  const events = new Reflector(client, { kind: 'Event', handler: { onAdd: (e) => view.event(e, Date.now()) } });
+  const events = new Reflector(client, {
+    kind: 'Event',
+    handler: {
+      onAdd: (e) => {
+        if (ours(e)) view.event(e, Date.now());
+      },
+    },
+  });
   for (const r of [jobs, cronJobs, events]) r.start();
   await Promise.all([jobs.waitForSync(), cronJobs.waitForSync(), events.waitForSync()]);
-  return { kubelet, controller, jobs, cronJobs, events, view, start: begin };
+  return { kubelet, controller, jobs, cronJobs, events, view, start: begin, namespaces };
 }
 
 /** Creates every object through the API server, Namespaces first; returns how many were rejected. */
@@ -151,9 +166,13 @@ function cronJobSettled(cronJob: KubeObject, deadline: number): boolean {
   return next === undefined || next > deadline;
 }
 
+function ofRun(running: Running, objects: KubeObject[]): KubeObject[] {
+  return objects.filter((o) => running.namespaces.has(o.metadata?.namespace ?? ''));
+}
+
 function isSettled(running: Running, deadline: number): boolean {
-  const jobsDone = running.jobs.list().every((j) => isFinished(j) || j.spec?.suspend === true);
-  const cronsDone = running.cronJobs.list().every((c) => cronJobSettled(c, deadline));
+  const jobsDone = ofRun(running, running.jobs.list()).every((j) => isFinished(j) || j.spec?.suspend === true);
+  const cronsDone = ofRun(running, running.cronJobs.list()).every((c) => cronJobSettled(c, deadline));
   return jobsDone && cronsDone && running.controller.queue.length === 0;
 }
 
@@ -175,12 +194,12 @@ async function waitUntilSettled(running: Running, deadline: number): Promise<boo
 function printSummary(running: Running, io: CommandIo, settled: boolean): void {
   io.stdout.write(`\n${renderSummary(running.view.jobRows())}\n`);
   const now = Date.now();
-  const waiting = running.cronJobs.list().filter((c) => !c.status?.lastScheduleTime && c.spec?.suspend !== true);
+  const waiting = ofRun(running, running.cronJobs.list()).filter((c) => !c.status?.lastScheduleTime && c.spec?.suspend !== true);
   if (waiting.length > 0) {
     const rows = waiting.map((c) => [`${c.metadata?.namespace}/${c.metadata?.name}`, String(c.spec?.schedule ?? ''), new Date(nextStart(c, now) ?? now).toISOString()]);
     io.stdout.write(`\nCronJobs not started during the run:\n${table(['CRONJOB', 'SCHEDULE', 'NEXT START'], rows)}\n`);
   }
-  const events = running.events.list().filter((e) => e.reportingController === REPORTING_CONTROLLER);
+  const events = ofRun(running, running.events.list()).filter((e) => e.reportingController === REPORTING_CONTROLLER);
   const rows = [...new Set(events.map((e) => String(e.reason)))].sort().map((reason) => [reason, String(events.filter((e) => e.reason === reason).length)]);
   io.stdout.write(`\nreconciler Events (${events.length}):\n${rows.length > 0 ? table(['REASON', 'COUNT'], rows) : '(none)'}\n`);
   io.stdout.write(settled ? '\nsandbox: every Job finished\n' : '\nsandbox: stopped before every Job finished\n');
