@@ -107,6 +107,14 @@ export const CONSTRUCT_CODES: readonly ConstructCode[] = [
     fix: 'set mode: ReconcilerMode.ENFORCE, or remove enforceNamespaces',
   },
   {
+    code: 'ReconcilerEnforceNamespaceNotWatched',
+    severity: 'error',
+    construct: 'BatchReconciler',
+    path: 'enforceNamespaces',
+    summary: 'With namespaces given, every enforce namespace must be one of them: the reconciler never sees the Jobs of a namespace it does not watch.',
+    fix: 'add it to namespaces, or remove it from enforceNamespaces',
+  },
+  {
     code: 'ReconcilerBehaviourNeedsEnforceMode',
     severity: 'error',
     construct: 'BatchReconciler',
