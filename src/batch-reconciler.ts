@@ -257,9 +257,10 @@ function rulesByScope(all: readonly Grant[]): Map<string, PolicyRule[]> {
  * `cdk8s-batch reconcile`, and exactly the RBAC permissions its mode and options use.
  *
  * Every verb granted is one the reconciler issues with these props, and nothing more: reads
- * (`list`, `watch`) of Jobs, CronJobs and Job pods and Event writes (`create`, `patch`, `get`)
- * in the watched namespaces, `list`/`watch` of Nodes; `patch` on Jobs for enforce mode and the
- * admission gate (which also reads ResourceQuotas); `delete` on Pods for orphan cleanup and on
+ * (`list`, `watch`) of Jobs, CronJobs and Job pods, `get` of Jobs and pods (read again before
+ * a finding that rests on an absence and before any create or delete), and Event writes
+ * (`create`, `patch`, `get`) in the watched namespaces, `get`/`list`/`watch` of Nodes; `patch`
+ * on Jobs for enforce mode and the admission gate (which also reads ResourceQuotas); `delete` on Pods for orphan cleanup and on
  * Jobs for retention; `create` on Jobs and `update` on `cronjobs/finalizers` (required by the
  * OwnerReferencesPermissionEnforcement admission plugin for the owner reference) for reruns and
  * catch-up runs; with leader election `create` on Leases and `get`/`update` on its own Lease.
