@@ -58,14 +58,18 @@ export function checkSources(
     const objectVersion = versionFor(source.object, options.kubernetesVersion);
     versions.set(objectVersion, (versions.get(objectVersion) ?? 0) + 1);
     const violations = runRules(source, objectVersion, allProblems);
-    for (const v of violations) {
-      if (v.severity === 'error') tally.errors++;
-      else tally.warnings++;
-    }
+    countSeverities(violations, tally);
     results.push({ source, kind, ...identity(source.object), kubernetesVersion: objectVersion, violations });
   }
   const byVersion = [...versions.entries()].sort(([a], [b]) => compareMinor(a, b)).map(([version, count]) => ({ version, count }));
   return { kubernetesVersion, kubernetesVersions: byVersion, objects: sources.length, ...tally, results, problems: allProblems };
+}
+
+function countSeverities(violations: readonly { severity: string }[], tally: { errors: number; warnings: number }): void {
+  for (const v of violations) {
+    if (v.severity === 'error') tally.errors++;
+    else tally.warnings++;
+  }
 }
 
 function compareMinor(a: string, b: string): number {
