@@ -29,7 +29,7 @@ interface Proc {
 function reconciler(rig: Rig, dir: string, user: string, flags: readonly string[]): Proc {
   const kubeconfig = join(dir, `${user}.yaml`);
   writeFileSync(kubeconfig, rig.emu.kubeconfigYaml('emulator', user));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'reconcile', '--kubeconfig', kubeconfig, '--watch-stall-timeout', '2s', ...flags], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'reconcile', '--kubeconfig', kubeconfig, '--admission-gate', '--watch-stall-timeout', '2s', ...flags], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

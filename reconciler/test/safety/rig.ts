@@ -59,7 +59,8 @@ export function replica(rig: Rig, options: ReplicaOptions): { controller: Contro
   const client = new KubeClient(kc, { requestTimeoutMs: 5000, ...options.client });
   const controller = new Controller({
     port: client,
-    config: defaultConfig({ kubernetesVersion: '1.31', ...options.config }),
+    // The gate on, so every cache the reconciler can hold (ResourceQuotas included) is exercised.
+    config: defaultConfig({ kubernetesVersion: '1.31', admissionGate: true, ...options.config }),
     identity: options.user,
     now: () => rig.clock.now(),
     reflectorTimings: FAST_REFLECTOR,
