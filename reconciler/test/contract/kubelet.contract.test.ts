@@ -92,11 +92,14 @@ describe('SimulatedKubelet on a real control plane', { skip: !real && 'KUBECONFI
     const selector = `batch.kubernetes.io/job-name=${name}`;
     const first = await until('a running pod', async () => (await client.list('Pod', { namespace, labelSelector: selector })).items.find((p) => p.status?.phase === 'Running'));
     const podName = first.metadata!.name!;
-    await core.createNamespacedPodEviction({ namespace, name: podName, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: podName, namespace } } });
-    const stopped = await until('the evicted pod to stop', async () => {
-      const p = await client.get('Pod', namespace, podName).catch(() => undefined);
-      return p && p.status?.phase === 'Failed' ? p : undefined;
+    // Every state of the evicted pod, from a watch: the Failed state can be short-lived (the job
+    // controller drops its finalizer and the pod is gone), too short for polling to see.
+    const seen: KubeObject[] = [];
+    const watch = client.watch('Pod', { namespace, labelSelector: selector, resourceVersion: first.metadata!.resourceVersion!, timeoutSeconds: 120, allowWatchBookmarks: false }, (event) => {
+      if (event.object.metadata?.name === podName) seen.push(event.object);
     });
+    await core.createNamespacedPodEviction({ namespace, name: podName, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: podName, namespace } } });
+    const stopped = await until('the evicted pod to stop', async () => seen.find((p) => p.status?.phase === 'Failed')).finally(() => watch.stop());
     assert.ok(stopped.metadata?.deletionTimestamp, 'the evicted pod is terminating while it stops');
     assert.ok(condition(stopped, 'DisruptionTarget'));
     const counted = await until('the Job to count the failure and replace the pod', async () => {
