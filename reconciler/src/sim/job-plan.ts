@@ -6,8 +6,8 @@
  *
  * Finished pods are counted once: `memory` remembers which pods are already in the status
  * counters (the built-in controller uses a pod finalizer for this). Pods that vanish while
- * active count as failed, except the ones the controller deleted itself (suspend, excess,
- * finishing), which are not failures.
+ * active count as failed, except the ones the controller deleted itself (suspend, excess, a
+ * successful finish); the pods a failing Job's controller stops count as failed.
  */
 import type { NewObject, StoredObject } from '../emulator/types.ts';
 import {
@@ -475,7 +475,16 @@ function manage(sync: Sync): void {
 // ------------------------------------------------------------------ finishing
 
 function finish(sync: Sync, verdict: Verdict): void {
-  for (const v of [...sync.active]) removePod(sync, v);
+  for (const v of [...sync.active]) {
+    removePod(sync, v);
+    // Once a Job is failing, the built-in controller counts every pod it stops as failed (the pod's
+    // tracking finalizer is removed with the Job's failure): recorded on the real controller by the
+    // active-deadline and on-failure-restarts scenarios.
+    if (!verdict.success && !sync.memory.counted.has(v.uid)) {
+      sync.memory.counted.add(v.uid);
+      sync.failed += 1;
+    }
+  }
   const interim = verdict.success ? 'SuccessCriteriaMet' : 'FailureTarget';
   setCondition(sync, { type: interim, status: 'True', reason: verdict.reason, message: verdict.message });
   // The terminal condition waits until the pods are gone: the ones deleted now are seen gone on the next sync.
