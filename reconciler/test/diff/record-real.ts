@@ -1,6 +1,7 @@
 // The real side: runs every scenario at once on a real control plane with the simulated kubelet (wall
-// clock) and writes the outcomes to recorded/real-<major.minor>.json.
-//   node --import tsx test/diff/record-real.ts --kubeconfig ~/.cache/cdk8s-batch/clusters/simdiff/kubeconfig
+// clock) and writes the outcomes to recorded/real-<major.minor>.json, or to --out (CI records the live
+// server's outcomes into a temporary file and diff.test.ts compares them: SIMDIFF_RECORDING=<file>).
+//   node --import tsx test/diff/record-real.ts --kubeconfig ~/.cache/cdk8s-batch/clusters/simdiff/kubeconfig [--out file]
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +58,7 @@ async function runReal(client: KubeClient, scenario: Scenario): Promise<Outcome>
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, only: { type: 'string' } } });
+  const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } } });
   const kubeConfig = loadKubeConfig({ kubeconfig: values.kubeconfig, env: process.env });
   const client = new KubeClient(kubeConfig);
   const version = await client.serverVersion();
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     const results = await Promise.all(chosen.map(async (s) => [s.name, await runReal(client, s)] as const));
     const minor = `${version.major}.${version.minor.replace(/\D.*$/, '')}`;
     const recording: Recording = { kubernetesVersion: version.gitVersion, recordedAt: new Date().toISOString(), outcomes: Object.fromEntries(results) };
-    const file = join(dirname(fileURLToPath(import.meta.url)), 'recorded', `real-${minor}.json`);
+    const file = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'recorded', `real-${minor}.json`);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`);
     process.stdout.write(`recorded ${results.length} scenarios of ${version.gitVersion} in ${file}\n`);
