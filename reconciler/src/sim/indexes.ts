@@ -17,7 +17,10 @@ export function parseIndexes(text: string | undefined, limit = Number.MAX_SAFE_I
   return out;
 }
 
-/** Formats a set of indexes as sorted intervals: `{0,1,2,3,5}` → `"0-3,5"`. */
+/**
+ * Formats a set of indexes as sorted intervals, as the job controller writes them: runs of three or
+ * more as `first-last`, a run of two as `first,last`: `{0,1,2,3,5,7,8}` → `"0-3,5,7,8"`.
+ */
 export function formatIndexes(indexes: Iterable<number>): string {
   const sorted = [...new Set(indexes)].sort((a, b) => a - b);
   const parts: string[] = [];
@@ -25,7 +28,8 @@ export function formatIndexes(indexes: Iterable<number>): string {
   while (i < sorted.length) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    if (i === j) parts.push(String(sorted[i]));
+    else parts.push(`${sorted[i]}${j === i + 1 ? ',' : '-'}${sorted[j]}`);
     i = j + 1;
   }
   return parts.join(',');

@@ -189,4 +189,99 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'cronjob-time-zone',
     manifest: cronJob('cronjob-time-zone', { timeZone: 'Asia/Kolkata' }, {}, { duration: '1s' }),
   },
+  {
+    name: 'serial-completions',
+    manifest: job('serial-completions', { completions: 3, parallelism: 1 }, { duration: '1s' }),
+  },
+  {
+    name: 'parallelism-above-completions',
+    manifest: job('parallelism-above-completions', { completions: 2, parallelism: 5 }, { duration: '1s' }),
+  },
+  {
+    name: 'indexed-parallelism-above-completions',
+    manifest: job('indexed-parallelism-above-completions', { completionMode: 'Indexed', completions: 2, parallelism: 5 }, { duration: '1s' }),
+  },
+  {
+    name: 'scale-down-parallelism',
+    manifest: job('scale-down-parallelism', { completions: 3, parallelism: 3 }, { duration: '4s' }),
+    actions: [{ atMs: 1500, patch: { spec: { parallelism: 1 } } }],
+  },
+  {
+    name: 'pod-replacement-failed',
+    manifest: job('pod-replacement-failed', { backoffLimit: 2, podReplacementPolicy: 'Failed', podFailurePolicy: exitCodeRule('Count', 3) }, { duration: '1s', failureRate: 1, exitCode: 3 }),
+  },
+  {
+    name: 'pod-replacement-indexed',
+    manifest: job(
+      'pod-replacement-indexed',
+      { completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimitPerIndex: 1, podReplacementPolicy: 'Failed' },
+      { duration: '1s', failIndexes: '0' },
+    ),
+  },
+  {
+    name: 'pod-failure-policy-notin',
+    manifest: job(
+      'pod-failure-policy-notin',
+      { backoffLimit: 3, podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'NotIn', values: [0, 42] } }] } },
+      { duration: '1s', failureRate: 1, exitCode: 7 },
+    ),
+  },
+  {
+    name: 'pod-failure-policy-failindex-no-retry',
+    manifest: job(
+      'pod-failure-policy-failindex-no-retry',
+      { completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimitPerIndex: 0, podFailurePolicy: exitCodeRule('FailIndex', 5) },
+      { duration: '1s', failIndexes: '1', exitCode: 5 },
+    ),
+  },
+  {
+    name: 'indexed-backoff-limit-zero',
+    manifest: job('indexed-backoff-limit-zero', { completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimit: 0 }, { duration: '1s', failIndexes: '1' }),
+  },
+  {
+    name: 'max-failed-indexes-zero',
+    manifest: job(
+      'max-failed-indexes-zero',
+      { completionMode: 'Indexed', completions: 3, parallelism: 1, backoffLimitPerIndex: 0, maxFailedIndexes: 0 },
+      { duration: '1s', failIndexes: '0' },
+    ),
+  },
+  {
+    name: 'indexed-active-deadline',
+    manifest: job('indexed-active-deadline', { completionMode: 'Indexed', completions: 3, parallelism: 3, activeDeadlineSeconds: 2 }, { duration: '30s' }),
+  },
+  {
+    name: 'success-policy-count',
+    manifest: job(
+      'success-policy-count',
+      { completionMode: 'Indexed', completions: 4, parallelism: 4, successPolicy: { rules: [{ succeededCount: 2 }] } },
+      { duration: '1s', failIndexes: '2,3' },
+    ),
+  },
+  {
+    name: 'success-policy-indexes-and-count',
+    manifest: job(
+      'success-policy-indexes-and-count',
+      { completionMode: 'Indexed', completions: 4, parallelism: 4, successPolicy: { rules: [{ succeededIndexes: '0-2', succeededCount: 2 }] } },
+      { duration: '1s', failIndexes: '1,3' },
+    ),
+  },
+  {
+    name: 'indexed-suspend-then-resume',
+    manifest: job('indexed-suspend-then-resume', { completionMode: 'Indexed', completions: 2, parallelism: 2, suspend: true }, { duration: '1s' }),
+    actions: [{ atMs: 3000, patch: { spec: { suspend: false } } }],
+  },
+  {
+    name: 'indexed-on-failure-restarts',
+    manifest: job('indexed-on-failure-restarts', { completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimit: 1 }, { duration: '1s', failIndexes: '1' }, 'OnFailure'),
+  },
+  {
+    name: 'backoff-limit-two',
+    manifest: job('backoff-limit-two', { backoffLimit: 2 }, { duration: '1s', failureRate: 1 }),
+  },
+  {
+    // Forbid skips the start while its Job runs; the deadline keeps the skipped start from running late.
+    name: 'cronjob-forbid',
+    manifest: cronJob('cronjob-forbid', { concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 10 }, {}, { duration: '75s' }),
+  },
 ];

@@ -388,7 +388,7 @@ describe('simulated job controller: successPolicy', () => {
     runUntil(c, () => isFinished(getJob(c, 'any-two')));
     const job = getJob(c, 'any-two');
     assert.equal(condition(job, 'Complete')?.reason, 'SuccessPolicy');
-    assert.equal(job.status.completedIndexes, '0-1');
+    assert.equal(job.status.completedIndexes, '0,1');
     assert.equal(podsOf(c, 'any-two').length, 2);
   });
 });

@@ -25,6 +25,10 @@ describe('index intervals', () => {
     [[0], '0'],
     [[0, 1, 2, 3, 5], '0-3,5'],
     [[7, 1, 3, 4, 5], '1,3-5,7'],
+    // A run of two is written as two indexes, as the real job controller writes it (recorded in
+    // test/diff: indexed-parallelism-above-completions, success-policy-count).
+    [[0, 1], '0,1'],
+    [[0, 1, 2, 5, 6], '0-2,5,6'],
   ];
   for (const [set, text] of cases) {
     it(`formats ${JSON.stringify(set)} as "${text}" and parses it back`, () => {
