@@ -10,44 +10,14 @@
 import { apiRule, labelFindings, podSpec } from './job-rule-kit';
 import { structFields } from './job-shape';
 import { dns1123LabelErrors, dns1123SubdomainErrors, qualifiedNameErrors } from './job-validators';
-import { arrayOf, isObject } from './json';
+import { isObject } from './json';
+import { envFindings } from './pod-env';
+import { ContainerAt, containers, items, podAt, str } from './pod-kit';
+import { portNameErrors, probeFindings } from './pod-probes';
+import { affinityFindings, dnsConfigFindings, tolerationFindings } from './pod-scheduling';
+import { localPathErrors, volumeSourceFindings } from './pod-volumes';
 import { compareQuantities, isWholeQuantity, parseQuantity } from './quantity';
 import { Finding, Rule, RuleContext } from './types';
-import { compareVersions } from './versions';
-
-interface ContainerAt {
-  readonly c: Record<string, any>;
-  readonly list: 'containers' | 'initContainers';
-  readonly i: number;
-  /** An init container with restartPolicy Always on a version that keeps it (1.29+). */
-  readonly sidecar: boolean;
-}
-
-const podAt = (ctx: RuleContext, ...rest: Array<string | number>): string => ctx.at('template', 'spec', ...rest);
-
-function atLeast(ctx: RuleContext, minor: number): boolean {
-  return compareVersions(ctx.version, { major: 1, minor }) >= 0;
-}
-
-/** Containers, then init containers, in the order the server validates them (computed once per evaluation). */
-function containers(ctx: RuleContext): ContainerAt[] {
-  return ctx.memo('pod-spec.containers', listContainers);
-}
-
-function listContainers(ctx: RuleContext): ContainerAt[] {
-  const pod = podSpec(ctx);
-  const out: ContainerAt[] = [];
-  for (const list of ['containers', 'initContainers'] as const) {
-    arrayOf(pod[list]).forEach((c, i) => {
-      if (isObject(c)) out.push({ c, list, i, sidecar: list === 'initContainers' && c.restartPolicy === 'Always' && atLeast(ctx, 29) });
-    });
-  }
-  return out;
-}
-
-function str(v: unknown): v is string {
-  return typeof v === 'string' && v !== '';
-}
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -102,16 +72,16 @@ function volumeCheck(ctx: RuleContext): VolumeCheck {
   const findings: Finding[] = [];
   const valid = new Set<string>();
   const seen = new Set<string>();
-  const volumes = arrayOf(podSpec(ctx).volumes);
+  const volumes = items(podSpec(ctx).volumes);
   if (volumes.length === 0) return { findings, valid };
   const sources = sourcesOf(ctx);
   volumes.forEach((v, i) => {
-    if (!isObject(v)) return;
     const own: Finding[] = [];
     let count = 0;
     for (const [key, at] of SOURCE_ORDER) {
       if (!sources.has(key) || v[key] === undefined) continue;
       if (count++ > 0) own.push({ path: podAt(ctx, 'volumes', i, at), problem: 'may not specify more than 1 volume type', fix: 'give each volume exactly one source; split it into several volumes' });
+      else own.push(...volumeSourceFindings(key, v[key], podAt(ctx, 'volumes', i, key)));
     }
     // A volume with no source at all is defaulted to emptyDir: {} (SetDefaults_Volume).
     const name = v.name;
@@ -136,8 +106,7 @@ function descendingPathErrors(p: string): string[] {
 function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: Set<string>): Finding[] {
   const out: Finding[] = [];
   const paths = new Set<string>();
-  arrayOf(c.volumeMounts).forEach((m, j) => {
-    if (!isObject(m)) return;
+  items(c.volumeMounts).forEach((m, j) => {
     const at = (...rest: Array<string | number>): string => podAt(ctx, list, i, 'volumeMounts', j, ...rest);
     const name = typeof m.name === 'string' ? m.name : '';
     if (name === '') out.push({ path: at('name'), problem: 'is required' });
@@ -160,24 +129,14 @@ function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: S
 // ---------------------------------------------------------------------------------------------
 // Ports
 
-/** `validation.IsValidPortName` (an IANA service name). */
-export function portNameErrors(name: string): string[] {
-  const out: string[] = [];
-  if (name.length > 15) out.push('must be no more than 15 characters');
-  if (!/^[-a-z0-9]+$/.test(name)) out.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  if (!/[a-z]/.test(name)) out.push('must contain at least one letter (a-z)');
-  if (name.includes('--')) out.push('must not contain consecutive hyphens');
-  if (name.startsWith('-') || name.endsWith('-')) out.push('must not begin or end with a hyphen');
-  return out;
-}
-
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
 function portFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
   const out: Finding[] = [];
+  // validatePodHostNetworkDeps checks regular containers only.
+  const hostNetwork = list === 'containers' && podSpec(ctx).hostNetwork === true;
   const names = new Set<string>();
-  arrayOf(c.ports).forEach((p, j) => {
-    if (!isObject(p)) return;
+  items(c.ports).forEach((p, j) => {
     const at = (key: string): string => podAt(ctx, list, i, 'ports', j, key);
     if (str(p.name)) {
       const errs = portNameErrors(p.name);
@@ -190,52 +149,14 @@ function portFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] 
     else if (typeof cp === 'number' && (cp < 1 || cp > 65535)) out.push({ path: at('containerPort'), problem: 'must be between 1 and 65535, inclusive', got: cp });
     const hp = p.hostPort;
     if (typeof hp === 'number' && hp !== 0 && (hp < 1 || hp > 65535)) out.push({ path: at('hostPort'), problem: 'must be between 1 and 65535, inclusive', got: hp });
+    if (hostNetwork && typeof hp === 'number' && hp !== 0 && hp !== cp) {
+      out.push({ path: at('hostPort'), problem: 'must match containerPort when hostNetwork is true', got: hp, fix: 'remove hostPort or set it to the containerPort' });
+    }
     // protocol defaults to TCP.
     if (typeof p.protocol === 'string' && p.protocol !== '' && !PROTOCOLS.includes(p.protocol)) {
       out.push({ path: at('protocol'), problem: `must be one of ${PROTOCOLS.map((x) => `"${x}"`).join(', ')}`, got: p.protocol });
     } else if (p.protocol === '') {
       out.push({ path: at('protocol'), problem: 'is required' });
-    }
-  });
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Environment
-
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
-/**
- * `validation.IsEnvVarName`, or `IsRelaxedEnvVarName` where RelaxedEnvironmentVariableValidation
- * is on (beta, on by default, from 1.32; GA 1.34).
- */
-export function envVarNameErrors(name: string, relaxed: boolean): string[] {
-  if (relaxed) {
-    // printable ASCII (0x20–0x7e) other than '='
-    return /^[\x20-\x3c\x3e-\x7e]+$/.test(name) ? [] : ["a valid environment variable name must consist only of printable ASCII characters other than '='"];
-  }
-  const out: string[] = [];
-  if (!ENV_NAME.test(name)) {
-    out.push("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit");
-  }
-  if (name === '.') out.push("must not be '.'");
-  else if (name === '..') out.push("must not be '..'");
-  else if (name.startsWith('..')) out.push("must not start with '..'");
-  return out;
-}
-
-function envFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
-  const relaxed = atLeast(ctx, 32);
-  const out: Finding[] = [];
-  arrayOf(c.env).forEach((e, j) => {
-    if (!isObject(e)) return;
-    const at = podAt(ctx, list, i, 'env', j, 'name');
-    if (!str(e.name)) out.push({ path: at, problem: 'is required' });
-    else for (const m of envVarNameErrors(e.name, relaxed)) out.push({ path: at, problem: m, got: e.name });
-  });
-  arrayOf(c.envFrom).forEach((e, j) => {
-    if (isObject(e) && str(e.prefix)) {
-      for (const m of envVarNameErrors(e.prefix, relaxed)) out.push({ path: podAt(ctx, list, i, 'envFrom', j, 'prefix'), problem: m, got: e.prefix });
     }
   });
   return out;
@@ -281,19 +202,44 @@ function quantityFindings(kind: 'limits' | 'requests', map: Record<string, unkno
     const raw = map[name];
     const nameErrors = resourceNameErrors(name);
     const negative = isNegative(raw);
-    const fraction = !isNative(name) && !isWhole(raw);
-    if (nameErrors.length === 0 && !negative && !fraction) continue;
+    const fraction = !isNative(name) && !milliWhole(raw);
+    const pages = isHugePages(name) && !hugePagesDivisible(name, raw);
+    if (nameErrors.length === 0 && !negative && !fraction && !pages) continue;
     const at = `${base()}.${kind}[${name}]`;
     for (const e of nameErrors) out.push({ path: at, problem: e, got: name });
     if (negative) out.push({ path: at, problem: 'must be greater than or equal to 0', got: raw });
     if (fraction) out.push({ path: at, problem: 'must be an integer', got: raw });
+    if (pages) out.push({ path: at, problem: `must be a positive whole multiple of the page size of ${name}`, got: raw, fix: `use a multiple of ${name.slice('hugepages-'.length)}` });
   }
 }
 
-function isWhole(raw: unknown): boolean {
-  if (typeof raw === 'number') return Number.isInteger(raw);
+/** `ceil(value × 10^scale)` of a quantity, exactly (`Quantity.ScaledValue`, before it is cut to 64 bits). */
+function scaledCeil(raw: unknown, scale: number): bigint | undefined {
   const q = parseQuantity(raw);
-  return q === undefined || isWholeQuantity(q);
+  if (!q) return undefined;
+  const exp10 = q.exp10 + scale;
+  const num = q.mantissa * 10n ** BigInt(Math.max(exp10, 0)) * 2n ** BigInt(q.exp2);
+  const den = 10n ** BigInt(Math.max(-exp10, 0));
+  const div = num / den;
+  return num % den > 0n ? div + 1n : div;
+}
+
+/**
+ * `Quantity.MilliValue() % 1000 == 0`, the server's test of an integer resource: the milli value
+ * is cut to a signed 64-bit integer, so a huge quantity fails it too.
+ */
+function milliWhole(raw: unknown): boolean {
+  const milli = scaledCeil(raw, 3);
+  return milli === undefined || BigInt.asIntN(64, milli) % 1000n === 0n;
+}
+
+/** `IsHugePageResourceValueDivisible`: `Value()` (rounded up) is a multiple of the page size of `hugepages-<size>`. */
+function hugePagesDivisible(name: string, raw: unknown): boolean {
+  const size = scaledCeil(name.slice('hugepages-'.length), 0);
+  const exactSize = parseQuantity(name.slice('hugepages-'.length));
+  if (size === undefined || !exactSize || size <= 0n || !isWholeQuantity(exactSize)) return false;
+  const value = scaledCeil(raw, 0);
+  return value === undefined || value % size === 0n;
 }
 
 function hasHugePagesWithoutCpuOrMemory(limits: Record<string, unknown>, requests: Record<string, unknown>): boolean {
@@ -375,54 +321,6 @@ function resourceFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Findin
 }
 
 // ---------------------------------------------------------------------------------------------
-// Probes and lifecycle handlers
-
-const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
-const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
-const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
-
-function handlerFindings(h: Record<string, any>, kinds: readonly string[], at: string): Finding[] {
-  const set = kinds.filter((k) => h[k] !== undefined);
-  if (set.length === 0) return [{ path: at, problem: `must specify a handler type (one of ${kinds.join(', ')})` }];
-  return set.slice(1).map((k) => ({ path: `${at}.${k}`, problem: 'may not specify more than 1 handler type', got: set }));
-}
-
-function probeFindings(ctx: RuleContext, { c, list, i, sidecar }: ContainerAt): Finding[] {
-  const out: Finding[] = [];
-  const initOnly = list === 'initContainers' && !sidecar;
-  for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
-    const p = c[kind];
-    if (!isObject(p)) continue;
-    const at = podAt(ctx, list, i, kind);
-    if (initOnly) {
-      out.push({ path: at, problem: 'may not be set for init containers without restartPolicy=Always', fix: 'remove the probe, or make the init container a sidecar (restartPolicy: Always)' });
-      continue;
-    }
-    out.push(...handlerFindings(p, PROBE_HANDLERS, at));
-    for (const key of PROBE_COUNTS) {
-      if (typeof p[key] === 'number' && p[key] < 0) out.push({ path: `${at}.${key}`, problem: 'must be greater than or equal to 0', got: p[key] });
-    }
-    if (kind !== 'readinessProbe' && typeof p.successThreshold === 'number' && p.successThreshold !== 0 && p.successThreshold !== 1) {
-      out.push({ path: `${at}.successThreshold`, problem: 'must be 1', got: p.successThreshold });
-    }
-    if (typeof p.terminationGracePeriodSeconds === 'number' && p.terminationGracePeriodSeconds <= 0) {
-      out.push({ path: `${at}.terminationGracePeriodSeconds`, problem: 'must be greater than 0', got: p.terminationGracePeriodSeconds });
-    }
-  }
-  if (isObject(c.lifecycle)) {
-    const at = podAt(ctx, list, i, 'lifecycle');
-    if (initOnly) {
-      out.push({ path: at, problem: 'may not be set for init containers without restartPolicy=Always', fix: 'remove lifecycle, or make the init container a sidecar (restartPolicy: Always)' });
-    } else {
-      for (const hook of ['postStart', 'preStop']) {
-        if (isObject(c.lifecycle[hook])) out.push(...handlerFindings(c.lifecycle[hook], LIFECYCLE_HANDLERS, `${at}.${hook}`));
-      }
-    }
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Security contexts
 
 const ID_RANGE = 'must be between 0 and 2147483647, inclusive';
@@ -435,28 +333,85 @@ function idFindings(sc: Record<string, any>, keys: readonly string[], at: () => 
   for (const k of keys) if (badId(sc[k])) out.push({ path: `${at()}.${k}`, problem: ID_RANGE, got: sc[k] });
 }
 
+const SECCOMP_TYPES = ['Localhost', 'RuntimeDefault', 'Unconfined'];
+
+/** `validateSeccompProfileField`. */
+function seccompFindings(sp: unknown, at: string, out: Finding[]): void {
+  if (!isObject(sp)) return;
+  const type = typeof sp.type === 'string' ? sp.type : '';
+  if (type === '') out.push({ path: `${at}.type`, problem: 'is required when seccompProfile is set', fix: 'set type RuntimeDefault, Localhost or Unconfined' });
+  else if (!SECCOMP_TYPES.includes(type)) out.push({ path: `${at}.type`, problem: `must be one of ${SECCOMP_TYPES.map((x) => `"${x}"`).join(', ')}`, got: type });
+  const profile = sp.localhostProfile;
+  if (type === 'Localhost') {
+    if (typeof profile !== 'string') out.push({ path: `${at}.localhostProfile`, problem: 'must be set when seccomp type is Localhost', fix: 'set localhostProfile to the profile file, relative to the kubelet seccomp directory' });
+    else for (const e of localPathErrors(profile).filter((x) => !x.startsWith('must not start'))) out.push({ path: `${at}.localhostProfile`, problem: e, got: profile });
+  } else if (profile !== undefined) {
+    out.push({ path: `${at}.localhostProfile`, problem: 'can only be set when seccomp type is Localhost', got: profile });
+  }
+}
+
+const SYSCTL_NAME = /^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;
+const IPC_SYSCTLS = new Set(['kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced', 'kernel.shm', 'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.msg']);
+
+/** The namespace of a sysctl (`sysctl.GetNamespace`): `net` and `ipc` matter here. */
+function sysctlNamespace(name: string): 'net' | 'ipc' | undefined {
+  const sep = name.search(/[./]/);
+  let n = sep >= 0 && name[sep] === '/' ? name.replace(/[./]/g, (ch) => (ch === '.' ? '/' : '.')) : name;
+  const star = n.indexOf('*');
+  if (star >= 0) n = n.slice(0, star);
+  if (IPC_SYSCTLS.has(n) || n.startsWith('fs.mqueue.')) return 'ipc';
+  return n.startsWith('net.') ? 'net' : undefined;
+}
+
+/** `validateSysctls`. */
+function sysctlFindings(pod: Record<string, any>, list: unknown, at: string, out: Finding[]): void {
+  const seen = new Set<string>();
+  items(list).forEach((s, i) => {
+    const here = `${at}[${i}].name`;
+    const name = typeof s.name === 'string' ? s.name : '';
+    if (name === '') out.push({ path: here, problem: 'is required' });
+    else if (name.length > 253 || !SYSCTL_NAME.test(name)) out.push({ path: here, problem: 'must have at most 253 characters and be a sysctl name such as net.core.somaxconn', got: name });
+    else if (seen.has(name)) out.push({ path: here, problem: 'is a duplicate sysctl', got: name });
+    const ns = sysctlNamespace(name);
+    if (ns === 'net' && pod.hostNetwork === true) out.push({ path: here, problem: "may not be specified when 'hostNetwork' is true", got: name, fix: 'remove the sysctl or turn off hostNetwork' });
+    else if (ns === 'ipc' && pod.hostIPC === true) out.push({ path: here, problem: "may not be specified when 'hostIPC' is true", got: name, fix: 'remove the sysctl or turn off hostIPC' });
+    seen.add(name);
+  });
+}
+
+const FS_GROUP_CHANGE_POLICIES = ['Always', 'OnRootMismatch'];
+
+function podSecurityFindings(ctx: RuleContext, pod: Record<string, any>, out: Finding[]): void {
+  const psc = pod.securityContext;
+  if (!isObject(psc)) return;
+  const at = (): string => podAt(ctx, 'securityContext');
+  idFindings(psc, POD_IDS, at, out);
+  const groups = psc.supplementalGroups;
+  if (Array.isArray(groups)) {
+    for (let k = 0; k < groups.length; k++) if (badId(groups[k])) out.push({ path: `${at()}.supplementalGroups[${k}]`, problem: ID_RANGE, got: groups[k] });
+  }
+  if (psc.sysctls !== undefined) sysctlFindings(pod, psc.sysctls, `${at()}.sysctls`, out);
+  if (typeof psc.fsGroupChangePolicy === 'string' && !FS_GROUP_CHANGE_POLICIES.includes(psc.fsGroupChangePolicy)) {
+    out.push({ path: `${at()}.fsGroupChangePolicy`, problem: 'must be one of "Always", "OnRootMismatch"', got: psc.fsGroupChangePolicy });
+  }
+  seccompFindings(psc.seccompProfile, `${at()}.seccompProfile`, out);
+}
+
 function securityFindings(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   const pod = podSpec(ctx);
-  const psc = pod.securityContext;
-  if (isObject(psc)) {
-    const at = (): string => podAt(ctx, 'securityContext');
-    idFindings(psc, POD_IDS, at, out);
-    const groups = psc.supplementalGroups;
-    if (Array.isArray(groups)) {
-      for (let k = 0; k < groups.length; k++) if (badId(groups[k])) out.push({ path: `${at()}.supplementalGroups[${k}]`, problem: ID_RANGE, got: groups[k] });
-    }
-  }
+  podSecurityFindings(ctx, pod, out);
   for (const { c, list, i } of containers(ctx)) {
     const sc = c.securityContext;
     if (!isObject(sc)) continue;
     const at = (): string => podAt(ctx, list, i, 'securityContext');
     idFindings(sc, CONTAINER_IDS, at, out);
+    seccompFindings(sc.seccompProfile, `${at()}.seccompProfile`, out);
     if (sc.allowPrivilegeEscalation !== false) continue;
     if (sc.privileged === true) {
       out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
     }
-    const added = isObject(sc.capabilities) ? arrayOf(sc.capabilities.add) : [];
+    const added = isObject(sc.capabilities) && Array.isArray(sc.capabilities.add) ? sc.capabilities.add : [];
     if (added.includes('CAP_SYS_ADMIN')) {
       out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', got: added });
     }
@@ -477,7 +432,8 @@ function enumFinding(v: unknown, allowed: readonly string[], at: () => string): 
 /** The codes of this file's rules, each with the findings of one pass over the pod spec. */
 type PodCode =
   | 'PodFieldValueUnsupported' | 'ServiceAccountNameInvalid' | 'PodDnsNameInvalid' | 'VolumeInvalid' | 'VolumeMountInvalid' | 'ContainerPortInvalid'
-  | 'EnvVarNameInvalid' | 'ResourceRequirementsInvalid' | 'ProbeInvalid' | 'SecurityContextInvalid';
+  | 'EnvVarNameInvalid' | 'EnvVarSourceInvalid' | 'ResourceRequirementsInvalid' | 'ProbeInvalid' | 'SecurityContextInvalid'
+  | 'TolerationInvalid' | 'AffinityInvalid' | 'PodDnsConfigInvalid';
 
 type PodFindings = Partial<Record<PodCode, Finding[]>>;
 
@@ -521,13 +477,20 @@ function computePodFindings(ctx: RuleContext): PodFindings {
     }
     if (c.volumeMounts !== undefined) add(out, 'VolumeMountInvalid', mountFindings(ctx, at, volumes.valid));
     if (c.ports !== undefined) add(out, 'ContainerPortInvalid', portFindings(ctx, at));
-    if (c.env !== undefined || c.envFrom !== undefined) add(out, 'EnvVarNameInvalid', envFindings(ctx, at));
+    if (c.env !== undefined || c.envFrom !== undefined) {
+      const env = envFindings(ctx, at);
+      add(out, 'EnvVarNameInvalid', env.names);
+      add(out, 'EnvVarSourceInvalid', env.sources);
+    }
     if (c.resources !== undefined) add(out, 'ResourceRequirementsInvalid', resourceFindings(ctx, at));
     if (c.livenessProbe !== undefined || c.readinessProbe !== undefined || c.startupProbe !== undefined || c.lifecycle !== undefined) {
       add(out, 'ProbeInvalid', probeFindings(ctx, at));
     }
   }
   add(out, 'SecurityContextInvalid', securityFindings(ctx));
+  if (pod.tolerations !== undefined) add(out, 'TolerationInvalid', tolerationFindings(ctx));
+  if (pod.affinity !== undefined) add(out, 'AffinityInvalid', affinityFindings(ctx));
+  if (pod.dnsConfig !== undefined || pod.dnsPolicy === 'None') add(out, 'PodDnsConfigInvalid', dnsConfigFindings(ctx));
   return out;
 }
 
@@ -592,6 +555,14 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     check: found('EnvVarNameInvalid'),
   }),
   apiRule({
+    code: 'EnvVarSourceInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].{env[*].valueFrom,envFrom[*]}',
+    summary: 'An env valueFrom has exactly one source (fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef; fileKeyRef from 1.35) and no value beside it; fieldRef reads metadata.name, metadata.namespace, metadata.uid, spec.nodeName, spec.serviceAccountName, status.hostIP(s), status.podIP(s) or a label or annotation; resourceFieldRef a limits or requests resource of the container; ConfigMap and Secret key references name the object and a valid key; every envFrom entry names one ConfigMap or Secret.',
+    fix: 'give each variable either a value or exactly one valueFrom source',
+    check: found('EnvVarSourceInvalid'),
+  }),
+  apiRule({
     code: 'ResourceRequirementsInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.containers[*].resources',
@@ -603,7 +574,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     code: 'ProbeInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.containers[*].{livenessProbe,readinessProbe,startupProbe,lifecycle}',
-    summary: 'Probes and lifecycle hooks have exactly one handler, non-negative counts and timeouts, successThreshold 1 for liveness and startup probes; init containers other than sidecars have no probes and no lifecycle.',
+    summary: 'Probes and lifecycle hooks have exactly one handler (an exec command; HTTP, TCP and gRPC ports 1–65535 or a port name), non-negative counts and timeouts, successThreshold 1 for liveness and startup probes, a positive terminationGracePeriodSeconds and none on readiness probes; init containers other than sidecars have no probes and no lifecycle.',
     fix: 'give each probe exactly one handler (exec, httpGet, tcpSocket or grpc) with non-negative timings',
     check: found('ProbeInvalid'),
   }),
@@ -611,8 +582,32 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     code: 'SecurityContextInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.{securityContext,containers[*].securityContext}',
-    summary: 'User and group ids are between 0 and 2147483647; a container cannot be privileged (or add CAP_SYS_ADMIN) with allowPrivilegeEscalation false.',
+    summary: 'User and group ids are between 0 and 2147483647; a container cannot be privileged (or add CAP_SYS_ADMIN) with allowPrivilegeEscalation false; seccompProfile type is RuntimeDefault, Localhost (with a relative localhostProfile) or Unconfined; pod sysctls have valid unique names and no network (IPC) sysctls with hostNetwork (hostIPC); fsGroupChangePolicy is Always or OnRootMismatch.',
     fix: 'use ids from 0 to 2147483647 and drop allowPrivilegeEscalation: false from privileged containers',
     check: found('SecurityContextInvalid'),
+  }),
+  apiRule({
+    code: 'TolerationInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.tolerations[*]',
+    summary: 'A toleration has operator Equal (the default, with a valid label value) or Exists (without a value, required when the key is empty), an effect NoSchedule, PreferNoSchedule or NoExecute, and tolerationSeconds only with NoExecute.',
+    fix: 'use operator Equal with a value or Exists without one, and effect NoExecute with tolerationSeconds',
+    check: found('TolerationInvalid'),
+  }),
+  apiRule({
+    code: 'AffinityInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.affinity',
+    summary: 'Required node affinity has at least one node selector term; node selector requirements use In/NotIn with values, Exists/DoesNotExist without, Gt/Lt with one value, on qualified-name keys; preferred terms have a weight from 1 to 100; pod (anti-)affinity terms have a topologyKey and valid label selectors.',
+    fix: 'give node affinity at least one term, values for In/NotIn, and weights from 1 to 100',
+    check: found('AffinityInvalid'),
+  }),
+  apiRule({
+    code: 'PodDnsConfigInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.dnsConfig',
+    summary: 'dnsPolicy None needs a dnsConfig with at least one nameserver; dnsConfig has at most 3 nameservers (IP addresses), at most 32 search domains (2048 characters in all) and named options.',
+    fix: 'add dnsConfig.nameservers for dnsPolicy None, or use another dnsPolicy',
+    check: found('PodDnsConfigInvalid'),
   }),
 ];

@@ -87,6 +87,12 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       job({ template: pod({ volumes: [{ name: 'Data', emptyDir: {} }] }) }),
       job({ template: pod({ volumes: [{ name: 'd', emptyDir: {} }, { name: 'd', emptyDir: {} }] }) }),
       job({ template: pod({ volumes: [{ name: 'd', emptyDir: {}, configMap: { name: 'c' } }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', configMap: {} }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', secret: { secretName: 's', defaultMode: 1000 } }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', persistentVolumeClaim: {} }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', hostPath: { path: '' } }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', projected: { sources: [{ serviceAccountToken: { path: '../token' } }] } }] }) }),
+      job({ template: pod({ volumes: [null] }) }),
     ],
   },
   {
@@ -125,6 +131,79 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     invalid: [withContainer({ env: [{ name: 'A=B', value: '1' }] }), withContainer({ env: [{ name: 'ÄRGER', value: '1' }] }), withContainer({ env: [{ value: '1' }] })],
   },
   {
+    code: 'EnvVarSourceInvalid',
+    valid: [
+      withContainer({
+        env: [
+          { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+          { name: 'APP', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } },
+          { name: 'CPU', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1m' } } },
+          { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'requests.memory', divisor: '1Mi' } } },
+          { name: 'CFG', valueFrom: { configMapKeyRef: { name: 'settings', key: 'log.level' } } },
+          { name: 'PW', valueFrom: { secretKeyRef: { name: 'creds', key: 'password', optional: true } } },
+        ],
+        envFrom: [{ configMapRef: { name: 'settings' } }, { prefix: 'DB_', secretRef: { name: 'db' } }],
+      }),
+    ],
+    invalid: [
+      withContainer({ env: [{ name: 'A', value: 'x', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }),
+      withContainer({ env: [{ name: 'A', valueFrom: {} }] }),
+      withContainer({ env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: 'metadata.name' }, configMapKeyRef: { name: 'c', key: 'k' } } }] }),
+      withContainer({ env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: 'spec.bogus' } } }] }),
+      withContainer({ env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: 'spec.restartPolicy' } } }] }),
+      withContainer({ env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: "metadata.labels['bad key']" } } }] }),
+      withContainer({ env: [{ name: 'A', valueFrom: { resourceFieldRef: { resource: 'limits.gpu' } } }] }),
+      withContainer({ env: [{ name: 'A', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '2' } } }] }),
+      withContainer({ env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'c', key: 'bad key!' } } }] }),
+      withContainer({ env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 'Creds', key: 'k' } } }] }),
+      withContainer({ envFrom: [{ prefix: 'X_' }] }),
+    ],
+  },
+  {
+    code: 'TolerationInvalid',
+    valid: [job({ template: pod({ tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }, { operator: 'Exists' }, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }] }) })],
+    invalid: [
+      job({ template: pod({ tolerations: [{ key: 'gpu', operator: 'Bad' }] }) }),
+      job({ template: pod({ tolerations: [{ key: 'gpu', operator: 'Exists', value: 'x' }] }) }),
+      job({ template: pod({ tolerations: [{ operator: 'Equal', value: 'x' }] }) }),
+      job({ template: pod({ tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 30 }] }) }),
+      job({ template: pod({ tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'Evict' }] }) }),
+    ],
+  },
+  {
+    code: 'AffinityInvalid',
+    valid: [
+      job({
+        template: pod({
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }, { key: 'gpu', operator: 'Exists' }] }] },
+              preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] } }],
+            },
+            podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'a' } } } }] },
+          },
+        }),
+      }),
+    ],
+    invalid: [
+      job({ template: pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } }) }),
+      job({ template: pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In' }] }] } } } }) }),
+      job({ template: pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'Like', values: ['a'] }] }] } } } }) }),
+      job({ template: pod({ affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } } }) }),
+      job({ template: pod({ affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'a' } } }] } } }) }),
+    ],
+  },
+  {
+    code: 'PodDnsConfigInvalid',
+    valid: [job({ template: pod({ dnsPolicy: 'None', dnsConfig: { nameservers: ['10.0.0.10', 'fd00::10'], searches: ['svc.cluster.local'], options: [{ name: 'ndots', value: '2' }] } }) })],
+    invalid: [
+      job({ template: pod({ dnsPolicy: 'None' }) }),
+      job({ template: pod({ dnsPolicy: 'None', dnsConfig: { searches: ['a.example'] } }) }),
+      job({ template: pod({ dnsConfig: { nameservers: ['not-an-ip'] } }) }),
+      job({ template: pod({ dnsConfig: { options: [{ value: '1' }] } }) }),
+    ],
+  },
+  {
     code: 'ResourceRequirementsInvalid',
     valid: [
       withContainer({ resources: { requests: { 'cpu': '500m', 'memory': '64Mi', 'nvidia.com/gpu': 1 }, limits: { 'cpu': '1', 'memory': '64Mi', 'nvidia.com/gpu': '1' } } }),
@@ -138,6 +217,8 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       withContainer({ resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '2' } } }),
       withContainer({ resources: { limits: { 'nvidia.com/gpu': '500m' } } }),
       withContainer({ resources: { limits: { 'hugepages-2Mi': '100Mi' } } }),
+      withContainer({ resources: { limits: { 'memory': '1Gi', 'hugepages-2Mi': '3Mi' }, requests: { 'memory': '1Gi', 'hugepages-2Mi': '3Mi' } } }),
+      withContainer({ resources: { limits: { 'nvidia.com/gpu': '10000000000000000000000000000' }, requests: { 'nvidia.com/gpu': '10000000000000000000000000000' } } }),
     ],
   },
   {
@@ -155,6 +236,11 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       withInit({ readinessProbe: { exec: { command: ['true'] } } }),
       withInit({ lifecycle: { preStop: { exec: { command: ['true'] } } } }),
       withContainer({ lifecycle: { postStart: {} } }),
+      withContainer({ readinessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 30 } }),
+      withContainer(probe({ httpGet: { port: 0 } })),
+      withContainer(probe({ tcpSocket: { port: 'HTTP_PORT' } })),
+      withContainer(probe({ grpc: { port: 70000 } })),
+      withContainer(probe({ exec: {} })),
     ],
   },
   {
@@ -169,14 +255,20 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     valid: [
       withContainer(
         { securityContext: { runAsUser: 1000, runAsGroup: 0, allowPrivilegeEscalation: false } },
-        { securityContext: { fsGroup: 2000, supplementalGroups: [3000] } },
+        { securityContext: { fsGroup: 2000, supplementalGroups: [3000], fsGroupChangePolicy: 'OnRootMismatch', sysctls: [{ name: 'net.core.somaxconn', value: '1024' }], seccompProfile: { type: 'RuntimeDefault' } } },
       ),
+      withContainer({ securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/audit.json' } } }),
     ],
     invalid: [
       withContainer({ securityContext: { runAsUser: -1 } }),
       withContainer({ securityContext: { privileged: true, allowPrivilegeEscalation: false } }),
       withContainer({ securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ['CAP_SYS_ADMIN'] } } }),
       withContainer({}, { securityContext: { supplementalGroups: [-5] } }),
+      withContainer({}, { securityContext: { fsGroupChangePolicy: 'Sometimes' } }),
+      withContainer({}, { securityContext: { sysctls: [{ name: 'Net.Core', value: '1' }] } }),
+      withContainer({}, { hostNetwork: true, securityContext: { sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] } }),
+      withContainer({ securityContext: { seccompProfile: { type: 'Localhost' } } }),
+      withContainer({ securityContext: { seccompProfile: { type: 'Custom' } } }),
     ],
   },
 ];
