@@ -7,8 +7,9 @@
  * terminationGracePeriodSeconds that is positive and never on a readiness probe. Init containers
  * other than sidecars take no probes and no lifecycle.
  */
+import { podSpec } from './job-rule-kit';
 import { isObject } from './json';
-import { ContainerAt, podAt } from './pod-kit';
+import { ContainerAt, atLeast, podAt } from './pod-kit';
 import { Finding, RuleContext } from './types';
 
 /** `validation.IsValidPortName` (an IANA service name). */
@@ -35,7 +36,13 @@ function portFindings(port: unknown, at: string, out: Finding[]): void {
 
 const HEADER_NAME = /^[-A-Za-z0-9]+$/;
 
-type HandlerCheck = (h: Record<string, any>, at: string, out: Finding[]) => void;
+/** What a handler check needs beyond the handler: the pod's grace period and whether a zero sleep is allowed. */
+interface HandlerEnv {
+  readonly grace: unknown;
+  readonly zeroSleep: boolean;
+}
+
+type HandlerCheck = (h: Record<string, any>, at: string, out: Finding[], env: HandlerEnv) => void;
 
 const HANDLER_CHECKS: Readonly<Record<string, HandlerCheck>> = {
   exec: (h, at, out) => {
@@ -56,11 +63,18 @@ const HANDLER_CHECKS: Readonly<Record<string, HandlerCheck>> = {
   grpc: (h, at, out) => {
     portFindings(h.port, `${at}.port`, out);
   },
-  sleep: () => undefined,
+  sleep: (h, at, out, { grace, zeroSleep }) => {
+    // validateSleepAction: 0 allowed from 1.33 (PodLifecycleSleepActionAllowZero on by default).
+    const seconds = typeof h.seconds === 'number' ? h.seconds : 0;
+    if (typeof grace !== 'number') return;
+    if (seconds < (zeroSleep ? 0 : 1) || seconds > grace) {
+      out.push({ path: at, problem: `seconds must be ${zeroSleep ? 'non-negative' : 'greater than 0'} and at most terminationGracePeriodSeconds (${grace})`, got: seconds, fix: 'sleep for less than the pod terminationGracePeriodSeconds' });
+    }
+  },
 };
 
 /** `validateHandler`: exactly one handler of `kinds`, and that handler's fields. */
-function handlerFindings(h: Record<string, any>, kinds: readonly string[], at: string, out: Finding[]): void {
+function handlerFindings(h: Record<string, any>, kinds: readonly string[], at: string, out: Finding[], env: HandlerEnv): void {
   let first: string | undefined;
   for (const k of kinds) {
     if (h[k] === undefined || h[k] === null) continue;
@@ -69,18 +83,20 @@ function handlerFindings(h: Record<string, any>, kinds: readonly string[], at: s
       continue;
     }
     first = k;
-    HANDLER_CHECKS[k](isObject(h[k]) ? h[k] : {}, `${at}.${k}`, out);
+    HANDLER_CHECKS[k](isObject(h[k]) ? h[k] : {}, `${at}.${k}`, out, env);
   }
   if (first === undefined) out.push({ path: at, problem: `must specify a handler type (one of ${kinds.join(', ')})` });
 }
 
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
 const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
+/** Before 1.30 the sleep action is alpha (1.29, dropped) or absent (1.28). */
+const LIFECYCLE_HANDLERS_OLD = ['exec', 'httpGet', 'tcpSocket'];
 const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
-function probeFieldFindings(kind: typeof PROBES[number], p: Record<string, any>, at: string, out: Finding[]): void {
-  handlerFindings(p, PROBE_HANDLERS, at, out);
+function probeFieldFindings(kind: typeof PROBES[number], p: Record<string, any>, at: string, out: Finding[], env: HandlerEnv): void {
+  handlerFindings(p, PROBE_HANDLERS, at, out, env);
   for (const key of PROBE_COUNTS) {
     if (typeof p[key] === 'number' && p[key] < 0) out.push({ path: `${at}.${key}`, problem: 'must be greater than or equal to 0', got: p[key] });
   }
@@ -99,13 +115,14 @@ function probeFieldFindings(kind: typeof PROBES[number], p: Record<string, any>,
 export function probeFindings(ctx: RuleContext, { c, list, i, sidecar }: ContainerAt): Finding[] {
   const out: Finding[] = [];
   const initOnly = list === 'initContainers' && !sidecar;
+  const env: HandlerEnv = { grace: podSpec(ctx).terminationGracePeriodSeconds, zeroSleep: atLeast(ctx, 33) };
   if (isObject(c.lifecycle)) {
     const at = podAt(ctx, list, i, 'lifecycle');
     if (initOnly) {
       out.push({ path: at, problem: 'may not be set for init containers without restartPolicy=Always', fix: 'remove lifecycle, or make the init container a sidecar (restartPolicy: Always)' });
     } else {
       for (const hook of ['postStart', 'preStop']) {
-        if (isObject(c.lifecycle[hook])) handlerFindings(c.lifecycle[hook], LIFECYCLE_HANDLERS, `${at}.${hook}`, out);
+        if (isObject(c.lifecycle[hook])) handlerFindings(c.lifecycle[hook], atLeast(ctx, 30) ? LIFECYCLE_HANDLERS : LIFECYCLE_HANDLERS_OLD, `${at}.${hook}`, out, env);
       }
     }
   }
@@ -114,7 +131,7 @@ export function probeFindings(ctx: RuleContext, { c, list, i, sidecar }: Contain
     if (!isObject(p)) continue;
     const at = podAt(ctx, list, i, kind);
     if (initOnly) out.push({ path: at, problem: 'may not be set for init containers without restartPolicy=Always', fix: 'remove the probe, or make the init container a sidecar (restartPolicy: Always)' });
-    else probeFieldFindings(kind, p, at, out);
+    else probeFieldFindings(kind, p, at, out, env);
   }
   return out;
 }

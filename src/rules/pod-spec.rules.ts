@@ -12,7 +12,7 @@ import { structFields } from './job-shape';
 import { dns1123LabelErrors, dns1123SubdomainErrors, qualifiedNameErrors } from './job-validators';
 import { isObject } from './json';
 import { envFindings } from './pod-env';
-import { ContainerAt, containers, items, podAt, str } from './pod-kit';
+import { ContainerAt, atLeast, containers, items, podAt, str } from './pod-kit';
 import { portNameErrors, probeFindings } from './pod-probes';
 import { affinityFindings, dnsConfigFindings, tolerationFindings } from './pod-scheduling';
 import { localPathErrors, volumeSourceFindings } from './pod-volumes';
@@ -363,8 +363,8 @@ function sysctlNamespace(name: string): 'net' | 'ipc' | undefined {
   return n.startsWith('net.') ? 'net' : undefined;
 }
 
-/** `validateSysctls`. */
-function sysctlFindings(pod: Record<string, any>, list: unknown, at: string, out: Finding[]): void {
+/** `validateSysctls`; namespaced sysctls are refused with the host's namespace from 1.29 (`ValidateHostSysctl`). */
+function sysctlFindings(pod: Record<string, any>, list: unknown, at: string, hostCheck: boolean, out: Finding[]): void {
   const seen = new Set<string>();
   items(list).forEach((s, i) => {
     const here = `${at}[${i}].name`;
@@ -372,7 +372,7 @@ function sysctlFindings(pod: Record<string, any>, list: unknown, at: string, out
     if (name === '') out.push({ path: here, problem: 'is required' });
     else if (name.length > 253 || !SYSCTL_NAME.test(name)) out.push({ path: here, problem: 'must have at most 253 characters and be a sysctl name such as net.core.somaxconn', got: name });
     else if (seen.has(name)) out.push({ path: here, problem: 'is a duplicate sysctl', got: name });
-    const ns = sysctlNamespace(name);
+    const ns = hostCheck ? sysctlNamespace(name) : undefined;
     if (ns === 'net' && pod.hostNetwork === true) out.push({ path: here, problem: "may not be specified when 'hostNetwork' is true", got: name, fix: 'remove the sysctl or turn off hostNetwork' });
     else if (ns === 'ipc' && pod.hostIPC === true) out.push({ path: here, problem: "may not be specified when 'hostIPC' is true", got: name, fix: 'remove the sysctl or turn off hostIPC' });
     seen.add(name);
@@ -390,7 +390,7 @@ function podSecurityFindings(ctx: RuleContext, pod: Record<string, any>, out: Fi
   if (Array.isArray(groups)) {
     for (let k = 0; k < groups.length; k++) if (badId(groups[k])) out.push({ path: `${at()}.supplementalGroups[${k}]`, problem: ID_RANGE, got: groups[k] });
   }
-  if (psc.sysctls !== undefined) sysctlFindings(pod, psc.sysctls, `${at()}.sysctls`, out);
+  if (psc.sysctls !== undefined) sysctlFindings(pod, psc.sysctls, `${at()}.sysctls`, atLeast(ctx, 29), out);
   if (typeof psc.fsGroupChangePolicy === 'string' && !FS_GROUP_CHANGE_POLICIES.includes(psc.fsGroupChangePolicy)) {
     out.push({ path: `${at()}.fsGroupChangePolicy`, problem: 'must be one of "Always", "OnRootMismatch"', got: psc.fsGroupChangePolicy });
   }

@@ -227,6 +227,7 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       withContainer({ ...probe({ httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5 }), readinessProbe: { exec: { command: ['true'] }, successThreshold: 3 } }),
       job({ template: pod({ initContainers: [{ name: 'proxy', image: 'envoy', restartPolicy: 'Always', readinessProbe: { tcpSocket: { port: 80 } } }] }) }),
       withContainer({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }),
+      withContainer({ lifecycle: { preStop: { sleep: { seconds: 0 } } } }),
     ],
     invalid: [
       withContainer(probe({ periodSeconds: 5 })),
@@ -241,6 +242,7 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       withContainer(probe({ tcpSocket: { port: 'HTTP_PORT' } })),
       withContainer(probe({ grpc: { port: 70000 } })),
       withContainer(probe({ exec: {} })),
+      withContainer({ lifecycle: { preStop: { sleep: { seconds: 60 } } } }),
     ],
   },
   {
@@ -249,6 +251,19 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     version: '1.28',
     valid: [withContainer(probe({ exec: { command: ['true'] } }))],
     invalid: [withInit({ startupProbe: { exec: { command: ['true'] } } })],
+  },
+  {
+    // The sleep action is alpha in 1.29 (dropped: no handler is left); a zero sleep is allowed from 1.33.
+    code: 'ProbeInvalid',
+    version: '1.29',
+    valid: [withContainer({ lifecycle: { preStop: { exec: { command: ['true'] } } } })],
+    invalid: [withContainer({ lifecycle: { preStop: { sleep: { seconds: 5 } } } })],
+  },
+  {
+    code: 'ProbeInvalid',
+    version: '1.32',
+    valid: [withContainer({ lifecycle: { preStop: { sleep: { seconds: 5 } } } })],
+    invalid: [withContainer({ lifecycle: { preStop: { sleep: { seconds: 0 } } } })],
   },
   {
     code: 'SecurityContextInvalid',
