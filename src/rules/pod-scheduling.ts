@@ -136,9 +136,11 @@ export function affinityFindings(ctx: RuleContext): Finding[] {
   return out;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/** An IPv4 address as the legacy parser reads it (`netutils.ParseIPSloppy`: leading zeros allowed). */
+const IPV4 = /^0*(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.0*(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-function isIp(s: string): boolean {
+/** `IsValidIPForLegacyField`: an IPv4 or IPv6 address. */
+export function isIp(s: string): boolean {
   if (IPV4.test(s)) return true;
   // IPv6: hex groups with at most one '::', optionally an embedded IPv4 tail.
   if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(':')) return false;
@@ -178,6 +180,35 @@ export function dnsConfigFindings(ctx: RuleContext): Finding[] {
   });
   items(cfg.options).forEach((o, i) => {
     if (!str(o.name)) out.push({ path: `${at}.options[${i}]`, problem: 'must not be empty (name is required)' });
+  });
+  return out;
+}
+
+const WHEN_UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'];
+const NODE_INCLUSION_POLICIES = ['Honor', 'Ignore'];
+
+/** `validateTopologySpreadConstraints` (without the matchLabelKeys merge rules). */
+export function topologySpreadFindings(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const list = items(podSpec(ctx).topologySpreadConstraints);
+  list.forEach((c, i) => {
+    const at = podAt(ctx, 'topologySpreadConstraints', i);
+    const skew = typeof c.maxSkew === 'number' ? c.maxSkew : 0;
+    if (skew <= 0) out.push({ path: `${at}.maxSkew`, problem: 'must be greater than 0', got: skew, fix: 'set maxSkew to 1 or more' });
+    if (!str(c.topologyKey)) out.push({ path: `${at}.topologyKey`, problem: 'can not be empty', fix: 'set topologyKey, e.g. topology.kubernetes.io/zone' });
+    const when = typeof c.whenUnsatisfiable === 'string' ? c.whenUnsatisfiable : '';
+    if (!WHEN_UNSATISFIABLE.includes(when)) out.push({ path: `${at}.whenUnsatisfiable`, problem: 'must be one of "DoNotSchedule", "ScheduleAnyway"', got: when });
+    if (list.slice(i + 1).some((o) => (o.topologyKey ?? '') === (c.topologyKey ?? '') && (o.whenUnsatisfiable ?? '') === when)) {
+      out.push({ path: `${at}.{topologyKey, whenUnsatisfiable}`, problem: 'is a duplicate of a later constraint', got: `{${c.topologyKey ?? ''}, ${when}}`, fix: 'merge constraints with the same topologyKey and whenUnsatisfiable' });
+    }
+    if (typeof c.minDomains === 'number') {
+      if (c.minDomains <= 0) out.push({ path: `${at}.minDomains`, problem: 'must be greater than 0', got: c.minDomains });
+      if (when !== 'DoNotSchedule') out.push({ path: `${at}.minDomains`, problem: `can only be used with whenUnsatisfiable DoNotSchedule (got ${when})`, got: c.minDomains });
+    }
+    for (const key of ['nodeAffinityPolicy', 'nodeTaintsPolicy']) {
+      if (typeof c[key] === 'string' && !NODE_INCLUSION_POLICIES.includes(c[key])) out.push({ path: `${at}.${key}`, problem: 'must be one of "Honor", "Ignore"', got: c[key] });
+    }
+    for (const p of labelSelectorProblems(c.labelSelector)) out.push({ path: `${at}.labelSelector.${p.path.map(String).join('.')}`, problem: p.problem, got: p.value });
   });
   return out;
 }

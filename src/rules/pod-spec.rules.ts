@@ -14,7 +14,7 @@ import { isObject } from './json';
 import { envFindings } from './pod-env';
 import { ContainerAt, atLeast, containers, items, podAt, str } from './pod-kit';
 import { portNameErrors, probeFindings } from './pod-probes';
-import { affinityFindings, dnsConfigFindings, tolerationFindings } from './pod-scheduling';
+import { affinityFindings, dnsConfigFindings, isIp, tolerationFindings, topologySpreadFindings } from './pod-scheduling';
 import { localPathErrors, volumeSourceFindings } from './pod-volumes';
 import { compareQuantities, isWholeQuantity, parseQuantity } from './quantity';
 import { Finding, Rule, RuleContext } from './types';
@@ -28,6 +28,71 @@ const NAME_FIELDS: ReadonlyArray<{ key: string; label: boolean }> = [
   { key: 'nodeName', label: false },
   { key: 'priorityClassName', label: false },
 ];
+
+/** `runtimeClassName`: a DNS-1123 subdomain whenever it is set, even to "". */
+function runtimeClassFindings(ctx: RuleContext, v: unknown): Finding[] {
+  if (typeof v !== 'string') return [];
+  return dns1123SubdomainErrors(v).map((e) => ({ path: podAt(ctx, 'runtimeClassName'), problem: e, got: v }));
+}
+
+const PREEMPTION_POLICIES = ['PreemptLowerPriority', 'Never'];
+const OS_NAMES = ['linux', 'windows'];
+
+/** preemptionPolicy (when set) and os.name. */
+function podEnumFindings(ctx: RuleContext, pod: Record<string, any>): Finding[] {
+  const out: Finding[] = [];
+  if (pod.preemptionPolicy === '') out.push({ path: podAt(ctx, 'preemptionPolicy'), problem: 'is required when set (PreemptLowerPriority or Never)' });
+  else out.push(...enumFinding(pod.preemptionPolicy, PREEMPTION_POLICIES, () => podAt(ctx, 'preemptionPolicy')));
+  if (isObject(pod.os)) {
+    if (!str(pod.os.name)) out.push({ path: podAt(ctx, 'os', 'name'), problem: 'is required', fix: 'set os.name to linux or windows, or remove os' });
+    // The server reports an unknown name at `os`.
+    else if (!OS_NAMES.includes(pod.os.name)) out.push({ path: podAt(ctx, 'os'), problem: 'name must be one of "linux", "windows"', got: pod.os.name });
+  }
+  return out;
+}
+
+/** hostAliases, readinessGates, schedulingGates and shareProcessNamespace with hostPID. */
+function otherPodFindings(ctx: RuleContext, pod: Record<string, any>): Finding[] {
+  const out: Finding[] = [];
+  items(pod.hostAliases).forEach((a, i) => {
+    const ip = typeof a.ip === 'string' ? a.ip : '';
+    if (!isIp(ip)) out.push({ path: podAt(ctx, 'hostAliases', i, 'ip'), problem: 'must be a valid IP address', got: ip, fix: 'use an IPv4 or IPv6 address' });
+    (Array.isArray(a.hostnames) ? a.hostnames : []).forEach((h: unknown, j: number) => {
+      if (typeof h === 'string') for (const e of dns1123SubdomainErrors(h)) out.push({ path: podAt(ctx, 'hostAliases', i, 'hostnames', j), problem: e, got: h });
+    });
+  });
+  items(pod.readinessGates).forEach((g, i) => {
+    const t = typeof g.conditionType === 'string' ? g.conditionType : '';
+    for (const e of qualifiedNameErrors(t)) out.push({ path: podAt(ctx, 'readinessGates', i, 'conditionType'), problem: e, got: t });
+  });
+  const gates = new Set<string>();
+  items(pod.schedulingGates).forEach((g, i) => {
+    const n = typeof g.name === 'string' ? g.name : '';
+    for (const e of qualifiedNameErrors(n)) out.push({ path: podAt(ctx, 'schedulingGates', i), problem: `name ${e}`, got: n });
+    if (gates.has(n)) out.push({ path: podAt(ctx, 'schedulingGates', i), problem: 'is a duplicate scheduling gate', got: n });
+    gates.add(n);
+  });
+  if (pod.shareProcessNamespace === true && pod.hostPID === true) {
+    out.push({ path: podAt(ctx, 'shareProcessNamespace'), problem: 'and hostPID cannot both be enabled', got: true, fix: 'turn off shareProcessNamespace or hostPID' });
+  }
+  return out;
+}
+
+/** `checkHostPortConflicts`: a protocol/hostIP/hostPort used twice among the regular containers, or within one init container. */
+function hostPortConflicts(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  let seen = new Set<string>();
+  for (const { c, list, i } of containers(ctx)) {
+    if (list === 'initContainers') seen = new Set<string>();
+    items(c.ports).forEach((p, j) => {
+      if (typeof p.hostPort !== 'number' || p.hostPort === 0) return;
+      const key = `${str(p.protocol) ? p.protocol : 'TCP'}/${typeof p.hostIP === 'string' ? p.hostIP : ''}/${p.hostPort}`;
+      if (seen.has(key)) out.push({ path: podAt(ctx, list, i, 'ports', j, 'hostPort'), problem: 'is a duplicate host port (protocol/hostIP/port)', got: key, fix: 'use a different hostPort or remove it' });
+      seen.add(key);
+    });
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Volumes
@@ -103,6 +168,15 @@ function descendingPathErrors(p: string): string[] {
   return out;
 }
 
+const MOUNT_PROPAGATIONS = ['Bidirectional', 'HostToContainer', 'None'];
+
+/** `validateMountPropagation` (reported at `volumeMounts.mountPropagation`, without the mount's index). */
+function mountPropagationFindings(mode: string, c: Record<string, any>, at: string, out: Finding[]): void {
+  if (!MOUNT_PROPAGATIONS.includes(mode)) out.push({ path: at, problem: 'must be one of "Bidirectional", "HostToContainer", "None"', got: mode });
+  const privileged = isObject(c.securityContext) && c.securityContext.privileged === true;
+  if (mode === 'Bidirectional' && !privileged) out.push({ path: at, problem: 'Bidirectional is available only to privileged containers', got: mode, fix: 'use HostToContainer, or make the container privileged' });
+}
+
 function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: Set<string>): Finding[] {
   const out: Finding[] = [];
   const paths = new Set<string>();
@@ -122,6 +196,7 @@ function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: S
       if (str(m.subPath)) out.push({ path: at('subPathExpr'), problem: 'and subPath are mutually exclusive', got: m.subPathExpr });
       for (const e of descendingPathErrors(m.subPathExpr)) out.push({ path: `${base}.subPathExpr`, problem: e, got: m.subPathExpr });
     }
+    if (typeof m.mountPropagation === 'string') mountPropagationFindings(m.mountPropagation, c, `${base}.mountPropagation`, out);
   });
   return out;
 }
@@ -433,7 +508,7 @@ function enumFinding(v: unknown, allowed: readonly string[], at: () => string): 
 type PodCode =
   | 'PodFieldValueUnsupported' | 'ServiceAccountNameInvalid' | 'PodDnsNameInvalid' | 'VolumeInvalid' | 'VolumeMountInvalid' | 'ContainerPortInvalid'
   | 'EnvVarNameInvalid' | 'EnvVarSourceInvalid' | 'ResourceRequirementsInvalid' | 'ProbeInvalid' | 'SecurityContextInvalid'
-  | 'TolerationInvalid' | 'AffinityInvalid' | 'PodDnsConfigInvalid';
+  | 'TolerationInvalid' | 'AffinityInvalid' | 'PodDnsConfigInvalid' | 'TopologySpreadConstraintInvalid' | 'PodFieldInvalid';
 
 type PodFindings = Partial<Record<PodCode, Finding[]>>;
 
@@ -468,6 +543,12 @@ function computePodFindings(ctx: RuleContext): PodFindings {
   const volumes = checkVolumes(ctx);
   add(out, 'VolumeInvalid', volumes.findings);
   if (pod.dnsPolicy !== undefined) add(out, 'PodFieldValueUnsupported', enumFinding(pod.dnsPolicy, DNS_POLICIES, () => podAt(ctx, 'dnsPolicy')));
+  if (pod.preemptionPolicy !== undefined || pod.os !== undefined) add(out, 'PodFieldValueUnsupported', podEnumFindings(ctx, pod));
+  if (pod.runtimeClassName !== undefined) add(out, 'PodDnsNameInvalid', runtimeClassFindings(ctx, pod.runtimeClassName));
+  if (pod.hostAliases !== undefined || pod.readinessGates !== undefined || pod.schedulingGates !== undefined || pod.shareProcessNamespace !== undefined) {
+    add(out, 'PodFieldInvalid', otherPodFindings(ctx, pod));
+  }
+  if (pod.topologySpreadConstraints !== undefined) add(out, 'TopologySpreadConstraintInvalid', topologySpreadFindings(ctx));
   if (isObject(pod.nodeSelector)) add(out, 'PodFieldValueUnsupported', labelFindings(pod.nodeSelector, podAt(ctx, 'nodeSelector')));
   for (const at of containers(ctx)) {
     const c = at.c;
@@ -487,6 +568,7 @@ function computePodFindings(ctx: RuleContext): PodFindings {
       add(out, 'ProbeInvalid', probeFindings(ctx, at));
     }
   }
+  add(out, 'ContainerPortInvalid', hostPortConflicts(ctx));
   add(out, 'SecurityContextInvalid', securityFindings(ctx));
   if (pod.tolerations !== undefined) add(out, 'TolerationInvalid', tolerationFindings(ctx));
   if (pod.affinity !== undefined) add(out, 'AffinityInvalid', affinityFindings(ctx));
@@ -501,8 +583,8 @@ export const POD_SPEC_RULES: readonly Rule[] = [
   apiRule({
     code: 'PodFieldValueUnsupported',
     scope: 'JobSpec',
-    path: 'spec.template.spec.{dnsPolicy,nodeSelector,containers[*].imagePullPolicy,containers[*].terminationMessagePolicy}',
-    summary: 'dnsPolicy is ClusterFirst, ClusterFirstWithHostNet, Default or None; imagePullPolicy is Always, IfNotPresent or Never; terminationMessagePolicy is File or FallbackToLogsOnError (all case-sensitive); nodeSelector keys and values are valid labels.',
+    path: 'spec.template.spec.{dnsPolicy,nodeSelector,preemptionPolicy,os,containers[*].imagePullPolicy,containers[*].terminationMessagePolicy}',
+    summary: 'dnsPolicy is ClusterFirst, ClusterFirstWithHostNet, Default or None; imagePullPolicy is Always, IfNotPresent or Never; terminationMessagePolicy is File or FallbackToLogsOnError; preemptionPolicy is PreemptLowerPriority or Never; os.name is linux or windows (all case-sensitive); nodeSelector keys and values are valid labels.',
     fix: 'use one of the listed values, spelled exactly',
     check: found('PodFieldValueUnsupported'),
   }),
@@ -517,8 +599,8 @@ export const POD_SPEC_RULES: readonly Rule[] = [
   apiRule({
     code: 'PodDnsNameInvalid',
     scope: 'JobSpec',
-    path: 'spec.template.spec.{hostname,subdomain,nodeName,priorityClassName}',
-    summary: 'The pod hostname and subdomain are DNS-1123 labels (at most 63 characters); nodeName and priorityClassName are DNS-1123 subdomains.',
+    path: 'spec.template.spec.{hostname,subdomain,nodeName,priorityClassName,runtimeClassName}',
+    summary: 'The pod hostname and subdomain are DNS-1123 labels (at most 63 characters); nodeName, priorityClassName and runtimeClassName are DNS-1123 subdomains.',
     fix: "use lowercase letters, digits and '-', starting and ending with a letter or digit",
     check: found('PodDnsNameInvalid'),
   }),
@@ -534,7 +616,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     code: 'VolumeMountInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.containers[*].volumeMounts[*]',
-    summary: 'Every volumeMount names a valid volume of the pod and has a mountPath unique within its container; subPath and subPathExpr are relative paths without "..", and not both set.',
+    summary: 'Every volumeMount names a valid volume of the pod and has a mountPath unique within its container; subPath and subPathExpr are relative paths without "..", and not both set; mountPropagation is None, HostToContainer or Bidirectional (privileged containers only).',
     fix: 'mount a volume declared in spec.template.spec.volumes at a distinct mountPath',
     check: found('VolumeMountInvalid'),
   }),
@@ -542,7 +624,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     code: 'ContainerPortInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.containers[*].ports[*]',
-    summary: 'Container ports: containerPort 1–65535 (required), hostPort 1–65535 when set, protocol TCP, UDP or SCTP, and a name that is an IANA service name (at most 15 lowercase letters, digits and "-", at least one letter) unique within the container.',
+    summary: 'Container ports: containerPort 1–65535 (required), hostPort 1–65535 when set (equal to containerPort with hostNetwork, and each protocol/hostIP/hostPort once among the containers), protocol TCP, UDP or SCTP, and a name that is an IANA service name (at most 15 lowercase letters, digits and "-", at least one letter) unique within the container.',
     fix: 'use a port number between 1 and 65535 and a short lowercase port name',
     check: found('ContainerPortInvalid'),
   }),
@@ -609,5 +691,21 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     summary: 'dnsPolicy None needs a dnsConfig with at least one nameserver; dnsConfig has at most 3 nameservers (IP addresses), at most 32 search domains (2048 characters in all) and named options.',
     fix: 'add dnsConfig.nameservers for dnsPolicy None, or use another dnsPolicy',
     check: found('PodDnsConfigInvalid'),
+  }),
+  apiRule({
+    code: 'TopologySpreadConstraintInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.topologySpreadConstraints[*]',
+    summary: 'A topology spread constraint has maxSkew of at least 1, a topologyKey, whenUnsatisfiable DoNotSchedule or ScheduleAnyway (each topologyKey/whenUnsatisfiable pair once), minDomains of at least 1 and only with DoNotSchedule, nodeAffinityPolicy and nodeTaintsPolicy Honor or Ignore, and a valid labelSelector.',
+    fix: 'set maxSkew, topologyKey and whenUnsatisfiable (DoNotSchedule or ScheduleAnyway)',
+    check: found('TopologySpreadConstraintInvalid'),
+  }),
+  apiRule({
+    code: 'PodFieldInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.{hostAliases,readinessGates,schedulingGates,shareProcessNamespace}',
+    summary: 'hostAliases have an IP address and DNS-1123 subdomain hostnames; readinessGates condition types and schedulingGates names are qualified names (scheduling gates unique); shareProcessNamespace and hostPID are not both true.',
+    fix: 'use an IP address and lowercase host names, qualified names for gates, and not both shareProcessNamespace and hostPID',
+    check: found('PodFieldInvalid'),
   }),
 ];

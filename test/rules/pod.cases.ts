@@ -61,13 +61,16 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
   {
     code: 'PodFieldValueUnsupported',
     valid: [
-      withContainer({ imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'FallbackToLogsOnError' }, { dnsPolicy: 'ClusterFirst', nodeSelector: { 'kubernetes.io/os': 'linux' } }),
+      withContainer({ imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'FallbackToLogsOnError' }, { dnsPolicy: 'ClusterFirst', nodeSelector: { 'kubernetes.io/os': 'linux' }, preemptionPolicy: 'Never', os: { name: 'linux' } }),
     ],
     invalid: [
       withContainer({ imagePullPolicy: 'always' }),
       withContainer({ terminationMessagePolicy: 'Logs' }),
       job({ template: pod({ dnsPolicy: 'clusterfirst' }) }),
       job({ template: pod({ nodeSelector: { 'disk type': 'ssd' } }) }),
+      job({ template: pod({ preemptionPolicy: 'Sometimes' }) }),
+      job({ template: pod({ os: { name: 'darwin' } }) }),
+      job({ template: pod({ os: {} }) }),
     ],
   },
   {
@@ -77,8 +80,8 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
   },
   {
     code: 'PodDnsNameInvalid',
-    valid: [job({ template: pod({ hostname: 'worker', subdomain: 'workers', priorityClassName: 'high.priority' }) })],
-    invalid: [job({ template: pod({ hostname: 'Worker' }) }), job({ template: pod({ subdomain: 'a.b' }) }), job({ template: pod({ priorityClassName: 'High' }) })],
+    valid: [job({ template: pod({ hostname: 'worker', subdomain: 'workers', priorityClassName: 'high.priority', runtimeClassName: 'kata' }) })],
+    invalid: [job({ template: pod({ hostname: 'Worker' }) }), job({ template: pod({ subdomain: 'a.b' }) }), job({ template: pod({ priorityClassName: 'High' }) }), job({ template: pod({ runtimeClassName: 'Kata_Runtime' }) })],
   },
   {
     code: 'VolumeInvalid',
@@ -103,6 +106,8 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       withContainer({ volumeMounts: [{ name: 'data', mountPath: '/a' }, { name: 'data', mountPath: '/a' }] }, { volumes: [{ name: 'data' }] }),
       withContainer({ volumeMounts: [{ name: 'data', mountPath: '/a', subPath: '../etc' }] }, { volumes: [{ name: 'data' }] }),
       withContainer({ volumeMounts: [{ name: 'data' }] }, { volumes: [{ name: 'data' }] }),
+      withContainer({ volumeMounts: [{ name: 'data', mountPath: '/a', mountPropagation: 'Bidirectional' }] }, { volumes: [{ name: 'data' }] }),
+      withContainer({ volumeMounts: [{ name: 'data', mountPath: '/a', mountPropagation: 'Shared' }] }, { volumes: [{ name: 'data' }] }),
     ],
   },
   {
@@ -115,6 +120,8 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       withContainer({ ports: [{ containerPort: 80, name: 'web' }, { containerPort: 81, name: 'web' }] }),
       withContainer({ ports: [{ containerPort: 80, protocol: 'HTTP' }] }),
       withContainer({ ports: [{ containerPort: 80, name: 'a-very-long-port-name' }] }),
+      withContainer({ ports: [{ containerPort: 80, hostPort: 8080 }] }, { hostNetwork: true }),
+      job({ template: pod({ containers: [{ name: 'a', image: 'i', ports: [{ containerPort: 80, hostPort: 8080 }] }, { name: 'b', image: 'i', ports: [{ containerPort: 81, hostPort: 8080 }] }] }) }),
     ],
   },
   {
@@ -201,6 +208,36 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       job({ template: pod({ dnsPolicy: 'None', dnsConfig: { searches: ['a.example'] } }) }),
       job({ template: pod({ dnsConfig: { nameservers: ['not-an-ip'] } }) }),
       job({ template: pod({ dnsConfig: { options: [{ value: '1' }] } }) }),
+    ],
+  },
+  {
+    code: 'TopologySpreadConstraintInvalid',
+    valid: [job({
+      template: pod({
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', minDomains: 2, nodeTaintsPolicy: 'Honor', labelSelector: { matchLabels: { app: 'a' } } },
+          { maxSkew: 2, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' },
+        ],
+      }),
+    })],
+    invalid: [
+      job({ template: pod({ topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' }] }) }),
+      job({ template: pod({ topologySpreadConstraints: [{ maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule' }] }) }),
+      job({ template: pod({ topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname' }] }) }),
+      job({ template: pod({ topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'z', whenUnsatisfiable: 'DoNotSchedule' }, { maxSkew: 2, topologyKey: 'z', whenUnsatisfiable: 'DoNotSchedule' }] }) }),
+      job({ template: pod({ topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'z', whenUnsatisfiable: 'ScheduleAnyway', minDomains: 2 }] }) }),
+      job({ template: pod({ topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'z', whenUnsatisfiable: 'DoNotSchedule', nodeAffinityPolicy: 'honor' }] }) }),
+    ],
+  },
+  {
+    code: 'PodFieldInvalid',
+    valid: [job({ template: pod({ hostAliases: [{ ip: '10.0.0.1', hostnames: ['db.local'] }, { ip: '::1', hostnames: ['ip6.local'] }], readinessGates: [{ conditionType: 'example.com/ready' }], schedulingGates: [{ name: 'example.com/quota' }], shareProcessNamespace: true }) })],
+    invalid: [
+      job({ template: pod({ hostAliases: [{ ip: 'db', hostnames: ['db.local'] }] }) }),
+      job({ template: pod({ hostAliases: [{ ip: '10.0.0.1', hostnames: ['DB_Local'] }] }) }),
+      job({ template: pod({ readinessGates: [{ conditionType: 'bad type!' }] }) }),
+      job({ template: pod({ schedulingGates: [{ name: 'example.com/quota' }, { name: 'example.com/quota' }] }) }),
+      job({ template: pod({ shareProcessNamespace: true, hostPID: true }) }),
     ],
   },
   {
