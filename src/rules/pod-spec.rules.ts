@@ -51,6 +51,8 @@ function podEnumFindings(ctx: RuleContext, pod: Record<string, any>): Finding[] 
   return out;
 }
 
+const OTHER_POD_FIELDS = ['hostAliases', 'readinessGates', 'schedulingGates', 'shareProcessNamespace'];
+
 /** hostAliases, readinessGates, schedulingGates and shareProcessNamespace with hostPID. */
 function otherPodFindings(ctx: RuleContext, pod: Record<string, any>): Finding[] {
   const out: Finding[] = [];
@@ -545,9 +547,7 @@ function computePodFindings(ctx: RuleContext): PodFindings {
   if (pod.dnsPolicy !== undefined) add(out, 'PodFieldValueUnsupported', enumFinding(pod.dnsPolicy, DNS_POLICIES, () => podAt(ctx, 'dnsPolicy')));
   if (pod.preemptionPolicy !== undefined || pod.os !== undefined) add(out, 'PodFieldValueUnsupported', podEnumFindings(ctx, pod));
   if (pod.runtimeClassName !== undefined) add(out, 'PodDnsNameInvalid', runtimeClassFindings(ctx, pod.runtimeClassName));
-  if (pod.hostAliases !== undefined || pod.readinessGates !== undefined || pod.schedulingGates !== undefined || pod.shareProcessNamespace !== undefined) {
-    add(out, 'PodFieldInvalid', otherPodFindings(ctx, pod));
-  }
+  if (OTHER_POD_FIELDS.some((k) => pod[k] !== undefined)) add(out, 'PodFieldInvalid', otherPodFindings(ctx, pod));
   if (pod.topologySpreadConstraints !== undefined) add(out, 'TopologySpreadConstraintInvalid', topologySpreadFindings(ctx));
   if (isObject(pod.nodeSelector)) add(out, 'PodFieldValueUnsupported', labelFindings(pod.nodeSelector, podAt(ctx, 'nodeSelector')));
   for (const at of containers(ctx)) {
