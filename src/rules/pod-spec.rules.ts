@@ -56,11 +56,14 @@ const OTHER_POD_FIELDS = ['hostAliases', 'readinessGates', 'schedulingGates', 's
 /** hostAliases, readinessGates, schedulingGates and shareProcessNamespace with hostPID. */
 function otherPodFindings(ctx: RuleContext, pod: Record<string, any>): Finding[] {
   const out: Finding[] = [];
+  // Before 1.30 the server names hostAliases.ip and hostAliases.hostnames without indexes.
+  const indexed = atLeast(ctx, 30);
   items(pod.hostAliases).forEach((a, i) => {
     const ip = typeof a.ip === 'string' ? a.ip : '';
-    if (!isIp(ip)) out.push({ path: podAt(ctx, 'hostAliases', i, 'ip'), problem: 'must be a valid IP address', got: ip, fix: 'use an IPv4 or IPv6 address' });
+    const at = indexed ? podAt(ctx, 'hostAliases', i) : podAt(ctx, 'hostAliases');
+    if (!isIp(ip)) out.push({ path: `${at}.ip`, problem: 'must be a valid IP address', got: ip, fix: 'use an IPv4 or IPv6 address' });
     (Array.isArray(a.hostnames) ? a.hostnames : []).forEach((h: unknown, j: number) => {
-      if (typeof h === 'string') for (const e of dns1123SubdomainErrors(h)) out.push({ path: podAt(ctx, 'hostAliases', i, 'hostnames', j), problem: e, got: h });
+      if (typeof h === 'string') for (const e of dns1123SubdomainErrors(h)) out.push({ path: indexed ? `${at}.hostnames[${j}]` : `${at}.hostnames`, problem: e, got: h });
     });
   });
   items(pod.readinessGates).forEach((g, i) => {
@@ -75,7 +78,9 @@ function otherPodFindings(ctx: RuleContext, pod: Record<string, any>): Finding[]
     gates.add(n);
   });
   if (pod.shareProcessNamespace === true && pod.hostPID === true) {
-    out.push({ path: podAt(ctx, 'shareProcessNamespace'), problem: 'and hostPID cannot both be enabled', got: true, fix: 'turn off shareProcessNamespace or hostPID' });
+    // Reported under securityContext (where the internal type keeps it) before 1.37.
+    const at = atLeast(ctx, 37) ? podAt(ctx, 'shareProcessNamespace') : podAt(ctx, 'securityContext', 'shareProcessNamespace');
+    out.push({ path: at, problem: 'and hostPID cannot both be enabled', got: true, fix: 'turn off shareProcessNamespace or hostPID' });
   }
   return out;
 }
@@ -142,13 +147,14 @@ function volumeCheck(ctx: RuleContext): VolumeCheck {
   const volumes = items(podSpec(ctx).volumes);
   if (volumes.length === 0) return { findings, valid };
   const sources = sourcesOf(ctx);
+  const env = { localTokenPath: atLeast(ctx, 30) };
   volumes.forEach((v, i) => {
     const own: Finding[] = [];
     let count = 0;
     for (const [key, at] of SOURCE_ORDER) {
       if (!sources.has(key) || v[key] === undefined) continue;
       if (count++ > 0) own.push({ path: podAt(ctx, 'volumes', i, at), problem: 'may not specify more than 1 volume type', fix: 'give each volume exactly one source; split it into several volumes' });
-      else own.push(...volumeSourceFindings(key, v[key], podAt(ctx, 'volumes', i, key)));
+      else own.push(...volumeSourceFindings(key, v[key], podAt(ctx, 'volumes', i, key), env));
     }
     // A volume with no source at all is defaulted to emptyDir: {} (SetDefaults_Volume).
     const name = v.name;

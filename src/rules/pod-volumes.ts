@@ -42,7 +42,13 @@ function keyToPathFindings(list: unknown, at: string, out: Finding[]): void {
   });
 }
 
-type SourceCheck = (src: Record<string, any>, at: string, out: Finding[]) => void;
+/** Version facts the source checks need. */
+interface VolumeEnv {
+  /** A projected token's path must be a local relative path (from 1.30). */
+  readonly localTokenPath: boolean;
+}
+
+type SourceCheck = (src: Record<string, any>, at: string, out: Finding[], env: VolumeEnv) => void;
 
 const CHECKS: Readonly<Record<string, SourceCheck>> = {
   emptyDir: (src, at, out) => {
@@ -73,14 +79,14 @@ const CHECKS: Readonly<Record<string, SourceCheck>> = {
   persistentVolumeClaim: (src, at, out) => {
     if (!str(src.claimName)) out.push({ path: `${at}.claimName`, problem: 'is required', fix: 'name the PersistentVolumeClaim to mount' });
   },
-  projected: (src, at, out) => {
+  projected: (src, at, out, env) => {
     modeFinding(src.defaultMode, `${at}.defaultMode`, out);
-    items(src.sources).forEach((s, i) => projectionFindings(s, at, `${at}.sources[${i}]`, out));
+    items(src.sources).forEach((s, i) => projectionFindings(s, at, `${at}.sources[${i}]`, env.localTokenPath, out));
   },
 };
 
 /** One projected source; a service account token's path is reported at the projected volume's `path`, as the server does. */
-function projectionFindings(s: Record<string, any>, at: string, srcAt: string, out: Finding[]): void {
+function projectionFindings(s: Record<string, any>, at: string, srcAt: string, localTokenPath: boolean, out: Finding[]): void {
   for (const kind of ['secret', 'configMap'] as const) {
     const ref = s[kind];
     if (!isObject(ref)) continue;
@@ -95,14 +101,14 @@ function projectionFindings(s: Record<string, any>, at: string, srcAt: string, o
   if (typeof exp === 'number' && exp > 2 ** 32) out.push({ path: `${srcAt}.serviceAccountToken.expirationSeconds`, problem: 'may not specify a duration larger than 2^32 seconds', got: exp });
   const p = typeof token.path === 'string' ? token.path : '';
   if (p === '') out.push({ path: `${at}.path`, problem: 'is required (serviceAccountToken.path)' });
-  else for (const e of localPathErrors(p)) out.push({ path: `${at}.path`, problem: e, got: p });
+  else if (localTokenPath) for (const e of localPathErrors(p)) out.push({ path: `${at}.path`, problem: e, got: p });
 }
 
 /** The findings of a volume's (first) source `key` with value `src`, at `at` (the source's path). */
-export function volumeSourceFindings(key: string, src: unknown, at: string): Finding[] {
+export function volumeSourceFindings(key: string, src: unknown, at: string, env: VolumeEnv): Finding[] {
   const check = CHECKS[key];
   if (!check) return [];
   const out: Finding[] = [];
-  check(isObject(src) ? src : {}, at, out);
+  check(isObject(src) ? src : {}, at, out, env);
   return out;
 }
