@@ -65,8 +65,11 @@ function splitSubscript(p: string): [string, string] | undefined {
   return [s.slice(0, at), s.slice(at + 2)];
 }
 
-/** `validateObjectFieldSelector` with the environment's field paths; `at` is the fieldRef's path. */
-function fieldRefFindings(ref: Record<string, any>, at: string, out: Finding[]): void {
+/** The downward API fields a volume file can read (`validVolumeDownwardAPIFieldPathExpressions`). */
+export const VOLUME_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.labels', 'metadata.annotations', 'metadata.uid'];
+
+/** `validateObjectFieldSelector` with the field paths `allowed` (the environment's by default); `at` is the fieldRef's path. */
+export function fieldRefFindings(ref: Record<string, any>, at: string, out: Finding[], allowed: readonly string[] = ENV_FIELD_PATHS): void {
   const apiVersion = str(ref.apiVersion) ? ref.apiVersion : 'v1'; // SetDefaults_ObjectFieldSelector
   const fieldPath = ref.fieldPath;
   if (!str(fieldPath)) {
@@ -75,7 +78,7 @@ function fieldRefFindings(ref: Record<string, any>, at: string, out: Finding[]):
   }
   const convErr = apiVersion !== 'v1' ? `unsupported pod version: ${apiVersion}` : conversionError(fieldPath);
   if (convErr) {
-    out.push({ path: `${at}.fieldPath`, problem: `cannot be converted: ${convErr}`, got: fieldPath, fix: `use one of ${ENV_FIELD_PATHS.join(', ')}, or metadata.labels['<key>'] / metadata.annotations['<key>']` });
+    out.push({ path: `${at}.fieldPath`, problem: `cannot be converted: ${convErr}`, got: fieldPath, fix: `use one of ${allowed.join(', ')}, or metadata.labels['<key>'] / metadata.annotations['<key>']` });
     return;
   }
   const sub = splitSubscript(fieldPath);
@@ -85,8 +88,8 @@ function fieldRefFindings(ref: Record<string, any>, at: string, out: Finding[]):
     return;
   }
   const internal = fieldPath === 'spec.host' ? 'spec.nodeName' : fieldPath;
-  if (!ENV_FIELD_PATHS.includes(internal)) {
-    out.push({ path: `${at}.fieldPath`, problem: `must be one of ${ENV_FIELD_PATHS.join(', ')} (or a label or annotation subscript)`, got: fieldPath });
+  if (!allowed.includes(internal)) {
+    out.push({ path: `${at}.fieldPath`, problem: `must be one of ${allowed.join(', ')} (or a label or annotation subscript)`, got: fieldPath });
   }
 }
 
@@ -100,10 +103,12 @@ function conversionError(label: string): string | undefined {
 const CONTAINER_RESOURCES = ['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage'];
 const HUGEPAGES_PREFIXES = ['requests.hugepages-', 'limits.hugepages-'];
 
-/** `validateContainerResourceFieldSelector` (not in a volume) and `validateContainerResourceDivisor`. */
-function resourceFieldRefFindings(ref: Record<string, any>, at: string, out: Finding[]): void {
+/** `validateContainerResourceFieldSelector` and `validateContainerResourceDivisor`; in a volume the containerName is required. */
+export function resourceFieldRefFindings(ref: Record<string, any>, at: string, out: Finding[], volume = false): void {
   const resource = typeof ref.resource === 'string' ? ref.resource : '';
-  if (resource === '') {out.push({ path: `${at}.resource`, problem: 'is required', fix: 'set resource, e.g. limits.cpu' });} else if (!CONTAINER_RESOURCES.includes(resource) && !HUGEPAGES_PREFIXES.some((p) => resource.startsWith(p))) {
+  if (volume && !str(ref.containerName)) out.push({ path: `${at}.containerName`, problem: 'is required in a downward API volume', fix: 'name the container whose resources to read' });
+  else if (resource === '') out.push({ path: `${at}.resource`, problem: 'is required', fix: 'set resource, e.g. limits.cpu' });
+  else if (!CONTAINER_RESOURCES.includes(resource) && !HUGEPAGES_PREFIXES.some((p) => resource.startsWith(p))) {
     out.push({ path: `${at}.resource`, problem: `must be one of ${CONTAINER_RESOURCES.join(', ')} or a hugepages resource`, got: resource });
   }
   if (ref.divisor === undefined) return;

@@ -71,7 +71,9 @@ function nodeFieldFindings(rq: Record<string, any>, at: string, out: Finding[]):
   } else {
     out.push({ path: `${at}.operator`, problem: 'is not a valid selector operator for a node field selector (In or NotIn)', got: rq.operator ?? '' });
   }
-  if (rq.key !== 'metadata.name') {out.push({ path: `${at}.key`, problem: 'is not a valid field selector key (metadata.name)', got: rq.key ?? '' });} else {
+  if (rq.key !== 'metadata.name') {
+    out.push({ path: `${at}.key`, problem: 'is not a valid field selector key (metadata.name)', got: rq.key ?? '' });
+  } else {
     values.forEach((v: unknown, j: number) => {
       if (typeof v === 'string') for (const e of dns1123SubdomainErrors(v)) out.push({ path: `${at}.values[${j}]`, problem: e, got: v });
     });

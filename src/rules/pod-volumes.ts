@@ -1,10 +1,12 @@
 /**
  * The fields of the volume sources Job pod templates use (`validateVolumeSource` and the
  * per-source validators in pkg/apis/core/validation/validation.go): emptyDir, hostPath, secret,
- * configMap, persistentVolumeClaim and projected. The server validates only a volume's first
+ * configMap, persistentVolumeClaim, downwardAPI, nfs, csi, ephemeral and projected. The server validates only a volume's first
  * source (a second one is reported as such), so this is called for that one.
  */
+import { dns1123SubdomainErrors, labelSelectorProblems } from './job-validators';
 import { isObject } from './json';
+import { VOLUME_FIELD_PATHS, fieldRefFindings, resourceFieldRefFindings } from './pod-env';
 import { items, str } from './pod-kit';
 import { parseQuantity } from './quantity';
 import { Finding } from './types';
@@ -79,6 +81,30 @@ const CHECKS: Readonly<Record<string, SourceCheck>> = {
   persistentVolumeClaim: (src, at, out) => {
     if (!str(src.claimName)) out.push({ path: `${at}.claimName`, problem: 'is required', fix: 'name the PersistentVolumeClaim to mount' });
   },
+  downwardAPI: (src, at, out) => {
+    modeFinding(src.defaultMode, `${at}.defaultMode`, out);
+    // The server reports every item's problems at the source's path, without `items[i]`.
+    for (const file of items(src.items)) downwardFileFindings(file, at, out);
+  },
+  nfs: (src, at, out) => {
+    if (!str(src.server)) out.push({ path: `${at}.server`, problem: 'is required' });
+    const p = typeof src.path === 'string' ? src.path : '';
+    if (p === '') out.push({ path: `${at}.path`, problem: 'is required' });
+    if (!p.startsWith('/')) out.push({ path: `${at}.path`, problem: 'must be an absolute path', got: p });
+  },
+  csi: (src, at, out) => {
+    const driver = typeof src.driver === 'string' ? src.driver : '';
+    if (driver === '') {
+      out.push({ path: `${at}.driver`, problem: 'is required', fix: 'name the CSI driver, e.g. ebs.csi.aws.com' });
+      return;
+    }
+    if (driver.length > 63) out.push({ path: `${at}.driver`, problem: 'must be no more than 63 characters', got: driver });
+    for (const e of dns1123SubdomainErrors(driver.toLowerCase())) out.push({ path: `${at}.driver`, problem: e, got: driver });
+  },
+  ephemeral: (src, at, out) => {
+    if (!isObject(src.volumeClaimTemplate)) out.push({ path: `${at}.volumeClaimTemplate`, problem: 'is required', fix: 'add a volumeClaimTemplate with accessModes and resources.requests.storage' });
+    else claimSpecFindings(isObject(src.volumeClaimTemplate.spec) ? src.volumeClaimTemplate.spec : {}, `${at}.volumeClaimTemplate.spec`, out);
+  },
   projected: (src, at, out, env) => {
     modeFinding(src.defaultMode, `${at}.defaultMode`, out);
     items(src.sources).forEach((s, i) => projectionFindings(s, at, `${at}.sources[${i}]`, env.localTokenPath, out));
@@ -102,6 +128,43 @@ function projectionFindings(s: Record<string, any>, at: string, srcAt: string, l
   const p = typeof token.path === 'string' ? token.path : '';
   if (p === '') out.push({ path: `${at}.path`, problem: 'is required (serviceAccountToken.path)' });
   else if (localTokenPath) for (const e of localPathErrors(p)) out.push({ path: `${at}.path`, problem: e, got: p });
+}
+
+/** `validateDownwardAPIVolumeFile`, reported under `at` (the downwardAPI source). */
+function downwardFileFindings(file: Record<string, any>, at: string, out: Finding[]): void {
+  const p = typeof file.path === 'string' ? file.path : '';
+  if (p === '') out.push({ path: `${at}.path`, problem: 'is required' });
+  for (const e of localPathErrors(p)) out.push({ path: `${at}.path`, problem: e, got: p });
+  if (isObject(file.fieldRef)) {
+    fieldRefFindings(file.fieldRef, `${at}.fieldRef`, out, VOLUME_FIELD_PATHS);
+    if (isObject(file.resourceFieldRef)) out.push({ path: at, problem: 'fieldRef and resourceFieldRef can not be specified simultaneously', fix: 'give each item one of fieldRef or resourceFieldRef' });
+  } else if (isObject(file.resourceFieldRef)) {
+    resourceFieldRefFindings(file.resourceFieldRef, `${at}.resourceFieldRef`, out, true);
+  } else {
+    out.push({ path: at, problem: 'needs one of fieldRef and resourceFieldRef in every item', fix: 'set fieldRef or resourceFieldRef' });
+  }
+  modeFinding(file.mode, `${at}.mode`, out);
+}
+
+const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
+
+/** `ValidatePersistentVolumeClaimSpec` for a generic ephemeral volume's claim template. */
+function claimSpecFindings(spec: Record<string, any>, at: string, out: Finding[]): void {
+  const modes: unknown[] = Array.isArray(spec.accessModes) ? spec.accessModes : [];
+  if (modes.length === 0) out.push({ path: `${at}.accessModes`, problem: 'needs at least 1 access mode', fix: 'set accessModes, e.g. [ReadWriteOnce]' });
+  for (const m of modes) if (typeof m !== 'string' || !ACCESS_MODES.includes(m)) out.push({ path: `${at}.accessModes`, problem: `must be one of ${ACCESS_MODES.map((x) => `"${x}"`).join(', ')}`, got: m });
+  if (modes.includes('ReadWriteOncePod') && modes.some((m) => m !== 'ReadWriteOncePod' && ACCESS_MODES.includes(m as string))) {
+    out.push({ path: `${at}.accessModes`, problem: 'may not use ReadWriteOncePod with other access modes', got: modes });
+  }
+  for (const p of labelSelectorProblems(spec.selector)) out.push({ path: `${at}.selector.${p.path.map(String).join('.')}`, problem: p.problem, got: p.value });
+  const requests = isObject(spec.resources) && isObject(spec.resources.requests) ? spec.resources.requests : {};
+  const storage = requests.storage;
+  const q = parseQuantity(storage);
+  // The server names it resources[storage].
+  if (storage === undefined) out.push({ path: `${at}.resources[storage]`, problem: 'is required (resources.requests.storage)', fix: 'request the storage size, e.g. 1Gi' });
+  else if (q && q.mantissa <= 0n) out.push({ path: `${at}.resources[storage]`, problem: 'must be greater than 0', got: storage });
+  if (str(spec.storageClassName)) for (const e of dns1123SubdomainErrors(spec.storageClassName)) out.push({ path: `${at}.storageClassName`, problem: e, got: spec.storageClassName });
+  if (typeof spec.volumeMode === 'string' && spec.volumeMode !== 'Block' && spec.volumeMode !== 'Filesystem') out.push({ path: `${at}.volumeMode`, problem: 'must be one of "Block", "Filesystem"', got: spec.volumeMode });
 }
 
 /** The findings of a volume's (first) source `key` with value `src`, at `at` (the source's path). */

@@ -85,7 +85,15 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
   },
   {
     code: 'VolumeInvalid',
-    valid: [job({ template: pod({ volumes: [{ name: 'data' }, { name: 'cfg', configMap: { name: 'c' } }] }) })],
+    valid: [
+      job({ template: pod({ volumes: [{ name: 'data' }, { name: 'cfg', configMap: { name: 'c' } }] }) }),
+      job({ template: pod({ volumes: [
+        { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'cpu', resourceFieldRef: { containerName: 'main', resource: 'limits.cpu' } }] } },
+        { name: 'share', nfs: { server: 'nfs.example.com', path: '/exports' } },
+        { name: 'csi', csi: { driver: 'secrets-store.csi.k8s.io' } },
+        { name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
+      ] }) }),
+    ],
     invalid: [
       job({ template: pod({ volumes: [{ name: 'Data', emptyDir: {} }] }) }),
       job({ template: pod({ volumes: [{ name: 'd', emptyDir: {} }, { name: 'd', emptyDir: {} }] }) }),
@@ -96,6 +104,15 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       job({ template: pod({ volumes: [{ name: 'd', hostPath: { path: '' } }] }) }),
       job({ template: pod({ volumes: [{ name: 'd', projected: { sources: [{ serviceAccountToken: { path: '../token' } }] } }] }) }),
       job({ template: pod({ volumes: [null] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', downwardAPI: { items: [{ path: 'x', fieldRef: { fieldPath: 'status.podIP' } }] } }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', downwardAPI: { items: [{ path: 'x', resourceFieldRef: { resource: 'limits.cpu' } }] } }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', downwardAPI: { items: [{ path: '../x', fieldRef: { fieldPath: 'metadata.name' } }] } }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', nfs: { server: 'nfs', path: 'exports' } }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', csi: { driver: '' } }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', ephemeral: {} }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', ephemeral: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '1Gi' } } } } } }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'] } } } }] }) }),
+      job({ template: pod({ volumes: [{ name: 'd', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOncePod', 'ReadOnlyMany'], resources: { requests: { storage: '0' } } } } } }] }) }),
     ],
   },
   {
