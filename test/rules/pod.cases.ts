@@ -87,12 +87,16 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     code: 'VolumeInvalid',
     valid: [
       job({ template: pod({ volumes: [{ name: 'data' }, { name: 'cfg', configMap: { name: 'c' } }] }) }),
-      job({ template: pod({ volumes: [
-        { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'cpu', resourceFieldRef: { containerName: 'main', resource: 'limits.cpu' } }] } },
-        { name: 'share', nfs: { server: 'nfs.example.com', path: '/exports' } },
-        { name: 'csi', csi: { driver: 'secrets-store.csi.k8s.io' } },
-        { name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
-      ] }) }),
+      job({
+        template: pod({
+          volumes: [
+            { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'cpu', resourceFieldRef: { containerName: 'main', resource: 'limits.cpu' } }] } },
+            { name: 'share', nfs: { server: 'nfs.example.com', path: '/exports' } },
+            { name: 'csi', csi: { driver: 'secrets-store.csi.k8s.io' } },
+            { name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
+          ],
+        }),
+      }),
     ],
     invalid: [
       job({ template: pod({ volumes: [{ name: 'Data', emptyDir: {} }] }) }),
