@@ -106,7 +106,11 @@ const HUGEPAGES_PREFIXES = ['requests.hugepages-', 'limits.hugepages-'];
 /** `validateContainerResourceFieldSelector` and `validateContainerResourceDivisor`; in a volume the containerName is required. */
 export function resourceFieldRefFindings(ref: Record<string, any>, at: string, out: Finding[], volume = false): void {
   const resource = typeof ref.resource === 'string' ? ref.resource : '';
-  if (volume && !str(ref.containerName)) {out.push({ path: `${at}.containerName`, problem: 'is required in a downward API volume', fix: 'name the container whose resources to read' });} else if (resource === '') {out.push({ path: `${at}.resource`, problem: 'is required', fix: 'set resource, e.g. limits.cpu' });} else if (!CONTAINER_RESOURCES.includes(resource) && !HUGEPAGES_PREFIXES.some((p) => resource.startsWith(p))) {
+  if (volume && !str(ref.containerName)) {
+    out.push({ path: `${at}.containerName`, problem: 'is required in a downward API volume', fix: 'name the container whose resources to read' });
+  } else if (resource === '') {
+    out.push({ path: `${at}.resource`, problem: 'is required', fix: 'set resource, e.g. limits.cpu' });
+  } else if (!CONTAINER_RESOURCES.includes(resource) && !HUGEPAGES_PREFIXES.some((p) => resource.startsWith(p))) {
     out.push({ path: `${at}.resource`, problem: `must be one of ${CONTAINER_RESOURCES.join(', ')} or a hugepages resource`, got: resource });
   }
   if (ref.divisor === undefined) return;
