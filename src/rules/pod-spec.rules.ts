@@ -463,6 +463,33 @@ function sysctlFindings(pod: Record<string, any>, list: unknown, at: string, hos
 }
 
 const FS_GROUP_CHANGE_POLICIES = ['Always', 'OnRootMismatch'];
+const APPARMOR_TYPES = ['Localhost', 'RuntimeDefault', 'Unconfined'];
+
+/** `ValidateAppArmorProfileField` (appArmorProfile is beta, on by default, from 1.30). */
+function appArmorFindings(p: unknown, at: string, out: Finding[]): void {
+  if (!isObject(p)) return;
+  const type = typeof p.type === 'string' ? p.type : '';
+  const profile = p.localhostProfile;
+  if (type === 'Localhost') {
+    if (typeof profile !== 'string' || profile.trim() === '') out.push({ path: `${at}.localhostProfile`, problem: 'must be set when AppArmor type is Localhost', fix: 'name the AppArmor profile loaded on the node' });
+    else if (profile.trim() !== profile) out.push({ path: `${at}.localhostProfile`, problem: 'must not be padded with whitespace', got: profile });
+    if (typeof profile === 'string' && profile.length > 4095) out.push({ path: `${at}.localhostProfile`, problem: 'must have at most 4095 characters', got: profile.length });
+  } else if (type === 'RuntimeDefault' || type === 'Unconfined') {
+    if (profile !== undefined) out.push({ path: `${at}.localhostProfile`, problem: 'can only be set when AppArmor type is Localhost', got: profile });
+  } else if (type === '') {
+    out.push({ path: `${at}.type`, problem: 'is required when appArmorProfile is set', fix: 'set type RuntimeDefault, Localhost or Unconfined' });
+  } else {
+    out.push({ path: `${at}.type`, problem: `must be one of ${APPARMOR_TYPES.map((x) => `"${x}"`).join(', ')}`, got: type });
+  }
+}
+
+/** An enum field of a security context that the server checks from version 1.`since` (dropped before). */
+const SECURITY_ENUMS: ReadonlyArray<{ key: string; since: number; until?: number; allowed: readonly string[] }> = [
+  { key: 'supplementalGroupsPolicy', since: 33, allowed: ['Merge', 'Strict'] },
+  // MountOption needs the SELinuxMount gate, on by default from 1.37 (GA).
+  { key: 'seLinuxChangePolicy', since: 33, until: 36, allowed: ['Recursive'] },
+  { key: 'seLinuxChangePolicy', since: 37, allowed: ['MountOption', 'Recursive'] },
+];
 
 function podSecurityFindings(ctx: RuleContext, pod: Record<string, any>, out: Finding[]): void {
   const psc = pod.securityContext;
@@ -478,6 +505,19 @@ function podSecurityFindings(ctx: RuleContext, pod: Record<string, any>, out: Fi
     out.push({ path: `${at()}.fsGroupChangePolicy`, problem: 'must be one of "Always", "OnRootMismatch"', got: psc.fsGroupChangePolicy });
   }
   seccompFindings(psc.seccompProfile, `${at()}.seccompProfile`, out);
+  if (atLeast(ctx, 30)) appArmorFindings(psc.appArmorProfile, `${at()}.appArmorProfile`, out);
+  for (const { key, since, until, allowed } of SECURITY_ENUMS) {
+    if (typeof psc[key] === 'string' && atLeast(ctx, since) && !(until !== undefined && atLeast(ctx, until + 1)) && !allowed.includes(psc[key])) {
+      out.push({ path: `${at()}.${key}`, problem: `must be one of ${allowed.map((x) => `"${x}"`).join(', ')}`, got: psc[key] });
+    }
+  }
+}
+
+/** procMount (ProcMountType on by default from 1.33): Default, or Unmasked with hostUsers false. */
+function procMountFindings(ctx: RuleContext, mount: unknown, at: string, out: Finding[]): void {
+  if (typeof mount !== 'string' || !atLeast(ctx, 33)) return;
+  if (mount !== 'Default' && mount !== 'Unmasked') out.push({ path: at, problem: 'must be one of "Default", "Unmasked"', got: mount });
+  else if (mount === 'Unmasked' && podSpec(ctx).hostUsers !== false) out.push({ path: at, problem: 'Unmasked needs hostUsers: false', got: mount, fix: 'set hostUsers: false on the pod or use procMount Default' });
 }
 
 function securityFindings(ctx: RuleContext): Finding[] {
@@ -489,7 +529,9 @@ function securityFindings(ctx: RuleContext): Finding[] {
     if (!isObject(sc)) continue;
     const at = (): string => podAt(ctx, list, i, 'securityContext');
     idFindings(sc, CONTAINER_IDS, at, out);
+    procMountFindings(ctx, sc.procMount, `${at()}.procMount`, out);
     seccompFindings(sc.seccompProfile, `${at()}.seccompProfile`, out);
+    if (atLeast(ctx, 30)) appArmorFindings(sc.appArmorProfile, `${at()}.appArmorProfile`, out);
     if (sc.allowPrivilegeEscalation !== false) continue;
     if (sc.privileged === true) {
       out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
@@ -670,7 +712,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     code: 'SecurityContextInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.{securityContext,containers[*].securityContext}',
-    summary: 'User and group ids are between 0 and 2147483647; a container cannot be privileged (or add CAP_SYS_ADMIN) with allowPrivilegeEscalation false; seccompProfile type is RuntimeDefault, Localhost (with a relative localhostProfile) or Unconfined; pod sysctls have valid unique names and no network (IPC) sysctls with hostNetwork (hostIPC); fsGroupChangePolicy is Always or OnRootMismatch.',
+    summary: 'User and group ids are between 0 and 2147483647; a container cannot be privileged (or add CAP_SYS_ADMIN) with allowPrivilegeEscalation false; seccompProfile type is RuntimeDefault, Localhost (with a relative localhostProfile) or Unconfined, and appArmorProfile (1.30+) likewise; pod sysctls have valid unique names and no network (IPC) sysctls with hostNetwork (hostIPC, 1.29+); fsGroupChangePolicy is Always or OnRootMismatch; from 1.33 supplementalGroupsPolicy is Merge or Strict, seLinuxChangePolicy Recursive (and MountOption from 1.37, SELinuxMount on), and procMount Default or Unmasked (with hostUsers false).',
     fix: 'use ids from 0 to 2147483647 and drop allowPrivilegeEscalation: false from privileged containers',
     check: found('SecurityContextInvalid'),
   }),

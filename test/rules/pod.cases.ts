@@ -324,6 +324,13 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     invalid: [withContainer({ lifecycle: { preStop: { sleep: { seconds: 0 } } } })],
   },
   {
+    // MountOption needs SELinuxMount, on by default from 1.37.
+    code: 'SecurityContextInvalid',
+    version: '1.36',
+    valid: [withContainer({}, { securityContext: { seLinuxChangePolicy: 'Recursive' } })],
+    invalid: [withContainer({}, { securityContext: { seLinuxChangePolicy: 'MountOption' } })],
+  },
+  {
     code: 'SecurityContextInvalid',
     valid: [
       withContainer(
@@ -331,6 +338,10 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
         { securityContext: { fsGroup: 2000, supplementalGroups: [3000], fsGroupChangePolicy: 'OnRootMismatch', sysctls: [{ name: 'net.core.somaxconn', value: '1024' }], seccompProfile: { type: 'RuntimeDefault' } } },
       ),
       withContainer({ securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/audit.json' } } }),
+      withContainer(
+        { securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: 'k8s-apparmor-example' }, procMount: 'Default' } },
+        { securityContext: { supplementalGroupsPolicy: 'Strict', seLinuxChangePolicy: 'MountOption', appArmorProfile: { type: 'RuntimeDefault' } } },
+      ),
     ],
     invalid: [
       withContainer({ securityContext: { runAsUser: -1 } }),
@@ -342,6 +353,12 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       withContainer({}, { hostNetwork: true, securityContext: { sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] } }),
       withContainer({ securityContext: { seccompProfile: { type: 'Localhost' } } }),
       withContainer({ securityContext: { seccompProfile: { type: 'Custom' } } }),
+      withContainer({ securityContext: { appArmorProfile: { type: 'Localhost' } } }),
+      withContainer({}, { securityContext: { appArmorProfile: { type: 'RuntimeDefault', localhostProfile: 'x' } } }),
+      withContainer({}, { securityContext: { supplementalGroupsPolicy: 'Loose' } }),
+      withContainer({}, { securityContext: { seLinuxChangePolicy: 'Never' } }),
+      withContainer({ securityContext: { procMount: 'Unmasked' } }),
+      withContainer({ securityContext: { procMount: 'Masked' } }),
     ],
   },
 ];
