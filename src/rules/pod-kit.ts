@@ -30,13 +30,14 @@ export function str(v: unknown): v is string {
 }
 
 const EMPTY: Readonly<Record<string, any>> = Object.freeze({});
+const NO_ITEMS: ReadonlyArray<Record<string, any>> = Object.freeze([]);
 
 /**
  * The items of a JSON list as the server decodes them: a `null` item is the zero value (`{}`);
  * anything else that is not an object (a wrongly typed item, reported by the type layer) too.
  */
-export function items(v: unknown): Array<Record<string, any>> {
-  if (!Array.isArray(v)) return [];
+export function items(v: unknown): ReadonlyArray<Record<string, any>> {
+  if (!Array.isArray(v)) return NO_ITEMS;
   let out: Array<Record<string, any>> | undefined;
   for (let i = 0; i < v.length; i++) {
     if (isObject(v[i])) {

@@ -51,8 +51,6 @@ function podEnumFindings(ctx: RuleContext, pod: Record<string, any>): Finding[] 
   return out;
 }
 
-const OTHER_POD_FIELDS = ['hostAliases', 'readinessGates', 'schedulingGates', 'shareProcessNamespace'];
-
 /** hostAliases, readinessGates, schedulingGates and shareProcessNamespace with hostPID. */
 function otherPodFindings(ctx: RuleContext, pod: Record<string, any>): Finding[] {
   const out: Finding[] = [];
@@ -85,8 +83,13 @@ function otherPodFindings(ctx: RuleContext, pod: Record<string, any>): Finding[]
   return out;
 }
 
+function hasHostPort({ c }: ContainerAt): boolean {
+  return Array.isArray(c.ports) && c.ports.some((p: unknown) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort !== 0);
+}
+
 /** `checkHostPortConflicts`: a protocol/hostIP/hostPort used twice among the regular containers, or within one init container. */
-function hostPortConflicts(ctx: RuleContext): Finding[] {
+function hostPortConflicts(ctx: RuleContext): readonly Finding[] {
+  if (!containers(ctx).some(hasHostPort)) return NONE;
   const out: Finding[] = [];
   let seen = new Set<string>();
   for (const { c, list, i } of containers(ctx)) {
@@ -491,9 +494,16 @@ const SECURITY_ENUMS: ReadonlyArray<{ key: string; since: number; until?: number
   { key: 'seLinuxChangePolicy', since: 37, allowed: ['MountOption', 'Recursive'] },
 ];
 
+function isEmpty(o: Record<string, unknown>): boolean {
+  // eslint-disable-next-line guard-for-in, no-unreachable-loop -- any own key means not empty
+  for (const _ in o) return false;
+  return true;
+}
+
 function podSecurityFindings(ctx: RuleContext, pod: Record<string, any>, out: Finding[]): void {
   const psc = pod.securityContext;
-  if (!isObject(psc)) return;
+  // Every stored pod template has one (defaulted to {}): nothing to check in the usual empty one.
+  if (!isObject(psc) || isEmpty(psc)) return;
   const at = (): string => podAt(ctx, 'securityContext');
   idFindings(psc, POD_IDS, at, out);
   const groups = psc.supplementalGroups;
@@ -504,8 +514,8 @@ function podSecurityFindings(ctx: RuleContext, pod: Record<string, any>, out: Fi
   if (typeof psc.fsGroupChangePolicy === 'string' && !FS_GROUP_CHANGE_POLICIES.includes(psc.fsGroupChangePolicy)) {
     out.push({ path: `${at()}.fsGroupChangePolicy`, problem: 'must be one of "Always", "OnRootMismatch"', got: psc.fsGroupChangePolicy });
   }
-  seccompFindings(psc.seccompProfile, `${at()}.seccompProfile`, out);
-  if (atLeast(ctx, 30)) appArmorFindings(psc.appArmorProfile, `${at()}.appArmorProfile`, out);
+  if (psc.seccompProfile !== undefined) seccompFindings(psc.seccompProfile, `${at()}.seccompProfile`, out);
+  if (psc.appArmorProfile !== undefined && atLeast(ctx, 30)) appArmorFindings(psc.appArmorProfile, `${at()}.appArmorProfile`, out);
   for (const { key, since, until, allowed } of SECURITY_ENUMS) {
     if (typeof psc[key] === 'string' && atLeast(ctx, since) && !(until !== undefined && atLeast(ctx, until + 1)) && !allowed.includes(psc[key])) {
       out.push({ path: `${at()}.${key}`, problem: `must be one of ${allowed.map((x) => `"${x}"`).join(', ')}`, got: psc[key] });
@@ -529,9 +539,9 @@ function securityFindings(ctx: RuleContext): Finding[] {
     if (!isObject(sc)) continue;
     const at = (): string => podAt(ctx, list, i, 'securityContext');
     idFindings(sc, CONTAINER_IDS, at, out);
-    procMountFindings(ctx, sc.procMount, `${at()}.procMount`, out);
-    seccompFindings(sc.seccompProfile, `${at()}.seccompProfile`, out);
-    if (atLeast(ctx, 30)) appArmorFindings(sc.appArmorProfile, `${at()}.appArmorProfile`, out);
+    if (sc.procMount !== undefined) procMountFindings(ctx, sc.procMount, `${at()}.procMount`, out);
+    if (sc.seccompProfile !== undefined) seccompFindings(sc.seccompProfile, `${at()}.seccompProfile`, out);
+    if (sc.appArmorProfile !== undefined && atLeast(ctx, 30)) appArmorFindings(sc.appArmorProfile, `${at()}.appArmorProfile`, out);
     if (sc.allowPrivilegeEscalation !== false) continue;
     if (sc.privileged === true) {
       out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
@@ -595,7 +605,8 @@ function computePodFindings(ctx: RuleContext): PodFindings {
   if (pod.dnsPolicy !== undefined) add(out, 'PodFieldValueUnsupported', enumFinding(pod.dnsPolicy, DNS_POLICIES, () => podAt(ctx, 'dnsPolicy')));
   if (pod.preemptionPolicy !== undefined || pod.os !== undefined) add(out, 'PodFieldValueUnsupported', podEnumFindings(ctx, pod));
   if (pod.runtimeClassName !== undefined) add(out, 'PodDnsNameInvalid', runtimeClassFindings(ctx, pod.runtimeClassName));
-  if (OTHER_POD_FIELDS.some((k) => pod[k] !== undefined)) add(out, 'PodFieldInvalid', otherPodFindings(ctx, pod));
+  const other = pod.hostAliases !== undefined || pod.readinessGates !== undefined || pod.schedulingGates !== undefined;
+  if (other || pod.shareProcessNamespace !== undefined) add(out, 'PodFieldInvalid', otherPodFindings(ctx, pod));
   if (pod.topologySpreadConstraints !== undefined) add(out, 'TopologySpreadConstraintInvalid', topologySpreadFindings(ctx));
   if (isObject(pod.nodeSelector)) add(out, 'PodFieldValueUnsupported', labelFindings(pod.nodeSelector, podAt(ctx, 'nodeSelector')));
   for (const at of containers(ctx)) {

@@ -19,6 +19,7 @@ const CONTAINER_RESTART_POLICIES = ['Always', 'Never', 'OnFailure'];
  */
 function restartPolicyFindings(ctx: RuleContext, c: Record<string, any>, list: 'containers' | 'initContainers', at: string): Finding[] {
   const rp = c.restartPolicy;
+  if (rp === undefined && c.restartPolicyRules === undefined) return [];
   const rules = items(c.restartPolicyRules);
   if (!atLeast(ctx, 35)) {
     if (rp === undefined || !atLeast(ctx, 29) && list === 'initContainers') return [];
