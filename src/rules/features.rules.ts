@@ -40,6 +40,7 @@ export const JOB_FIELD_AVAILABILITY: readonly FieldAvailability[] = [
   { field: 'template.spec.initContainers[*].restartPolicy≠Always', since: '1.35', droppedFrom: '1.34', gate: 'ContainerRestartRules', before: '1.34 alpha, off: silently dropped; 1.29–1.33 rejected (only Always)' },
   { field: 'template.spec.containers[*].restartPolicy', since: '1.35', droppedFrom: '1.34', gate: 'ContainerRestartRules', before: '1.34 alpha, off: silently dropped; 1.28–1.33 rejected (may not be set for non-init containers)' },
   { field: 'template.spec.containers[*].restartPolicyRules', since: '1.35', droppedFrom: '1.34', gate: 'ContainerRestartRules', before: '1.34 alpha, off: silently dropped; 1.28–1.33 not in the schema (FieldUnknown)' },
+  { field: 'template.spec.containers[*].resizePolicy', since: '1.33', gate: 'InPlacePodVerticalScaling', before: '1.27–1.32 alpha, off: silently dropped' },
 ];
 
 const SPEC_FIELDS = ['backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy', 'successPolicy', 'managedBy', 'scheduling'];
@@ -80,6 +81,7 @@ function containerFieldFindings(ctx: RuleContext, out: Finding[]): void {
   const initRules = FIELD['template.spec.initContainers[*].restartPolicy≠Always'];
   const regular = FIELD['template.spec.containers[*].restartPolicy'];
   const ruleList = FIELD['template.spec.containers[*].restartPolicyRules'];
+  const resize = FIELD['template.spec.containers[*].resizePolicy'];
   for (const list of ['initContainers', 'containers'] as const) {
     arrayOf(pod[list]).forEach((c, i) => {
       if (!isObject(c)) return;
@@ -87,6 +89,7 @@ function containerFieldFindings(ctx: RuleContext, out: Finding[]): void {
       const a = list === 'containers' ? regular : unavailable(ctx, sidecar) ? sidecar : rp !== 'Always' ? initRules : undefined;
       if (rp !== undefined && a !== undefined && unavailable(ctx, a)) report(ctx, ctx.at('template', 'spec', list, i, 'restartPolicy'), a, out);
       if (c.restartPolicyRules !== undefined && unavailable(ctx, ruleList)) report(ctx, ctx.at('template', 'spec', list, i, 'restartPolicyRules'), ruleList, out);
+      if (c.resizePolicy !== undefined && unavailable(ctx, resize)) report(ctx, ctx.at('template', 'spec', list, i, 'resizePolicy'), resize, out);
     });
   }
 }
@@ -102,7 +105,7 @@ export const FEATURE_RULES: readonly Rule[] = [
     scope: 'JobSpec',
     path: 'spec.<field>',
     departure: 'dropped-field',
-    summary: 'A Job spec field that the version\'s schema has but whose feature gate is off by default is not used, because the API server silently drops it: backoffLimitPerIndex, maxFailedIndexes, FailIndex, podReplacementPolicy and sidecar restartPolicy before 1.29 (alpha in 1.28), successPolicy before 1.31 (alpha in 1.30), managedBy before 1.32 (alpha in 1.30–1.31), a regular container\'s restartPolicy, an init container\'s restartPolicy other than Always and restartPolicyRules on 1.34 (ContainerRestartRules alpha), scheduling on every version (WorkloadWithJob, alpha in 1.36–1.37).',
+    summary: 'A Job spec field that the version\'s schema has but whose feature gate is off by default is not used, because the API server silently drops it: backoffLimitPerIndex, maxFailedIndexes, FailIndex, podReplacementPolicy and sidecar restartPolicy before 1.29 (alpha in 1.28), successPolicy before 1.31 (alpha in 1.30), managedBy before 1.32 (alpha in 1.30–1.31), a regular container\'s restartPolicy, an init container\'s restartPolicy other than Always and restartPolicyRules on 1.34 (ContainerRestartRules alpha), a container resizePolicy before 1.33 (InPlacePodVerticalScaling alpha), scheduling on every version (WorkloadWithJob, alpha in 1.36–1.37).',
     fix: 'target a Kubernetes version that has the field, or remove it',
     check: (ctx) => {
       const out: Finding[] = [];

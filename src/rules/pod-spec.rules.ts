@@ -87,6 +87,38 @@ function hasHostPort({ c }: ContainerAt): boolean {
   return Array.isArray(c.ports) && c.ports.some((p: unknown) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort !== 0);
 }
 
+const RESIZE_RESOURCES = ['cpu', 'memory'];
+const RESIZE_RESTART_POLICIES = ['NotRequired', 'RestartContainer'];
+
+/**
+ * `validateResizePolicy` (InPlacePodVerticalScaling on by default from 1.33; dropped before): cpu
+ * and memory once each, NotRequired or RestartContainer (NotRequired when the pod restartPolicy is
+ * Never), and from 1.36 no RestartContainer on an init container that is not a sidecar.
+ */
+function resizePolicyFindings(ctx: RuleContext, { c, list, i, sidecar }: ContainerAt): Finding[] {
+  if (!atLeast(ctx, 33)) return [];
+  const out: Finding[] = [];
+  const at = podAt(ctx, list, i, 'resizePolicy');
+  const never = podSpec(ctx).restartPolicy === 'Never';
+  const seen = new Set<string>();
+  items(c.resizePolicy).forEach((p, j) => {
+    const name = typeof p.resourceName === 'string' ? p.resourceName : '';
+    const policy = typeof p.restartPolicy === 'string' ? p.restartPolicy : '';
+    if (seen.has(name)) out.push({ path: `${at}[${j}]`, problem: 'names a resource twice', got: name });
+    seen.add(name);
+    // The server reports these at the list, without the entry's index.
+    if (name === '') out.push({ path: at, problem: 'resourceName is required (cpu or memory)' });
+    else if (!RESIZE_RESOURCES.includes(name)) out.push({ path: at, problem: 'resourceName must be one of "cpu", "memory"', got: name });
+    if (policy === '') out.push({ path: at, problem: 'restartPolicy is required (NotRequired or RestartContainer)' });
+    else if (!RESIZE_RESTART_POLICIES.includes(policy)) out.push({ path: at, problem: 'restartPolicy must be one of "NotRequired", "RestartContainer"', got: policy });
+    if (never && policy !== 'NotRequired') out.push({ path: at, problem: "restartPolicy must be 'NotRequired' when the pod restartPolicy is 'Never'", got: policy, fix: 'use NotRequired' });
+    if (list === 'initContainers' && !sidecar && policy === 'RestartContainer' && atLeast(ctx, 36)) {
+      out.push({ path: `${at}[${j}].restartPolicy`, problem: 'must not be RestartContainer for an init container that is not a sidecar', got: policy, fix: 'use NotRequired' });
+    }
+  });
+  return out;
+}
+
 /** `checkHostPortConflicts`: a protocol/hostIP/hostPort used twice among the regular containers, or within one init container. */
 function hostPortConflicts(ctx: RuleContext): readonly Finding[] {
   if (!containers(ctx).some(hasHostPort)) return NONE;
@@ -568,7 +600,8 @@ function enumFinding(v: unknown, allowed: readonly string[], at: () => string): 
 type PodCode =
   | 'PodFieldValueUnsupported' | 'ServiceAccountNameInvalid' | 'PodDnsNameInvalid' | 'VolumeInvalid' | 'VolumeMountInvalid' | 'ContainerPortInvalid'
   | 'EnvVarNameInvalid' | 'EnvVarSourceInvalid' | 'ResourceRequirementsInvalid' | 'ProbeInvalid' | 'SecurityContextInvalid'
-  | 'TolerationInvalid' | 'AffinityInvalid' | 'PodDnsConfigInvalid' | 'TopologySpreadConstraintInvalid' | 'PodFieldInvalid';
+  | 'TolerationInvalid' | 'AffinityInvalid' | 'PodDnsConfigInvalid' | 'TopologySpreadConstraintInvalid' | 'PodFieldInvalid'
+  | 'ContainerResizePolicyInvalid';
 
 type PodFindings = Partial<Record<PodCode, Finding[]>>;
 
@@ -623,6 +656,7 @@ function computePodFindings(ctx: RuleContext): PodFindings {
       add(out, 'EnvVarSourceInvalid', env.sources);
     }
     if (c.resources !== undefined) add(out, 'ResourceRequirementsInvalid', resourceFindings(ctx, at));
+    if (c.resizePolicy !== undefined) add(out, 'ContainerResizePolicyInvalid', resizePolicyFindings(ctx, at));
     if (c.livenessProbe !== undefined || c.readinessProbe !== undefined || c.startupProbe !== undefined || c.lifecycle !== undefined) {
       add(out, 'ProbeInvalid', probeFindings(ctx, at));
     }
@@ -710,6 +744,15 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     summary: 'Container resources: standard names (cpu, memory, ephemeral-storage, hugepages-*) or domain-prefixed extended resources, non-negative quantities (whole numbers for extended resources), requests at most the limits, extended resources and hugepages with requests equal to limits, hugepages only together with cpu or memory.',
     fix: 'use non-negative quantities with requests no higher than the limits',
     check: found('ResourceRequirementsInvalid'),
+  }),
+  apiRule({
+    code: 'ContainerResizePolicyInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].resizePolicy',
+    since: '1.33',
+    summary: 'A container resizePolicy (InPlacePodVerticalScaling, on by default from 1.33) names cpu and memory at most once each with restartPolicy NotRequired or RestartContainer, NotRequired when the pod restartPolicy is Never (so in most Jobs), and from 1.36 never RestartContainer on an init container that is not a sidecar.',
+    fix: 'use restartPolicy NotRequired for cpu and memory, or remove resizePolicy',
+    check: found('ContainerResizePolicyInvalid'),
   }),
   apiRule({
     code: 'ProbeInvalid',

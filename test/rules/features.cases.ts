@@ -85,6 +85,13 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     ],
   },
   {
+    // InPlacePodVerticalScaling is alpha until 1.32: a container resizePolicy is dropped.
+    code: 'FieldRequiresNewerKubernetes',
+    version: '1.32',
+    valid: [job()],
+    invalid: [job({ template: pod({ containers: [{ name: 'main', image: 'busybox:1.36', resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }] }] }) })],
+  },
+  {
     code: 'FieldUnknown',
     version: '1.36',
     valid: [job({ podReplacementPolicy: 'Failed', managedBy: 'example.com/foo' })],

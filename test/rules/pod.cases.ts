@@ -262,6 +262,20 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     ],
   },
   {
+    code: 'ContainerResizePolicyInvalid',
+    valid: [
+      withContainer({ resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }, { resourceName: 'memory', restartPolicy: 'NotRequired' }] }),
+      job({ template: pod({ restartPolicy: 'OnFailure', containers: [c({ resizePolicy: [{ resourceName: 'memory', restartPolicy: 'RestartContainer' }] })] }) }),
+    ],
+    invalid: [
+      withContainer({ resizePolicy: [{ resourceName: 'memory', restartPolicy: 'RestartContainer' }] }),
+      withContainer({ resizePolicy: [{ resourceName: 'gpu', restartPolicy: 'NotRequired' }] }),
+      withContainer({ resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }, { resourceName: 'cpu', restartPolicy: 'NotRequired' }] }),
+      withContainer({ resizePolicy: [{ resourceName: 'cpu' }] }),
+      job({ template: pod({ restartPolicy: 'OnFailure', initContainers: [{ name: 'prep', image: 'busybox:1.36', resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'RestartContainer' }] }] }) }),
+    ],
+  },
+  {
     code: 'ResourceRequirementsInvalid',
     valid: [
       withContainer({ resources: { requests: { 'cpu': '500m', 'memory': '64Mi', 'nvidia.com/gpu': 1 }, limits: { 'cpu': '1', 'memory': '64Mi', 'nvidia.com/gpu': '1' } } }),
