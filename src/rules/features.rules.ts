@@ -20,6 +20,11 @@ export interface FieldAvailability {
   readonly gate: string;
   /** What happens on older versions. */
   readonly before: string;
+  /**
+   * First version where the server drops the field in silence; on versions before it, it rejects
+   * the field (another rule reports that). Omitted: dropped on every version before `since`.
+   */
+  readonly droppedFrom?: string;
 }
 
 /** The Job spec fields that are off or absent on some supported versions (section 7 of the research). */
@@ -32,7 +37,10 @@ export const JOB_FIELD_AVAILABILITY: readonly FieldAvailability[] = [
   { field: 'managedBy', since: '1.32', gate: 'JobManagedBy', before: '1.30–1.31 alpha, off: silently dropped; 1.28–1.29 not in the schema (FieldUnknown)' },
   { field: 'scheduling', since: 'never', gate: 'WorkloadWithJob', before: '1.37 alpha, off: silently dropped; 1.28–1.36 not in the schema (FieldUnknown)' },
   { field: 'template.spec.initContainers[*].restartPolicy', since: '1.29', gate: 'SidecarContainers', before: 'alpha, off: silently dropped, so the sidecar becomes an init container that never exits' },
-  { field: 'template.spec.containers[*].restartPolicy', since: '1.29', gate: 'SidecarContainers', before: 'alpha, off: silently dropped' },
+  { field: 'template.spec.initContainers[*].restartPolicy≠Always', since: '1.35', droppedFrom: '1.34', gate: 'ContainerRestartRules', before: '1.34 alpha, off: silently dropped; 1.29–1.33 rejected (only Always)' },
+  { field: 'template.spec.containers[*].restartPolicy', since: '1.35', droppedFrom: '1.34', gate: 'ContainerRestartRules', before: '1.34 alpha, off: silently dropped; 1.28–1.33 rejected (may not be set for non-init containers)' },
+  { field: 'template.spec.containers[*].restartPolicyRules', since: '1.35', droppedFrom: '1.34', gate: 'ContainerRestartRules', before: '1.34 alpha, off: silently dropped; 1.28–1.33 not in the schema (FieldUnknown)' },
+  { field: 'template.spec.containers[*].resizePolicy', since: '1.33', gate: 'InPlacePodVerticalScaling', before: '1.27–1.32 alpha, off: silently dropped' },
 ];
 
 const SPEC_FIELDS = ['backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy', 'successPolicy', 'managedBy', 'scheduling'];
@@ -40,6 +48,7 @@ const SPEC_FIELDS = ['backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacement
 const FIELD: Readonly<Record<string, FieldAvailability>> = Object.fromEntries(JOB_FIELD_AVAILABILITY.map((f) => [f.field, f]));
 
 function unavailable(ctx: RuleContext, a: FieldAvailability): boolean {
+  if (a.droppedFrom !== undefined && !versionInRange(ctx.version, a.droppedFrom)) return false;
   return a.since === 'never' || !versionInRange(ctx.version, a.since);
 }
 
@@ -65,6 +74,30 @@ function finding(ctx: RuleContext, at: string, a: FieldAvailability): Finding {
   };
 }
 
+/** The container fields a gate keeps off: restartPolicy (sidecars, then restart rules) and restartPolicyRules. */
+function containerFieldFindings(ctx: RuleContext, out: Finding[]): void {
+  const pod = podSpec(ctx);
+  const sidecar = FIELD['template.spec.initContainers[*].restartPolicy'];
+  const initRules = FIELD['template.spec.initContainers[*].restartPolicy≠Always'];
+  const regular = FIELD['template.spec.containers[*].restartPolicy'];
+  const ruleList = FIELD['template.spec.containers[*].restartPolicyRules'];
+  const resize = FIELD['template.spec.containers[*].resizePolicy'];
+  for (const list of ['initContainers', 'containers'] as const) {
+    arrayOf(pod[list]).forEach((c, i) => {
+      if (!isObject(c)) return;
+      const rp = c.restartPolicy;
+      const a = list === 'containers' ? regular : unavailable(ctx, sidecar) ? sidecar : rp !== 'Always' ? initRules : undefined;
+      if (rp !== undefined && a !== undefined && unavailable(ctx, a)) report(ctx, ctx.at('template', 'spec', list, i, 'restartPolicy'), a, out);
+      if (c.restartPolicyRules !== undefined && unavailable(ctx, ruleList)) report(ctx, ctx.at('template', 'spec', list, i, 'restartPolicyRules'), ruleList, out);
+      if (c.resizePolicy !== undefined && unavailable(ctx, resize)) report(ctx, ctx.at('template', 'spec', list, i, 'resizePolicy'), resize, out);
+    });
+  }
+}
+
+function report(ctx: RuleContext, at: string, a: FieldAvailability, out: Finding[]): void {
+  if (!notInSchema(ctx, at)) out.push(finding(ctx, at, a));
+}
+
 /** Versioned rules. */
 export const FEATURE_RULES: readonly Rule[] = [
   apiRule({
@@ -72,7 +105,7 @@ export const FEATURE_RULES: readonly Rule[] = [
     scope: 'JobSpec',
     path: 'spec.<field>',
     departure: 'dropped-field',
-    summary: 'A Job spec field that the version\'s schema has but whose feature gate is off by default is not used, because the API server silently drops it: backoffLimitPerIndex, maxFailedIndexes, FailIndex, podReplacementPolicy and sidecar restartPolicy before 1.29 (alpha in 1.28), successPolicy before 1.31 (alpha in 1.30), managedBy before 1.32 (alpha in 1.30–1.31), scheduling on every version (WorkloadWithJob, alpha in 1.36–1.37).',
+    summary: 'A Job spec field that the version\'s schema has but whose feature gate is off by default is not used, because the API server silently drops it: backoffLimitPerIndex, maxFailedIndexes, FailIndex, podReplacementPolicy and sidecar restartPolicy before 1.29 (alpha in 1.28), successPolicy before 1.31 (alpha in 1.30), managedBy before 1.32 (alpha in 1.30–1.31), a regular container\'s restartPolicy, an init container\'s restartPolicy other than Always and restartPolicyRules on 1.34 (ContainerRestartRules alpha), a container resizePolicy before 1.33 (InPlacePodVerticalScaling alpha), scheduling on every version (WorkloadWithJob, alpha in 1.36–1.37).',
     fix: 'target a Kubernetes version that has the field, or remove it',
     check: (ctx) => {
       const out: Finding[] = [];
@@ -89,16 +122,7 @@ export const FEATURE_RULES: readonly Rule[] = [
           if (isObject(r) && r.action === 'FailIndex') out.push(finding(ctx, ctx.at('podFailurePolicy', 'rules', i, 'action'), failIndex));
         });
       }
-      const pod = podSpec(ctx);
-      for (const list of ['initContainers', 'containers'] as const) {
-        const a = FIELD[`template.spec.${list}[*].restartPolicy`];
-        if (!unavailable(ctx, a)) continue;
-        arrayOf(pod[list]).forEach((c, i) => {
-          if (!isObject(c) || c.restartPolicy === undefined) return;
-          const at = ctx.at('template', 'spec', list, i, 'restartPolicy');
-          if (!notInSchema(ctx, at)) out.push(finding(ctx, at, a));
-        });
-      }
+      containerFieldFindings(ctx, out);
       return out;
     },
   }),

@@ -10,44 +10,14 @@
 import { apiRule, labelFindings, podSpec } from './job-rule-kit';
 import { structFields } from './job-shape';
 import { dns1123LabelErrors, dns1123SubdomainErrors, qualifiedNameErrors } from './job-validators';
-import { arrayOf, isObject } from './json';
+import { isObject } from './json';
+import { envFindings } from './pod-env';
+import { ContainerAt, atLeast, containers, items, podAt, str } from './pod-kit';
+import { portNameErrors, probeFindings } from './pod-probes';
+import { affinityFindings, dnsConfigFindings, isIp, tolerationFindings, topologySpreadFindings } from './pod-scheduling';
+import { localPathErrors, volumeSourceFindings } from './pod-volumes';
 import { compareQuantities, isWholeQuantity, parseQuantity } from './quantity';
 import { Finding, Rule, RuleContext } from './types';
-import { compareVersions } from './versions';
-
-interface ContainerAt {
-  readonly c: Record<string, any>;
-  readonly list: 'containers' | 'initContainers';
-  readonly i: number;
-  /** An init container with restartPolicy Always on a version that keeps it (1.29+). */
-  readonly sidecar: boolean;
-}
-
-const podAt = (ctx: RuleContext, ...rest: Array<string | number>): string => ctx.at('template', 'spec', ...rest);
-
-function atLeast(ctx: RuleContext, minor: number): boolean {
-  return compareVersions(ctx.version, { major: 1, minor }) >= 0;
-}
-
-/** Containers, then init containers, in the order the server validates them (computed once per evaluation). */
-function containers(ctx: RuleContext): ContainerAt[] {
-  return ctx.memo('pod-spec.containers', listContainers);
-}
-
-function listContainers(ctx: RuleContext): ContainerAt[] {
-  const pod = podSpec(ctx);
-  const out: ContainerAt[] = [];
-  for (const list of ['containers', 'initContainers'] as const) {
-    arrayOf(pod[list]).forEach((c, i) => {
-      if (isObject(c)) out.push({ c, list, i, sidecar: list === 'initContainers' && c.restartPolicy === 'Always' && atLeast(ctx, 29) });
-    });
-  }
-  return out;
-}
-
-function str(v: unknown): v is string {
-  return typeof v === 'string' && v !== '';
-}
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -58,6 +28,113 @@ const NAME_FIELDS: ReadonlyArray<{ key: string; label: boolean }> = [
   { key: 'nodeName', label: false },
   { key: 'priorityClassName', label: false },
 ];
+
+/** `runtimeClassName`: a DNS-1123 subdomain whenever it is set, even to "". */
+function runtimeClassFindings(ctx: RuleContext, v: unknown): Finding[] {
+  if (typeof v !== 'string') return [];
+  return dns1123SubdomainErrors(v).map((e) => ({ path: podAt(ctx, 'runtimeClassName'), problem: e, got: v }));
+}
+
+const PREEMPTION_POLICIES = ['PreemptLowerPriority', 'Never'];
+const OS_NAMES = ['linux', 'windows'];
+
+/** preemptionPolicy (when set) and os.name. */
+function podEnumFindings(ctx: RuleContext, pod: Record<string, any>): Finding[] {
+  const out: Finding[] = [];
+  if (pod.preemptionPolicy === '') out.push({ path: podAt(ctx, 'preemptionPolicy'), problem: 'is required when set (PreemptLowerPriority or Never)' });
+  else out.push(...enumFinding(pod.preemptionPolicy, PREEMPTION_POLICIES, () => podAt(ctx, 'preemptionPolicy')));
+  if (isObject(pod.os)) {
+    if (!str(pod.os.name)) out.push({ path: podAt(ctx, 'os', 'name'), problem: 'is required', fix: 'set os.name to linux or windows, or remove os' });
+    // The server reports an unknown name at `os`.
+    else if (!OS_NAMES.includes(pod.os.name)) out.push({ path: podAt(ctx, 'os'), problem: 'name must be one of "linux", "windows"', got: pod.os.name });
+  }
+  return out;
+}
+
+/** hostAliases, readinessGates, schedulingGates and shareProcessNamespace with hostPID. */
+function otherPodFindings(ctx: RuleContext, pod: Record<string, any>): Finding[] {
+  const out: Finding[] = [];
+  // Before 1.30 the server names hostAliases.ip and hostAliases.hostnames without indexes.
+  const indexed = atLeast(ctx, 30);
+  items(pod.hostAliases).forEach((a, i) => {
+    const ip = typeof a.ip === 'string' ? a.ip : '';
+    const at = indexed ? podAt(ctx, 'hostAliases', i) : podAt(ctx, 'hostAliases');
+    if (!isIp(ip)) out.push({ path: `${at}.ip`, problem: 'must be a valid IP address', got: ip, fix: 'use an IPv4 or IPv6 address' });
+    (Array.isArray(a.hostnames) ? a.hostnames : []).forEach((h: unknown, j: number) => {
+      if (typeof h === 'string') for (const e of dns1123SubdomainErrors(h)) out.push({ path: indexed ? `${at}.hostnames[${j}]` : `${at}.hostnames`, problem: e, got: h });
+    });
+  });
+  items(pod.readinessGates).forEach((g, i) => {
+    const t = typeof g.conditionType === 'string' ? g.conditionType : '';
+    for (const e of qualifiedNameErrors(t)) out.push({ path: podAt(ctx, 'readinessGates', i, 'conditionType'), problem: e, got: t });
+  });
+  const gates = new Set<string>();
+  items(pod.schedulingGates).forEach((g, i) => {
+    const n = typeof g.name === 'string' ? g.name : '';
+    for (const e of qualifiedNameErrors(n)) out.push({ path: podAt(ctx, 'schedulingGates', i), problem: `name ${e}`, got: n });
+    if (gates.has(n)) out.push({ path: podAt(ctx, 'schedulingGates', i), problem: 'is a duplicate scheduling gate', got: n });
+    gates.add(n);
+  });
+  if (pod.shareProcessNamespace === true && pod.hostPID === true) {
+    // Reported under securityContext (where the internal type keeps it) before 1.37.
+    const at = atLeast(ctx, 37) ? podAt(ctx, 'shareProcessNamespace') : podAt(ctx, 'securityContext', 'shareProcessNamespace');
+    out.push({ path: at, problem: 'and hostPID cannot both be enabled', got: true, fix: 'turn off shareProcessNamespace or hostPID' });
+  }
+  return out;
+}
+
+function hasHostPort({ c }: ContainerAt): boolean {
+  return Array.isArray(c.ports) && c.ports.some((p: unknown) => isObject(p) && typeof p.hostPort === 'number' && p.hostPort !== 0);
+}
+
+const RESIZE_RESOURCES = ['cpu', 'memory'];
+const RESIZE_RESTART_POLICIES = ['NotRequired', 'RestartContainer'];
+
+/**
+ * `validateResizePolicy` (InPlacePodVerticalScaling on by default from 1.33; dropped before): cpu
+ * and memory once each, NotRequired or RestartContainer (NotRequired when the pod restartPolicy is
+ * Never), and from 1.36 no RestartContainer on an init container that is not a sidecar.
+ */
+function resizePolicyFindings(ctx: RuleContext, { c, list, i, sidecar }: ContainerAt): Finding[] {
+  if (!atLeast(ctx, 33)) return [];
+  const out: Finding[] = [];
+  const at = podAt(ctx, list, i, 'resizePolicy');
+  const never = podSpec(ctx).restartPolicy === 'Never';
+  const seen = new Set<string>();
+  items(c.resizePolicy).forEach((p, j) => {
+    const name = typeof p.resourceName === 'string' ? p.resourceName : '';
+    const policy = typeof p.restartPolicy === 'string' ? p.restartPolicy : '';
+    if (seen.has(name)) out.push({ path: `${at}[${j}]`, problem: 'names a resource twice', got: name });
+    seen.add(name);
+    // The server reports these at the list, without the entry's index.
+    if (name === '') out.push({ path: at, problem: 'resourceName is required (cpu or memory)' });
+    else if (!RESIZE_RESOURCES.includes(name)) out.push({ path: at, problem: 'resourceName must be one of "cpu", "memory"', got: name });
+    if (policy === '') out.push({ path: at, problem: 'restartPolicy is required (NotRequired or RestartContainer)' });
+    else if (!RESIZE_RESTART_POLICIES.includes(policy)) out.push({ path: at, problem: 'restartPolicy must be one of "NotRequired", "RestartContainer"', got: policy });
+    if (never && policy !== 'NotRequired') out.push({ path: at, problem: "restartPolicy must be 'NotRequired' when the pod restartPolicy is 'Never'", got: policy, fix: 'use NotRequired' });
+    if (list === 'initContainers' && !sidecar && policy === 'RestartContainer' && atLeast(ctx, 36)) {
+      out.push({ path: `${at}[${j}].restartPolicy`, problem: 'must not be RestartContainer for an init container that is not a sidecar', got: policy, fix: 'use NotRequired' });
+    }
+  });
+  return out;
+}
+
+/** `checkHostPortConflicts`: a protocol/hostIP/hostPort used twice among the regular containers, or within one init container. */
+function hostPortConflicts(ctx: RuleContext): readonly Finding[] {
+  if (!containers(ctx).some(hasHostPort)) return NONE;
+  const out: Finding[] = [];
+  let seen = new Set<string>();
+  for (const { c, list, i } of containers(ctx)) {
+    if (list === 'initContainers') seen = new Set<string>();
+    items(c.ports).forEach((p, j) => {
+      if (typeof p.hostPort !== 'number' || p.hostPort === 0) return;
+      const key = `${str(p.protocol) ? p.protocol : 'TCP'}/${typeof p.hostIP === 'string' ? p.hostIP : ''}/${p.hostPort}`;
+      if (seen.has(key)) out.push({ path: podAt(ctx, list, i, 'ports', j, 'hostPort'), problem: 'is a duplicate host port (protocol/hostIP/port)', got: key, fix: 'use a different hostPort or remove it' });
+      seen.add(key);
+    });
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Volumes
@@ -102,16 +179,17 @@ function volumeCheck(ctx: RuleContext): VolumeCheck {
   const findings: Finding[] = [];
   const valid = new Set<string>();
   const seen = new Set<string>();
-  const volumes = arrayOf(podSpec(ctx).volumes);
+  const volumes = items(podSpec(ctx).volumes);
   if (volumes.length === 0) return { findings, valid };
   const sources = sourcesOf(ctx);
+  const env = { localTokenPath: atLeast(ctx, 30) };
   volumes.forEach((v, i) => {
-    if (!isObject(v)) return;
     const own: Finding[] = [];
     let count = 0;
     for (const [key, at] of SOURCE_ORDER) {
       if (!sources.has(key) || v[key] === undefined) continue;
       if (count++ > 0) own.push({ path: podAt(ctx, 'volumes', i, at), problem: 'may not specify more than 1 volume type', fix: 'give each volume exactly one source; split it into several volumes' });
+      else own.push(...volumeSourceFindings(key, v[key], podAt(ctx, 'volumes', i, key), env));
     }
     // A volume with no source at all is defaulted to emptyDir: {} (SetDefaults_Volume).
     const name = v.name;
@@ -133,11 +211,19 @@ function descendingPathErrors(p: string): string[] {
   return out;
 }
 
+const MOUNT_PROPAGATIONS = ['Bidirectional', 'HostToContainer', 'None'];
+
+/** `validateMountPropagation` (reported at `volumeMounts.mountPropagation`, without the mount's index). */
+function mountPropagationFindings(mode: string, c: Record<string, any>, at: string, out: Finding[]): void {
+  if (!MOUNT_PROPAGATIONS.includes(mode)) out.push({ path: at, problem: 'must be one of "Bidirectional", "HostToContainer", "None"', got: mode });
+  const privileged = isObject(c.securityContext) && c.securityContext.privileged === true;
+  if (mode === 'Bidirectional' && !privileged) out.push({ path: at, problem: 'Bidirectional is available only to privileged containers', got: mode, fix: 'use HostToContainer, or make the container privileged' });
+}
+
 function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: Set<string>): Finding[] {
   const out: Finding[] = [];
   const paths = new Set<string>();
-  arrayOf(c.volumeMounts).forEach((m, j) => {
-    if (!isObject(m)) return;
+  items(c.volumeMounts).forEach((m, j) => {
     const at = (...rest: Array<string | number>): string => podAt(ctx, list, i, 'volumeMounts', j, ...rest);
     const name = typeof m.name === 'string' ? m.name : '';
     if (name === '') out.push({ path: at('name'), problem: 'is required' });
@@ -153,6 +239,7 @@ function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: S
       if (str(m.subPath)) out.push({ path: at('subPathExpr'), problem: 'and subPath are mutually exclusive', got: m.subPathExpr });
       for (const e of descendingPathErrors(m.subPathExpr)) out.push({ path: `${base}.subPathExpr`, problem: e, got: m.subPathExpr });
     }
+    if (typeof m.mountPropagation === 'string') mountPropagationFindings(m.mountPropagation, c, `${base}.mountPropagation`, out);
   });
   return out;
 }
@@ -160,24 +247,14 @@ function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: S
 // ---------------------------------------------------------------------------------------------
 // Ports
 
-/** `validation.IsValidPortName` (an IANA service name). */
-export function portNameErrors(name: string): string[] {
-  const out: string[] = [];
-  if (name.length > 15) out.push('must be no more than 15 characters');
-  if (!/^[-a-z0-9]+$/.test(name)) out.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  if (!/[a-z]/.test(name)) out.push('must contain at least one letter (a-z)');
-  if (name.includes('--')) out.push('must not contain consecutive hyphens');
-  if (name.startsWith('-') || name.endsWith('-')) out.push('must not begin or end with a hyphen');
-  return out;
-}
-
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
 function portFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
   const out: Finding[] = [];
+  // validatePodHostNetworkDeps checks regular containers only.
+  const hostNetwork = list === 'containers' && podSpec(ctx).hostNetwork === true;
   const names = new Set<string>();
-  arrayOf(c.ports).forEach((p, j) => {
-    if (!isObject(p)) return;
+  items(c.ports).forEach((p, j) => {
     const at = (key: string): string => podAt(ctx, list, i, 'ports', j, key);
     if (str(p.name)) {
       const errs = portNameErrors(p.name);
@@ -190,52 +267,14 @@ function portFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] 
     else if (typeof cp === 'number' && (cp < 1 || cp > 65535)) out.push({ path: at('containerPort'), problem: 'must be between 1 and 65535, inclusive', got: cp });
     const hp = p.hostPort;
     if (typeof hp === 'number' && hp !== 0 && (hp < 1 || hp > 65535)) out.push({ path: at('hostPort'), problem: 'must be between 1 and 65535, inclusive', got: hp });
+    if (hostNetwork && typeof hp === 'number' && hp !== 0 && hp !== cp) {
+      out.push({ path: at('hostPort'), problem: 'must match containerPort when hostNetwork is true', got: hp, fix: 'remove hostPort or set it to the containerPort' });
+    }
     // protocol defaults to TCP.
     if (typeof p.protocol === 'string' && p.protocol !== '' && !PROTOCOLS.includes(p.protocol)) {
       out.push({ path: at('protocol'), problem: `must be one of ${PROTOCOLS.map((x) => `"${x}"`).join(', ')}`, got: p.protocol });
     } else if (p.protocol === '') {
       out.push({ path: at('protocol'), problem: 'is required' });
-    }
-  });
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Environment
-
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
-/**
- * `validation.IsEnvVarName`, or `IsRelaxedEnvVarName` where RelaxedEnvironmentVariableValidation
- * is on (beta, on by default, from 1.32; GA 1.34).
- */
-export function envVarNameErrors(name: string, relaxed: boolean): string[] {
-  if (relaxed) {
-    // printable ASCII (0x20–0x7e) other than '='
-    return /^[\x20-\x3c\x3e-\x7e]+$/.test(name) ? [] : ["a valid environment variable name must consist only of printable ASCII characters other than '='"];
-  }
-  const out: string[] = [];
-  if (!ENV_NAME.test(name)) {
-    out.push("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit");
-  }
-  if (name === '.') out.push("must not be '.'");
-  else if (name === '..') out.push("must not be '..'");
-  else if (name.startsWith('..')) out.push("must not start with '..'");
-  return out;
-}
-
-function envFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
-  const relaxed = atLeast(ctx, 32);
-  const out: Finding[] = [];
-  arrayOf(c.env).forEach((e, j) => {
-    if (!isObject(e)) return;
-    const at = podAt(ctx, list, i, 'env', j, 'name');
-    if (!str(e.name)) out.push({ path: at, problem: 'is required' });
-    else for (const m of envVarNameErrors(e.name, relaxed)) out.push({ path: at, problem: m, got: e.name });
-  });
-  arrayOf(c.envFrom).forEach((e, j) => {
-    if (isObject(e) && str(e.prefix)) {
-      for (const m of envVarNameErrors(e.prefix, relaxed)) out.push({ path: podAt(ctx, list, i, 'envFrom', j, 'prefix'), problem: m, got: e.prefix });
     }
   });
   return out;
@@ -281,19 +320,44 @@ function quantityFindings(kind: 'limits' | 'requests', map: Record<string, unkno
     const raw = map[name];
     const nameErrors = resourceNameErrors(name);
     const negative = isNegative(raw);
-    const fraction = !isNative(name) && !isWhole(raw);
-    if (nameErrors.length === 0 && !negative && !fraction) continue;
+    const fraction = !isNative(name) && !milliWhole(raw);
+    const pages = isHugePages(name) && !hugePagesDivisible(name, raw);
+    if (nameErrors.length === 0 && !negative && !fraction && !pages) continue;
     const at = `${base()}.${kind}[${name}]`;
     for (const e of nameErrors) out.push({ path: at, problem: e, got: name });
     if (negative) out.push({ path: at, problem: 'must be greater than or equal to 0', got: raw });
     if (fraction) out.push({ path: at, problem: 'must be an integer', got: raw });
+    if (pages) out.push({ path: at, problem: `must be a positive whole multiple of the page size of ${name}`, got: raw, fix: `use a multiple of ${name.slice('hugepages-'.length)}` });
   }
 }
 
-function isWhole(raw: unknown): boolean {
-  if (typeof raw === 'number') return Number.isInteger(raw);
+/** `ceil(value × 10^scale)` of a quantity, exactly (`Quantity.ScaledValue`, before it is cut to 64 bits). */
+function scaledCeil(raw: unknown, scale: number): bigint | undefined {
   const q = parseQuantity(raw);
-  return q === undefined || isWholeQuantity(q);
+  if (!q) return undefined;
+  const exp10 = q.exp10 + scale;
+  const num = q.mantissa * 10n ** BigInt(Math.max(exp10, 0)) * 2n ** BigInt(q.exp2);
+  const den = 10n ** BigInt(Math.max(-exp10, 0));
+  const div = num / den;
+  return num % den > 0n ? div + 1n : div;
+}
+
+/**
+ * `Quantity.MilliValue() % 1000 == 0`, the server's test of an integer resource: the milli value
+ * is cut to a signed 64-bit integer, so a huge quantity fails it too.
+ */
+function milliWhole(raw: unknown): boolean {
+  const milli = scaledCeil(raw, 3);
+  return milli === undefined || BigInt.asIntN(64, milli) % 1000n === 0n;
+}
+
+/** `IsHugePageResourceValueDivisible`: `Value()` (rounded up) is a multiple of the page size of `hugepages-<size>`. */
+function hugePagesDivisible(name: string, raw: unknown): boolean {
+  const size = scaledCeil(name.slice('hugepages-'.length), 0);
+  const exactSize = parseQuantity(name.slice('hugepages-'.length));
+  if (size === undefined || !exactSize || size <= 0n || !isWholeQuantity(exactSize)) return false;
+  const value = scaledCeil(raw, 0);
+  return value === undefined || value % size === 0n;
 }
 
 function hasHugePagesWithoutCpuOrMemory(limits: Record<string, unknown>, requests: Record<string, unknown>): boolean {
@@ -375,54 +439,6 @@ function resourceFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Findin
 }
 
 // ---------------------------------------------------------------------------------------------
-// Probes and lifecycle handlers
-
-const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
-const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
-const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
-
-function handlerFindings(h: Record<string, any>, kinds: readonly string[], at: string): Finding[] {
-  const set = kinds.filter((k) => h[k] !== undefined);
-  if (set.length === 0) return [{ path: at, problem: `must specify a handler type (one of ${kinds.join(', ')})` }];
-  return set.slice(1).map((k) => ({ path: `${at}.${k}`, problem: 'may not specify more than 1 handler type', got: set }));
-}
-
-function probeFindings(ctx: RuleContext, { c, list, i, sidecar }: ContainerAt): Finding[] {
-  const out: Finding[] = [];
-  const initOnly = list === 'initContainers' && !sidecar;
-  for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
-    const p = c[kind];
-    if (!isObject(p)) continue;
-    const at = podAt(ctx, list, i, kind);
-    if (initOnly) {
-      out.push({ path: at, problem: 'may not be set for init containers without restartPolicy=Always', fix: 'remove the probe, or make the init container a sidecar (restartPolicy: Always)' });
-      continue;
-    }
-    out.push(...handlerFindings(p, PROBE_HANDLERS, at));
-    for (const key of PROBE_COUNTS) {
-      if (typeof p[key] === 'number' && p[key] < 0) out.push({ path: `${at}.${key}`, problem: 'must be greater than or equal to 0', got: p[key] });
-    }
-    if (kind !== 'readinessProbe' && typeof p.successThreshold === 'number' && p.successThreshold !== 0 && p.successThreshold !== 1) {
-      out.push({ path: `${at}.successThreshold`, problem: 'must be 1', got: p.successThreshold });
-    }
-    if (typeof p.terminationGracePeriodSeconds === 'number' && p.terminationGracePeriodSeconds <= 0) {
-      out.push({ path: `${at}.terminationGracePeriodSeconds`, problem: 'must be greater than 0', got: p.terminationGracePeriodSeconds });
-    }
-  }
-  if (isObject(c.lifecycle)) {
-    const at = podAt(ctx, list, i, 'lifecycle');
-    if (initOnly) {
-      out.push({ path: at, problem: 'may not be set for init containers without restartPolicy=Always', fix: 'remove lifecycle, or make the init container a sidecar (restartPolicy: Always)' });
-    } else {
-      for (const hook of ['postStart', 'preStop']) {
-        if (isObject(c.lifecycle[hook])) out.push(...handlerFindings(c.lifecycle[hook], LIFECYCLE_HANDLERS, `${at}.${hook}`));
-      }
-    }
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Security contexts
 
 const ID_RANGE = 'must be between 0 and 2147483647, inclusive';
@@ -435,28 +451,134 @@ function idFindings(sc: Record<string, any>, keys: readonly string[], at: () => 
   for (const k of keys) if (badId(sc[k])) out.push({ path: `${at()}.${k}`, problem: ID_RANGE, got: sc[k] });
 }
 
+const SECCOMP_TYPES = ['Localhost', 'RuntimeDefault', 'Unconfined'];
+
+/** `validateSeccompProfileField`. */
+function seccompFindings(sp: unknown, at: string, out: Finding[]): void {
+  if (!isObject(sp)) return;
+  const type = typeof sp.type === 'string' ? sp.type : '';
+  if (type === '') out.push({ path: `${at}.type`, problem: 'is required when seccompProfile is set', fix: 'set type RuntimeDefault, Localhost or Unconfined' });
+  else if (!SECCOMP_TYPES.includes(type)) out.push({ path: `${at}.type`, problem: `must be one of ${SECCOMP_TYPES.map((x) => `"${x}"`).join(', ')}`, got: type });
+  const profile = sp.localhostProfile;
+  if (type === 'Localhost') {
+    if (typeof profile !== 'string') out.push({ path: `${at}.localhostProfile`, problem: 'must be set when seccomp type is Localhost', fix: 'set localhostProfile to the profile file, relative to the kubelet seccomp directory' });
+    else for (const e of localPathErrors(profile).filter((x) => !x.startsWith('must not start'))) out.push({ path: `${at}.localhostProfile`, problem: e, got: profile });
+  } else if (profile !== undefined) {
+    out.push({ path: `${at}.localhostProfile`, problem: 'can only be set when seccomp type is Localhost', got: profile });
+  }
+}
+
+const SYSCTL_NAME = /^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;
+const IPC_SYSCTLS = new Set(['kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced', 'kernel.shm', 'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.msg']);
+
+/** The namespace of a sysctl (`sysctl.GetNamespace`): `net` and `ipc` matter here. */
+function sysctlNamespace(name: string): 'net' | 'ipc' | undefined {
+  const sep = name.search(/[./]/);
+  let n = sep >= 0 && name[sep] === '/' ? name.replace(/[./]/g, (ch) => (ch === '.' ? '/' : '.')) : name;
+  const star = n.indexOf('*');
+  if (star >= 0) n = n.slice(0, star);
+  if (IPC_SYSCTLS.has(n) || n.startsWith('fs.mqueue.')) return 'ipc';
+  return n.startsWith('net.') ? 'net' : undefined;
+}
+
+/** `validateSysctls`; namespaced sysctls are refused with the host's namespace from 1.29 (`ValidateHostSysctl`). */
+function sysctlFindings(pod: Record<string, any>, list: unknown, at: string, hostCheck: boolean, out: Finding[]): void {
+  const seen = new Set<string>();
+  items(list).forEach((s, i) => {
+    const here = `${at}[${i}].name`;
+    const name = typeof s.name === 'string' ? s.name : '';
+    if (name === '') out.push({ path: here, problem: 'is required' });
+    else if (name.length > 253 || !SYSCTL_NAME.test(name)) out.push({ path: here, problem: 'must have at most 253 characters and be a sysctl name such as net.core.somaxconn', got: name });
+    else if (seen.has(name)) out.push({ path: here, problem: 'is a duplicate sysctl', got: name });
+    const ns = hostCheck ? sysctlNamespace(name) : undefined;
+    if (ns === 'net' && pod.hostNetwork === true) out.push({ path: here, problem: "may not be specified when 'hostNetwork' is true", got: name, fix: 'remove the sysctl or turn off hostNetwork' });
+    else if (ns === 'ipc' && pod.hostIPC === true) out.push({ path: here, problem: "may not be specified when 'hostIPC' is true", got: name, fix: 'remove the sysctl or turn off hostIPC' });
+    seen.add(name);
+  });
+}
+
+const FS_GROUP_CHANGE_POLICIES = ['Always', 'OnRootMismatch'];
+const APPARMOR_TYPES = ['Localhost', 'RuntimeDefault', 'Unconfined'];
+
+/** `ValidateAppArmorProfileField` (appArmorProfile is beta, on by default, from 1.30). */
+function appArmorFindings(p: unknown, at: string, out: Finding[]): void {
+  if (!isObject(p)) return;
+  const type = typeof p.type === 'string' ? p.type : '';
+  const profile = p.localhostProfile;
+  if (type === 'Localhost') {
+    if (typeof profile !== 'string' || profile.trim() === '') out.push({ path: `${at}.localhostProfile`, problem: 'must be set when AppArmor type is Localhost', fix: 'name the AppArmor profile loaded on the node' });
+    else if (profile.trim() !== profile) out.push({ path: `${at}.localhostProfile`, problem: 'must not be padded with whitespace', got: profile });
+    if (typeof profile === 'string' && profile.length > 4095) out.push({ path: `${at}.localhostProfile`, problem: 'must have at most 4095 characters', got: profile.length });
+  } else if (type === 'RuntimeDefault' || type === 'Unconfined') {
+    if (profile !== undefined) out.push({ path: `${at}.localhostProfile`, problem: 'can only be set when AppArmor type is Localhost', got: profile });
+  } else if (type === '') {
+    out.push({ path: `${at}.type`, problem: 'is required when appArmorProfile is set', fix: 'set type RuntimeDefault, Localhost or Unconfined' });
+  } else {
+    out.push({ path: `${at}.type`, problem: `must be one of ${APPARMOR_TYPES.map((x) => `"${x}"`).join(', ')}`, got: type });
+  }
+}
+
+/** An enum field of a security context that the server checks from version 1.`since` (dropped before). */
+const SECURITY_ENUMS: ReadonlyArray<{ key: string; since: number; until?: number; allowed: readonly string[] }> = [
+  { key: 'supplementalGroupsPolicy', since: 33, allowed: ['Merge', 'Strict'] },
+  // MountOption needs the SELinuxMount gate, on by default from 1.37 (GA).
+  { key: 'seLinuxChangePolicy', since: 33, until: 36, allowed: ['Recursive'] },
+  { key: 'seLinuxChangePolicy', since: 37, allowed: ['MountOption', 'Recursive'] },
+];
+
+function isEmpty(o: Record<string, unknown>): boolean {
+  // eslint-disable-next-line guard-for-in, no-unreachable-loop -- any own key means not empty
+  for (const _ in o) return false;
+  return true;
+}
+
+function podSecurityFindings(ctx: RuleContext, pod: Record<string, any>, out: Finding[]): void {
+  const psc = pod.securityContext;
+  // Every stored pod template has one (defaulted to {}): nothing to check in the usual empty one.
+  if (!isObject(psc) || isEmpty(psc)) return;
+  const at = (): string => podAt(ctx, 'securityContext');
+  idFindings(psc, POD_IDS, at, out);
+  const groups = psc.supplementalGroups;
+  if (Array.isArray(groups)) {
+    for (let k = 0; k < groups.length; k++) if (badId(groups[k])) out.push({ path: `${at()}.supplementalGroups[${k}]`, problem: ID_RANGE, got: groups[k] });
+  }
+  if (psc.sysctls !== undefined) sysctlFindings(pod, psc.sysctls, `${at()}.sysctls`, atLeast(ctx, 29), out);
+  if (typeof psc.fsGroupChangePolicy === 'string' && !FS_GROUP_CHANGE_POLICIES.includes(psc.fsGroupChangePolicy)) {
+    out.push({ path: `${at()}.fsGroupChangePolicy`, problem: 'must be one of "Always", "OnRootMismatch"', got: psc.fsGroupChangePolicy });
+  }
+  if (psc.seccompProfile !== undefined) seccompFindings(psc.seccompProfile, `${at()}.seccompProfile`, out);
+  if (psc.appArmorProfile !== undefined && atLeast(ctx, 30)) appArmorFindings(psc.appArmorProfile, `${at()}.appArmorProfile`, out);
+  for (const { key, since, until, allowed } of SECURITY_ENUMS) {
+    if (typeof psc[key] === 'string' && atLeast(ctx, since) && !(until !== undefined && atLeast(ctx, until + 1)) && !allowed.includes(psc[key])) {
+      out.push({ path: `${at()}.${key}`, problem: `must be one of ${allowed.map((x) => `"${x}"`).join(', ')}`, got: psc[key] });
+    }
+  }
+}
+
+/** procMount (ProcMountType on by default from 1.33): Default, or Unmasked with hostUsers false. */
+function procMountFindings(ctx: RuleContext, mount: unknown, at: string, out: Finding[]): void {
+  if (typeof mount !== 'string' || !atLeast(ctx, 33)) return;
+  if (mount !== 'Default' && mount !== 'Unmasked') out.push({ path: at, problem: 'must be one of "Default", "Unmasked"', got: mount });
+  else if (mount === 'Unmasked' && podSpec(ctx).hostUsers !== false) out.push({ path: at, problem: 'Unmasked needs hostUsers: false', got: mount, fix: 'set hostUsers: false on the pod or use procMount Default' });
+}
+
 function securityFindings(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   const pod = podSpec(ctx);
-  const psc = pod.securityContext;
-  if (isObject(psc)) {
-    const at = (): string => podAt(ctx, 'securityContext');
-    idFindings(psc, POD_IDS, at, out);
-    const groups = psc.supplementalGroups;
-    if (Array.isArray(groups)) {
-      for (let k = 0; k < groups.length; k++) if (badId(groups[k])) out.push({ path: `${at()}.supplementalGroups[${k}]`, problem: ID_RANGE, got: groups[k] });
-    }
-  }
+  podSecurityFindings(ctx, pod, out);
   for (const { c, list, i } of containers(ctx)) {
     const sc = c.securityContext;
     if (!isObject(sc)) continue;
     const at = (): string => podAt(ctx, list, i, 'securityContext');
     idFindings(sc, CONTAINER_IDS, at, out);
+    if (sc.procMount !== undefined) procMountFindings(ctx, sc.procMount, `${at()}.procMount`, out);
+    if (sc.seccompProfile !== undefined) seccompFindings(sc.seccompProfile, `${at()}.seccompProfile`, out);
+    if (sc.appArmorProfile !== undefined && atLeast(ctx, 30)) appArmorFindings(sc.appArmorProfile, `${at()}.appArmorProfile`, out);
     if (sc.allowPrivilegeEscalation !== false) continue;
     if (sc.privileged === true) {
       out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
     }
-    const added = isObject(sc.capabilities) ? arrayOf(sc.capabilities.add) : [];
+    const added = isObject(sc.capabilities) && Array.isArray(sc.capabilities.add) ? sc.capabilities.add : [];
     if (added.includes('CAP_SYS_ADMIN')) {
       out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', got: added });
     }
@@ -477,7 +599,9 @@ function enumFinding(v: unknown, allowed: readonly string[], at: () => string): 
 /** The codes of this file's rules, each with the findings of one pass over the pod spec. */
 type PodCode =
   | 'PodFieldValueUnsupported' | 'ServiceAccountNameInvalid' | 'PodDnsNameInvalid' | 'VolumeInvalid' | 'VolumeMountInvalid' | 'ContainerPortInvalid'
-  | 'EnvVarNameInvalid' | 'ResourceRequirementsInvalid' | 'ProbeInvalid' | 'SecurityContextInvalid';
+  | 'EnvVarNameInvalid' | 'EnvVarSourceInvalid' | 'ResourceRequirementsInvalid' | 'ProbeInvalid' | 'SecurityContextInvalid'
+  | 'TolerationInvalid' | 'AffinityInvalid' | 'PodDnsConfigInvalid' | 'TopologySpreadConstraintInvalid' | 'PodFieldInvalid'
+  | 'ContainerResizePolicyInvalid';
 
 type PodFindings = Partial<Record<PodCode, Finding[]>>;
 
@@ -512,6 +636,11 @@ function computePodFindings(ctx: RuleContext): PodFindings {
   const volumes = checkVolumes(ctx);
   add(out, 'VolumeInvalid', volumes.findings);
   if (pod.dnsPolicy !== undefined) add(out, 'PodFieldValueUnsupported', enumFinding(pod.dnsPolicy, DNS_POLICIES, () => podAt(ctx, 'dnsPolicy')));
+  if (pod.preemptionPolicy !== undefined || pod.os !== undefined) add(out, 'PodFieldValueUnsupported', podEnumFindings(ctx, pod));
+  if (pod.runtimeClassName !== undefined) add(out, 'PodDnsNameInvalid', runtimeClassFindings(ctx, pod.runtimeClassName));
+  const other = pod.hostAliases !== undefined || pod.readinessGates !== undefined || pod.schedulingGates !== undefined;
+  if (other || pod.shareProcessNamespace !== undefined) add(out, 'PodFieldInvalid', otherPodFindings(ctx, pod));
+  if (pod.topologySpreadConstraints !== undefined) add(out, 'TopologySpreadConstraintInvalid', topologySpreadFindings(ctx));
   if (isObject(pod.nodeSelector)) add(out, 'PodFieldValueUnsupported', labelFindings(pod.nodeSelector, podAt(ctx, 'nodeSelector')));
   for (const at of containers(ctx)) {
     const c = at.c;
@@ -521,13 +650,22 @@ function computePodFindings(ctx: RuleContext): PodFindings {
     }
     if (c.volumeMounts !== undefined) add(out, 'VolumeMountInvalid', mountFindings(ctx, at, volumes.valid));
     if (c.ports !== undefined) add(out, 'ContainerPortInvalid', portFindings(ctx, at));
-    if (c.env !== undefined || c.envFrom !== undefined) add(out, 'EnvVarNameInvalid', envFindings(ctx, at));
+    if (c.env !== undefined || c.envFrom !== undefined) {
+      const env = envFindings(ctx, at);
+      add(out, 'EnvVarNameInvalid', env.names);
+      add(out, 'EnvVarSourceInvalid', env.sources);
+    }
     if (c.resources !== undefined) add(out, 'ResourceRequirementsInvalid', resourceFindings(ctx, at));
+    if (c.resizePolicy !== undefined) add(out, 'ContainerResizePolicyInvalid', resizePolicyFindings(ctx, at));
     if (c.livenessProbe !== undefined || c.readinessProbe !== undefined || c.startupProbe !== undefined || c.lifecycle !== undefined) {
       add(out, 'ProbeInvalid', probeFindings(ctx, at));
     }
   }
+  add(out, 'ContainerPortInvalid', hostPortConflicts(ctx));
   add(out, 'SecurityContextInvalid', securityFindings(ctx));
+  if (pod.tolerations !== undefined) add(out, 'TolerationInvalid', tolerationFindings(ctx));
+  if (pod.affinity !== undefined) add(out, 'AffinityInvalid', affinityFindings(ctx));
+  if (pod.dnsConfig !== undefined || pod.dnsPolicy === 'None') add(out, 'PodDnsConfigInvalid', dnsConfigFindings(ctx));
   return out;
 }
 
@@ -538,8 +676,8 @@ export const POD_SPEC_RULES: readonly Rule[] = [
   apiRule({
     code: 'PodFieldValueUnsupported',
     scope: 'JobSpec',
-    path: 'spec.template.spec.{dnsPolicy,nodeSelector,containers[*].imagePullPolicy,containers[*].terminationMessagePolicy}',
-    summary: 'dnsPolicy is ClusterFirst, ClusterFirstWithHostNet, Default or None; imagePullPolicy is Always, IfNotPresent or Never; terminationMessagePolicy is File or FallbackToLogsOnError (all case-sensitive); nodeSelector keys and values are valid labels.',
+    path: 'spec.template.spec.{dnsPolicy,nodeSelector,preemptionPolicy,os,containers[*].imagePullPolicy,containers[*].terminationMessagePolicy}',
+    summary: 'dnsPolicy is ClusterFirst, ClusterFirstWithHostNet, Default or None; imagePullPolicy is Always, IfNotPresent or Never; terminationMessagePolicy is File or FallbackToLogsOnError; preemptionPolicy is PreemptLowerPriority or Never; os.name is linux or windows (all case-sensitive); nodeSelector keys and values are valid labels.',
     fix: 'use one of the listed values, spelled exactly',
     check: found('PodFieldValueUnsupported'),
   }),
@@ -554,8 +692,8 @@ export const POD_SPEC_RULES: readonly Rule[] = [
   apiRule({
     code: 'PodDnsNameInvalid',
     scope: 'JobSpec',
-    path: 'spec.template.spec.{hostname,subdomain,nodeName,priorityClassName}',
-    summary: 'The pod hostname and subdomain are DNS-1123 labels (at most 63 characters); nodeName and priorityClassName are DNS-1123 subdomains.',
+    path: 'spec.template.spec.{hostname,subdomain,nodeName,priorityClassName,runtimeClassName}',
+    summary: 'The pod hostname and subdomain are DNS-1123 labels (at most 63 characters); nodeName, priorityClassName and runtimeClassName are DNS-1123 subdomains.',
     fix: "use lowercase letters, digits and '-', starting and ending with a letter or digit",
     check: found('PodDnsNameInvalid'),
   }),
@@ -571,7 +709,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     code: 'VolumeMountInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.containers[*].volumeMounts[*]',
-    summary: 'Every volumeMount names a valid volume of the pod and has a mountPath unique within its container; subPath and subPathExpr are relative paths without "..", and not both set.',
+    summary: 'Every volumeMount names a valid volume of the pod and has a mountPath unique within its container; subPath and subPathExpr are relative paths without "..", and not both set; mountPropagation is None, HostToContainer or Bidirectional (privileged containers only).',
     fix: 'mount a volume declared in spec.template.spec.volumes at a distinct mountPath',
     check: found('VolumeMountInvalid'),
   }),
@@ -579,7 +717,7 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     code: 'ContainerPortInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.containers[*].ports[*]',
-    summary: 'Container ports: containerPort 1–65535 (required), hostPort 1–65535 when set, protocol TCP, UDP or SCTP, and a name that is an IANA service name (at most 15 lowercase letters, digits and "-", at least one letter) unique within the container.',
+    summary: 'Container ports: containerPort 1–65535 (required), hostPort 1–65535 when set (equal to containerPort with hostNetwork, and each protocol/hostIP/hostPort once among the containers), protocol TCP, UDP or SCTP, and a name that is an IANA service name (at most 15 lowercase letters, digits and "-", at least one letter) unique within the container.',
     fix: 'use a port number between 1 and 65535 and a short lowercase port name',
     check: found('ContainerPortInvalid'),
   }),
@@ -592,6 +730,14 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     check: found('EnvVarNameInvalid'),
   }),
   apiRule({
+    code: 'EnvVarSourceInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].{env[*].valueFrom,envFrom[*]}',
+    summary: 'An env valueFrom has exactly one source (fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef; fileKeyRef from 1.35) and no value beside it; fieldRef reads metadata.name, metadata.namespace, metadata.uid, spec.nodeName, spec.serviceAccountName, status.hostIP(s), status.podIP(s) or a label or annotation; resourceFieldRef a limits or requests resource of the container; ConfigMap and Secret key references name the object and a valid key; every envFrom entry names one ConfigMap or Secret.',
+    fix: 'give each variable either a value or exactly one valueFrom source',
+    check: found('EnvVarSourceInvalid'),
+  }),
+  apiRule({
     code: 'ResourceRequirementsInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.containers[*].resources',
@@ -600,10 +746,19 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     check: found('ResourceRequirementsInvalid'),
   }),
   apiRule({
+    code: 'ContainerResizePolicyInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.containers[*].resizePolicy',
+    since: '1.33',
+    summary: 'A container resizePolicy (InPlacePodVerticalScaling, on by default from 1.33) names cpu and memory at most once each with restartPolicy NotRequired or RestartContainer, NotRequired when the pod restartPolicy is Never (so in most Jobs), and from 1.36 never RestartContainer on an init container that is not a sidecar.',
+    fix: 'use restartPolicy NotRequired for cpu and memory, or remove resizePolicy',
+    check: found('ContainerResizePolicyInvalid'),
+  }),
+  apiRule({
     code: 'ProbeInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.containers[*].{livenessProbe,readinessProbe,startupProbe,lifecycle}',
-    summary: 'Probes and lifecycle hooks have exactly one handler, non-negative counts and timeouts, successThreshold 1 for liveness and startup probes; init containers other than sidecars have no probes and no lifecycle.',
+    summary: 'Probes and lifecycle hooks have exactly one handler (an exec command; HTTP, TCP and gRPC ports 1–65535 or a port name), non-negative counts and timeouts, successThreshold 1 for liveness and startup probes, a positive terminationGracePeriodSeconds and none on readiness probes; init containers other than sidecars have no probes and no lifecycle.',
     fix: 'give each probe exactly one handler (exec, httpGet, tcpSocket or grpc) with non-negative timings',
     check: found('ProbeInvalid'),
   }),
@@ -611,8 +766,48 @@ export const POD_SPEC_RULES: readonly Rule[] = [
     code: 'SecurityContextInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.{securityContext,containers[*].securityContext}',
-    summary: 'User and group ids are between 0 and 2147483647; a container cannot be privileged (or add CAP_SYS_ADMIN) with allowPrivilegeEscalation false.',
+    summary: 'User and group ids are between 0 and 2147483647; a container cannot be privileged (or add CAP_SYS_ADMIN) with allowPrivilegeEscalation false; seccompProfile type is RuntimeDefault, Localhost (with a relative localhostProfile) or Unconfined, and appArmorProfile (1.30+) likewise; pod sysctls have valid unique names and no network (IPC) sysctls with hostNetwork (hostIPC, 1.29+); fsGroupChangePolicy is Always or OnRootMismatch; from 1.33 supplementalGroupsPolicy is Merge or Strict, seLinuxChangePolicy Recursive (and MountOption from 1.37, SELinuxMount on), and procMount Default or Unmasked (with hostUsers false).',
     fix: 'use ids from 0 to 2147483647 and drop allowPrivilegeEscalation: false from privileged containers',
     check: found('SecurityContextInvalid'),
+  }),
+  apiRule({
+    code: 'TolerationInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.tolerations[*]',
+    summary: 'A toleration has operator Equal (the default, with a valid label value) or Exists (without a value, required when the key is empty), an effect NoSchedule, PreferNoSchedule or NoExecute, and tolerationSeconds only with NoExecute.',
+    fix: 'use operator Equal with a value or Exists without one, and effect NoExecute with tolerationSeconds',
+    check: found('TolerationInvalid'),
+  }),
+  apiRule({
+    code: 'AffinityInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.affinity',
+    summary: 'Required node affinity has at least one node selector term; node selector requirements use In/NotIn with values, Exists/DoesNotExist without, Gt/Lt with one value, on qualified-name keys; preferred terms have a weight from 1 to 100; pod (anti-)affinity terms have a topologyKey and valid label selectors.',
+    fix: 'give node affinity at least one term, values for In/NotIn, and weights from 1 to 100',
+    check: found('AffinityInvalid'),
+  }),
+  apiRule({
+    code: 'PodDnsConfigInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.dnsConfig',
+    summary: 'dnsPolicy None needs a dnsConfig with at least one nameserver; dnsConfig has at most 3 nameservers (IP addresses), at most 32 search domains (2048 characters in all) and named options.',
+    fix: 'add dnsConfig.nameservers for dnsPolicy None, or use another dnsPolicy',
+    check: found('PodDnsConfigInvalid'),
+  }),
+  apiRule({
+    code: 'TopologySpreadConstraintInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.topologySpreadConstraints[*]',
+    summary: 'A topology spread constraint has maxSkew of at least 1, a topologyKey, whenUnsatisfiable DoNotSchedule or ScheduleAnyway (each topologyKey/whenUnsatisfiable pair once), minDomains of at least 1 and only with DoNotSchedule, nodeAffinityPolicy and nodeTaintsPolicy Honor or Ignore, and a valid labelSelector.',
+    fix: 'set maxSkew, topologyKey and whenUnsatisfiable (DoNotSchedule or ScheduleAnyway)',
+    check: found('TopologySpreadConstraintInvalid'),
+  }),
+  apiRule({
+    code: 'PodFieldInvalid',
+    scope: 'JobSpec',
+    path: 'spec.template.spec.{hostAliases,readinessGates,schedulingGates,shareProcessNamespace}',
+    summary: 'hostAliases have an IP address and DNS-1123 subdomain hostnames; readinessGates condition types and schedulingGates names are qualified names (scheduling gates unique); shareProcessNamespace and hostPID are not both true.',
+    fix: 'use an IP address and lowercase host names, qualified names for gates, and not both shareProcessNamespace and hostPID',
+    check: found('PodFieldInvalid'),
   }),
 ];

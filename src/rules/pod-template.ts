@@ -7,26 +7,51 @@
 import { annotationFindings, apiRule, labelFindings, podSpec, when } from './job-rule-kit';
 import { dns1123LabelErrors } from './job-validators';
 import { arrayOf, isObject } from './json';
+import { atLeast, containers, items, podAt } from './pod-kit';
 import { Finding, Rule, RuleContext } from './types';
 
-interface ContainerAt {
-  readonly c: Record<string, any>;
-  readonly list: 'containers' | 'initContainers';
-  readonly i: number;
-}
+const CONTAINER_RESTART_POLICIES = ['Always', 'Never', 'OnFailure'];
 
-function containers(ctx: RuleContext): ContainerAt[] {
-  const pod = podSpec(ctx);
-  const out: ContainerAt[] = [];
-  for (const list of ['containers', 'initContainers'] as const) {
-    arrayOf(pod[list]).forEach((c, i) => {
-      if (isObject(c)) out.push({ c, list, i });
-    });
+/**
+ * `validateContainerRestartPolicy` (1.35+) and the older fixed rules: where the server drops the
+ * field (regular containers and non-Always init containers on 1.34, init containers on 1.28),
+ * FieldRequiresNewerKubernetes reports it instead.
+ */
+function restartPolicyFindings(ctx: RuleContext, c: Record<string, any>, list: 'containers' | 'initContainers', at: string): Finding[] {
+  const rp = c.restartPolicy;
+  if (rp === undefined && c.restartPolicyRules === undefined) return [];
+  const rules = items(c.restartPolicyRules);
+  if (!atLeast(ctx, 35)) {
+    if (rp === undefined || !atLeast(ctx, 29) && list === 'initContainers') return [];
+    if (atLeast(ctx, 34) && (list === 'containers' || rp !== 'Always')) return [];
+    if (list === 'containers') return [{ path: `${at}.restartPolicy`, problem: 'may not be set for non-init containers', got: rp, fix: 'remove restartPolicy, or target Kubernetes 1.35 or later' }];
+    return when(rp !== 'Always', () => ({ path: `${at}.restartPolicy`, problem: 'must be "Always" (a sidecar) or unset', got: rp }));
   }
+  const out: Finding[] = [];
+  if (rp === undefined) {
+    if (rules.length > 0) out.push({ path: `${at}.restartPolicy`, problem: 'must be set when restartPolicyRules are used', fix: 'set restartPolicy next to restartPolicyRules' });
+    return out;
+  }
+  if (!CONTAINER_RESTART_POLICIES.includes(rp)) out.push({ path: `${at}.restartPolicy`, problem: 'must be one of "Always", "Never", "OnFailure"', got: rp });
+  const allActions = atLeast(ctx, 36);
+  if (list === 'initContainers' && rp === 'Always' && !allActions) {
+    if (rules.length > 0) out.push({ path: `${at}.restartPolicyRules`, problem: 'are not allowed for init containers with restartPolicy Always', fix: 'remove restartPolicyRules from the sidecar' });
+    return out;
+  }
+  if (rules.length > 20) out.push({ path: `${at}.restartPolicyRules`, problem: 'must have at most 20 rules', got: rules.length });
+  const actions = allActions ? ['Restart', 'RestartAllContainers'] : ['Restart'];
+  rules.forEach((r, j) => {
+    const here = `${at}.restartPolicyRules[${j}]`;
+    if (!actions.includes(r.action)) out.push({ path: `${here}.action`, problem: `must be one of ${actions.map((a) => `"${a}"`).join(', ')}`, got: r.action ?? '' });
+    if (!isObject(r.exitCodes)) {
+      out.push({ path: `${here}.exitCodes`, problem: 'is required' });
+      return;
+    }
+    if (r.exitCodes.operator !== 'In' && r.exitCodes.operator !== 'NotIn') out.push({ path: `${here}.exitCodes.operator`, problem: 'must be one of "In", "NotIn"', got: r.exitCodes.operator ?? '' });
+    if (arrayOf(r.exitCodes.values).length > 255) out.push({ path: `${here}.exitCodes.values`, problem: 'must have at most 255 values', got: arrayOf(r.exitCodes.values).length });
+  });
   return out;
 }
-
-const podAt = (ctx: RuleContext, ...rest: Array<string | number>) => ctx.at('template', 'spec', ...rest);
 
 function templateMeta(ctx: RuleContext): Record<string, any> {
   const t = ctx.originalJobSpec.template;
@@ -84,18 +109,16 @@ export const POD_TEMPLATE_RULES: Rule[] = [
     summary: 'Every container and init container has a name that is a DNS-1123 label, unique within the pod (R079).',
     fix: 'give each container a unique lowercase name of letters, digits and "-"',
     check: (ctx) => {
+      // Regular container names are all remembered (even ""); init container names only when set.
       const seen = new Set<string>();
       const out: Finding[] = [];
       for (const { c, list, i } of containers(ctx)) {
         const at = podAt(ctx, list, i, 'name');
-        const name = c.name;
-        if (typeof name !== 'string' || name === '') {
-          out.push({ path: at, problem: 'is required' });
-          continue;
-        }
-        for (const e of dns1123LabelErrors(name)) out.push({ path: at, problem: e, got: name });
+        const name = typeof c.name === 'string' ? c.name : '';
+        if (name === '') out.push({ path: at, problem: 'is required' });
+        for (const e of name === '' ? [] : dns1123LabelErrors(name)) out.push({ path: at, problem: e, got: name });
         if (seen.has(name)) out.push({ path: at, problem: 'is a duplicate container name', got: name });
-        seen.add(name);
+        if (list === 'containers' || name !== '') seen.add(name);
       }
       return out;
     },
@@ -115,16 +138,9 @@ export const POD_TEMPLATE_RULES: Rule[] = [
     code: 'ContainerRestartPolicyInvalid',
     scope: 'JobSpec',
     path: 'spec.template.spec.containers[*].restartPolicy',
-    since: '1.29',
-    summary: 'Only init containers take a restartPolicy, and only Always (a sidecar) (R082).',
+    summary: 'A container restartPolicy: before 1.34 only init containers take one, and only Always (a sidecar); from 1.35 (ContainerRestartRules on by default) every container may set Always, Never or OnFailure, with restartPolicyRules (action Restart, or RestartAllContainers from 1.36; exitCodes with operator In or NotIn) only next to a restartPolicy. On 1.34 the server drops a regular container\'s restartPolicy (see FieldRequiresNewerKubernetes) (R082).',
     fix: 'remove restartPolicy from regular containers; on init containers use Always or remove it',
-    check: (ctx) =>
-      containers(ctx).flatMap(({ c, list, i }): Finding[] => {
-        if (c.restartPolicy === undefined) return [];
-        const at = podAt(ctx, list, i, 'restartPolicy');
-        if (list === 'containers') return [{ path: at, problem: 'may not be set for non-init containers', got: c.restartPolicy }];
-        return when(c.restartPolicy !== 'Always', () => ({ path: at, problem: 'must be "Always" (a sidecar) or unset', got: c.restartPolicy }));
-      }),
+    check: (ctx) => containers(ctx).flatMap(({ c, list, i }) => restartPolicyFindings(ctx, c, list, podAt(ctx, list, i))),
   }),
   apiRule({
     code: 'PodActiveDeadlineSecondsInvalid',

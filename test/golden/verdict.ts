@@ -104,6 +104,17 @@ export function normalisePath(path: string): string {
 }
 
 /**
+ * The path of a JSON type error without the Go names of embedded structs, which the decoder
+ * writes into it (`volumes.VolumeSource.configMap`, `livenessProbe.ProbeHandler.exec`,
+ * `secretKeyRef.LocalObjectReference.name`) although the JSON has no such level. JSON field names
+ * start with a lower-case letter and the decoder names no map keys, so an upper-case segment is
+ * always such a struct name.
+ */
+function typeErrorPath(path: string): string {
+  return pathSegments(path).filter((s) => !/^[A-Z]/.test(s)).join('/');
+}
+
+/**
  * Whether an engine path names the field of a server cause. The same field, after normalising
  * the bracket and dot syntax, or a key of the map the server names; for a JSON type error (whose path the server writes without list
  * indexes) the engine path without its indexes, or a field inside it.
@@ -111,7 +122,7 @@ export function normalisePath(path: string): string {
 export function pathMatches(cause: Cause, enginePath: string): boolean {
   if (cause.type === 'FieldValueTypeInvalid') {
     const bare = normalisePath(enginePath.replace(/\[\d+\]/g, ''));
-    const want = normalisePath(cause.path);
+    const want = typeErrorPath(cause.path);
     return bare === want || bare.startsWith(`${want}/`);
   }
   const want = normalisePath(cause.path);

@@ -74,6 +74,24 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     invalid: [job({ scheduling: { schedulingPolicy: { gang: { minCount: 1 } } } }), cronJob({ scheduling: {} })],
   },
   {
+    // ContainerRestartRules is alpha in 1.34: a regular container's restartPolicy, an init container's other than Always and restartPolicyRules are dropped.
+    code: 'FieldRequiresNewerKubernetes',
+    version: '1.34',
+    valid: [job({ template: pod(sidecar) })],
+    invalid: [
+      job({ template: pod({ containers: [{ name: 'main', image: 'busybox:1.36', restartPolicy: 'Never' }] }) }),
+      job({ template: pod({ initContainers: [{ name: 'prep', image: 'busybox:1.36', restartPolicy: 'OnFailure' }] }) }),
+      job({ template: pod({ containers: [{ name: 'main', image: 'busybox:1.36', restartPolicyRules: [{ action: 'Restart', exitCodes: { operator: 'In', values: [1] } }] }] }) }),
+    ],
+  },
+  {
+    // InPlacePodVerticalScaling is alpha until 1.32: a container resizePolicy is dropped.
+    code: 'FieldRequiresNewerKubernetes',
+    version: '1.32',
+    valid: [job()],
+    invalid: [job({ template: pod({ containers: [{ name: 'main', image: 'busybox:1.36', resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }] }] }) })],
+  },
+  {
     code: 'FieldUnknown',
     version: '1.36',
     valid: [job({ podReplacementPolicy: 'Failed', managedBy: 'example.com/foo' })],

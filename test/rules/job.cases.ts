@@ -453,19 +453,42 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
   {
     code: 'ContainerNameInvalid',
     valid: [containersPod([{ name: 'main', image: 'a' }], [{ name: 'setup', image: 'b' }])],
-    invalid: [containersPod([{ image: 'a' }]), containersPod([{ name: 'Main', image: 'a' }]), containersPod([{ name: 'x', image: 'a' }], [{ name: 'x', image: 'b' }])],
+    invalid: [
+      containersPod([{ image: 'a' }]),
+      containersPod([{ name: 'Main', image: 'a' }]),
+      containersPod([{ name: 'x', image: 'a' }], [{ name: 'x', image: 'b' }]),
+      // A null item decodes as an empty container.
+      containersPod([null]),
+    ],
   },
   {
     code: 'ContainerImageRequired',
     valid: [containersPod([{ name: 'main', image: 'a' }]), containersPod([{ name: 'main', image: ' ' }])],
-    invalid: [containersPod([{ name: 'main' }]), containersPod([{ name: 'main', image: 'a' }], [{ name: 'setup', image: '' }])],
+    invalid: [containersPod([{ name: 'main' }]), containersPod([{ name: 'main', image: 'a' }], [{ name: 'setup', image: '' }]), containersPod([{ name: 'main', image: 'a' }], [null])],
   },
   {
+    // Before ContainerRestartRules (1.28–1.33): only init containers, and only Always.
     code: 'ContainerRestartPolicyInvalid',
+    version: '1.33',
     valid: [containersPod([{ name: 'main', image: 'a' }], [{ name: 'proxy', image: 'b', restartPolicy: 'Always' }])],
     invalid: [
       containersPod([{ name: 'main', image: 'a', restartPolicy: 'Always' }]),
       containersPod([{ name: 'main', image: 'a' }], [{ name: 'proxy', image: 'b', restartPolicy: 'OnFailure' }]),
+    ],
+  },
+  {
+    // ContainerRestartRules on by default from 1.35: every container may set a restartPolicy.
+    code: 'ContainerRestartPolicyInvalid',
+    valid: [
+      containersPod([{ name: 'main', image: 'a', restartPolicy: 'Never' }], [{ name: 'prep', image: 'b', restartPolicy: 'OnFailure' }]),
+      containersPod([{ name: 'main', image: 'a', restartPolicy: 'Never', restartPolicyRules: [{ action: 'Restart', exitCodes: { operator: 'In', values: [42] } }] }]),
+    ],
+    invalid: [
+      containersPod([{ name: 'main', image: 'a', restartPolicy: 'Sometimes' }]),
+      containersPod([{ name: 'main', image: 'a' }], [{ name: 'proxy', image: 'b', restartPolicy: 'always' }]),
+      containersPod([{ name: 'main', image: 'a', restartPolicyRules: [{ action: 'Restart', exitCodes: { operator: 'In', values: [42] } }] }]),
+      containersPod([{ name: 'main', image: 'a', restartPolicy: 'Never', restartPolicyRules: [{ action: 'Retry' }] }]),
+      containersPod([{ name: 'main', image: 'a' }], [{ name: 'proxy', image: 'b', restartPolicy: 'Always', restartPolicyRules: [{ action: 'Restart', exitCodes: { operator: 'In', values: [1] } }] }]),
     ],
   },
   {
