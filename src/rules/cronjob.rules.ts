@@ -7,7 +7,7 @@
  */
 import { parseSchedule } from './cron';
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL } from './defaults';
-import { annotationFindings, labelFindings } from './job-rule-kit';
+import { annotationFindings, effectiveName, labelFindings } from './job-rule-kit';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from './job-validators';
 import { dig, isInteger, isObject } from './json';
 import { timeZoneProblem, timeZoneSuggestions } from './timezones';
@@ -35,9 +35,9 @@ function one(cond: boolean, f: () => Finding): Finding[] {
 }
 
 /** `metadata.name` when it is a non-empty string. */
+/** The CronJob's name as the server validates it: the name, or the one it generates from generateName. */
 function cronJobName(ctx: RuleContext): string | undefined {
-  const n = dig(ctx.object, 'metadata', 'name');
-  return typeof n === 'string' && n !== '' ? n : undefined;
+  return effectiveName(ctx);
 }
 
 /** The CronJob spec as submitted (after the type layer), `{}` when missing. */

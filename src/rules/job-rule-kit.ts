@@ -57,3 +57,18 @@ export function annotationFindings(annotations: unknown, base: string): Finding[
   }));
 }
 
+
+/** How much of metadata.generateName the API server keeps before appending its 5 random characters. */
+const GENERATE_NAME_KEPT = 58;
+
+/**
+ * The name the API server validates: metadata.name, or, when only metadata.generateName is set, the
+ * name it generates on create (at most 58 characters of the prefix plus 5 random lowercase letters
+ * and digits; `x0x0x` stands for them, as valid as any the server picks).
+ */
+export function effectiveName(ctx: RuleContext): string | undefined {
+  const meta = isObject(ctx.object.metadata) ? ctx.object.metadata : {};
+  if (typeof meta.name === 'string' && meta.name !== '') return meta.name;
+  if (ctx.operation === 'update' || typeof meta.generateName !== 'string' || meta.generateName === '') return undefined;
+  return `${meta.generateName.slice(0, GENERATE_NAME_KEPT)}x0x0x`;
+}

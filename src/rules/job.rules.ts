@@ -12,13 +12,14 @@ import {
   LEGACY_JOB_NAME_LABEL,
 } from './defaults';
 import { POD_FAILURE_POLICY_RULES, SUCCESS_POLICY_RULES } from './job-policies';
-import { annotationFindings, apiRule, int, isIndexed, labelFindings, templateLabels, when } from './job-rule-kit';
+import { annotationFindings, apiRule, effectiveName, int, isIndexed, labelFindings, templateLabels, when } from './job-rule-kit';
 import { ShapeProblem, checkObject } from './job-shape';
 import {
   dns1123LabelErrors,
   dns1123SubdomainErrors,
   domainPrefixedPathErrors,
   labelSelectorProblems,
+  labelValueErrors,
   selectorMatches,
 } from './job-validators';
 import { isObject, path } from './json';
@@ -83,9 +84,15 @@ function shapeProblems(ctx: RuleContext): readonly ShapeProblem[] {
 // ---------------------------------------------------------------------------------------------
 // Job metadata (R016–R019)
 
+/** The Job's name as the server validates it: the name, or the one it generates from generateName. */
 function jobName(ctx: RuleContext): string | undefined {
-  const n = isObject(ctx.object.metadata) ? ctx.object.metadata.name : undefined;
-  return typeof n === 'string' && n !== '' ? n : undefined;
+  return effectiveName(ctx);
+}
+
+/** metadata.generateName as a name prefix: a trailing "-" stands for the characters the server appends. */
+function generateNameErrors(prefix: string): string[] {
+  const masked = prefix.length > 1 && prefix.endsWith('-') ? `${prefix.slice(0, -1)}a` : prefix;
+  return dns1123SubdomainErrors(masked);
 }
 
 const METADATA_RULES: Rule[] = [
@@ -115,14 +122,15 @@ const METADATA_RULES: Rule[] = [
   apiRule({
     code: 'JobNameTooLongForLabel',
     scope: 'Job',
-    path: 'metadata.name',
-    summary: 'Unless manualSelector is true, the Job name becomes the job-name label value on its pods, so it is at most 63 characters (R017).',
-    fix: 'shorten the name to 63 characters or fewer',
+    path: 'spec.template.labels',
+    summary: 'Unless manualSelector is true, the Job name becomes the job-name label value of its pod template, so it is a valid label value: at most 63 characters, starting and ending with a letter or digit (R017). The API server reports it at spec.template.labels.',
+    fix: 'shorten the name to 63 characters or fewer, starting and ending with a letter or digit',
     check: (ctx) => {
       const name = jobName(ctx);
-      return when(name !== undefined && name.length > 63 && ctx.jobSpec.manualSelector !== true, () => ({
-        path: 'metadata.name',
-        problem: `must be no more than 63 characters because it becomes the job-name label value of the pods (${name!.length} characters)`,
+      if (name === undefined || ctx.jobSpec.manualSelector === true) return [];
+      return labelValueErrors(name).map((e) => ({
+        path: 'spec.template.labels',
+        problem: `get the Job name as the job-name label value, which ${e}`,
         got: name,
       }));
     },
@@ -163,8 +171,21 @@ const METADATA_RULES: Rule[] = [
     },
   }),
   apiRule({
+    code: 'GenerateNameInvalid',
+    scope: 'Object',
+    path: 'metadata.generateName',
+    summary: 'metadata.generateName is the prefix of a DNS-1123 subdomain name: lowercase alphanumerics, "-" and "."; the server appends 5 random characters (a trailing "-" is fine).',
+    fix: "use lowercase letters, digits, '-' and '.', starting with a letter or digit",
+    check: (ctx) => {
+      const meta = isObject(ctx.object.metadata) ? ctx.object.metadata : {};
+      const prefix = meta.generateName;
+      if (typeof prefix !== 'string' || prefix === '') return [];
+      return generateNameErrors(prefix).map((e) => ({ path: 'metadata.generateName', problem: e, got: prefix }));
+    },
+  }),
+  apiRule({
     code: 'LabelInvalid',
-    scope: 'Job',
+    scope: 'Object',
     path: 'metadata.labels',
     summary: 'Label keys are qualified names ([prefix/]name) and values are at most 63 alphanumerics, "-", "_" or ".".',
     fix: 'use a qualified-name key and a value of at most 63 letters, digits, "-", "_" or "."',
@@ -172,7 +193,7 @@ const METADATA_RULES: Rule[] = [
   }),
   apiRule({
     code: 'AnnotationInvalid',
-    scope: 'Job',
+    scope: 'Object',
     path: 'metadata.annotations',
     summary: 'Annotation keys are qualified names and all annotations together are at most 256 KiB.',
     fix: 'use a qualified-name key ([prefix/]name) and keep annotations under 256 KiB',
@@ -249,6 +270,10 @@ const SELECTOR_RULES: Rule[] = [
     fix: 'add the selector labels to spec.template.metadata.labels',
     check: (ctx) => {
       const { selector, labels } = effectiveSelection(ctx);
+      // A required selector that is missing matches nothing: the server reports the labels too.
+      if (selector === undefined && (ctx.jobSpec.manualSelector === true || ctx.operation === 'update')) {
+        return [{ path: 'spec.template.metadata.labels', problem: 'are not matched by spec.selector (it is missing)', got: templateLabels(ctx) }];
+      }
       if (!isObject(selector) || labelSelectorProblems(selector).length > 0) return [];
       return when(!selectorMatches(selector, labels), () => ({
         path: 'spec.template.metadata.labels',

@@ -58,6 +58,13 @@ function templateMeta(ctx: RuleContext): Record<string, any> {
   return isObject(t) && isObject(t.metadata) ? t.metadata : {};
 }
 
+/** A Job (not a CronJob's template) with no labels of its own: the server gives it the template's labels. */
+function jobTakesTemplateLabels(ctx: RuleContext): boolean {
+  if (ctx.kind !== 'Job' || ctx.operation === 'update') return false;
+  const labels = isObject(ctx.original.metadata) ? ctx.original.metadata.labels : undefined;
+  return !isObject(labels) || Object.keys(labels).length === 0;
+}
+
 /** Pod template rules. */
 export const POD_TEMPLATE_RULES: Rule[] = [
   apiRule({
@@ -160,17 +167,21 @@ export const POD_TEMPLATE_RULES: Rule[] = [
   apiRule({
     code: 'TemplateLabelInvalid',
     scope: 'JobSpec',
-    path: 'spec.template.metadata.labels',
-    summary: 'Pod template label keys are qualified names and values are valid label values (R079).',
+    path: 'spec.template.labels',
+    summary: 'Pod template label keys are qualified names and values are valid label values (R079). The API server reports them at spec.template.labels, and a Job without labels of its own takes the template labels, so there they are also reported at metadata.labels.',
     fix: 'use a qualified-name key and a value of at most 63 letters, digits, "-", "_" or "."',
-    check: (ctx) => labelFindings(templateMeta(ctx).labels, ctx.at('template', 'metadata', 'labels')),
+    check: (ctx) => {
+      const labels = templateMeta(ctx).labels;
+      const findings = labelFindings(labels, ctx.at('template', 'labels'));
+      return findings.length > 0 && jobTakesTemplateLabels(ctx) ? [...findings, ...labelFindings(labels, 'metadata.labels')] : findings;
+    },
   }),
   apiRule({
     code: 'TemplateAnnotationInvalid',
     scope: 'JobSpec',
-    path: 'spec.template.metadata.annotations',
-    summary: 'Pod template annotation keys are qualified names and all annotations together are at most 256 KiB (R079).',
+    path: 'spec.template.annotations',
+    summary: 'Pod template annotation keys are qualified names and all annotations together are at most 256 KiB (R079); the API server reports them at spec.template.annotations.',
     fix: 'use a qualified-name key ([prefix/]name) and keep annotations under 256 KiB',
-    check: (ctx) => annotationFindings(templateMeta(ctx).annotations, ctx.at('template', 'metadata', 'annotations')),
+    check: (ctx) => annotationFindings(templateMeta(ctx).annotations, ctx.at('template', 'annotations')),
   }),
 ];

@@ -104,14 +104,30 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
     invalid: [job({}, { name: 'Work' }), job({}, { name: 'work_1' }), job({}, { name: '-work' })],
   },
   {
+    code: 'GenerateNameInvalid',
+    valid: [
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'work-' }, spec: { template: pod() } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'db.migrate' }, spec: { template: pod() } },
+    ],
+    invalid: [
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'Work-' }, spec: { template: pod() } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: '-work' }, spec: { template: pod() } },
+    ],
+  },
+  {
     code: 'JobNameTooLongForLabel',
     valid: [job({}, { name: a(63) }), { ...manual({ a: 'b' }), metadata: { name: a(70) } }],
-    invalid: [job({}, { name: a(64) })],
+    invalid: [job({}, { name: a(64) }), job({}, { name: 'work-' })],
   },
   {
     code: 'IndexedJobHostnameInvalid',
     valid: [indexed(10, {}, { name: a(61) }), indexed(0, {}, { name: 'db.shard' }), job({ completions: 10 }, { name: 'db.shard' })],
-    invalid: [indexed(10, {}, { name: a(62) }), indexed(2, {}, { name: 'db.shard' })],
+    invalid: [
+      indexed(10, {}, { name: a(62) }),
+      indexed(2, {}, { name: 'db.shard' }),
+      // the server keeps 58 characters of generateName and appends 5: "<63 characters>-9" is too long
+      { ...indexed(10, {}, {}), metadata: { generateName: `${a(60)}-` } },
+    ],
   },
   {
     code: 'JobNameNotDnsLabel',
