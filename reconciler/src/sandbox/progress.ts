@@ -128,7 +128,7 @@ export function renderSummary(rows: readonly JobRow[]): string {
     r.pattern,
     r.cronJob ?? '',
     r.phase,
-    r.reason ?? '',
+    r.reason || (isFinished(r) ? '-' : ''), // a Complete condition has no reason before Kubernetes 1.31
     counts(r),
     String(r.failed),
     formatDuration(r.elapsedMs),

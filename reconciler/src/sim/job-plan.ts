@@ -64,6 +64,13 @@ export interface JobPlanInput {
   readonly memory: JobMemory;
   /** Draws new pod names. */
   readonly rng: Rng;
+  /**
+   * Conditions as before Kubernetes 1.31: no interim `SuccessCriteriaMet`/`FailureTarget` (only the
+   * `FailureTarget` of a pod failure policy), the terminal condition set without waiting for the
+   * stopped pods to go, and `Complete` without reason or message. Recorded on
+   * the real 1.28 controller (test/diff/recorded/real-1.28.json).
+   */
+  readonly legacyConditions?: boolean;
 }
 
 export interface JobPlan {
@@ -485,12 +492,16 @@ function finish(sync: Sync, verdict: Verdict): void {
       sync.failed += 1;
     }
   }
+  const legacy = sync.input.legacyConditions === true;
   const interim = verdict.success ? 'SuccessCriteriaMet' : 'FailureTarget';
-  setCondition(sync, { type: interim, status: 'True', reason: verdict.reason, message: verdict.message });
-  // The terminal condition waits until the pods are gone: the ones deleted now are seen gone on the next sync.
-  if (sync.terminating > 0 || sync.remove.length > 0) return;
+  if (!legacy || verdict.reason === 'PodFailurePolicy') {
+    setCondition(sync, { type: interim, status: 'True', reason: verdict.reason, message: verdict.message });
+  }
+  // The terminal condition waits until the pods are gone: the ones deleted now are seen gone on the next
+  // sync. Before 1.31 the controller set it at once.
+  if (!legacy && (sync.terminating > 0 || sync.remove.length > 0)) return;
   if (verdict.success) {
-    setCondition(sync, { type: 'Complete', status: 'True', reason: verdict.reason, message: verdict.message });
+    setCondition(sync, { type: 'Complete', status: 'True', reason: legacy ? '' : verdict.reason, message: legacy ? '' : verdict.message });
     sync.completionTime = timestamp(sync.now);
     emit(sync, { type: 'Normal', reason: 'Completed', note: 'Job completed' });
   } else {

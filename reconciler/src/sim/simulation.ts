@@ -6,6 +6,7 @@
  * `ManualClock` steps the whole cluster deterministically and a `ScaledClock` runs it live.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { compareVersions, parseVersion } from 'cdk8s-batch/rules';
 import { StoreError, type Clock, type NewObject, type ObjectStore, type StoredObject, type StoreEvent } from '../emulator/types.ts';
 import { planCronJob, withActiveJob, type TooManyMissedBehaviour } from './cronjob-plan.ts';
 import { eventObject } from './events.ts';
@@ -33,6 +34,11 @@ export interface SimulationOptions {
   readonly nodes?: readonly string[];
   /** What the CronJob controller does after more than 100 missed start times (default `stop`; see `CronJobPlanInput`). */
   readonly cronJobTooManyMissed?: TooManyMissedBehaviour;
+  /**
+   * The Kubernetes version whose controllers are simulated (default: the store's, else the newest
+   * behaviour); before 1.31 Jobs get the conditions of the older job controller.
+   */
+  readonly kubernetesVersion?: string;
   /** Called when a controller fails to sync an object (the failure is also kept in `errors`). */
   readonly onError?: (error: SimulationError) => void;
 }
@@ -134,6 +140,7 @@ class Runtime implements Simulation {
   private readonly nodes: readonly string[];
   private readonly onError?: (error: SimulationError) => void;
   private readonly tooManyMissed?: TooManyMissedBehaviour;
+  private readonly legacyConditions: boolean;
   private readonly dirty = new Set<string>();
   private readonly wakes = new Map<string, { at: number; cancel: () => void }>();
   private readonly memories = new Map<string, JobMemory>();
@@ -155,6 +162,8 @@ class Runtime implements Simulation {
     this.nodes = options.nodes ?? SIM_NODES;
     this.onError = options.onError;
     this.tooManyMissed = options.cronJobTooManyMissed;
+    const version = options.kubernetesVersion ?? (options.store as { kubernetesVersion?: string }).kubernetesVersion;
+    this.legacyConditions = version !== undefined && compareVersions(parseVersion(version), { major: 1, minor: 31 }) < 0;
   }
 
   start(): void {
@@ -358,7 +367,7 @@ class Runtime implements Simulation {
     if (!job || !isManagedByJobController(job)) return;
     const pods = this.store.list('Pod', namespace, { [CONTROLLER_UID_LABEL]: job.metadata.uid });
     const memory = this.memories.get(job.metadata.uid) ?? initialJobMemory(job, pods);
-    const plan = planJob({ job, pods, now: this.clock.now(), memory, rng: this.rng });
+    const plan = planJob({ job, pods, now: this.clock.now(), memory, rng: this.rng, legacyConditions: this.legacyConditions });
     for (const pod of plan.podsToDelete) this.deleteIgnoringGone('Pod', pod);
     const loads = plan.podsToCreate.length > 0 ? this.nodeLoads() : new Map<string, number>();
     for (const manifest of plan.podsToCreate) plan.memory.active.add(this.createPod(manifest, loads).metadata.uid);

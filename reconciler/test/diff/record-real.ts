@@ -11,7 +11,7 @@ import { KubeClient, loadKubeConfig } from '../../src/adapters/kube-client.ts';
 import type { KubeObject } from '../../src/core/types.ts';
 import { ClientNodeKubeletWriter, SimulatedKubelet } from '../../src/kubelet/kubelet.ts';
 import { jobsOf, observeCronJob, observeJob, runIsOver, type Outcome, type Recording } from './observe.ts';
-import { DIFF_NAMESPACE, SCENARIOS, type Scenario } from './scenarios.ts';
+import { DIFF_NAMESPACE, scenariosFor, type Scenario } from './scenarios.ts';
 
 const REAL_LIMIT_MS = 240_000;
 const POLL_MS = 250;
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   });
   await kubelet.start();
   try {
-    const chosen = SCENARIOS.filter((s) => values.only === undefined || values.only.split(',').includes(s.name));
+    const chosen = scenariosFor(Number(version.minor.replace(/\D.*$/, ''))).filter((s) => values.only === undefined || values.only.split(',').includes(s.name));
     const results = await Promise.all(chosen.map(async (s) => [s.name, await runReal(client, s)] as const));
     const minor = `${version.major}.${version.minor.replace(/\D.*$/, '')}`;
     const recording: Recording = { kubernetesVersion: version.gitVersion, recordedAt: new Date().toISOString(), outcomes: Object.fromEntries(results) };

@@ -73,6 +73,27 @@ const exitCodeRule = (action: string, code: number): Record<string, unknown> => 
   rules: [{ action, onExitCodes: { containerName: 'main', operator: 'In', values: [code] } }],
 });
 
+/** Job fields whose feature is on by default only from a version (older servers drop them). */
+const FIELD_SINCE: ReadonlyArray<readonly [string, number]> = [
+  ['backoffLimitPerIndex', 29],
+  ['maxFailedIndexes', 29],
+  ['podReplacementPolicy', 29],
+  ['successPolicy', 31],
+  ['managedBy', 32],
+];
+
+/** The oldest minor version (1.x) a scenario runs on: the versions where all its Job fields are on by default. */
+export function scenarioSince(scenario: Scenario): number {
+  const m = scenario.manifest as { spec?: Record<string, any> };
+  const spec = m.spec?.jobTemplate?.spec ?? m.spec ?? {};
+  return Math.max(28, ...FIELD_SINCE.filter(([field]) => spec[field] !== undefined).map(([, minor]) => minor));
+}
+
+/** The scenarios that run on Kubernetes 1.`minor`. */
+export function scenariosFor(minor: number): Scenario[] {
+  return SCENARIOS.filter((s) => scenarioSince(s) <= minor);
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'nonindexed-completions', manifest: job('nonindexed-completions', { completions: 3, parallelism: 2 }, { duration: '1s' }) },
   { name: 'work-queue', manifest: job('work-queue', { parallelism: 2 }, { duration: '1s' }) },
