@@ -14,12 +14,23 @@
 import { performance } from 'node:perf_hooks';
 import { startEmulator } from '../reconciler/src/emulator/server.ts';
 import type { StoreEvent } from '../reconciler/src/emulator/types.ts';
-import { cleanJob, warningJob } from './lib/manifests.ts';
+import { jobPod, managedJob, succeededPodStatus } from './lib/manifests.ts';
 
 const count = Number(process.argv[2]);
+const podsPerJob = Number(process.argv[3] ?? 0);
+const kubernetesVersion = process.argv[4] ?? '1.31';
 const NAMESPACE = 'default';
-const emu = await startEmulator({ kubernetesVersion: '1.31' });
-for (let i = 0; i < count; i++) emu.store.create(cleanJob(`job-${i}`, NAMESPACE, i) as never);
+const emu = await startEmulator({ kubernetesVersion });
+const finishedAt = new Date(Date.now() - 60_000).toISOString();
+// The same objects the generator loads into a real API server (load-cluster.ts).
+for (let i = 0; i < count; i++) {
+  const job = emu.store.create(managedJob(`job-${i}`, NAMESPACE, i) as never) as unknown as { metadata: { name: string; uid: string } };
+  for (let k = 0; k < podsPerJob; k++) {
+    const pod = jobPod({ name: job.metadata.name, uid: job.metadata.uid, namespace: NAMESPACE }, i, k);
+    pod.status = succeededPodStatus(new Date(Date.now() - 600_000 + k * 1000).toISOString(), finishedAt, i);
+    emu.store.create(pod as never);
+  }
+}
 
 function eventsStored(): number {
   return emu.store.list('Event').length;
@@ -55,7 +66,7 @@ function load(rate: number, seconds: number, every: number): Promise<{ latencies
           violating++;
           createdAt.set(name, performance.now());
         }
-        emu.store.create((bad ? warningJob : cleanJob)(name, NAMESPACE, created) as never);
+        emu.store.create(managedJob(name, NAMESPACE, created, bad) as never);
       }
       if (created < total) return;
       clearInterval(tick);

@@ -44,7 +44,7 @@ const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 const FAST_TIMINGS = { watchTimeoutSeconds: 10, resyncMs: 20_000 };
 
 /** A child process spoken to by messages: `ask` sends one and resolves to the next message back. */
-class Child {
+export class Child {
   private readonly proc: ChildProcess;
   private waiting: Array<(m: unknown) => void> = [];
   private readonly exited: Promise<void>;
@@ -76,7 +76,7 @@ class Child {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function summarise(stats: Stats): string {
   return Object.entries(stats.byVerbAndResource).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';

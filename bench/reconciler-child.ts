@@ -5,9 +5,13 @@
  *   { evaluatedMs, baselineRssMb, rssMb, heapMb, peakRssMb }  once every one of the `<jobs>` Jobs
  *   was decided once, timed from `controller.start()` (baseline: RSS before the start, modules
  *   loaded), plus `retainedHeapMb`: the heap after a full GC (run with --expose-gc)
- * and answers { cmd: 'sample' } with { rssMb, peakRssMb, cpuMs, decisions } and { cmd: 'stop' }.
+ * and answers { cmd: 'sample' } with { rssMb, peakRssMb, cpuMs, decisions }, { cmd: 'requests' } with the
+ * requests it sent (counted at its `KubePort`, by method and kind), { cmd: 'gcSample' } with RSS
+ * and heap after a full GC, and { cmd: 'stop' }. `[timings.json]` may be `-` (defaults);
+ * `[version]` is the Kubernetes minor the rules run for (default 1.31).
  */
 import { performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { KubeClient, loadKubeConfig } from '../reconciler/src/adapters/kube-client.ts';
 import { defaultConfig } from '../reconciler/src/core/config.ts';
 import { decide } from '../reconciler/src/core/decide.ts';
@@ -15,8 +19,19 @@ import type { Decision, Observed, ReconcilerConfig } from '../reconciler/src/cor
 import { Controller } from '../reconciler/src/runtime/controller.ts';
 import { peakRssMb } from './lib/measure.ts';
 
-const [kubeconfig, expected, timings] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
+const [kubeconfig, expected, timings, kubernetesVersion] = [process.argv[2], Number(process.argv[3]), process.argv[4], process.argv[5] ?? '1.31'];
 const client = new KubeClient(loadKubeConfig({ kubeconfig, env: {} }));
+
+/** Requests sent by the reconciler, by `method kind` (a watch counts once, when it opens). */
+const requests: Record<string, number> = {};
+for (const method of ['list', 'watch', 'get', 'create', 'mergePatch', 'replace', 'delete'] as const) {
+  const original = (client[method] as (...a: unknown[]) => unknown).bind(client);
+  (client as unknown as Record<string, unknown>)[method] = (...a: unknown[]): unknown => {
+    const key = `${method} ${String(a[0])}`;
+    requests[key] = (requests[key] ?? 0) + 1;
+    return original(...a);
+  };
+}
 
 const decided = new Set<string>();
 let decisions = 0;
@@ -41,9 +56,9 @@ function countingDecide(observed: Observed, now: number, config: ReconcilerConfi
 
 const controller = new Controller({
   port: client,
-  config: defaultConfig({ mode: 'audit', kubernetesVersion: '1.31' }),
+  config: defaultConfig({ mode: 'audit', kubernetesVersion }),
   decide: countingDecide,
-  reflectorTimings: timings ? JSON.parse(timings) : undefined,
+  reflectorTimings: timings && timings !== '-' ? JSON.parse(timings) : undefined,
 });
 
 process.on('message', async (m: { cmd: string }) => {
@@ -51,6 +66,12 @@ process.on('message', async (m: { cmd: string }) => {
     const cpu = process.cpuUsage();
     process.send!({ rssMb: process.memoryUsage().rss / 1024 / 1024, peakRssMb: peakRssMb(), cpuMs: (cpu.user + cpu.system) / 1000, decisions });
   }
+  if (m.cmd === 'requests') process.send!({ requests: { ...requests } });
+  if (m.cmd === 'gcSample') {
+    globalThis.gc?.();
+    process.send!({ rssMb: mb(process.memoryUsage().rss), heapAfterGcMb: mb(process.memoryUsage().heapUsed), queue: controller.queue.length, decisions });
+  }
+  if (m.cmd === 'heapSnapshot') process.send!({ file: writeHeapSnapshot((m as { file?: string }).file) });
   if (m.cmd === 'stop') {
     await controller.stop();
     process.disconnect?.();

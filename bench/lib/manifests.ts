@@ -99,3 +99,61 @@ export function writeManifests(dir: string, count: number, perFile = 1000): { fi
   }
   return { files, bytes };
 }
+
+/** The `spec.managedBy` of the benchmark's Jobs on a real cluster: the built-in job controller leaves them alone. */
+export const BENCH_MANAGED_BY = 'bench.cdk8s.io/generator';
+
+/** A clean Job for a real cluster: run by the benchmark's generator, not the job controller. */
+export function managedJob(name: string, namespace: string, i: number, bad = false): Obj {
+  const job = (bad ? warningJob : cleanJob)(name, namespace, i);
+  job.spec.managedBy = BENCH_MANAGED_BY;
+  return job;
+}
+
+/** Pod `k` of a Job, as the job controller creates it: owner reference and the controller-uid / job-name labels. */
+export function jobPod(job: { name: string; uid: string; namespace: string }, i: number, k: number): Obj {
+  const labels = {
+    app: 'bench',
+    'batch.kubernetes.io/controller-uid': job.uid,
+    'batch.kubernetes.io/job-name': job.name,
+    'controller-uid': job.uid,
+    'job-name': job.name,
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${job.name}-${k}`,
+      namespace: job.namespace,
+      labels,
+      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: job.name, uid: job.uid, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: podSpec(i),
+  };
+}
+
+/** The status of a pod that ran to completion (kept for its logs). */
+export function succeededPodStatus(startedAt: string, finishedAt: string, i: number): Obj {
+  return {
+    phase: 'Succeeded',
+    startTime: startedAt,
+    conditions: [
+      { type: 'PodScheduled', status: 'True', lastTransitionTime: startedAt },
+      { type: 'Initialized', status: 'True', lastTransitionTime: startedAt, reason: 'PodCompleted' },
+      { type: 'Ready', status: 'False', lastTransitionTime: finishedAt, reason: 'PodCompleted' },
+      { type: 'ContainersReady', status: 'False', lastTransitionTime: finishedAt, reason: 'PodCompleted' },
+    ],
+    containerStatuses: [
+      {
+        name: 'main',
+        image: `registry.example.com/batch/worker-${i % 7}:1.${i % 5}.0`,
+        imageID: `registry.example.com/batch/worker-${i % 7}@sha256:${'0'.repeat(63)}${i % 10}`,
+        containerID: `containerd://${'a'.repeat(63)}${i % 10}`,
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt } },
+      },
+    ],
+  };
+}

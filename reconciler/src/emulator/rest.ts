@@ -213,6 +213,8 @@ function listCandidates(store: MemoryStore, r: ResourceRequest, limit: number, t
     namespace: r.namespace,
     labelSelector: labels,
     filter: token ? (obj: StoredObject) => keyOf(obj) > token.start : undefined,
+    // Where the page starts, found by binary search (the filter above then only confirms it).
+    after: token ? afterKey(store, r, token.start) : undefined,
     at: token?.rv,
   };
   // Without a field selector the limit goes down to the store; with one, every candidate is viewed and matched first.
@@ -222,6 +224,12 @@ function listCandidates(store: MemoryStore, r: ResourceRequest, limit: number, t
     .map((obj) => view(r.resource, obj))
     .filter((obj) => matchesFields(fields, obj));
   return { candidates, remaining: () => (pushDown ? store.count(r.resource.kind, query) : candidates.length) };
+}
+
+/** The store key of the last object of the previous page (`keyOf` form: `namespace/name`, `/name` when cluster-scoped). */
+function afterKey(store: MemoryStore, r: ResourceRequest, start: string): string {
+  const slash = start.indexOf('/');
+  return store.keyOf(r.resource.kind, start.slice(0, slash) || undefined, start.slice(slash + 1));
 }
 
 function decodeObject(r: ResourceRequest, body: RestBody): StoredObject {

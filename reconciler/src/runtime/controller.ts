@@ -34,6 +34,7 @@ import { KubeApiError, toKubeApiError } from '../adapters/errors.ts';
 import type { KubePort, ResourceKind } from '../adapters/port.ts';
 import { Actuator, needsRetry, type ActionResult } from './actuator.ts';
 import { CacheIndex } from './cache-index.ts';
+import { batchCacheView, nodeCacheView, podCacheView } from './cache-view.ts';
 import { confirmed, freshObserved, needsFreshView } from './fresh-view.ts';
 import { DEFAULT_LEASE_NAME, LeaderElector, type LeaderElectionTimings } from './leader-election.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -178,11 +179,13 @@ export class Controller {
       onResult: (r) => this.onActionResult(r),
       mayWrite: () => this.once || this.acting,
     });
-    this.jobs = this.informer('Job', this.jobHandler(), { selected: true });
-    this.cronJobs = this.informer('CronJob', this.simpleHandler('CronJob'), { selected: true });
+    this.jobs = this.informer('Job', this.jobHandler(), { selected: true, transform: batchCacheView });
+    this.cronJobs = this.informer('CronJob', this.simpleHandler('CronJob'), { selected: true, transform: batchCacheView });
     // Only pods created by Jobs (the API server labels them with their Job's uid since 1.27).
-    this.pods = this.informer('Pod', this.podHandler(), { fixedSelector: JOB_POD_SELECTOR });
-    this.nodes = new Informer([this.reflector('Node', {}, this.nodeHandler(), true)]);
+    // Pods and Nodes are cached with only the fields the controller and decide read, Jobs and
+    // CronJobs whole with their repeated strings held once (cache-view.ts).
+    this.pods = this.informer('Pod', this.podHandler(), { fixedSelector: JOB_POD_SELECTOR, transform: podCacheView });
+    this.nodes = new Informer([this.reflector('Node', { transform: nodeCacheView }, this.nodeHandler(), true)]);
     this.quotas = this.quotaInformer(options.config.admissionGate);
     this.elector = this.makeElector(identity);
     this.metrics.leader.set(this.elector ? 0 : 1);
@@ -414,7 +417,7 @@ export class Controller {
     return [this.jobs, this.cronJobs, this.pods, this.nodes, ...(this.quotas ? [this.quotas] : [])];
   }
 
-  private reflector(kind: ResourceKind, scope: { namespace?: string; labelSelector?: string }, handler: ReflectorHandler, optional = false): Reflector {
+  private reflector(kind: ResourceKind, scope: { namespace?: string; labelSelector?: string; transform?: (obj: KubeObject) => KubeObject }, handler: ReflectorHandler, optional = false): Reflector {
     return new Reflector(this.options.port, {
       kind,
       ...scope,
@@ -434,10 +437,10 @@ export class Controller {
    * One reflector per namespace in scope. `selected`: the `--selector` applies; `fixedSelector`:
    * this one does instead; `optional`: an auxiliary resource, degraded on 403/404.
    */
-  private informer(kind: ResourceKind, handler: ReflectorHandler, how: { selected?: boolean; fixedSelector?: string; optional?: boolean }): Informer {
+  private informer(kind: ResourceKind, handler: ReflectorHandler, how: { selected?: boolean; fixedSelector?: string; optional?: boolean; transform?: (obj: KubeObject) => KubeObject }): Informer {
     const labelSelector = how.selected ? this.options.labelSelector : how.fixedSelector;
     const namespaces = this.options.namespaces?.length ? this.options.namespaces : [undefined];
-    return new Informer(namespaces.map((namespace) => this.reflector(kind, { namespace, labelSelector }, handler, how.optional)));
+    return new Informer(namespaces.map((namespace) => this.reflector(kind, { namespace, labelSelector, transform: how.transform }, handler, how.optional)));
   }
 
   /** An auxiliary list became forbidden or absent (err), or works again (undefined): one log line and the gauge. */

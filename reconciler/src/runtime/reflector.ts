@@ -77,6 +77,11 @@ export interface ReflectorOptions {
   readonly optional?: boolean;
   readonly onDegraded?: (err: KubeApiError | undefined) => void;
   readonly random?: () => number;
+  /**
+   * What the cache keeps of each object (after `managedFields` is stripped): e.g. only the fields
+   * the controller reads. Applied to listed and watched objects alike, before the handler sees them.
+   */
+  readonly transform?: (obj: KubeObject) => KubeObject;
 }
 
 /** A list error that degrades an optional reflector. */
@@ -343,7 +348,7 @@ export class Reflector {
       // Every page carries the resourceVersion of the snapshot the first page was served at.
       if (!token) resourceVersion = page.resourceVersion;
       for (const raw of page.items) {
-        const obj = stripManagedFields({ ...raw, kind: raw.kind ?? this.kind });
+        const obj = this.view(raw);
         fresh.set(objectKey(obj), obj);
       }
       token = page.continue;
@@ -429,6 +434,12 @@ export class Reflector {
     else h.onAdd?.(obj);
   }
 
+  /** The object as the cache keeps it. */
+  private view(raw: KubeObject): KubeObject {
+    const obj = stripManagedFields({ ...raw, kind: raw.kind ?? this.kind });
+    return this.options.transform ? this.options.transform(obj) : obj;
+  }
+
   private markSynced(): void {
     if (this.synced) return;
     this.synced = true;
@@ -436,7 +447,7 @@ export class Reflector {
   }
 
   private applyEvent(event: WatchEvent): void {
-    const obj = stripManagedFields({ ...event.object, kind: event.object.kind ?? this.kind });
+    const obj = this.view(event.object);
     const rv = obj.metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
     if (event.type === 'BOOKMARK') return;

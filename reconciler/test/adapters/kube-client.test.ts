@@ -163,6 +163,32 @@ describe('KubeClient shutdown', () => {
   });
 });
 
+describe('KubeClient list pages and the request budget', () => {
+  it('takes one token for a chunked list: its later pages follow without waiting for the budget', { timeout: 60_000 }, async () => {
+    const emu = await startEmulator();
+    try {
+      for (let i = 0; i < 30; i++) emu.store.create({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: `j-${i}`, namespace: 'default' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } } as never);
+      const kc = new KubeConfig();
+      kc.loadFromString(emu.kubeconfigYaml());
+      // One token, then one more every 1,000 s: a list whose pages each took a token would hang.
+      const client = new KubeClient(kc, { qps: 0.001, burst: 1 });
+      const names: string[] = [];
+      let page = await client.list('Job', { namespace: 'default', limit: 10 });
+      names.push(...page.items.map((j) => j.metadata!.name!));
+      while (page.continue) {
+        page = await client.list('Job', { namespace: 'default', limit: 10, continue: page.continue });
+        names.push(...page.items.map((j) => j.metadata!.name!));
+      }
+      client.close();
+      assert.equal(names.length, 30);
+      assert.equal(new Set(names).size, 30);
+      assert.equal(emu.stats().byVerbAndResource['list jobs'], 3);
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
 describe('KubeClient write fence', () => {
   it('refuses a write the fence says no to, right before it would be sent; reads and Lease writes pass', async () => {
     const emu = await startEmulator();

@@ -336,3 +336,22 @@ describe('MemoryStore namespaces', () => {
     assert.deepEqual(store.list('Pod').map((p) => p.metadata.name), ['elsewhere']);
   });
 });
+
+describe('MemoryStore query after a key', () => {
+  it('returns exactly the objects whose key sorts after it, now and at an older resourceVersion', () => {
+    const store = new MemoryStore({ clock: fixedClock });
+    for (const name of ['a', 'b', 'c', 'd', 'e']) store.create(job(name));
+    const at = Number(store.resourceVersion);
+    store.delete('Job', 'ns1', 'b');
+    store.create(job('bb'));
+    store.delete('Job', 'ns1', 'd');
+    const names = (opts: { after?: string; at?: number }): string[] => store.query('Job', opts).map((o) => o.metadata.name);
+    assert.deepEqual(names({ after: store.keyOf('Job', 'ns1', 'b') }), ['bb', 'c', 'e']);
+    assert.deepEqual(names({ after: 'ns1/b' }), ['bb', 'c', 'e']);
+    assert.deepEqual(names({ after: 'ns1/e' }), []);
+    assert.deepEqual(names({ after: 'ns0/z' }), ['a', 'bb', 'c', 'e']);
+    // At the older resourceVersion: b and d exist again, bb not yet.
+    assert.deepEqual(names({ after: 'ns1/a', at }), ['b', 'c', 'd', 'e']);
+    assert.deepEqual(names({ after: 'ns1/c', at }), ['d', 'e']);
+  });
+});

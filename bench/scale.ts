@@ -1,0 +1,254 @@
+/**
+ * Scale benchmark: the reconciler (esbuild bundle on plain Node, audit mode, real client-node
+ * `KubeClient`) against the in-repo API emulator and against a real API server, side by side in
+ * one run, with the same Jobs and pods on both:
+ *
+ *   node --import tsx load-cluster.ts <kubeconfig> <jobs> 3 64 0 --pod-status   # once, loads the real server
+ *   node --import tsx scale.ts --kubeconfig <kubeconfig> [--jobs 100000] [--pods 3] [--rate 1000]
+ *        [--seconds 10] [--window 30] [--soak 600] [--every 200] [--sides emulator,real]
+ *
+ * For each side: the reconciler starts; time until every Job stored was decided once (caches
+ * synced and first evaluation), RSS, heap after a full GC, the requests it sent (counted at its
+ * `KubePort`); a steady window with nothing changing (writes must be 0); a generator on
+ * 127.0.0.1 creating Jobs over HTTP at `--rate` per second (one in `--every`, default 200, missing
+ * its TTL, a hygiene warning: 5 Events/s at 1,000 Jobs/s, within the reconciler's default write
+ * budget of 10/s) with at most 256 creates waiting, and the latency from each such Job's create request
+ * to the reconciler's Event about it, watched on events.k8s.io/v1; then a soak of `--soak`
+ * seconds (default reflector timings: one full resync every 10 min) with a slow churn (5 Jobs/s
+ * created, each deleted 20 s later) and RSS / heap after GC sampled every 30 s.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { bundle } from './lib/bundle.ts';
+import { KubeHttp } from './lib/kube-http.ts';
+import { managedJob } from './lib/manifests.ts';
+import { fixed, machine, quantile, table } from './lib/measure.ts';
+import { Child, sleep } from './reconcile.ts';
+
+const VERSION = '1.37';
+const NAMESPACE = 'default';
+const WRITES = ['create', 'mergePatch', 'replace', 'delete'];
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+const opts = {
+  kubeconfig: arg('kubeconfig', ''),
+  jobs: Number(arg('jobs', '100000')),
+  pods: Number(arg('pods', '3')),
+  rate: Number(arg('rate', '1000')),
+  seconds: Number(arg('seconds', '10')),
+  window: Number(arg('window', '30')),
+  soak: Number(arg('soak', '600')),
+  every: Number(arg('every', '200')),
+  sides: arg('sides', 'emulator,real').split(','),
+};
+
+interface Evaluated {
+  readonly evaluatedMs: number;
+  readonly baselineRssMb: number;
+  readonly rssMb: number;
+  readonly heapMb: number;
+  readonly peakRssMb: number;
+  readonly retainedHeapMb: number;
+}
+type Requests = Record<string, number>;
+interface GcSample {
+  readonly rssMb: number;
+  readonly heapAfterGcMb: number;
+  readonly queue: number;
+  readonly decisions: number;
+}
+interface Load {
+  readonly attemptedRate: number;
+  readonly created: number;
+  readonly achievedRate: number;
+  readonly createP50: number;
+  readonly createP99: number;
+  readonly violating: number;
+  readonly latenciesMs: number[];
+  readonly loadavg: string;
+}
+interface SideResult {
+  readonly side: string;
+  readonly jobs: number;
+  readonly pods: number;
+  readonly evaluated: Evaluated;
+  readonly startup: Requests;
+  readonly steady: Requests;
+  readonly load: Load;
+  readonly soak: Array<GcSample & { atS: number; loadavg: string }>;
+  readonly loadavg: string;
+}
+
+const loadavg = async (): Promise<string> => (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
+
+function diff(after: Requests, before: Requests): Requests {
+  const out: Requests = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) > 0) out[k] = v - (before[k] ?? 0);
+  return out;
+}
+const summarise = (r: Requests): string => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+const writes = (r: Requests): number => Object.entries(r).filter(([k]) => WRITES.includes(k.split(' ')[0])).reduce((s, [, v]) => s + v, 0);
+
+/** How many objects of a list path the server holds (one item asked, `remainingItemCount` read). */
+async function count(http: KubeHttp, path: string): Promise<number> {
+  const r = await http.request('GET', `${path}?limit=1`);
+  return (r.body.items?.length ?? 0) + (r.body.metadata?.remainingItemCount ?? 0);
+}
+
+/** Jobs at `rate`/s for `seconds` over HTTP, one in `every` violating; latency create request → Event. */
+async function generate(http: KubeHttp, prefix: string, rate: number, seconds: number, every: number): Promise<Load> {
+  const rv = (await http.request('GET', `/apis/events.k8s.io/v1/namespaces/${NAMESPACE}/events?limit=1`)).body.metadata?.resourceVersion;
+  const sentAt = new Map<string, number>();
+  const latenciesMs: number[] = [];
+  const watch = http.watch(`/apis/events.k8s.io/v1/namespaces/${NAMESPACE}/events?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`, (e) => {
+    if (e.type !== 'ADDED') return;
+    const name = e.object.regarding?.name ?? '';
+    const at = sentAt.get(name);
+    if (at === undefined) return;
+    latenciesMs.push(performance.now() - at);
+    sentAt.delete(name);
+  });
+  await sleep(500);
+  const total = rate * seconds;
+  const createMs: number[] = [];
+  let issued = 0;
+  let done = 0;
+  let violating = 0;
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+      // Bounded: at most 256 creates waiting for an answer.
+      for (; issued < due && issued - done < 256; issued++) {
+        const name = `${prefix}-${issued}`;
+        const bad = issued % every === 0;
+        const t0 = performance.now();
+        if (bad) {
+          violating++;
+          sentAt.set(name, t0);
+        }
+        void http.request('POST', `/apis/batch/v1/namespaces/${NAMESPACE}/jobs`, managedJob(name, NAMESPACE, issued, bad)).then((r) => {
+          done++;
+          if (r.status >= 300) process.stderr.write(`create ${name}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}\n`);
+          createMs.push(performance.now() - t0);
+        });
+      }
+      if (issued >= total && done >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 5);
+  });
+  const elapsedS = (performance.now() - start) / 1000;
+  const avg = await loadavg();
+  const deadline = performance.now() + 15_000;
+  while (sentAt.size > 0 && performance.now() < deadline) await sleep(50);
+  watch.stop();
+  return {
+    attemptedRate: rate,
+    created: done,
+    achievedRate: done / elapsedS,
+    createP50: quantile(createMs, 0.5),
+    createP99: quantile(createMs, 0.99),
+    violating,
+    latenciesMs,
+    loadavg: avg,
+  };
+}
+
+/** Soak: slow churn (5 Jobs/s, each deleted 20 s later), samples every 30 s. */
+async function soak(http: KubeHttp, rec: Child, prefix: string, seconds: number): Promise<SideResult['soak']> {
+  const samples: SideResult['soak'] = [];
+  const start = performance.now();
+  let i = 0;
+  const churn = setInterval(() => {
+    for (let k = 0; k < 5; k++, i++) {
+      const n = i;
+      void http.request('POST', `/apis/batch/v1/namespaces/${NAMESPACE}/jobs`, managedJob(`${prefix}-${n}`, NAMESPACE, n));
+      if (n >= 100) void http.request('DELETE', `/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${prefix}-${n - 100}?propagationPolicy=Background`);
+    }
+  }, 1000);
+  while (performance.now() - start < seconds * 1000) {
+    const s = await rec.ask<GcSample>({ cmd: 'gcSample' });
+    samples.push({ ...s, atS: Math.round((performance.now() - start) / 1000), loadavg: await loadavg() });
+    process.stderr.write(`soak ${prefix}: ${JSON.stringify(samples.at(-1))}\n`);
+    await sleep(30_000);
+  }
+  clearInterval(churn);
+  const last = await rec.ask<GcSample>({ cmd: 'gcSample' });
+  samples.push({ ...last, atS: Math.round((performance.now() - start) / 1000), loadavg: await loadavg() });
+  for (let n = Math.max(0, i - 100); n < i; n++) await http.request('DELETE', `/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${prefix}-${n}?propagationPolicy=Background`);
+  return samples;
+}
+
+async function runSide(side: string, reconciler: string, dir: string): Promise<SideResult> {
+  let emu: Child | undefined;
+  let kubeconfig = opts.kubeconfig;
+  if (side === 'emulator') {
+    emu = new Child('emulator-child.ts', [String(opts.jobs), String(opts.pods), VERSION]);
+    const { kubeconfig: yaml } = await emu.next<{ kubeconfig: string }>();
+    kubeconfig = `${dir}/kubeconfig-scale-emulator.yaml`;
+    writeFileSync(kubeconfig, yaml);
+  }
+  const http = new KubeHttp(kubeconfig, 64);
+  const jobs = await count(http, `/apis/batch/v1/namespaces/${NAMESPACE}/jobs`);
+  const pods = await count(http, `/api/v1/namespaces/${NAMESPACE}/pods`);
+  process.stderr.write(`${side}: ${jobs} Jobs, ${pods} pods stored; load average ${await loadavg()}\n`);
+  const avg = await loadavg();
+  const rec = new Child(reconciler, [kubeconfig, String(jobs), '-', VERSION]);
+  const evaluated = await rec.next<Evaluated>();
+  process.stderr.write(`${side}: evaluated ${JSON.stringify(evaluated)}\n`);
+  await sleep(2000);
+  const startup = (await rec.ask<{ requests: Requests }>({ cmd: 'requests' })).requests;
+  const steady = diff((await sleep(opts.window * 1000), (await rec.ask<{ requests: Requests }>({ cmd: 'requests' })).requests), startup);
+  const prefix = `load-${side}-${Date.now().toString(36)}`;
+  const load = await generate(http, prefix, opts.rate, opts.seconds, opts.every);
+  process.stderr.write(`${side}: load ${JSON.stringify({ ...load, latenciesMs: load.latenciesMs.length, p99: quantile(load.latenciesMs, 0.99) })}\n`);
+  const soakSamples = await soak(http, rec, `soak-${side}-${Date.now().toString(36)}`, opts.soak);
+  await rec.end({ cmd: 'stop' });
+  if (emu) await emu.end({ cmd: 'close' });
+  http.close();
+  return { side, jobs, pods, evaluated, startup, steady, load, soak: soakSamples, loadavg: avg };
+}
+
+function report(results: SideResult[]): string {
+  const first = table(
+    ['side', 'Jobs', 'pods', 'first full evaluation s', 'RSS then MB', 'heap then MB', 'heap after GC MB', 'peak RSS MB', 'requests to get there', 'load average at start'],
+    results.map((r) => [r.side, r.jobs, r.pods, fixed(r.evaluated.evaluatedMs / 1000), fixed(r.evaluated.rssMb, 0), fixed(r.evaluated.heapMb, 0), fixed(r.evaluated.retainedHeapMb, 0), fixed(r.evaluated.peakRssMb, 0), summarise(r.startup), r.loadavg]),
+  );
+  const steady = table(['side', `requests in ${opts.window} s`, 'writes'], results.map((r) => [r.side, summarise(r.steady), writes(r.steady)]));
+  const latency = table(
+    ['side', 'attempted Jobs/s', 'created', 'achieved Jobs/s', 'create p50 / p99 ms', 'violating', 'Events seen', 'p50 ms', 'p99 ms', 'max ms', 'load average'],
+    results.map((r) => {
+      const l = r.load;
+      const q = (x: number): string => (l.latenciesMs.length ? fixed(quantile(l.latenciesMs, x), 0) : '-');
+      return [r.side, l.attemptedRate, l.created, fixed(l.achievedRate, 0), `${fixed(l.createP50, 0)} / ${fixed(l.createP99, 0)}`, l.violating, l.latenciesMs.length, q(0.5), q(0.99), l.latenciesMs.length ? fixed(Math.max(...l.latenciesMs), 0) : '-', l.loadavg];
+    }),
+  );
+  const soakTable = table(
+    ['side', 'soak s', 'samples', 'RSS first / max / last MB', 'heap after GC first / max / last MB', 'load average at the end'],
+    results.map((r) => {
+      const s = r.soak;
+      const span = (f: (x: GcSample) => number): string => `${fixed(f(s[0]), 0)} / ${fixed(Math.max(...s.map(f)), 0)} / ${fixed(f(s.at(-1)!), 0)}`;
+      return [r.side, s.at(-1)!.atS, s.length, span((x) => x.rssMb), span((x) => x.heapAfterGcMb), s.at(-1)!.loadavg];
+    }),
+  );
+  return ['First full evaluation:', first, 'Steady state:', steady, 'Violation → Event latency:', latency, 'Soak:', soakTable].join('\n\n');
+}
+
+const dir = fileURLToPath(new URL('./results', import.meta.url));
+mkdirSync(dir, { recursive: true });
+const reconciler = await bundle('reconciler-child.ts');
+console.log(`scale: ${machine()}; ${JSON.stringify(opts)}\n`);
+const results: SideResult[] = [];
+for (const side of opts.sides) {
+  const r = await runSide(side, reconciler, dir);
+  writeFileSync(`${dir}/scale-${side}.json`, JSON.stringify(r, null, 1));
+  results.push(r);
+}
+console.log(report(results));

@@ -1,0 +1,157 @@
+/**
+ * What the caches keep of Pods and Nodes: only the fields the controller and `decide` read, so
+ * that a cluster with hundreds of thousands of finished pods kept for their logs costs a few
+ * hundred bytes per pod instead of its whole spec and status. Jobs and CronJobs are kept whole
+ * (the rules read every field of them), with their repeated string values held once. The fresh view (`fresh-view.ts`) reads whole objects from
+ * the API server, never from these caches.
+ *
+ * Read from a Pod: metadata (name, namespace, uid, resourceVersion, ownerReferences, creation
+ * and deletion time, and of the labels only the Job's generated controller-uid and job-name:
+ * `stuck.ts`, `cleanup.ts`, the controller's indexes, `refOf`), `spec.nodeName` (lost nodes),
+ * `status.phase`, `status.startTime`, `status.completionTime` and the latest time among the
+ * conditions (`stuck.ts`: liveness and evidence of progress).
+ * Read from a Node: metadata (name, uid, resourceVersion) and its conditions (`nodeLostAt`).
+ */
+import { CONTROLLER_UID_LABELS, JOB_NAME_LABELS } from '../core/annotations.ts';
+import type { KubeObject } from '../core/types.ts';
+
+type Meta = NonNullable<KubeObject['metadata']>;
+type Json = Record<string, unknown>;
+
+/** Builds an object from the entries whose value is defined (no `delete`: objects stay compact). */
+function defined(entries: Array<[string, unknown]>): Json {
+  const out: Json = {};
+  for (const [key, value] of entries) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/**
+ * Values repeated across many objects (namespaces, kinds, API versions, phases, condition types)
+ * are kept once. Bounded: past `INTERN_LIMIT` distinct values, new ones are kept as they are.
+ */
+const INTERN_LIMIT = 10_000;
+const interned = new Map<string, string>();
+function intern<T>(value: T): T {
+  if (typeof value !== 'string') return value;
+  const known = interned.get(value);
+  if (known !== undefined) return known as T;
+  if (interned.size < INTERN_LIMIT) interned.set(value, value);
+  return value;
+}
+
+/**
+ * The labels the controller reads on a pod: its Job's generated controller-uid and job-name
+ * labels. Readers take the first of each list that is present (`CONTROLLER_UID_LABELS`,
+ * `JOB_NAME_LABELS`), so the view keeps just that one.
+ */
+function podLabels(source: Record<string, string>, share: (v: string) => string): Json {
+  const out: Json = {};
+  for (const keys of [CONTROLLER_UID_LABELS, JOB_NAME_LABELS]) {
+    const key = keys.find((k) => source[k] !== undefined);
+    if (key !== undefined) out[key] = typeof source[key] === 'string' ? share(source[key]) : source[key];
+  }
+  return out;
+}
+
+function ownerView(o: unknown): unknown {
+  if (!o || typeof o !== 'object') return o;
+  const x = o as Json;
+  return defined([['apiVersion', intern(x.apiVersion)], ['kind', intern(x.kind)], ['name', x.name], ['uid', x.uid], ['controller', x.controller]]);
+}
+
+/**
+ * Metadata the controller reads. A label value equal to the controlling owner's uid or name
+ * shares that string (the generated labels repeat them), so the cache holds it once.
+ */
+function metadataView(meta: Meta | undefined, pod: boolean): Json | undefined {
+  if (!meta || typeof meta !== 'object') return undefined;
+  const owners = Array.isArray(meta.ownerReferences) ? (meta.ownerReferences.map(ownerView) as Meta['ownerReferences']) : undefined;
+  const owner = owners?.find((o) => o?.controller);
+  const share = (v: string): string => (v === owner?.uid ? owner.uid : v === owner?.name ? owner.name : v);
+  const labels = pod && meta.labels && typeof meta.labels === 'object' ? podLabels(meta.labels, share) : meta.labels;
+  return defined([
+    ['name', meta.name],
+    ['namespace', intern(meta.namespace)],
+    ['uid', meta.uid],
+    ['resourceVersion', meta.resourceVersion],
+    ['creationTimestamp', meta.creationTimestamp],
+    ['deletionTimestamp', meta.deletionTimestamp],
+    ['labels', labels],
+    ['ownerReferences', owners],
+  ]);
+}
+
+function conditionView(c: unknown): unknown {
+  if (!c || typeof c !== 'object') return c;
+  const x = c as Json;
+  return defined([['type', intern(x.type)], ['status', intern(x.status)], ['lastTransitionTime', x.lastTransitionTime], ['lastProbeTime', x.lastProbeTime]]);
+}
+
+function conditionsView(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) ? value.map(conditionView) : undefined;
+}
+
+/** Milliseconds of an RFC 3339 time, or -Infinity. */
+function millis(value: unknown): number {
+  const t = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
+/**
+ * A pod's conditions are read only for their latest time (`evidenceTimes` in `stuck.ts`): the
+ * view keeps the one condition carrying it.
+ */
+function latestConditionView(value: unknown): unknown[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return conditionsView(value);
+  const time = (c: unknown): number => (c && typeof c === 'object' ? Math.max(millis((c as Json).lastTransitionTime), millis((c as Json).lastProbeTime)) : -Infinity);
+  let best = value[0] as unknown;
+  for (const c of value) if (time(c) > time(best)) best = c;
+  return [conditionView(best)];
+}
+
+/** A Pod as the Pod cache keeps it. */
+export function podCacheView(pod: KubeObject): KubeObject {
+  const status = pod.status && typeof pod.status === 'object'
+    ? defined([['phase', intern(pod.status.phase)], ['startTime', pod.status.startTime], ['completionTime', pod.status.completionTime], ['conditions', latestConditionView(pod.status.conditions)]])
+    : undefined;
+  const spec = pod.spec && typeof pod.spec === 'object' && pod.spec.nodeName !== undefined ? { nodeName: pod.spec.nodeName } : undefined;
+  return defined([['apiVersion', intern(pod.apiVersion)], ['kind', intern(pod.kind)], ['metadata', metadataView(pod.metadata, true)], ['spec', spec], ['status', status]]) as KubeObject;
+}
+
+/** A Node as the Node cache keeps it. */
+export function nodeCacheView(node: KubeObject): KubeObject {
+  const status = node.status && typeof node.status === 'object' ? defined([['conditions', conditionsView(node.status.conditions)]]) : undefined;
+  return defined([['apiVersion', intern(node.apiVersion)], ['kind', intern(node.kind)], ['metadata', metadataView(node.metadata, false)], ['status', status]]) as KubeObject;
+}
+
+/** Metadata fields whose values are unique per object: never worth interning. */
+const UNIQUE_KEYS = new Set(['name', 'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'generateName', 'startTime', 'completionTime', 'lastTransitionTime', 'lastProbeTime', 'lastUpdateTime']);
+
+/** Interns the repeated string values of a JSON tree in place (defaults, images, labels, …). */
+function internTree(node: unknown, depth: number): void {
+  if (depth > 32 || !node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      if (typeof node[i] === 'string') node[i] = intern(node[i]);
+      else internTree(node[i], depth + 1);
+    }
+    return;
+  }
+  const obj = node as Json;
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    if (typeof value === 'string') {
+      if (!UNIQUE_KEYS.has(key)) obj[key] = intern(value);
+    } else internTree(value, depth + 1);
+  }
+}
+
+/**
+ * A Job or CronJob as its cache keeps it: whole (the rules read every field), with the string
+ * values repeated from object to object (pod template defaults, images, labels) held once.
+ * The object is fresh from a list or watch and owned by the cache, so it is interned in place.
+ */
+export function batchCacheView(obj: KubeObject): KubeObject {
+  internTree(obj, 0);
+  return obj;
+}
