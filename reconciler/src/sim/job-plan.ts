@@ -481,25 +481,20 @@ function manage(sync: Sync): void {
 
 // ------------------------------------------------------------------ finishing
 
-function finish(sync: Sync, verdict: Verdict): void {
+/** Stops the Job's active pods; once a Job is failing, each one it stops counts as failed. */
+function stopActivePods(sync: Sync, failing: boolean): void {
   for (const v of [...sync.active]) {
     removePod(sync, v);
-    // Once a Job is failing, the built-in controller counts every pod it stops as failed (the pod's
-    // tracking finalizer is removed with the Job's failure): recorded on the real controller by the
-    // active-deadline and on-failure-restarts scenarios.
-    if (!verdict.success && !sync.memory.counted.has(v.uid)) {
+    // The built-in controller removes the pod's tracking finalizer with the Job's failure and counts
+    // it: recorded on the real controller by the active-deadline and on-failure-restarts scenarios.
+    if (failing && !sync.memory.counted.has(v.uid)) {
       sync.memory.counted.add(v.uid);
       sync.failed += 1;
     }
   }
-  const legacy = sync.input.legacyConditions === true;
-  const interim = verdict.success ? 'SuccessCriteriaMet' : 'FailureTarget';
-  if (!legacy || verdict.reason === 'PodFailurePolicy') {
-    setCondition(sync, { type: interim, status: 'True', reason: verdict.reason, message: verdict.message });
-  }
-  // The terminal condition waits until the pods are gone: the ones deleted now are seen gone on the next
-  // sync. Before 1.31 the controller set it at once.
-  if (!legacy && (sync.terminating > 0 || sync.remove.length > 0)) return;
+}
+
+function setTerminalCondition(sync: Sync, verdict: Verdict, legacy: boolean): void {
   if (verdict.success) {
     setCondition(sync, { type: 'Complete', status: 'True', reason: legacy ? '' : verdict.reason, message: legacy ? '' : verdict.message });
     sync.completionTime = timestamp(sync.now);
@@ -509,6 +504,18 @@ function finish(sync: Sync, verdict: Verdict): void {
     emit(sync, { type: 'Warning', reason: verdict.reason, note: verdict.message });
   }
   sync.wakeAt = undefined;
+}
+
+function finish(sync: Sync, verdict: Verdict): void {
+  stopActivePods(sync, !verdict.success);
+  const legacy = sync.input.legacyConditions === true;
+  if (!legacy || verdict.reason === 'PodFailurePolicy') {
+    setCondition(sync, { type: verdict.success ? 'SuccessCriteriaMet' : 'FailureTarget', status: 'True', reason: verdict.reason, message: verdict.message });
+  }
+  // The terminal condition waits until the pods are gone: the ones deleted now are seen gone on the next
+  // sync. Before 1.31 the controller set it at once.
+  if (!legacy && (sync.terminating > 0 || sync.remove.length > 0)) return;
+  setTerminalCondition(sync, verdict, legacy);
 }
 
 function completionVerdict(sync: Sync): Verdict | undefined {

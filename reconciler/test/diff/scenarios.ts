@@ -84,7 +84,7 @@ const FIELD_SINCE: ReadonlyArray<readonly [string, number]> = [
 
 /** The oldest minor version (1.x) a scenario runs on: the versions where all its Job fields are on by default. */
 export function scenarioSince(scenario: Scenario): number {
-  const m = scenario.manifest as { spec?: Record<string, any> };
+  const m = scenario.manifest as { spec?: Record<string, unknown> & { jobTemplate?: { spec?: Record<string, unknown> } } };
   const spec = m.spec?.jobTemplate?.spec ?? m.spec ?? {};
   return Math.max(28, ...FIELD_SINCE.filter(([field]) => spec[field] !== undefined).map(([, minor]) => minor));
 }
