@@ -498,6 +498,10 @@ function componentArgs(component: Component, dir: string, ports: Record<Componen
         // Each controller runs as its own service account with the bootstrap RBAC role, as on a real cluster.
         '--use-service-account-credentials=true',
         '--leader-elect=false',
+        // The default client budget (20 requests/s) is sized for a shared production API server; here
+        // test suites start dozens of Jobs at once, and the controllers' reactions would queue for
+        // seconds behind it. Their decisions do not depend on it.
+        '--kube-api-qps=200', '--kube-api-burst=400',
         ...gates,
       ];
     }

@@ -303,10 +303,11 @@ const TEMPLATE_METADATA_RULES: Rule[] = [
   cronRule({
     code: 'JobTemplateMetadataInvalid',
     source: 'misconception',
+    severity: 'warning',
     path: 'spec.jobTemplate.metadata',
     summary:
       'The job template\'s labels and annotations follow the rules of any object\'s metadata. The API server does not check them on the ' +
-      'CronJob, but rejects every Job the CronJob creates with them.',
+      'CronJob (a warning, as the server accepts it), but rejects every Job the CronJob creates with them.',
     fix: 'use qualified-name keys, label values of at most 63 letters, digits, "-", "_" or ".", and annotations under 256 KiB',
     check: (ctx) => {
       const meta = dig(ctx.original, 'spec', 'jobTemplate', 'metadata');

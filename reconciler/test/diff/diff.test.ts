@@ -18,7 +18,14 @@ interface KnownDifference {
 }
 
 /** Remaining differences, by `<minor>/<scenario>` (e.g. `1.28/active-deadline`). */
-const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {};
+const IGNORED_FAILURE_DELAY: KnownDifference = {
+  fields: ['active: real 0 sim 1'],
+  reason: 'the 1.34 and 1.37 job controllers had not replaced the pod 1.5 s after a failure the policy ignores, where 1.28 (and the simulation) replace it at once; reading their sources (the back-off record and getNewFinishedPods are unchanged since 1.28) does not explain it yet, so the simulation is not changed on a guess',
+};
+const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
+  '1.34/pod-failure-policy-ignore': IGNORED_FAILURE_DELAY,
+  '1.37/pod-failure-policy-ignore': IGNORED_FAILURE_DELAY,
+};
 
 const RECORDED = new URL('./recorded/', import.meta.url);
 

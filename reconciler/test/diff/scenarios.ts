@@ -112,8 +112,9 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'pod-failure-policy-ignore',
-    manifest: job('pod-failure-policy-ignore', { backoffLimit: 0, podFailurePolicy: exitCodeRule('Ignore', 42) }, { duration: '1s', failureRate: 1, exitCode: 42 }),
-    observeAtMs: 2000,
+    // Observed 1.5 s after the first pod failed: its replacement runs unless the ignored failure delays it.
+    manifest: job('pod-failure-policy-ignore', { backoffLimit: 0, podFailurePolicy: exitCodeRule('Ignore', 42) }, { duration: '3s', failureRate: 1, exitCode: 42 }),
+    observeAtMs: 4500,
   },
   {
     name: 'pod-failure-policy-count',
@@ -257,7 +258,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'indexed-backoff-limit-zero',
-    manifest: job('indexed-backoff-limit-zero', { completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimit: 0 }, { duration: '1s', failIndexes: '1' }),
+    // One pod at a time: index 0 succeeds, index 1 fails the Job (in parallel, whether index 2 finished first is a race).
+    manifest: job('indexed-backoff-limit-zero', { completionMode: 'Indexed', completions: 3, parallelism: 1, backoffLimit: 0 }, { duration: '1s', failIndexes: '1' }),
   },
   {
     name: 'max-failed-indexes-zero',
@@ -290,7 +292,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'indexed-suspend-then-resume',
     manifest: job('indexed-suspend-then-resume', { completionMode: 'Indexed', completions: 2, parallelism: 2, suspend: true }, { duration: '1s' }),
-    actions: [{ atMs: 3000, patch: { spec: { suspend: false } } }],
+    actions: [{ atMs: 6000, patch: { spec: { suspend: false } } }],
   },
   {
     name: 'indexed-on-failure-restarts',
@@ -304,5 +306,44 @@ export const SCENARIOS: readonly Scenario[] = [
     // Forbid skips the start while its Job runs; the deadline keeps the skipped start from running late.
     name: 'cronjob-forbid',
     manifest: cronJob('cronjob-forbid', { concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 10 }, {}, { duration: '75s' }),
+  },
+  {
+    name: 'indexed-serial',
+    manifest: job('indexed-serial', { completionMode: 'Indexed', completions: 3, parallelism: 1 }, { duration: '1s' }),
+  },
+  { name: 'indexed-zero-completions', manifest: job('indexed-zero-completions', { completionMode: 'Indexed', completions: 0 }, { duration: '1s' }) },
+  {
+    name: 'work-queue-three',
+    manifest: job('work-queue-three', { parallelism: 3 }, { duration: '1s' }),
+  },
+  {
+    name: 'backoff-limit-per-index-two-failed',
+    manifest: job(
+      'backoff-limit-per-index-two-failed',
+      { completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimitPerIndex: 0 },
+      { duration: '1s', failIndexes: '1,3' },
+    ),
+  },
+  {
+    name: 'max-failed-indexes-allowed',
+    manifest: job(
+      'max-failed-indexes-allowed',
+      { completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimitPerIndex: 0, maxFailedIndexes: 1 },
+      { duration: '1s', failIndexes: '2' },
+    ),
+  },
+  {
+    name: 'pod-failure-policy-no-match',
+    manifest: job('pod-failure-policy-no-match', { backoffLimit: 0, podFailurePolicy: exitCodeRule('FailJob', 42) }, { duration: '1s', failureRate: 1, exitCode: 1 }),
+  },
+  {
+    name: 'active-deadline-while-suspended',
+    manifest: job('active-deadline-while-suspended', { suspend: true, activeDeadlineSeconds: 1 }, { duration: '1s' }),
+    observeAtMs: 4000,
+  },
+  {
+    name: 'cronjob-suspended',
+    manifest: cronJob('cronjob-suspended', { suspend: true }, {}, { duration: '1s' }),
+    observeAtMs: 65_000,
   },
 ];
