@@ -29,12 +29,22 @@ interface PfpRule {
 function pfpRules(ctx: RuleContext): PfpRule[] {
   const policy = ctx.jobSpec.podFailurePolicy;
   if (!isObject(policy)) return [];
-  return arrayOf(policy.rules).flatMap((rule, i) => (isObject(rule) ? [{ rule, i }] : []));
+  return ruleItems(policy.rules);
+}
+
+/** A list's rule objects with their indexes; a null item decodes as an empty rule on the server. */
+function ruleItems(rules: unknown): PfpRule[] {
+  return arrayOf(rules).flatMap((rule, i) => (rule === null ? [{ rule: {}, i }] : isObject(rule) ? [{ rule, i }] : []));
+}
+
+/** onExitCodes.values as the server decodes them: a null item is 0. */
+function exitCodeValues(values: unknown): unknown[] {
+  return arrayOf(values).map((v) => (v === null ? 0 : v));
 }
 
 function onExitCodes(ctx: RuleContext): Array<{ req: Record<string, any>; i: number; values: number[] }> {
   return pfpRules(ctx).flatMap(({ rule, i }) =>
-    isObject(rule.onExitCodes) ? [{ req: rule.onExitCodes, i, values: arrayOf(rule.onExitCodes.values).filter(isInt32) }] : [],
+    isObject(rule.onExitCodes) ? [{ req: rule.onExitCodes, i, values: exitCodeValues(rule.onExitCodes.values).filter(isInt32) }] : [],
   );
 }
 
@@ -182,8 +192,9 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     fix: 'remove 0 from the values, or use NotIn',
     check: (ctx) =>
       onExitCodes(ctx).flatMap(({ req, i }) => {
-        const values = arrayOf(req.values);
-        if (req.operator !== 'In' || values.length > MAX_ON_EXIT_CODES_VALUES) return [];
+        // Every value is checked, also in a list that is too long (the server reports both).
+        const values = exitCodeValues(req.values);
+        if (req.operator !== 'In') return [];
         return values.flatMap((v, j) => when(v === 0, () => ({ path: pfp(ctx, i, 'onExitCodes', 'values', j), problem: 'must not be 0 for the In operator', got: 0 })));
       }),
   }),
@@ -195,8 +206,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     fix: 'remove the duplicate exit code',
     check: (ctx) =>
       onExitCodes(ctx).flatMap(({ req, i }) => {
-        const values = arrayOf(req.values);
-        if (values.length > MAX_ON_EXIT_CODES_VALUES) return [];
+        const values = exitCodeValues(req.values);
         const seen = new Set<unknown>();
         const out: Finding[] = [];
         values.forEach((v, j) => {
@@ -213,8 +223,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'onExitCodes.values are in ascending order (R059).',
     fix: 'sort the exit codes in ascending order',
     check: (ctx) =>
-      onExitCodes(ctx).flatMap(({ req, i, values }) => {
-        if (arrayOf(req.values).length > MAX_ON_EXIT_CODES_VALUES) return [];
+      onExitCodes(ctx).flatMap(({ i, values }) => {
         const ordered = values.every((v, j) => j === 0 || values[j - 1] <= v);
         return when(!ordered, () => ({ path: pfp(ctx, i, 'onExitCodes', 'values'), problem: 'must be ordered ascending', got: values }));
       }),
@@ -257,7 +266,8 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     fix: 'use a pod condition type such as DisruptionTarget',
     check: (ctx) =>
       onPodConditions(ctx).flatMap(({ patterns, i }) =>
-        patterns.flatMap((p, k) => {
+        patterns.flatMap((item, k) => {
+          const p = item === null ? {} : item; // a null pattern decodes as an empty one, whose type is ""
           if (!isObject(p)) return [];
           const t = typeof p.type === 'string' ? p.type : '';
           return qualifiedNameErrors(t).map((e) => ({ path: pfp(ctx, i, 'onPodConditions', k, 'type'), problem: e, got: t }));
@@ -290,7 +300,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
 function successRules(ctx: RuleContext): Array<{ rule: Record<string, any>; i: number }> {
   const policy = ctx.jobSpec.successPolicy;
   if (!isObject(policy)) return [];
-  return arrayOf(policy.rules).flatMap((rule, i) => (isObject(rule) ? [{ rule, i }] : []));
+  return ruleItems(policy.rules);
 }
 
 const sp = (ctx: RuleContext, ...rest: Array<string | number>) => ctx.at('successPolicy', 'rules', ...rest);

@@ -133,8 +133,9 @@ const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 export function labelSelectorProblems(selector: unknown): SelectorProblem[] {
   if (!isObject(selector)) return [];
   const out: SelectorProblem[] = [];
+  // The API server reports a bad key or value of matchLabels at matchLabels itself (ValidateLabels).
   for (const p of labelMapProblems(selector.matchLabels)) {
-    out.push({ path: ['matchLabels', p.key], value: p.value, problem: p.problem });
+    out.push({ path: ['matchLabels'], value: p.value, problem: p.inKey ? `key ${JSON.stringify(p.key)} ${p.problem}` : `value of ${JSON.stringify(p.key)} ${p.problem}` });
   }
   arrayOf(selector.matchExpressions).forEach((expr, i) => {
     if (!isObject(expr)) return;
