@@ -5,7 +5,10 @@
 import { apiRule, int } from './job-rule-kit';
 import { isObject } from './json';
 import { Finding, Rule, RuleContext } from './types';
-import { compareVersions } from './versions';
+import { compareVersions, parseVersion } from './versions';
+
+/** Immutable Job fields whose feature is off by default before a version (the server drops them then). */
+const DROPPED_BEFORE: Record<string, string> = { backoffLimitPerIndex: '1.29', successPolicy: '1.31', managedBy: '1.32' };
 
 /** Deep equality of JSON values, key order ignored. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
@@ -129,6 +132,10 @@ export const UPDATE_RULES: readonly Rule[] = [
         }
       }
       for (const key of ['selector', 'completionMode', 'podFailurePolicy', 'backoffLimitPerIndex', 'successPolicy', 'managedBy']) {
+        // A field whose feature is off at this version is dropped from the update unless the old Job
+        // used it, so setting it is no change (recorded on the real 1.28 server).
+        const since = DROPPED_BEFORE[key];
+        if (since !== undefined && compareVersions(ctx.version, parseVersion(since)) < 0 && old[key] === undefined) continue;
         out.push(...immutable(ctx, key, old));
       }
       if (ctx.jobSpec.completionMode !== 'Indexed') out.push(...immutable(ctx, 'completions', old));
