@@ -103,7 +103,7 @@ function rulesFor(version: KubeVersion, kind: BatchKind, operation: Operation): 
     rules = RULES.filter(
       (rule) =>
         SCOPES_OF[kind].has(rule.scope) &&
-        versionInRange(version, rule.since, rule.until) &&
+        versionInRange(version, kind === 'CronJob' && rule.templateSince !== undefined ? rule.templateSince : rule.since, rule.until) &&
         !(rule.createOnly && operation !== 'create') &&
         !(rule.updateOnly && operation !== 'update'),
     );

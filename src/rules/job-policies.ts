@@ -113,6 +113,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     scope: 'JobSpec',
     path: 'spec.podFailurePolicy.rules[*].action',
     since: '1.29',
+    templateSince: '1.28',
     summary: 'The FailIndex action needs backoffLimitPerIndex (R051).',
     fix: 'set backoffLimitPerIndex or use another action',
     check: (ctx) =>

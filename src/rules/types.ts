@@ -122,6 +122,12 @@ export interface Rule {
   readonly path: string;
   /** First Kubernetes minor version the rule holds for, e.g. `'1.28'`. Omitted: every supported version. */
   readonly since?: string;
+  /**
+   * For a Job spec rule on a CronJob's job template: the first version it holds for there, when
+   * earlier than `since`. Before its feature is on, the server drops the field from a Job but keeps
+   * and validates it in a CronJob's template (recorded on the real 1.28 server).
+   */
+  readonly templateSince?: string;
   /** Last Kubernetes minor version the rule holds for. Omitted: up to the latest supported version. */
   readonly until?: string;
   /** One sentence for docs/rules.md: what the rule requires. */
