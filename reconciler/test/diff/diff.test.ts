@@ -14,17 +14,26 @@ import { SCENARIOS, scenariosFor } from './scenarios.ts';
 interface KnownDifference {
   /** The differing fields exactly as `differences()` lists them. */
   readonly fields: readonly string[];
+  /** The real side varies between runs: agreeing is accepted too. */
+  readonly alsoAgrees?: boolean;
   readonly reason: string;
 }
 
 /** Remaining differences, by `<minor>/<scenario>` (e.g. `1.28/active-deadline`). */
-const IGNORED_FAILURE_DELAY: KnownDifference = {
+/**
+ * The replacement of a pod whose failure the policy ignores: the real controllers replaced it within
+ * 1.5 s in some runs and not in others (1.34 and 1.37 both ways, 1.28 always); the simulation
+ * replaces it at once. Either outcome is accepted for this scenario.
+ */
+const IGNORED_FAILURE_REPLACEMENT: KnownDifference = {
   fields: ['active: real 0 sim 1'],
-  reason: 'the 1.34 and 1.37 job controllers had not replaced the pod 1.5 s after a failure the policy ignores, where 1.28 (and the simulation) replace it at once; reading their sources (the back-off record and getNewFinishedPods are unchanged since 1.28) does not explain it yet, so the simulation is not changed on a guess',
+  alsoAgrees: true,
+  reason: 'the real controllers replace a pod whose failure the policy ignores sometimes within 1.5 s and sometimes later (seen both ways on 1.34 and 1.37); the simulation replaces it at once',
 };
 const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
-  '1.34/pod-failure-policy-ignore': IGNORED_FAILURE_DELAY,
-  '1.37/pod-failure-policy-ignore': IGNORED_FAILURE_DELAY,
+  '1.28/pod-failure-policy-ignore': IGNORED_FAILURE_REPLACEMENT,
+  '1.34/pod-failure-policy-ignore': IGNORED_FAILURE_REPLACEMENT,
+  '1.37/pod-failure-policy-ignore': IGNORED_FAILURE_REPLACEMENT,
 };
 
 const RECORDED = new URL('./recorded/', import.meta.url);
@@ -63,7 +72,9 @@ for (const recording of all) {
         const real = recording.outcomes[scenario.name];
         assert.ok(real, `no recorded real outcome for ${scenario.name}; run test/diff/record-real.ts`);
         const sim = runSimulated(scenario, version);
-        assert.deepEqual(differences(real, sim), known?.fields ?? []);
+        const found = differences(real, sim);
+        if (known?.alsoAgrees && found.length === 0) return;
+        assert.deepEqual(found, known?.fields ?? []);
       });
     }
   });

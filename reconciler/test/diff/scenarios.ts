@@ -156,7 +156,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'suspend-then-resume',
     manifest: job('suspend-then-resume', { suspend: true, completions: 2, parallelism: 2 }, { duration: '1s' }),
-    actions: [{ atMs: 2000, patch: { spec: { suspend: false } } }],
+    actions: [{ atMs: 6000, patch: { spec: { suspend: false } } }],
   },
   {
     name: 'on-failure-restarts',
