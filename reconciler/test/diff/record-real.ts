@@ -80,6 +80,10 @@ async function main(): Promise<void> {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`);
     process.stdout.write(`recorded ${results.length} scenarios of ${version.gitVersion} in ${file}\n`);
+    // CronJobs would go on creating Jobs every minute: remove them (their Jobs go with them).
+    for (const s of chosen.filter((c) => c.manifest.kind === 'CronJob')) {
+      await client.delete('CronJob', { namespace: DIFF_NAMESPACE, name: String(s.manifest.metadata?.name) }, { propagationPolicy: 'Background' }).catch(() => undefined);
+    }
   } finally {
     await kubelet.stop();
   }
