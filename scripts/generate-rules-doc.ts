@@ -62,6 +62,7 @@ export const DEPARTURE_TEXT: Readonly<Record<string, string>> = {
   'dropped-field': 'the API server accepts the object and silently drops the field because its feature gate is off on that version; reported as an error because the Job would not do what it says',
   'decode-reports-all': 'a body that fails JSON decoding is rejected by the API server (400) with only the first wrongly typed field, named by its Go path without list indexes or map keys (`Go struct field Container.spec.template.spec.containers.image`), and no validation; here every wrongly typed field is reported at its full path (`spec.template.spec.containers[0].image`), with the other rules\' findings. Both reject',
   'cronjob-template': 'the API server accepts the CronJob, but every Job it creates from the template would be rejected; reported as a warning on the CronJob',
+  'type-meta': 'an object without apiVersion or kind never reaches the API server from kubectl or any client that maps objects to resources (they refuse it: "apiVersion not set", "kind not set"); only a request posted by hand to a batch/v1 URL gets a verdict, and there the server fills the missing part from the URL. Reported as an error whatever that verdict is',
 };
 
 function versions(row: RulesDocRow): string {

@@ -329,12 +329,58 @@ const API_VERSION_RULES: Rule[] = [
     fix: 'set apiVersion to batch/v1',
     check: (ctx) => {
       const v = ctx.original.apiVersion;
-      if (v === 'batch/v1') return [];
+      if (v === 'batch/v1' || missing(v)) return [];
       const removed = v === 'batch/v1beta1' && ctx.kind === 'CronJob' ? 'was removed in Kubernetes 1.25; ' : '';
       return [{ path: 'apiVersion', problem: `${removed}${ctx.kind} is served as batch/v1 only`, got: v ?? 'unset' }];
     },
   }),
 ];
 
+/** An apiVersion or kind a client treats as not set. */
+const missing = (v: unknown): boolean => v === undefined || v === null || v === '';
+
+/**
+ * The object's type as a client reads it: without `apiVersion` or `kind`, kubectl (and every
+ * client that maps an object to its REST resource) refuses it before any request is made.
+ */
+const TYPE_META_RULES: Rule[] = [
+  cronRule({
+    code: 'ApiVersionMissing',
+    scope: 'Object',
+    path: 'apiVersion',
+    departure: 'type-meta',
+    summary: 'A Job or CronJob needs `apiVersion: batch/v1`. Without it kubectl refuses the object ("apiVersion not set") and no request is made; posted by hand to the batch/v1 URL, the API server takes the group version from the URL.',
+    fix: 'set apiVersion to batch/v1',
+    check: (ctx) => one(missing(ctx.original.apiVersion), () => ({ path: 'apiVersion', problem: `is required (${ctx.kind} is served as batch/v1)`, got: 'unset' })),
+  }),
+  cronRule({
+    code: 'KindMissing',
+    scope: 'Object',
+    path: 'kind',
+    departure: 'type-meta',
+    summary: 'An object of apiVersion batch/v1 needs `kind: Job` or `kind: CronJob`. Without it kubectl refuses the object ("kind not set") and no request is made; posted by hand to a batch/v1 URL, the API server decodes it as that URL\'s kind.',
+    fix: 'set kind to Job or CronJob',
+    check: (ctx) =>
+      one(ctx.original.apiVersion === 'batch/v1' && missing(ctx.original.kind), () => ({
+        path: 'kind',
+        problem: `is required (batch/v1 serves Job and CronJob; this object looks like a ${ctx.kind})`,
+        got: 'unset',
+      })),
+  }),
+  cronRule({
+    code: 'KindUnknown',
+    scope: 'Object',
+    path: 'kind',
+    summary: 'batch/v1 serves the kinds Job and CronJob only, spelled exactly so: any other kind under batch/v1 (`job`, `Cronjob`, `JobTemplate`) is rejected by the API server ("no kind is registered for version batch/v1"; kubectl: "no matches for kind").',
+    fix: 'set kind to Job or CronJob (the case matters)',
+    check: (ctx) => {
+      const k = ctx.original.kind;
+      if (ctx.original.apiVersion !== 'batch/v1' || missing(k) || k === 'Job' || k === 'CronJob') return [];
+      const hint = typeof k === 'string' && ['job', 'cronjob'].includes(k.toLowerCase()) ? `; did you mean ${ctx.kind}?` : '';
+      return [{ path: 'kind', problem: `must be Job or CronJob for apiVersion batch/v1${hint}`, got: k }];
+    },
+  }),
+];
+
 /** Every CronJob rule, in evaluation order. */
-export const CRONJOB_RULES: readonly Rule[] = [...API_VERSION_RULES, ...NAME_RULES, ...SCHEDULE_RULES, ...SPEC_RULES, ...TEMPLATE_METADATA_RULES];
+export const CRONJOB_RULES: readonly Rule[] = [...API_VERSION_RULES, ...TYPE_META_RULES, ...NAME_RULES, ...SCHEDULE_RULES, ...SPEC_RULES, ...TEMPLATE_METADATA_RULES];

@@ -176,12 +176,17 @@ export function dropDisabledJobFields(spec: Record<string, any>, version: KubeVe
     delete spec.backoffLimitPerIndex;
     delete spec.maxFailedIndexes;
     delete spec.podReplacementPolicy;
-    if (isObject(spec.podFailurePolicy) && Array.isArray(spec.podFailurePolicy.rules)) {
-      spec.podFailurePolicy.rules = spec.podFailurePolicy.rules.filter((r: any) => !(isObject(r) && r.action === 'FailIndex'));
-    }
+    dropFailIndexRules(spec);
   }
   if (!atLeast(version, 31)) delete spec.successPolicy;
   if (!atLeast(version, 32)) delete spec.managedBy;
+}
+
+/** Removes every FailIndex pod failure rule, as `PrepareForCreate` does while JobBackoffLimitPerIndex is off (1.28). */
+export function dropFailIndexRules(spec: Record<string, any>): void {
+  if (isObject(spec.podFailurePolicy) && Array.isArray(spec.podFailurePolicy.rules)) {
+    spec.podFailurePolicy.rules = spec.podFailurePolicy.rules.filter((r: any) => !(isObject(r) && r.action === 'FailIndex'));
+  }
 }
 
 /** R010: the selector and template labels the server generates for a Job without `manualSelector: true`. */

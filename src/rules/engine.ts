@@ -1,4 +1,4 @@
-import { applyDefaults } from './defaults';
+import { applyDefaults, dropFailIndexRules } from './defaults';
 import { ShapeProblem, checkObject } from './job-shape';
 import { isObject, path, renderValue } from './json';
 import { RULES } from './table';
@@ -14,16 +14,32 @@ export function batchKindOf(manifest: unknown): BatchKind | undefined {
 /**
  * A Job or CronJob under a group version that does not serve it: the core group (`v1`),
  * `batch/v1beta1` (CronJob, removed in 1.25), `batch/v2alpha1`, another `batch/` version,
- * `extensions/` or `apps/`, or no apiVersion at all. `validate` reports it as
- * `ApiVersionUnsupported` rather than skipping it. Kinds named Job of other API groups
- * (e.g. `batch.volcano.sh/v1alpha1`) are not batch kinds and give `undefined`.
+ * `extensions/` or `apps/`, or no apiVersion at all; or an object of apiVersion batch/v1 whose
+ * kind is missing or not exactly Job or CronJob (the kind it stands for is returned). `validate`
+ * reports it (`ApiVersionUnsupported`, `ApiVersionMissing`, `KindMissing`, `KindUnknown`) rather
+ * than skipping it. Kinds named Job of other API groups (e.g. `batch.volcano.sh/v1alpha1`) are
+ * not batch kinds and give `undefined`.
  */
 export function misplacedBatchKind(manifest: unknown): BatchKind | undefined {
-  if (!isObject(manifest) || (manifest.kind !== 'Job' && manifest.kind !== 'CronJob')) return undefined;
+  if (!isObject(manifest)) return undefined;
   const apiVersion = manifest.apiVersion;
-  if (apiVersion === 'batch/v1') return undefined;
+  if (apiVersion === 'batch/v1') return manifest.kind === 'Job' || manifest.kind === 'CronJob' ? undefined : lookalikeKind(manifest);
+  if (manifest.kind !== 'Job' && manifest.kind !== 'CronJob') return undefined;
   if (typeof apiVersion !== 'string' || !apiVersion.includes('/') || /^(batch|extensions|apps)\//.test(apiVersion)) return manifest.kind;
   return undefined;
+}
+
+/**
+ * The batch kind an object of apiVersion batch/v1 with a missing or wrongly spelled kind stands
+ * for: its kind read without case (`job`, `CRONJOB`), else CronJob when its spec has a schedule
+ * or a job template, else Job.
+ */
+function lookalikeKind(manifest: Record<string, any>): BatchKind {
+  const k = typeof manifest.kind === 'string' ? manifest.kind.toLowerCase() : '';
+  if (k === 'job') return 'Job';
+  if (k === 'cronjob') return 'CronJob';
+  const spec = manifest.spec;
+  return isObject(spec) && (spec.schedule !== undefined || spec.jobTemplate !== undefined) ? 'CronJob' : 'Job';
 }
 
 /**
@@ -55,6 +71,10 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
   const shape = checkObject(manifest, kind, version);
   const clean = shape.clean as any;
   const object = applyDefaults(kind, clean, version);
+  if (kind === 'Job' && !versionInRange(version, '1.29') && !(mode.operation === 'update' && perIndexInUse(mode.oldObject))) {
+    // The server removes FailIndex rules before it validates the rest, so later rules' indexes shift.
+    if (isObject(object.spec)) dropFailIndexRules(object.spec);
+  }
   const oldKind = batchKindOf(mode.oldObject);
   const oldObject = oldKind === kind
     ? applyDefaults(kind, checkObject(mode.oldObject, kind, version).clean, version)
@@ -71,22 +91,30 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
   return out;
 }
 
+/** Whether a stored Job uses per-index back-off (the server then keeps FailIndex rules with the gate off). */
+function perIndexInUse(old: unknown): boolean {
+  const spec = isObject(old) && isObject(old.spec) ? old.spec : undefined;
+  if (!spec) return false;
+  if (spec.backoffLimitPerIndex !== undefined && spec.backoffLimitPerIndex !== null) return true;
+  const rules = isObject(spec.podFailurePolicy) && Array.isArray(spec.podFailurePolicy.rules) ? spec.podFailurePolicy.rules : [];
+  return rules.some((r: unknown) => isObject(r) && r.action === 'FailIndex');
+}
+
 /** The one violation of a batch kind under the wrong group version: nothing else can be checked, the server never routes it. */
 function misplaced(manifest: unknown, version: KubeVersion, mode: EvaluateMode): Violation[] {
   const kind = misplacedBatchKind(manifest);
   if (!kind) return [];
-  const rule = RULES.find((r) => r.code === API_VERSION_RULE)!;
   const ctx = new Context(kind, version, manifest, manifest, {}, {}, {}, false, 'spec', {
     raw: manifest,
     shapeProblems: [],
     operation: mode.operation,
     oldObject: undefined,
   });
-  return rule.check(ctx).map((f) => toViolation(rule, f));
+  return TYPE_RULES.flatMap((rule) => rule.check(ctx).map((f) => toViolation(rule, f)));
 }
 
-/** The code of the rule for a batch kind under the wrong group version. */
-const API_VERSION_RULE = 'ApiVersionUnsupported';
+/** The rules for a batch kind under the wrong group version, without one, or with a wrong kind; each guards itself. */
+const TYPE_RULES = ['ApiVersionUnsupported', 'ApiVersionMissing', 'KindMissing', 'KindUnknown'].map((code) => RULES.find((r) => r.code === code)!);
 
 const SCOPES_OF: Record<BatchKind, ReadonlySet<Rule['scope']>> = {
   Job: new Set<Rule['scope']>(['Object', 'Job', 'JobSpec']),

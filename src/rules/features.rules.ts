@@ -117,8 +117,8 @@ export const FEATURE_RULES: readonly Rule[] = [
         if (!notInSchema(ctx, at)) out.push(finding(ctx, at, a));
       }
       const failIndex = FIELD['podFailurePolicy.rules[*].action=FailIndex'];
-      if (unavailable(ctx, failIndex) && isObject(ctx.jobSpec.podFailurePolicy)) {
-        arrayOf(ctx.jobSpec.podFailurePolicy.rules).forEach((r, i) => {
+      if (unavailable(ctx, failIndex) && isObject(ctx.originalJobSpec.podFailurePolicy)) {
+        arrayOf(ctx.originalJobSpec.podFailurePolicy.rules).forEach((r, i) => {
           if (isObject(r) && r.action === 'FailIndex') out.push(finding(ctx, ctx.at('podFailurePolicy', 'rules', i, 'action'), failIndex));
         });
       }

@@ -12,7 +12,8 @@
  *   quantity where a Quantity is expected, or not an RFC 3339 time where a Time is. Reported as
  *   `FieldTypeInvalid` and removed from the copy, so the other rules neither report it twice nor
  *   trip over it.
- * - `null` is what Go decodes as "unset": removed silently.
+ * - `null` is what Go decodes as "unset": removed silently, except as the value of a string or
+ *   quantity map entry, which Go keeps with the zero value ("" or 0), so it is still validated.
  *
  * The schema is compiled once per version into a node graph; the walk copies nothing when the
  * object has nothing to remove.
@@ -215,7 +216,11 @@ class Walker {
       const key = keys[i];
       const x = value[key];
       let c: unknown;
-      if (x !== null && x !== undefined) {
+      // Go decodes a null map value as the zero value and keeps the key (recorded: a null label
+      // value with a bad key is rejected at the key, a null GPU request needs a limit); that is ""
+      // for strings and 0 for quantities.
+      if (x === null && (item.k === K.Str || item.k === K.Qty)) c = item.k === K.Str ? '' : '0';
+      else if (x !== null && x !== undefined) {
         this.stack.push({ key });
         c = this.walk(x, item);
         this.stack.pop();
@@ -234,15 +239,16 @@ class Walker {
       const key = keys[i];
       const x = value[key];
       let c: unknown;
-      if (x !== null && x !== undefined) {
-        const sub = fields[key];
+      const sub = fields[key];
+      if (sub === undefined) {
+        // Strict field validation names an unknown field even when its value is null (recorded).
         this.stack.push(key);
-        if (sub === undefined) {
-          this.problems.push({ path: this.at(), expected: displayType(node.name!), got: key, unknown: true, knownFrom: knownFrom(node.name!, key) });
-          c = x;
-        } else {
-          c = this.walk(x, sub);
-        }
+        this.problems.push({ path: this.at(), expected: displayType(node.name!), got: key, unknown: true, knownFrom: knownFrom(node.name!, key) });
+        this.stack.pop();
+        c = x === null ? undefined : x;
+      } else if (x !== null && x !== undefined) {
+        this.stack.push(key);
+        c = this.walk(x, sub);
         this.stack.pop();
       }
       if (c !== x && !out) out = copyKeys(value, keys, i);

@@ -137,7 +137,9 @@ export function labelSelectorProblems(selector: unknown): SelectorProblem[] {
   for (const p of labelMapProblems(selector.matchLabels)) {
     out.push({ path: ['matchLabels'], value: p.value, problem: p.inKey ? `key ${JSON.stringify(p.key)} ${p.problem}` : `value of ${JSON.stringify(p.key)} ${p.problem}` });
   }
-  arrayOf(selector.matchExpressions).forEach((expr, i) => {
+  arrayOf(selector.matchExpressions).forEach((item, i) => {
+    // Go decodes a null item as an empty requirement (key "" and operator ""), which is then validated.
+    const expr = item === null ? {} : item;
     if (!isObject(expr)) return;
     const op = expr.operator;
     const values = arrayOf(expr.values);
@@ -148,8 +150,9 @@ export function labelSelectorProblems(selector: unknown): SelectorProblem[] {
     } else if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0) {
       out.push({ path: ['matchExpressions', i, 'values'], value: expr.values, problem: `may not be specified when operator is ${op}` });
     }
-    if (typeof expr.key === 'string') {
-      for (const p of qualifiedNameErrors(expr.key)) out.push({ path: ['matchExpressions', i, 'key'], value: expr.key, problem: p });
+    const key = expr.key ?? '';
+    if (typeof key === 'string') {
+      for (const p of qualifiedNameErrors(key)) out.push({ path: ['matchExpressions', i, 'key'], value: key, problem: p });
     }
     values.forEach((v, j) => {
       if (typeof v === 'string') for (const p of labelValueErrors(v)) out.push({ path: ['matchExpressions', i, 'values', j], value: v, problem: p });

@@ -24,7 +24,7 @@ import {
 } from './job-validators';
 import { isObject, path } from './json';
 import { POD_SPEC_RULES } from './pod-spec.rules';
-import { POD_TEMPLATE_RULES } from './pod-template';
+import { POD_TEMPLATE_RULES, jobTakesTemplateLabels } from './pod-template';
 import { Finding, Rule, RuleContext } from './types';
 import { compareVersions, formatVersion, parseVersion } from './versions';
 
@@ -123,16 +123,22 @@ const METADATA_RULES: Rule[] = [
     code: 'JobNameTooLongForLabel',
     scope: 'Job',
     path: 'spec.template.labels',
-    summary: 'Unless manualSelector is true, the Job name becomes the job-name label value of its pod template, so it is a valid label value: at most 63 characters, starting and ending with a letter or digit (R017). The API server reports it at spec.template.labels.',
+    summary: 'Unless manualSelector is true, the Job name becomes the job-name label value of its pod template, so it is a valid label value: at most 63 characters, starting and ending with a letter or digit (R017). The API server reports it at spec.template.labels, and also at metadata.labels for a Job without labels of its own whose template has a label map (the Job shares that map).',
     fix: 'shorten the name to 63 characters or fewer, starting and ending with a letter or digit',
     check: (ctx) => {
       const name = jobName(ctx);
       if (name === undefined || ctx.jobSpec.manualSelector === true) return [];
-      return labelValueErrors(name).map((e) => ({
-        path: 'spec.template.labels',
-        problem: `get the Job name as the job-name label value, which ${e}`,
-        got: name,
-      }));
+      // A Job without labels of its own takes the template's label map itself (not a copy) when
+      // the template has one, so the generated job-name label lands in metadata.labels too (recorded).
+      const t = ctx.originalJobSpec.template;
+      const shared = jobTakesTemplateLabels(ctx) && isObject(t) && isObject(t.metadata) && isObject(t.metadata.labels);
+      return labelValueErrors(name).flatMap((e) =>
+        (shared ? ['spec.template.labels', 'metadata.labels'] : ['spec.template.labels']).map((path) => ({
+          path,
+          problem: `get the Job name as the job-name label value, which ${e}`,
+          got: name,
+        })),
+      );
     },
   }),
   apiRule({

@@ -59,7 +59,7 @@ function templateMeta(ctx: RuleContext): Record<string, any> {
 }
 
 /** A Job (not a CronJob's template) with no labels of its own: the server gives it the template's labels. */
-function jobTakesTemplateLabels(ctx: RuleContext): boolean {
+export function jobTakesTemplateLabels(ctx: RuleContext): boolean {
   if (ctx.kind !== 'Job' || ctx.operation === 'update') return false;
   const labels = isObject(ctx.original.metadata) ? ctx.original.metadata.labels : undefined;
   return !isObject(labels) || Object.keys(labels).length === 0;

@@ -110,7 +110,7 @@ export type Operation = 'create' | 'update';
  * - `cronjob-template`: the server accepts the CronJob but every Job it creates would be rejected;
  *   reported as a warning on the CronJob.
  */
-export type Departure = 'dropped-field' | 'decode-reports-all' | 'cronjob-template';
+export type Departure = 'dropped-field' | 'decode-reports-all' | 'cronjob-template' | 'type-meta';
 
 /** One row of the rules table. */
 export interface Rule {

@@ -5,7 +5,9 @@
  * path the server gave a rejection cause at is a path the engine reports an error at. The only
  * allowed disagreements are the departures the rules table declares (`Rule.departure`: an error
  * the server does not give because it drops the field in silence, `dropped-field`, and so on) and
- * errors of rules whose source is not the API server (the product's pattern checks).
+ * errors of rules whose source is not the API server (the product's pattern checks). A `type-meta`
+ * departure (an object without apiVersion or kind, which no client sends) stands whatever the
+ * server answered to the request made by hand.
  */
 import { Cause, Verdict, pathMatches } from './verdict';
 import { RULES, validate, validateUpdate } from '../../src/rules';
@@ -53,6 +55,10 @@ function located(verdict: Verdict): Cause[] {
 
 /** Compares one verdict with the engine's errors. */
 export function compare(verdict: Verdict, errors: readonly Violation[]): Comparison {
+  // Without apiVersion or kind no client sends the object; the verdict is for a request made by hand.
+  if (errors.length > 0 && errors.every((e) => departureOf(e.code) === 'type-meta')) {
+    return { category: 'departure', missing: [], errors, departures: ['type-meta'] };
+  }
   if (verdict.accepted) {
     if (errors.length === 0) return { category: 'agree', missing: [], errors, departures: [] };
     const departures = errors.map((e) => departureOf(e.code));

@@ -17,7 +17,6 @@ describe('validate', () => {
     for (const m of [
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: {} },
       { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', spec: { parallelism: -1 } },
-      { apiVersion: 'batch/v1', kind: 'Deployment' },
       null,
       undefined,
       'Job',
@@ -36,13 +35,31 @@ describe('validate', () => {
   });
 
   test('reports a batch kind under another group version, and nothing else about it', () => {
-    for (const apiVersion of ['v1', 'batch/v1beta1', 'batch/v2alpha1', 'apps/v1', undefined]) {
+    for (const apiVersion of ['v1', 'batch/v1beta1', 'batch/v2alpha1', 'apps/v1']) {
       const m = { ...cronJob(), apiVersion };
       expect(misplacedBatchKind(m)).toBe('CronJob');
       expect(validate(m, { kubernetesVersion: '1.37' }).map((v) => `${v.code} ${v.path}`)).toEqual(['ApiVersionUnsupported apiVersion']);
     }
+    for (const apiVersion of [undefined, '']) {
+      const m = { ...cronJob(), apiVersion };
+      expect(misplacedBatchKind(m)).toBe('CronJob');
+      expect(validate(m, { kubernetesVersion: '1.37' }).map((v) => `${v.code} ${v.path}`)).toEqual(['ApiVersionMissing apiVersion']);
+    }
     expect(misplacedBatchKind({ apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job' })).toBeUndefined();
     expect(misplacedBatchKind(job())).toBeUndefined();
+  });
+
+  test('reports an object of batch/v1 whose kind is missing or not Job or CronJob, with the kind it stands for', () => {
+    const codes = (m: unknown) => validate(m, { kubernetesVersion: '1.37' }).map((v) => `${v.code} ${v.path}`);
+    expect(misplacedBatchKind({ ...job(), kind: 'job' })).toBe('Job');
+    expect(codes({ ...job(), kind: 'job' })).toEqual(['KindUnknown kind']);
+    expect(validate({ ...cronJob(), kind: 'cronjob' })[0].message).toBe('kind must be Job or CronJob for apiVersion batch/v1; did you mean CronJob? (got cronjob)');
+    expect(misplacedBatchKind({ apiVersion: 'batch/v1', kind: 'Deployment' })).toBe('Job');
+    expect(codes({ apiVersion: 'batch/v1', kind: 'Deployment' })).toEqual(['KindUnknown kind']);
+    const { kind: _kind, ...noKind } = cronJob();
+    expect(misplacedBatchKind(noKind)).toBe('CronJob');
+    expect(codes(noKind)).toEqual(['KindMissing kind']);
+    expect(codes({ ...job(), kind: '' })).toEqual(['KindMissing kind']);
   });
 
   test('accepts a version with a v prefix and a patch part', () => {

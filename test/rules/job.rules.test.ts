@@ -93,4 +93,15 @@ describe('Job rules messages', () => {
     expect(found.map((v) => `${v.code} ${v.path}`)).toEqual(['FieldTypeInvalid spec.parallelism', 'FieldTypeInvalid spec.completions']);
     expect(found[0].message).toBe('spec.parallelism must be a whole number between -2147483648 and 2147483647 (got four)');
   });
+
+  test('a too long Job name is reported where the server reports it: also at metadata.labels when the Job shares its template\'s label map', () => {
+    const name = 'a'.repeat(64);
+    const spec = (labels?: Record<string, string>) => ({
+      template: { ...(labels ? { metadata: { labels } } : {}), spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'b' }] } },
+    });
+    const paths = (m: unknown) => validate(m, { kubernetesVersion: '1.37' }).filter((v) => v.code === 'JobNameTooLongForLabel').map((v) => v.path);
+    expect(paths({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name }, spec: spec({ app: 'w' }) })).toEqual(['spec.template.labels', 'metadata.labels']);
+    expect(paths({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name }, spec: spec() })).toEqual(['spec.template.labels']);
+    expect(paths({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, labels: { own: 'x' } }, spec: spec({ app: 'w' }) })).toEqual(['spec.template.labels']);
+  });
 });

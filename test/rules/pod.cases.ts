@@ -22,8 +22,22 @@ export const CASES: Array<{ code: string; valid: any[]; invalid: any[]; version?
       { ...cronJob(), apiVersion: 'batch/v1beta1' },
       { ...cronJob(), apiVersion: 'batch/v2alpha1' },
       { ...job(), apiVersion: 'extensions/v1beta1' },
-      { kind: 'Job', metadata: { name: 'n' }, spec: job().spec },
     ],
+  },
+  {
+    code: 'ApiVersionMissing',
+    valid: [job(), cronJob()],
+    invalid: [{ kind: 'Job', metadata: { name: 'n' }, spec: job().spec }, { ...cronJob(), apiVersion: '' }],
+  },
+  {
+    code: 'KindMissing',
+    valid: [job(), cronJob()],
+    invalid: [{ apiVersion: 'batch/v1', metadata: { name: 'n' }, spec: job().spec }, { ...cronJob(), kind: null }],
+  },
+  {
+    code: 'KindUnknown',
+    valid: [job(), cronJob(), { apiVersion: 'v1', kind: 'job' }],
+    invalid: [{ ...job(), kind: 'job' }, { ...cronJob(), kind: 'CronJobs' }, { apiVersion: 'batch/v1', kind: 'JobTemplate' }],
   },
   {
     code: 'FieldUnknown',
