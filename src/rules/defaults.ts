@@ -83,9 +83,11 @@ function defaultOnPodConditions(policy: unknown): void {
   if (!isObject(policy) || !Array.isArray(policy.rules)) return;
   for (const rule of policy.rules) {
     if (!isObject(rule) || !Array.isArray(rule.onPodConditions)) continue;
-    for (const pattern of rule.onPodConditions) {
-      if (isObject(pattern) && (pattern.status === undefined || pattern.status === '')) pattern.status = 'True';
-    }
+    rule.onPodConditions.forEach((pattern: unknown, k: number) => {
+      // A null pattern decodes as an empty one, which defaulting then fills in.
+      if (pattern === null) rule.onPodConditions[k] = { status: 'True' };
+      else if (isObject(pattern) && (pattern.status === undefined || pattern.status === '')) pattern.status = 'True';
+    });
   }
 }
 

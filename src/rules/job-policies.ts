@@ -283,7 +283,8 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     fix: 'set status to True, False or Unknown',
     check: (ctx) =>
       onPodConditions(ctx).flatMap(({ patterns, i }) =>
-        patterns.flatMap((p, k): Finding[] => {
+        patterns.flatMap((item, k): Finding[] => {
+          const p = item === null ? {} : item; // not defaulted (a CronJob template before 1.34): an empty pattern
           if (!isObject(p)) return [];
           const at = pfp(ctx, i, 'onPodConditions', k, 'status');
           if (p.status === undefined || p.status === '') {
