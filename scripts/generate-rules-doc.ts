@@ -6,12 +6,13 @@
  *
  * Usage: npx tsx scripts/generate-rules-doc.ts [out-file]   (projen task `docs:rules`)
  */
-import { writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { CONSTRUCT_CODES } from '../src/_construct-codes';
 import { CLUSTER_FINDINGS, RECONCILER_ACTIONS } from '../src/rules/cluster-findings';
 import { RULES } from '../src/rules/table';
 import { SUPPORTED_VERSIONS } from '../src/rules/versions';
+import { KNOWN_DISAGREEMENTS } from '../test/golden/known-disagreements';
 
 /** One row of a documented table: the columns every rule or finding shares. */
 export interface RulesDocRow {
@@ -21,6 +22,8 @@ export interface RulesDocRow {
   readonly scope: string;
   readonly path: string;
   readonly since?: string;
+  /** For a Job spec rule: the first version it holds for in a CronJob's job template, when earlier than `since`. */
+  readonly templateSince?: string;
   readonly until?: string;
   readonly source: string;
   readonly summary: string;
@@ -69,7 +72,8 @@ function versions(row: RulesDocRow): string {
   const first = row.since ?? SUPPORTED_VERSIONS[0];
   const last = row.until ?? SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1];
   const range = first === last ? first : `${first}–${last}`;
-  return row.createOnly ? `${range} (create only)` : range;
+  const template = row.templateSince ? `; in CronJob job templates from ${row.templateSince}` : '';
+  return row.createOnly ? `${range} (create only)${template}` : `${range}${template}`;
 }
 
 function cell(text: string): string {
@@ -129,9 +133,33 @@ export function renderRulesDoc(tables: readonly RulesDocTable[]): string {
     '',
     ...Object.entries(DEPARTURE_TEXT).map(([k, v]) => `  - \`${k}\`: ${v}.`),
     '',
+    ...goldenLines(),
   ];
   for (const t of tables) out.push(...renderTable(t));
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * Where the `API server` rules' truth comes from: the recorded verdicts of real API servers
+ * (test/golden/data/manifest.json), one line per version.
+ */
+function goldenLines(): string[] {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'golden', 'data', 'manifest.json'), 'utf8')) as Record<string, { server: string; entries: number; accepted: number; rejected: number }>;
+  const versions = Object.keys(manifest).sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+  return [
+    'Source of truth: the verdicts of real kube-apiservers built from Kubernetes\'s Go modules (`cluster/`), recorded with `dryRun=All` and ' +
+      '`fieldValidation=Strict` for a corpus of Job and CronJob objects (test/golden/README.md). The ordinary test suite compares the rules ' +
+      'with them on every run, and CI checks a fresh random sample against the newest server. Disagreements outside the departures above ' +
+      '(false accepts, false rejects, wrong paths) per version:',
+    '',
+    ...versions.map((v) => {
+      const m = manifest[v];
+      const k = KNOWN_DISAGREEMENTS[v] ?? { falseAccept: 0, falseReject: 0, wrongPath: 0 };
+      const n = (x: number): string => x.toLocaleString('en-US');
+      return `  - ${v}: ${m.server}, ${n(m.entries)} objects (${n(m.accepted)} accepted, ${n(m.rejected)} rejected): ${k.falseAccept} / ${k.falseReject} / ${k.wrongPath}`;
+    }),
+    '',
+  ];
 }
 
 /** The reconciler's cluster-context findings, which need a live cluster to detect. */

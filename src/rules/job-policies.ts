@@ -320,6 +320,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     scope: 'JobSpec',
     path: 'spec.successPolicy',
     since: '1.31',
+    templateSince: '1.30',
     summary: 'successPolicy is only valid when completionMode is Indexed (R066).',
     fix: 'use completionMode Indexed (IndexedJob) or remove successPolicy',
     check: (ctx) =>
@@ -334,6 +335,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     scope: 'JobSpec',
     path: 'spec.successPolicy.rules',
     since: '1.31',
+    templateSince: '1.30',
     summary: 'A successPolicy has between 1 and 20 rules (R067, R068).',
     fix: 'give successPolicy between 1 and 20 rules',
     check: (ctx) => {
@@ -349,6 +351,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     scope: 'JobSpec',
     path: 'spec.successPolicy.rules[*]',
     since: '1.31',
+    templateSince: '1.30',
     summary: 'Each successPolicy rule sets succeededCount, succeededIndexes or both (R069).',
     fix: 'set succeededCount or succeededIndexes',
     check: (ctx) =>
@@ -364,6 +367,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     scope: 'JobSpec',
     path: 'spec.successPolicy.rules[*].succeededIndexes',
     since: '1.31',
+    templateSince: '1.30',
     summary: 'succeededIndexes is at most 64 KiB of comma-separated increasing indexes or ranges ("0,2-4"), each below completions (R070, R071).',
     fix: 'write increasing indexes or ranges below completions, e.g. "0,2-4"',
     check: (ctx) => {
@@ -386,6 +390,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     scope: 'JobSpec',
     path: 'spec.successPolicy.rules[*].succeededCount',
     since: '1.31',
+    templateSince: '1.30',
     summary: 'succeededCount is 0 or more (R072).',
     fix: 'set succeededCount to 1 or more',
     check: (ctx) =>
@@ -402,6 +407,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     scope: 'JobSpec',
     path: 'spec.successPolicy.rules[*].succeededCount',
     since: '1.31',
+    templateSince: '1.30',
     summary: 'succeededCount is at most completions and, with succeededIndexes, at most the number of indexes listed (R073, R074).',
     fix: 'lower succeededCount to what the rule can reach',
     check: (ctx) => {
@@ -428,6 +434,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     source: 'misconception',
     path: 'spec.successPolicy.rules[*].succeededCount',
     since: '1.31',
+    templateSince: '1.30',
     summary: 'The API documents succeededCount as a positive integer; the server accepts 0, which a rule without succeededIndexes meets at once.',
     fix: 'set succeededCount to 1 or more',
     check: (ctx) =>
@@ -442,6 +449,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     source: 'misconception',
     path: 'spec.successPolicy.rules[*].succeededIndexes',
     since: '1.31',
+    templateSince: '1.30',
     summary: 'The API documents succeededIndexes as non-empty; the server accepts "" (no indexes) (R075).',
     fix: 'list at least one index or remove succeededIndexes',
     check: (ctx) =>

@@ -6,7 +6,10 @@
  */
 export const KNOWN_DISAGREEMENTS: Record<string, { falseAccept: number; falseReject: number; wrongPath: number }> = {
   1.28: { falseAccept: 0, falseReject: 0, wrongPath: 0 },
+  1.29: { falseAccept: 0, falseReject: 0, wrongPath: 0 },
+  1.30: { falseAccept: 0, falseReject: 0, wrongPath: 0 },
   1.31: { falseAccept: 0, falseReject: 0, wrongPath: 0 },
+  1.32: { falseAccept: 0, falseReject: 0, wrongPath: 0 },
   1.33: { falseAccept: 0, falseReject: 0, wrongPath: 0 },
   1.34: { falseAccept: 0, falseReject: 0, wrongPath: 0 },
   1.35: { falseAccept: 0, falseReject: 0, wrongPath: 0 },
