@@ -71,6 +71,12 @@ export interface JobPlanInput {
    * the real 1.28 controller (test/diff/recorded/real-1.28.json).
    */
   readonly legacyConditions?: boolean;
+  /**
+   * A Job suspended while running keeps its `startTime`, as before Kubernetes 1.36 (where
+   * MutableSchedulingDirectivesForSuspendedJobs turned on and suspension clears it). Recorded:
+   * `suspend-while-running` on real 1.34 and 1.37.
+   */
+  readonly suspendKeepsStartTime?: boolean;
 }
 
 export interface JobPlan {
@@ -145,6 +151,8 @@ interface Sync {
   readonly now: number;
   readonly views: PodView[];
   active: PodView[];
+  /** Ready active pods when the sync began (before it stopped any). */
+  readonly readyAtStart: number;
   readonly terminating: number;
   succeeded: number;
   failed: number;
@@ -176,6 +184,7 @@ function newSync(input: JobPlanInput): Sync {
     now: input.now,
     views,
     active: views.filter((v) => v.active),
+    readyAtStart: views.filter((v) => v.active && v.ready).length,
     terminating: views.filter((v) => v.terminating).length,
     succeeded: status.succeeded ?? 0,
     failed: status.failed ?? 0,
@@ -275,7 +284,7 @@ function applySuspension(sync: Sync): void {
   if (sync.cfg.suspend) {
     if (setCondition(sync, { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' })) emit(sync, { type: 'Normal', reason: 'Suspended', note: 'Job suspended' });
     // A finishing Job keeps its startTime: a finished Job must have one.
-    if (!interimVerdict(sync)) sync.startTime = undefined;
+    if (!interimVerdict(sync) && sync.input.suspendKeepsStartTime !== true) sync.startTime = undefined;
     return;
   }
   if (suspended) {
@@ -537,11 +546,21 @@ function setOptional(status: Json, key: string, value: unknown): void {
   else status[key] = value;
 }
 
+/**
+ * `ready` of a finished Job: 0; before 1.31 the ready pods counted at the start of the sync that
+ * finished it, left as they were (the old controller counted them before stopping the pods and
+ * never synced a finished Job again; recorded: `active-deadline` on real 1.28).
+ */
+function finishedReady(sync: Sync): number {
+  if (sync.input.legacyConditions !== true) return 0;
+  return isJobFinished(sync.job) ? Number(sync.job.status?.ready ?? 0) : sync.readyAtStart;
+}
+
 function statusOf(sync: Sync): Json {
   const status: Json = { ...(sync.job.status ?? {}) };
   const finished = sync.conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
   setCount(status, 'active', finished ? 0 : sync.active.length + sync.create.length);
-  status.ready = finished ? 0 : sync.active.filter((v) => v.ready).length;
+  status.ready = finished ? finishedReady(sync) : sync.active.filter((v) => v.ready).length;
   status.terminating = sync.terminating;
   setCount(status, 'succeeded', sync.succeeded);
   setCount(status, 'failed', sync.failed);

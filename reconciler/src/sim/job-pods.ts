@@ -109,7 +109,7 @@ function addPodFailures(prev: IndexFailures, v: PodView): IndexFailures {
   return {
     count: Math.max(prev.count, v.indexFailures + (counted ? 1 : 0)),
     ignored: Math.max(prev.ignored, v.indexIgnoredFailures + (ignored ? 1 : 0)),
-    lastFailureAt: counted ? Math.max(prev.lastFailureAt ?? 0, v.finishedAt ?? 0) : prev.lastFailureAt,
+    lastFailureAt: failed ? Math.max(prev.lastFailureAt ?? 0, v.finishedAt ?? 0) : prev.lastFailureAt,
   };
 }
 
@@ -122,18 +122,23 @@ export function indexFailures(views: readonly PodView[]): Map<number, IndexFailu
   return out;
 }
 
-/** Consecutive counted failures since the last success, and the time of the last of them. */
+/**
+ * Consecutive failures since the last success, and the time of the last of them: the pod back-off
+ * counts every failed pod, those a pod failure policy ignores too (recorded on real 1.37: after
+ * ignored failures the replacements came 10 s and then 20 s later).
+ */
 export function failuresSinceSuccess(views: readonly PodView[]): IndexFailures {
   const lastSuccess = Math.max(0, ...views.filter((v) => v.phase === 'Succeeded').map((v) => v.finishedAt ?? 0));
-  const failures = views.filter((v) => v.phase === 'Failed' && v.failure?.action !== 'Ignore' && (v.finishedAt ?? 0) > lastSuccess);
+  const failures = views.filter((v) => v.phase === 'Failed' && (v.finishedAt ?? 0) > lastSuccess);
   const lastFailureAt = failures.length > 0 ? Math.max(...failures.map((v) => v.finishedAt ?? 0)) : undefined;
   return { count: failures.length, ignored: 0, lastFailureAt };
 }
 
-/** When the next pod may start after `failures`: immediately when none. */
+/** When the next pod may start after `failures` (counted and ignored alike, as the real back-off does): immediately when none. */
 export function nextStartAllowedAt(failures: IndexFailures | undefined): number {
-  if (!failures || failures.count === 0 || failures.lastFailureAt === undefined) return 0;
-  return failures.lastFailureAt + podBackoffDelay(failures.count);
+  const all = failures ? failures.count + failures.ignored : 0;
+  if (!failures || all === 0 || failures.lastFailureAt === undefined) return 0;
+  return failures.lastFailureAt + podBackoffDelay(all);
 }
 
 function withIndexEnv(container: Json): Json {

@@ -141,6 +141,7 @@ class Runtime implements Simulation {
   private readonly onError?: (error: SimulationError) => void;
   private readonly tooManyMissed?: TooManyMissedBehaviour;
   private readonly legacyConditions: boolean;
+  private readonly suspendKeepsStartTime: boolean;
   private readonly dirty = new Set<string>();
   private readonly wakes = new Map<string, { at: number; cancel: () => void }>();
   private readonly memories = new Map<string, JobMemory>();
@@ -164,6 +165,7 @@ class Runtime implements Simulation {
     this.tooManyMissed = options.cronJobTooManyMissed;
     const version = options.kubernetesVersion ?? (options.store as { kubernetesVersion?: string }).kubernetesVersion;
     this.legacyConditions = version !== undefined && compareVersions(parseVersion(version), { major: 1, minor: 31 }) < 0;
+    this.suspendKeepsStartTime = version !== undefined && compareVersions(parseVersion(version), { major: 1, minor: 36 }) < 0;
   }
 
   start(): void {
@@ -367,7 +369,7 @@ class Runtime implements Simulation {
     if (!job || !isManagedByJobController(job)) return;
     const pods = this.store.list('Pod', namespace, { [CONTROLLER_UID_LABEL]: job.metadata.uid });
     const memory = this.memories.get(job.metadata.uid) ?? initialJobMemory(job, pods);
-    const plan = planJob({ job, pods, now: this.clock.now(), memory, rng: this.rng, legacyConditions: this.legacyConditions });
+    const plan = planJob({ job, pods, now: this.clock.now(), memory, rng: this.rng, legacyConditions: this.legacyConditions, suspendKeepsStartTime: this.suspendKeepsStartTime });
     for (const pod of plan.podsToDelete) this.deleteIgnoringGone('Pod', pod);
     const loads = plan.podsToCreate.length > 0 ? this.nodeLoads() : new Map<string, number>();
     for (const manifest of plan.podsToCreate) plan.memory.active.add(this.createPod(manifest, loads).metadata.uid);

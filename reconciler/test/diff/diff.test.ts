@@ -20,21 +20,7 @@ interface KnownDifference {
 }
 
 /** Remaining differences, by `<minor>/<scenario>` (e.g. `1.28/active-deadline`). */
-/**
- * The replacement of a pod whose failure the policy ignores: the real controllers replaced it within
- * 1.5 s in some runs and not in others (1.34 and 1.37 both ways, 1.28 always); the simulation
- * replaces it at once. Either outcome is accepted for this scenario.
- */
-const IGNORED_FAILURE_REPLACEMENT: KnownDifference = {
-  fields: ['active: real 0 sim 1'],
-  alsoAgrees: true,
-  reason: 'the real controllers replace a pod whose failure the policy ignores sometimes within 1.5 s and sometimes later (seen both ways on 1.34 and 1.37); the simulation replaces it at once',
-};
-const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
-  '1.28/pod-failure-policy-ignore': IGNORED_FAILURE_REPLACEMENT,
-  '1.34/pod-failure-policy-ignore': IGNORED_FAILURE_REPLACEMENT,
-  '1.37/pod-failure-policy-ignore': IGNORED_FAILURE_REPLACEMENT,
-};
+const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {};
 
 const RECORDED = new URL('./recorded/', import.meta.url);
 

@@ -1,13 +1,17 @@
 // The simulated side of a scenario: the emulator's store and the simulated controllers on a ManualClock.
 import { MemoryStore } from '../../src/emulator/store.ts';
 import type { NewObject, StoredObject } from '../../src/emulator/types.ts';
-import { ManualClock, startSimulation } from '../../src/sim/index.ts';
-import { jobsOf, observeCronJob, observeJob, runIsOver, type Outcome } from './observe.ts';
+import { DEFAULT_START, ManualClock, startSimulation } from '../../src/sim/index.ts';
+import { eventsOf, jobsOf, observeCronJob, observeDeleted, observeJob, observeSettled, podsOf, podsSettled, runIsOver, type Outcome } from './observe.ts';
 import { DIFF_NAMESPACE, type Scenario } from './scenarios.ts';
 
 /** Simulated time a scenario may take before the run is abandoned. */
 export const SIM_LIMIT_MS = 900_000;
 const STEP_MS = 100;
+/** How long a finished Job's pods may take to stop terminating before they are observed as they are. */
+export const SETTLE_LIMIT_MS = 60_000;
+/** How long after a CronJob's run is over it is observed (the real side's event lag). */
+const CRONJOB_SETTLE_MS = 2_000;
 
 function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...target };
@@ -22,7 +26,7 @@ function mergePatch(target: Record<string, unknown>, patch: Record<string, unkno
 
 /** Runs a scenario on the simulation and returns its outcome (throws when it never settles). */
 export function runSimulated(scenario: Scenario, kubernetesVersion: string, seed = 1): Outcome {
-  const clock = new ManualClock();
+  const clock = new ManualClock(scenario.startAtSecond === undefined ? DEFAULT_START : DEFAULT_START + scenario.startAtSecond * 1000);
   const store = new MemoryStore({ clock, kubernetesVersion });
   const sim = startSimulation({ store, clock, seed });
   try {
@@ -30,7 +34,7 @@ export function runSimulated(scenario: Scenario, kubernetesVersion: string, seed
     const { kind, name } = { kind: String(scenario.manifest.kind), name: String(scenario.manifest.metadata?.name) };
     const current = (): StoredObject => store.get(kind, DIFF_NAMESPACE, name)!;
     const jobs = (): StoredObject[] => (kind === 'CronJob' ? jobsOf(current(), store.list('Job', DIFF_NAMESPACE)) : []);
-    store.create(scenario.manifest as NewObject);
+    const created = store.create(scenario.manifest as NewObject);
     clock.flush();
     const pending = [...(scenario.actions ?? [])].sort((a, b) => a.atMs - b.atMs);
     const done = (): boolean => (scenario.observeAtMs === undefined ? pending.length === 0 && runIsOver(current(), jobs(), scenario.finishedJobs) : clock.now() - start >= scenario.observeAtMs);
@@ -44,7 +48,19 @@ export function runSimulated(scenario: Scenario, kubernetesVersion: string, seed
       }
     }
     if (sim.errors.length > 0) throw new Error(`${scenario.name}: controller errors: ${sim.errors.map((e) => String(e.error)).join('; ')}`);
-    return kind === 'CronJob' ? observeCronJob(current(), jobs()) : observeJob(current());
+    if (!store.get(kind, DIFF_NAMESPACE, name)) return observeDeleted(created, store.list('Pod', DIFF_NAMESPACE));
+    const target = current();
+    if (kind === 'CronJob') {
+      // As the real side, which reads the CronJob again 2 s after its run is over.
+      clock.advance(CRONJOB_SETTLE_MS);
+      return { ...observeCronJob(current(), jobs()), events: eventsOf(target.metadata.uid, store.list('Event', DIFF_NAMESPACE)) };
+    }
+    const outcome = observeJob(target);
+    if (scenario.observeAtMs !== undefined) return outcome;
+    // What the finished Job leaves behind, once its pods stopped terminating.
+    const pods = (): StoredObject[] => podsOf(target, store.list('Pod', DIFF_NAMESPACE));
+    for (let waited = 0; !podsSettled(pods()) && waited < SETTLE_LIMIT_MS; waited += STEP_MS) clock.advance(STEP_MS);
+    return { ...outcome, settled: observeSettled(current(), pods(), store.list('Event', DIFF_NAMESPACE)) };
   } finally {
     sim.stop();
   }

@@ -33,6 +33,12 @@ export interface Scenario {
   readonly observeAtMs?: number;
   /** CronJobs: how many finished Jobs end the run (default 1). */
   readonly finishedJobs?: number;
+  /**
+   * Create at this second of a minute (the real side waits for it, the simulated clock starts
+   * there), so that a CronJob's `* * * * *` runs fall at known times after the creation:
+   * 60 - startAtSecond seconds after it, then every 60 s.
+   */
+  readonly startAtSecond?: number;
 }
 
 function annotations(b: Behaviour): Record<string, string> {
@@ -104,7 +110,10 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'backoff-limit-exceeded-parallel',
-    manifest: job('backoff-limit-exceeded-parallel', { backoffLimit: 0, completions: 3, parallelism: 3 }, { duration: '1s', failureRate: 1 }),
+    // All three pods fail within moments of each other; the limit is crossed only by the last of
+    // them (with backoffLimit 0 the first failure would race the others), and the pod back-off
+    // keeps replacements from starting in between.
+    manifest: job('backoff-limit-exceeded-parallel', { backoffLimit: 2, completions: 3, parallelism: 3 }, { duration: '1s', failureRate: 1 }),
   },
   {
     name: 'pod-failure-policy-failjob',
@@ -112,9 +121,17 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'pod-failure-policy-ignore',
-    // Observed 1.5 s after the first pod failed: its replacement runs unless the ignored failure delays it.
-    manifest: job('pod-failure-policy-ignore', { backoffLimit: 0, podFailurePolicy: exitCodeRule('Ignore', 42) }, { duration: '3s', failureRate: 1, exitCode: 42 }),
-    observeAtMs: 4500,
+    // The first pod fails after 5 s; its failure is ignored (not counted), but the pod back-off
+    // (10 s after one failure) still holds the replacement back: observed in between, at 10 s.
+    manifest: job('pod-failure-policy-ignore', { backoffLimit: 0, podFailurePolicy: exitCodeRule('Ignore', 42) }, { duration: '5s', failureRate: 1, exitCode: 42 }),
+    observeAtMs: 10_000,
+  },
+  {
+    name: 'pod-failure-policy-ignore-replaced',
+    // The first pod fails after 8 s; its replacement starts about 10 s later (the real controller's
+    // timing varies by a second or two) and runs for 8 s: observed in the middle, at 23 s.
+    manifest: job('pod-failure-policy-ignore-replaced', { backoffLimit: 0, podFailurePolicy: exitCodeRule('Ignore', 42) }, { duration: '8s', failureRate: 1, exitCode: 42 }),
+    observeAtMs: 23_000,
   },
   {
     name: 'pod-failure-policy-count',
@@ -146,7 +163,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'active-deadline',
-    manifest: job('active-deadline', { activeDeadlineSeconds: 2, completions: 2, parallelism: 2 }, { duration: '30s' }),
+    // Both pods are ready well before the 4 s deadline (the old controller leaves that count in status.ready).
+    manifest: job('active-deadline', { activeDeadlineSeconds: 4, completions: 2, parallelism: 2 }, { duration: '30s' }),
   },
   {
     name: 'suspend-at-create',
@@ -164,7 +182,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'work-queue-failing',
-    manifest: job('work-queue-failing', { parallelism: 2, backoffLimit: 0 }, { duration: '1s', failureRate: 1 }),
+    // As above: the second failure crosses the limit, so the outcome does not depend on which pod fails first.
+    manifest: job('work-queue-failing', { parallelism: 2, backoffLimit: 1 }, { duration: '1s', failureRate: 1 }),
   },
   { name: 'zero-completions', manifest: job('zero-completions', { completions: 0 }, { duration: '1s' }) },
   {
@@ -271,7 +290,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'indexed-active-deadline',
-    manifest: job('indexed-active-deadline', { completionMode: 'Indexed', completions: 3, parallelism: 3, activeDeadlineSeconds: 2 }, { duration: '30s' }),
+    manifest: job('indexed-active-deadline', { completionMode: 'Indexed', completions: 3, parallelism: 3, activeDeadlineSeconds: 4 }, { duration: '30s' }),
   },
   {
     name: 'success-policy-count',
@@ -287,6 +306,9 @@ export const SCENARIOS: readonly Scenario[] = [
       'success-policy-indexes-and-count',
       { completionMode: 'Indexed', completions: 4, parallelism: 4, successPolicy: { rules: [{ succeededIndexes: '0-2', succeededCount: 2 }] } },
       { duration: '1s', failIndexes: '1,3' },
+      // The failing indexes restart in place and are still running when indexes 0 and 2 meet the
+      // policy (with Never they fail at the same moment and race it), so they are stopped.
+      'OnFailure',
     ),
   },
   {
@@ -296,7 +318,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'indexed-on-failure-restarts',
-    manifest: job('indexed-on-failure-restarts', { completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimit: 1 }, { duration: '1s', failIndexes: '1' }, 'OnFailure'),
+    // One index at a time: index 0 succeeds before index 1 starts failing (in parallel they race).
+    manifest: job('indexed-on-failure-restarts', { completionMode: 'Indexed', completions: 2, parallelism: 1, backoffLimit: 1 }, { duration: '1s', failIndexes: '1' }, 'OnFailure'),
   },
   {
     name: 'backoff-limit-two',
@@ -340,6 +363,58 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'active-deadline-while-suspended',
     manifest: job('active-deadline-while-suspended', { suspend: true, activeDeadlineSeconds: 1 }, { duration: '1s' }),
     observeAtMs: 4000,
+  },
+  {
+    // Created at second 5: runs at 55 s and 115 s. The first Job (120 s) still runs at the second
+    // run, which replaces it; observed at 150 s.
+    name: 'cronjob-replace',
+    manifest: cronJob('cronjob-replace', { concurrencyPolicy: 'Replace' }, {}, { duration: '120s' }),
+    startAtSecond: 5,
+    observeAtMs: 150_000,
+  },
+  {
+    // The same with the default concurrency policy, Allow: both Jobs run side by side at 150 s.
+    name: 'cronjob-allow',
+    manifest: cronJob('cronjob-allow', {}, {}, { duration: '120s' }),
+    startAtSecond: 5,
+    observeAtMs: 150_000,
+  },
+  {
+    // Runs at 55 s and 115 s finish within seconds; one successful Job is kept, the first one pruned.
+    name: 'cronjob-history-limit',
+    manifest: cronJob('cronjob-history-limit', { successfulJobsHistoryLimit: 1 }, {}, { duration: '1s' }),
+    startAtSecond: 5,
+    observeAtMs: 140_000,
+  },
+  {
+    // Suspended through the run due at 55 s and resumed at 65 s: 10 s late, beyond a 3 s starting
+    // deadline, so that run is skipped; observed at 100 s, before the next run.
+    name: 'cronjob-starting-deadline-missed',
+    manifest: cronJob('cronjob-starting-deadline-missed', { suspend: true, startingDeadlineSeconds: 3 }, {}, { duration: '1s' }),
+    actions: [{ atMs: 65_000, patch: { spec: { suspend: false } } }],
+    startAtSecond: 5,
+    observeAtMs: 100_000,
+  },
+  {
+    // The same with a 30 s starting deadline: the missed run starts on resume.
+    name: 'cronjob-starting-deadline-caught-up',
+    manifest: cronJob('cronjob-starting-deadline-caught-up', { suspend: true, startingDeadlineSeconds: 30 }, {}, { duration: '1s' }),
+    actions: [{ atMs: 65_000, patch: { spec: { suspend: false } } }],
+    startAtSecond: 5,
+    observeAtMs: 100_000,
+  },
+  {
+    // Finished after about 1 s and deleted by the TTL-after-finished controller at once, its pods
+    // with it (the controller deletes with foreground propagation); observed at 12 s.
+    name: 'ttl-after-finished',
+    manifest: job('ttl-after-finished', { ttlSecondsAfterFinished: 0 }, { duration: '1s' }),
+    observeAtMs: 12_000,
+  },
+  {
+    // A TTL of 30 s: at 12 s the finished Job and its pods are still there.
+    name: 'ttl-after-finished-not-yet',
+    manifest: job('ttl-after-finished-not-yet', { ttlSecondsAfterFinished: 30 }, { duration: '1s' }),
+    observeAtMs: 12_000,
   },
   {
     name: 'cronjob-suspended',
