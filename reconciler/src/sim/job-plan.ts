@@ -15,6 +15,7 @@ import {
   indexFailures,
   nextStartAllowedAt,
   podManifest,
+  replacementPolicy,
   viewPod,
   type IndexFailures,
   type PodSlot,
@@ -71,6 +72,11 @@ export interface JobPlanInput {
    * the real 1.28 controller (test/diff/recorded/real-1.28.json).
    */
   readonly legacyConditions?: boolean;
+  /**
+   * No `status.terminating`: before Kubernetes 1.29 the job controller left it unset (the
+   * JobPodReplacementPolicy feature was off by default).
+   */
+  readonly omitTerminating?: boolean;
 }
 
 export interface JobPlan {
@@ -107,10 +113,6 @@ function restartPolicyOf(spec: Json): string | undefined {
   return spec.template?.spec?.restartPolicy;
 }
 
-function replacementPolicy(spec: Json): string {
-  return spec.podReplacementPolicy ?? (spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed');
-}
-
 function settingsOf(spec: Json): Settings {
   const parallelism = num(spec.parallelism);
   const completions = num(spec.completions) ?? (parallelism === undefined ? 1 : undefined);
@@ -143,7 +145,10 @@ interface Sync {
   readonly job: StoredObject;
   readonly cfg: Settings;
   readonly now: number;
+  /** The Job's pods, but for the finished ones the controller itself deleted (those are not counted). */
   readonly views: PodView[];
+  /** The uids of all the Job's pods. */
+  readonly present: ReadonlySet<string>;
   active: PodView[];
   readonly terminating: number;
   succeeded: number;
@@ -167,7 +172,9 @@ function cloneMemory(m: JobMemory): JobMemory {
 
 function newSync(input: JobPlanInput): Sync {
   const { job } = input;
-  const views = input.pods.filter((p) => controllerUid(p, 'Job') === job.metadata.uid).map((p) => viewPod(job, p));
+  const all = input.pods.filter((p) => controllerUid(p, 'Job') === job.metadata.uid).map((p) => viewPod(job, p));
+  // A pod the controller deleted (suspend, excess, a finished Job) is stopped by its kubelet: not a failure.
+  const views = all.filter((v) => !(input.memory.deleted.has(v.uid) && !v.active && !v.terminating));
   const status = job.status ?? {};
   return {
     input,
@@ -175,6 +182,7 @@ function newSync(input: JobPlanInput): Sync {
     cfg: settingsOf(job.spec ?? {}),
     now: input.now,
     views,
+    present: new Set(all.map((v) => v.uid)),
     active: views.filter((v) => v.active),
     terminating: views.filter((v) => v.terminating).length,
     succeeded: status.succeeded ?? 0,
@@ -236,13 +244,19 @@ function accountVanished(sync: Sync, present: ReadonlySet<string>): void {
   }
 }
 
+/** Whether a pod is newly finished for the counters: terminal, or terminating where that counts as failed (not deleted by the controller). */
+function newlyFinished(sync: Sync, v: PodView): boolean {
+  if (v.active || sync.memory.counted.has(v.uid)) return false;
+  return !v.terminating || (v.failed && !sync.memory.deleted.has(v.uid));
+}
+
 /** Counts newly finished pods and active pods that vanished. */
 function account(sync: Sync): void {
   for (const v of sync.views) {
     if (v.active) sync.memory.active.add(v.uid);
-    if (!v.active && !v.terminating && !sync.memory.counted.has(v.uid)) countTerminal(sync, v);
+    if (newlyFinished(sync, v)) countTerminal(sync, v);
   }
-  accountVanished(sync, new Set(sync.views.map((v) => v.uid)));
+  accountVanished(sync, sync.present);
 }
 
 function inRange(index: number | undefined, completions: number): index is number {
@@ -542,7 +556,8 @@ function statusOf(sync: Sync): Json {
   const finished = sync.conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
   setCount(status, 'active', finished ? 0 : sync.active.length + sync.create.length);
   status.ready = finished ? 0 : sync.active.filter((v) => v.ready).length;
-  status.terminating = sync.terminating;
+  if (sync.input.omitTerminating) delete status.terminating;
+  else status.terminating = sync.terminating;
   setCount(status, 'succeeded', sync.succeeded);
   setCount(status, 'failed', sync.failed);
   setOptional(status, 'startTime', sync.startTime);
