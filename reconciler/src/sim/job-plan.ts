@@ -41,6 +41,12 @@ export interface JobMemory {
   readonly active: Set<string>;
   /** Pods the controller deleted itself. */
   readonly deleted: Set<string>;
+  /**
+   * When each counted failure happened, by pod uid, kept after the pod is gone: the pod back-off
+   * goes on from failed pods that were removed (evicted ones, for example), as the real
+   * controller's back-off record does.
+   */
+  readonly failures: Map<string, number>;
 }
 
 /** Memory for a Job seen for the first time: finished pods are counted already when the status shows progress. */
@@ -54,6 +60,7 @@ export function initialJobMemory(job: StoredObject, pods: readonly StoredObject[
     counted: new Set(progressed ? terminal.map((p) => p.metadata.uid) : []),
     active: new Set(active.map((p) => p.metadata.uid)),
     deleted: new Set(),
+    failures: new Map(),
   };
 }
 
@@ -167,7 +174,7 @@ interface Sync {
 }
 
 function cloneMemory(m: JobMemory): JobMemory {
-  return { counted: new Set(m.counted), active: new Set(m.active), deleted: new Set(m.deleted) };
+  return { counted: new Set(m.counted), active: new Set(m.active), deleted: new Set(m.deleted), failures: new Map(m.failures) };
 }
 
 function newSync(input: JobPlanInput): Sync {
@@ -228,6 +235,7 @@ function countTerminal(sync: Sync, v: PodView): void {
   }
   if (v.failure?.action === 'Ignore') return;
   sync.failed += 1;
+  sync.memory.failures.set(v.uid, v.finishedAt ?? sync.now);
   if (v.failure?.action === 'FailJob' && sync.failJobMessage === undefined) sync.failJobMessage = v.failure.message;
 }
 
@@ -236,7 +244,10 @@ function accountVanished(sync: Sync, present: ReadonlySet<string>): void {
   const { memory } = sync;
   for (const uid of [...memory.active]) {
     if (present.has(uid)) continue;
-    if (!memory.deleted.has(uid)) sync.failed += 1;
+    if (!memory.deleted.has(uid)) {
+      sync.failed += 1;
+      memory.failures.set(uid, sync.now);
+    }
     memory.active.delete(uid);
   }
   for (const set of [memory.deleted, memory.counted]) {
@@ -438,7 +449,7 @@ function manageNonIndexed(sync: Sync): void {
     for (const v of excess) removePod(sync, v);
     return;
   }
-  if (busy === want || !startGate(sync, failuresSinceSuccess(sync.views))) return;
+  if (busy === want || !startGate(sync, failuresSinceSuccess(sync.views, sync.memory.failures))) return;
   for (let i = busy; i < want; i++) createPod(sync, {});
 }
 
@@ -474,7 +485,7 @@ function manageIndexed(sync: Sync): void {
   const busy = pruneIndexed(sync, completions);
   let slots = sync.cfg.parallelism - busyCount(sync);
   const perIndex = perIndexFailures(sync);
-  if (slots <= 0 || (!perIndex && !startGate(sync, failuresSinceSuccess(sync.views)))) return;
+  if (slots <= 0 || (!perIndex && !startGate(sync, failuresSinceSuccess(sync.views, sync.memory.failures)))) return;
   for (let i = 0; i < completions && slots > 0; i++) {
     const slot = !busy.has(i) && isOpenIndex(sync, i) ? indexSlot(sync, i, perIndex) : undefined;
     if (!slot) continue;

@@ -156,12 +156,17 @@ export function indexFailures(views: readonly PodView[]): Map<number, IndexFailu
   return out;
 }
 
-/** Consecutive counted failures since the last success, and the time of the last of them. */
-export function failuresSinceSuccess(views: readonly PodView[]): IndexFailures {
+/**
+ * Consecutive counted failures since the last success, and the time of the last of them: the
+ * failed pods there are, and the `remembered` failures (uid → time) of pods that are gone.
+ */
+export function failuresSinceSuccess(views: readonly PodView[], remembered: ReadonlyMap<string, number> = new Map()): IndexFailures {
   const lastSuccess = Math.max(0, ...views.filter((v) => v.phase === 'Succeeded').map((v) => v.finishedAt ?? 0));
-  const failures = views.filter((v) => v.failed && v.failure?.action !== 'Ignore' && (v.finishedAt ?? 0) > lastSuccess);
-  const lastFailureAt = failures.length > 0 ? Math.max(...failures.map((v) => v.finishedAt ?? 0)) : undefined;
-  return { count: failures.length, ignored: 0, lastFailureAt };
+  const times = new Map<string, number>();
+  for (const v of views) if (v.failed && v.failure?.action !== 'Ignore') times.set(v.uid, v.finishedAt ?? 0);
+  for (const [uid, at] of remembered) if (!times.has(uid)) times.set(uid, at);
+  const since = [...times.values()].filter((at) => at > lastSuccess);
+  return { count: since.length, ignored: 0, lastFailureAt: since.length > 0 ? Math.max(...since) : undefined };
 }
 
 /** When the next pod may start after `failures`: immediately when none. */

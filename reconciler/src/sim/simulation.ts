@@ -395,7 +395,7 @@ class Runtime implements Simulation {
     const loads = plan.podsToCreate.length > 0 ? this.nodeLoads() : new Map<string, number>();
     for (const manifest of plan.podsToCreate) plan.memory.active.add(this.createPod(manifest, loads).metadata.uid);
     const written = this.writeStatus(job, plan.status);
-    this.memories.set(job.metadata.uid, written ? plan.memory : { ...plan.memory, counted: memory.counted });
+    this.memories.set(job.metadata.uid, written ? plan.memory : { ...plan.memory, counted: memory.counted, failures: memory.failures });
     if (!written) return this.enqueue('job', objectKey(job));
     this.emit(job, plan.events, REPORTING_CONTROLLERS.job);
     this.wakeAt('job', objectKey(job), plan.wakeAt);
