@@ -91,8 +91,24 @@ function selects(budget: StoredObject, pod: StoredObject): boolean {
 
 function checkBudgets(store: ObjectStore, pod: StoredObject, { now, dryRun }: { now: number; dryRun: boolean }): void {
   const budgets = store.list('PodDisruptionBudget', pod.metadata.namespace).filter((b) => selects(b, pod));
-  if (budgets.length > 1) throw new StoreError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
-  if (budgets.length === 1) takeDisruption(store, pod, budgets[0], { now, dryRun });
+  if (budgets.length > 1) throw new StoreError(500, '', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
+  if (budgets.length === 1 && !spareUnhealthy(pod, budgets[0])) takeDisruption(store, pod, budgets[0], { now, dryRun });
+}
+
+function isReady(pod: StoredObject): boolean {
+  return (pod.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+}
+
+/**
+ * An unready pod is evicted without taking a disruption when the budget says `AlwaysAllow`
+ * (`unhealthyPodEvictionPolicy`) or has as many healthy pods as it needs (and needs some).
+ */
+function spareUnhealthy(pod: StoredObject, budget: StoredObject): boolean {
+  if (isReady(pod)) return false;
+  if (budget.spec?.unhealthyPodEvictionPolicy === 'AlwaysAllow') return true;
+  const status = budget.status ?? {};
+  const desired = Number(status.desiredHealthy ?? 0);
+  return Number(status.currentHealthy ?? 0) >= desired && desired > 0;
 }
 
 const BUDGET_VIOLATION = "Cannot evict pod as it would violate the pod's disruption budget.";
@@ -122,8 +138,18 @@ function takeDisruption(store: ObjectStore, pod: StoredObject, budget: StoredObj
   if (refused) throw refused;
   if (dryRun) return;
   const status = budget.status ?? {};
+  const disruptionsAllowed = Number(status.disruptionsAllowed) - 1;
   const disruptedPods = { ...(status.disruptedPods ?? {}), [pod.metadata.name]: timestamp(now) };
-  store.replace({ ...budget, status: { ...status, disruptionsAllowed: Number(status.disruptionsAllowed) - 1, disruptedPods } }, { subresource: 'status' });
+  const conditions = disruptionsAllowed === 0 ? withInsufficientPods(status.conditions ?? [], budget, now) : status.conditions;
+  store.replace({ ...budget, status: { ...status, disruptionsAllowed, disruptedPods, ...(conditions ? { conditions } : {}) } }, { subresource: 'status' });
+}
+
+/** The budget's conditions once it allows no more disruption: `DisruptionAllowed` False, reason `InsufficientPods`. */
+function withInsufficientPods(conditions: Array<Record<string, unknown>>, budget: StoredObject, now: number): Array<Record<string, unknown>> {
+  const existing = conditions.find((c) => c.type === 'DisruptionAllowed');
+  if (existing?.status === 'False' && existing.reason === 'InsufficientPods') return conditions;
+  const next = { type: 'DisruptionAllowed', status: 'False', observedGeneration: budget.metadata.generation, lastTransitionTime: timestamp(now), reason: 'InsufficientPods', message: '' };
+  return existing ? conditions.map((c) => (c === existing ? next : c)) : [...conditions, next];
 }
 
 /** A metav1.LabelSelector as selector text (`a=b,c in (x,y)`). */

@@ -75,8 +75,11 @@ const QUALIFIED_REASONS = new Set<StatusReason>(['NotFound', 'AlreadyExists', 'C
  */
 export function statusOf(err: StoreError, req?: Pick<ResourceRequest, 'resource' | 'name'>): StatusObject {
   const status: StatusObject = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: err.reason, code: err.code };
+  // A Status a handler returned without a reason (metav1.StatusReasonUnknown) has none in JSON.
+  if (!err.reason) delete (status as Partial<StatusObject>).reason;
   const details = detailsOf(err, req !== undefined && QUALIFIED_REASONS.has(err.reason) ? req : undefined);
-  if (Object.keys(details).length > 0) status.details = details;
+  // The API server's 405 carries empty details.
+  if (Object.keys(details).length > 0 || err.reason === 'MethodNotAllowed') status.details = details;
   return status;
 }
 

@@ -65,6 +65,8 @@ export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
 
 /** The `reason` of a Kubernetes `Status` (metav1.StatusReason) the emulator answers with. */
 export type StatusReason =
+  /** metav1.StatusReasonUnknown: a Status without a reason (e.g. the eviction handler's 500 for two budgets). */
+  | ''
   | 'NotFound'
   | 'AlreadyExists'
   | 'Conflict'
