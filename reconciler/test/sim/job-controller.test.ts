@@ -356,6 +356,28 @@ describe('simulated job controller: podFailurePolicy', () => {
     assertNoErrors(c);
   });
 
+  it('without a pod failure policy an evicted pod counts as failed while terminating, and the back-off outlives it', () => {
+    // GIVEN a running pod of a Job that replaces terminating pods (TerminatingOrFailed, the default without a policy)
+    const c = cluster();
+    c.store.create(jobManifest('evicted', { backoffLimit: 2 }, { duration: '1m' }));
+    c.clock.advance(5_000);
+    const [victim] = podsOf(c, 'evicted');
+    // WHEN it is evicted
+    c.sim.evictPod(NS, victim.metadata.name);
+    c.clock.flush();
+    // THEN it counts as failed at once, and its replacement waits for the 10 s back-off from the eviction
+    assert.equal(getJob(c, 'evicted').status.failed, 1);
+    assert.equal(getJob(c, 'evicted').status.terminating, 1);
+    c.clock.advance(1_000 + STOPPED_POD_REMOVAL_MS);
+    assert.equal(c.store.get('Pod', NS, victim.metadata.name), undefined, 'stopped and removed');
+    assert.equal(getJob(c, 'evicted').status.failed, 1, 'counted once');
+    c.clock.advance(8_400);
+    assert.equal(podsOf(c, 'evicted').length, 0, 'no replacement before the back-off ends');
+    c.clock.advance(100);
+    assert.equal(podsOf(c, 'evicted').length, 1, 'replaced 10 s after the eviction');
+    assertNoErrors(c);
+  });
+
   it('Count counts the failure against backoffLimit', () => {
     const c = cluster();
     c.store.create(jobManifest('counted', { backoffLimit: 0, ...policy([{ action: 'Count', onPodConditions: [{ type: 'DisruptionTarget' }] }]) }, { duration: '30s' }));
