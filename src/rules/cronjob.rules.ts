@@ -383,4 +383,11 @@ const TYPE_META_RULES: Rule[] = [
 ];
 
 /** Every CronJob rule, in evaluation order. */
-export const CRONJOB_RULES: readonly Rule[] = [...API_VERSION_RULES, ...TYPE_META_RULES, ...NAME_RULES, ...SCHEDULE_RULES, ...SPEC_RULES, ...TEMPLATE_METADATA_RULES];
+export const CRONJOB_RULES: readonly Rule[] = [
+  ...API_VERSION_RULES,
+  ...TYPE_META_RULES,
+  ...NAME_RULES,
+  ...SCHEDULE_RULES,
+  ...SPEC_RULES,
+  ...TEMPLATE_METADATA_RULES,
+];

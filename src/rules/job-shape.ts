@@ -219,8 +219,7 @@ class Walker {
       // Go decodes a null map value as the zero value and keeps the key (recorded: a null label
       // value with a bad key is rejected at the key, a null GPU request needs a limit); that is ""
       // for strings and 0 for quantities.
-      if (x === null && (item.k === K.Str || item.k === K.Qty)) c = item.k === K.Str ? '' : '0';
-      else if (x !== null && x !== undefined) {
+      if (x === null && (item.k === K.Str || item.k === K.Qty)) {c = item.k === K.Str ? '' : '0';} else if (x !== null && x !== undefined) {
         this.stack.push({ key });
         c = this.walk(x, item);
         this.stack.pop();

@@ -133,8 +133,8 @@ const METADATA_RULES: Rule[] = [
       const t = ctx.originalJobSpec.template;
       const shared = jobTakesTemplateLabels(ctx) && isObject(t) && isObject(t.metadata) && isObject(t.metadata.labels);
       return labelValueErrors(name).flatMap((e) =>
-        (shared ? ['spec.template.labels', 'metadata.labels'] : ['spec.template.labels']).map((path) => ({
-          path,
+        (shared ? ['spec.template.labels', 'metadata.labels'] : ['spec.template.labels']).map((at) => ({
+          path: at,
           problem: `get the Job name as the job-name label value, which ${e}`,
           got: name,
         })),

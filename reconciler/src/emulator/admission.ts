@@ -183,6 +183,8 @@ export function prepareCreate(obj: StoredObject, kubernetesVersion: string): Sto
   const kind = batchKindOf(obj);
   if (!kind) {
     if (resourceForKind(obj.kind)?.statusResetOnCreate) obj.status = {};
+    // A new pod is Pending (the pod strategy's PrepareForCreate); a status the writer set otherwise is kept.
+    if (obj.kind === 'Pod' && !obj.status?.phase) obj.status = { ...(obj.status ?? {}), phase: 'Pending' };
     return obj;
   }
   const prepared = prepareForCreate(kind, obj, parseVersion(kubernetesVersion), { uid: obj.metadata.uid }) as StoredObject;

@@ -38,6 +38,7 @@ function resourceEntries(r: ResourceType): Array<Record<string, unknown>> {
   if (r.categories) main.categories = r.categories;
   const out = [main];
   if (r.status) out.push({ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: STATUS_VERBS });
+  if (r.kind === 'Pod' && r.group === '') out.push({ name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
   return out;
 }
 

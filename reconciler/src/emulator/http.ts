@@ -7,12 +7,22 @@ import YAML from 'yaml';
 import { findResource, type ResourceType } from './resources.ts';
 import { StoreError, type StatusReason } from './types.ts';
 
+/** The subresources served: `status` of kinds with a status, `eviction` of pods. */
+export type Subresource = 'status' | 'eviction';
+
+function servesSubresource(resource: ResourceType, sub: string | undefined): boolean {
+  if (sub === undefined) return true;
+  if (sub === 'status') return resource.status;
+  return sub === 'eviction' && resource.kind === 'Pod' && resource.group === '';
+}
+
 /** A request for a resource, decoded from its path, method and query. */
 export interface ResourceRequest {
   readonly resource: ResourceType;
   readonly namespace?: string;
   readonly name?: string;
-  readonly subresource?: 'status';
+  /** `status`, or `eviction` (POST only, of pods). */
+  readonly subresource?: Subresource;
   readonly verb: 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
   readonly query: URLSearchParams;
 }
@@ -65,8 +75,11 @@ const QUALIFIED_REASONS = new Set<StatusReason>(['NotFound', 'AlreadyExists', 'C
  */
 export function statusOf(err: StoreError, req?: Pick<ResourceRequest, 'resource' | 'name'>): StatusObject {
   const status: StatusObject = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: err.reason, code: err.code };
+  // A Status a handler returned without a reason (metav1.StatusReasonUnknown) has none in JSON.
+  if (!err.reason) delete (status as Partial<StatusObject>).reason;
   const details = detailsOf(err, req !== undefined && QUALIFIED_REASONS.has(err.reason) ? req : undefined);
-  if (Object.keys(details).length > 0) status.details = details;
+  // The API server's 405 carries empty details.
+  if (Object.keys(details).length > 0 || err.reason === 'MethodNotAllowed') status.details = details;
   return status;
 }
 
@@ -80,7 +93,7 @@ function aboutOf(err: StoreError, req: Pick<ResourceRequest, 'resource' | 'name'
 /** The Status details: name, group and kind (an empty group left out) and causes. */
 function detailsOf(err: StoreError, req: Pick<ResourceRequest, 'resource' | 'name'> | undefined): NonNullable<StatusObject['details']> {
   const details: NonNullable<StatusObject['details']> = {};
-  const name = err.about ? undefined : (req?.name ?? err.objectName);
+  const name = err.about ? err.objectName : (req?.name ?? err.objectName);
   if (name) details.name = name;
   const about = aboutOf(err, req);
   if (about?.group) details.group = about.group;
@@ -106,9 +119,10 @@ export function sendError(
   const storeError = err instanceof StoreError ? err : new StoreError(500, 'InternalError', `an error on the server has prevented the request from succeeding: ${String(err)}`);
   const status = statusOf(storeError, req);
   const headers: Record<string, string> = {};
-  if (extra.retryAfterSeconds !== undefined) {
-    status.details = { ...status.details, retryAfterSeconds: extra.retryAfterSeconds };
-    headers['Retry-After'] = String(extra.retryAfterSeconds);
+  const retryAfterSeconds = extra.retryAfterSeconds ?? storeError.retryAfterSeconds;
+  if (retryAfterSeconds !== undefined) {
+    status.details = { ...status.details, retryAfterSeconds };
+    headers['Retry-After'] = String(retryAfterSeconds);
   }
   sendJson(res, storeError.code, status, headers);
 }
@@ -182,10 +196,12 @@ export function parseResourceRequest(method: string, url: URL): ResourceRequest 
   if (!api || api.rest.length === 0) return undefined;
   const { namespace, parts } = splitResource(api.group, api.version, api.rest);
   const resource = findResource(api.group, api.version, parts[0]);
-  if (!resource || parts.length > 3 || (parts[2] !== undefined && (parts[2] !== 'status' || !resource.status))) {
+  if (!resource || parts.length > 3 || !servesSubresource(resource, parts[2])) {
     throw new StoreError(404, 'NotFound', 'the server could not find the requested resource');
   }
   const verb = verbOf(method, parts[1] !== undefined, url.searchParams);
-  if (!verb) throw new StoreError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`);
-  return { resource, namespace, name: parts[1], subresource: parts[2] as 'status' | undefined, verb, query: url.searchParams };
+  if (!verb || (parts[2] === 'eviction' && verb !== 'create')) {
+    throw new StoreError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  }
+  return { resource, namespace, name: parts[1], subresource: parts[2] as Subresource | undefined, verb, query: url.searchParams };
 }

@@ -41,7 +41,7 @@ function invalidOption(optionsKind: string, field: string, message: string): Sto
 
 const OPTIONS_KIND: Readonly<Record<string, string>> = { create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions', delete: 'DeleteOptions', deletecollection: 'DeleteOptions' };
 
-function isDryRun(query: URLSearchParams, optionsKind: string): boolean {
+export function isDryRun(query: URLSearchParams, optionsKind: string): boolean {
   const values = query.getAll('dryRun');
   if (values.some((v) => v !== 'All')) {
     throw invalidOption(optionsKind, 'dryRun', `Unsupported value: ${JSON.stringify(values)}: supported values: "All"`);
@@ -66,7 +66,7 @@ function notFound(r: ResourceRequest): StoreError {
   return new StoreError(404, 'NotFound', `${r.resource.plural}${group} ${JSON.stringify(r.name ?? '')} not found`);
 }
 
-function mustGet(store: MemoryStore, r: ResourceRequest): StoredObject {
+export function mustGet(store: MemoryStore, r: ResourceRequest): StoredObject {
   const obj = store.get(r.resource.kind, r.namespace, r.name!);
   if (!obj) throw notFound(r);
   return obj;
@@ -270,6 +270,11 @@ export function createObject(store: MemoryStore, r: ResourceRequest, body: RestB
   return { code: 201, body: view(r.resource, created), warnings: opts.warnings };
 }
 
+/** The status subresource of a write (the only one that is written through PUT or PATCH). */
+function statusOnly(r: ResourceRequest): 'status' | undefined {
+  return r.subresource === 'status' ? 'status' : undefined;
+}
+
 /** PUT: replaces an object or its status (409 on a stale resourceVersion). */
 export function updateObject(store: MemoryStore, r: ResourceRequest, body: RestBody): RestAnswer {
   const obj = decodeObject(r, body);
@@ -282,7 +287,7 @@ export function updateObject(store: MemoryStore, r: ResourceRequest, body: RestB
     return { code: 201, body: view(r.resource, store.create(obj, opts)), warnings: opts.warnings };
   }
   mustGet(store, r);
-  return { code: 200, body: view(r.resource, store.replace(obj, { ...opts, subresource: r.subresource })), warnings: opts.warnings };
+  return { code: 200, body: view(r.resource, store.replace(obj, { ...opts, subresource: statusOnly(r) })), warnings: opts.warnings };
 }
 
 /** PATCH by content type; a `metadata.resourceVersion` in the patch is a precondition. */
@@ -296,11 +301,12 @@ export function patchObject(store: MemoryStore, r: ResourceRequest, body: RestBo
   checkTypeMeta(r, patched);
   patched.metadata.name = current.metadata.name;
   const opts = writeOptions(r);
-  const answer = store.replace(patched, { ...opts, subresource: r.subresource });
+  const answer = store.replace(patched, { ...opts, subresource: statusOnly(r) });
   return { code: 200, body: view(r.resource, answer), warnings: opts.warnings };
 }
 
-interface DeleteOptionsBody {
+export interface DeleteOptionsBody {
+  gracePeriodSeconds?: number;
   propagationPolicy?: PropagationPolicy;
   orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
@@ -336,7 +342,16 @@ function deleteOptions(r: ResourceRequest, body: RestBody): { policy: Propagatio
   if (policy && orphan !== undefined) {
     throw new StoreError(422, 'Invalid', 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: orphanDependents and propagationPolicy cannot both be set');
   }
-  return { policy: policy ?? policyFromOrphan(orphan) ?? defaultPolicy(r), options: decoded };
+  return { policy: policy ?? policyFromOrphan(orphan) ?? defaultPolicy(r), options: { ...decoded, gracePeriodSeconds: gracePeriodOption(r, decoded) } };
+}
+
+/** `gracePeriodSeconds` of the DeleteOptions body, else of the query. */
+function gracePeriodOption(r: ResourceRequest, decoded: DeleteOptionsBody): number | undefined {
+  if (typeof decoded.gracePeriodSeconds === 'number') return decoded.gracePeriodSeconds;
+  const text = r.query.get('gracePeriodSeconds');
+  if (text === null || text === '') return undefined;
+  if (!/^-?\d+$/.test(text)) throw new StoreError(400, 'BadRequest', `invalid gracePeriodSeconds ${JSON.stringify(text)}: must be an integer`);
+  return Number(text);
 }
 
 /** The finalizer the API server adds for a propagation policy the garbage collector carries out. */
@@ -353,7 +368,7 @@ export function deleteObject(store: MemoryStore, r: ResourceRequest, body: RestB
   const { policy, options } = deleteOptions(r, body);
   const dryRun = isDryRun(r.query, 'DeleteOptions') || (options.dryRun ?? []).includes('All');
   const before = mustGet(store, r);
-  const deleted = store.mustDelete(r.resource.kind, r.namespace, r.name!, { propagationPolicy: policy, preconditions: options.preconditions, dryRun });
+  const deleted = store.mustDelete(r.resource.kind, r.namespace, r.name!, { propagationPolicy: policy, preconditions: options.preconditions, dryRun, gracePeriodSeconds: options.gracePeriodSeconds });
   const answer = markedForDeletion(store, before, view(r.resource, deleted), POLICY_FINALIZERS[policy]);
   // The API server answers 202 only for an object that stays after an explicit `orphanDependents: false`.
   const remains = !dryRun && store.get(r.resource.kind, r.namespace, r.name!) !== undefined;
@@ -365,7 +380,7 @@ function markedForDeletion(store: MemoryStore, before: StoredObject, answer: Sto
   const pending = before.metadata.finalizers ?? [];
   if (before.metadata.deletionTimestamp || (finalizer === undefined && pending.length === 0)) return answer;
   answer.metadata.deletionTimestamp ??= new Date(store.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  answer.metadata.deletionGracePeriodSeconds = 0;
+  answer.metadata.deletionGracePeriodSeconds ??= 0;
   if (finalizer) answer.metadata.finalizers = [...new Set([...pending, finalizer])];
   return answer;
 }
@@ -375,7 +390,7 @@ export function deleteCollection(store: MemoryStore, r: ResourceRequest, body: R
   const { policy, options } = deleteOptions(r, body);
   const dryRun = isDryRun(r.query, 'DeleteOptions') || (options.dryRun ?? []).includes('All');
   const items = selectObjects(store, r).map((obj) =>
-    store.mustDelete(obj.kind, obj.metadata.namespace, obj.metadata.name, { propagationPolicy: policy, dryRun }),
+    store.mustDelete(obj.kind, obj.metadata.namespace, obj.metadata.name, { propagationPolicy: policy, dryRun, gracePeriodSeconds: options.gracePeriodSeconds }),
   );
   return {
     code: 200,

@@ -50,9 +50,14 @@
  * API server words it), creates also with the OwnerReferencesPermissionEnforcement check; every
  * decision is recorded (`emu.authorizations()`). Other tokens act as the cluster admin.
  *
+ * Pods are deleted gracefully as the API server deletes them: a pod bound to a node and not
+ * finished gets `deletionTimestamp` = now + its grace period and stays until its kubelet (the
+ * simulation's, see src/sim) deletes it with grace period 0; `POST .../pods/{name}/eviction`
+ * (policy/v1 and policy/v1beta1) marks the pod with a `DisruptionTarget` condition and deletes it
+ * (eviction.ts). Cascading deletions (garbage collector, namespaces) remove pods at once.
+ *
  * Not emulated: authentication, server-side apply (415), unknown-field checks
- * of other kinds and of pod templates (stored as sent), `/openapi/v2`, pod logs/exec, and
- * graceful pod termination (pods without finalizers are removed at once: no kubelet).
+ * of other kinds and of pod templates (stored as sent), `/openapi/v2`, pod logs/exec.
  *
  * Faults (`emu.faults`, see faults.ts): `status` (e.g. 429 + Retry-After, 500), `reset`
  * (ECONNRESET; with `after` once the request took effect), `hang` (never answered), `delay`, `gone` (410 ERROR event on an ongoing or the next watch) and `stall`
@@ -62,6 +67,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import YAML from 'yaml';
 import { discovery } from './discovery.ts';
+import { evictPod } from './eviction.ts';
 import { Faults, RequestLog, type Fault, type RequestFacts, type RequestRecord, type RequestStats } from './faults.ts';
 import { RbacAuthorizer, forbiddenMessage, ownerReferenceChecks, type AuthorizationAttributes, type AuthorizationRecord, type EmulatorAuthorization } from './rbac.ts';
 import { parseResourceRequest, readBody, reasonFor, sendError, sendJson, type ResourceRequest } from './http.ts';
@@ -119,7 +125,7 @@ type Handler = (store: MemoryStore, r: ResourceRequest, body: RestBody) => RestA
 const HANDLERS: Readonly<Record<Exclude<ResourceRequest['verb'], 'watch'>, Handler>> = {
   get: (store, r) => getObject(store, r),
   list: (store, r) => listObjects(store, r),
-  create: createObject,
+  create: (store, r, body) => (r.subresource === 'eviction' ? evictPod(store, r, body) : createObject(store, r, body)),
   update: updateObject,
   patch: patchObject,
   delete: deleteObject,

@@ -61,6 +61,26 @@ export interface WriteOptions {
 export interface DeleteOptions extends WriteOptions {
   readonly propagationPolicy?: PropagationPolicy;
   readonly preconditions?: { uid?: string; resourceVersion?: string };
+  /**
+   * Pods: how long the kubelet has to stop the pod (default its `terminationGracePeriodSeconds`,
+   * else 30). See `podGracePeriod`.
+   */
+  readonly gracePeriodSeconds?: number;
+}
+
+/** The API server's default `terminationGracePeriodSeconds` of a pod. */
+export const DEFAULT_POD_GRACE_SECONDS = 30;
+
+/**
+ * The grace period of a pod's deletion, as the pod strategy's `CheckGracefulDelete` decides it:
+ * the requested one, else the pod's `terminationGracePeriodSeconds` (the API server defaults it
+ * to 30); 0 for a pod that is not bound to a node or already Succeeded/Failed; a negative one is 1.
+ */
+export function podGracePeriod(pod: StoredObject, requested: number | undefined): number {
+  const phase = pod.status?.phase;
+  if (!pod.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+  const period = requested ?? (typeof pod.spec?.terminationGracePeriodSeconds === 'number' ? pod.spec.terminationGracePeriodSeconds : DEFAULT_POD_GRACE_SECONDS);
+  return period < 0 ? 1 : Math.floor(period);
 }
 
 /** Filters of `MemoryStore.query`. */
@@ -244,9 +264,7 @@ export class MemoryStore implements ObjectStore {
     const next = opts.subresource === 'status' ? this.statusWrite(current, input) : this.mainWrite(current, input, opts);
     if (opts.dryRun) return clone(next);
     if (isDeepStrictEqual(next, current)) return clone(current);
-    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
-      return this.remove(next);
-    }
+    if (this.goesOnUpdate(next)) return this.remove(next);
     return this.commit('MODIFIED', next);
   }
 
@@ -254,8 +272,45 @@ export class MemoryStore implements ObjectStore {
     const current = this.bucket(kind).get(this.key(kind, namespace, name));
     if (!current) return undefined;
     this.checkPreconditions(current, opts.preconditions);
+    if (kind === 'Pod') return this.deletePod(current, opts);
     if (opts.dryRun) return clone(current);
     return this.deleteObject(current, opts.propagationPolicy ?? 'Background');
+  }
+
+  /**
+   * A pod's deletion is graceful (the generic registry's `BeforeDelete` with the pod strategy):
+   * the pod gets `deletionTimestamp` = now + grace period, `deletionGracePeriodSeconds` and a new
+   * generation, and stays until its kubelet deletes it again with grace period 0 (or a finalizer
+   * holds it). Deleting a terminating pod again only ever shortens its grace period. Grace
+   * period 0 removes it at once (the answer still shows the deletion marks).
+   */
+  private deletePod(current: StoredObject, opts: DeleteOptions): StoredObject {
+    const period = podGracePeriod(current, opts.gracePeriodSeconds);
+    const next = clone(current);
+    const meta = next.metadata;
+    if (meta.deletionTimestamp) {
+      const existing = Number(meta.deletionGracePeriodSeconds ?? 0);
+      if (period >= existing) return clone(current);
+      const requestedAt = Date.parse(meta.deletionTimestamp) - existing * 1000;
+      meta.deletionTimestamp = timestamp(requestedAt + period * 1000);
+    } else {
+      meta.deletionTimestamp = timestamp(this.clock.now() + period * 1000);
+      if (meta.generation !== undefined) meta.generation += 1;
+    }
+    meta.deletionGracePeriodSeconds = period;
+    if (opts.dryRun) return next;
+    if (period > 0 || (meta.finalizers ?? []).length > 0) return this.commit('MODIFIED', next);
+    return this.deleteObject(next, opts.propagationPolicy ?? 'Background');
+  }
+
+  /**
+   * Whether an update removes the object: it is being deleted and no finalizer is left (a pod
+   * only once its grace period is 0, as the pod registry's `ShouldDeleteDuringUpdate` says: a
+   * terminating pod's kubelet writes its status before it deletes it).
+   */
+  private goesOnUpdate(next: StoredObject): boolean {
+    if (!next.metadata.deletionTimestamp || (next.metadata.finalizers ?? []).length > 0) return false;
+    return next.kind !== 'Pod' || Number(next.metadata.deletionGracePeriodSeconds ?? 0) === 0;
   }
 
   /** Like `delete`, but a missing object is a 404 `StoreError`. */
@@ -465,6 +520,8 @@ export class MemoryStore implements ObjectStore {
     else delete out.generation;
     if (current.metadata.deletionTimestamp) out.deletionTimestamp = current.metadata.deletionTimestamp;
     else delete out.deletionTimestamp;
+    if (current.metadata.deletionGracePeriodSeconds !== undefined) out.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
+    else delete out.deletionGracePeriodSeconds;
     delete out.managedFields;
     delete out.generateName;
     if (current.metadata.generateName) out.generateName = current.metadata.generateName;

@@ -65,6 +65,8 @@ export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
 
 /** The `reason` of a Kubernetes `Status` (metav1.StatusReason) the emulator answers with. */
 export type StatusReason =
+  /** metav1.StatusReasonUnknown: a Status without a reason (e.g. the eviction handler's 500 for two budgets). */
+  | ''
   | 'NotFound'
   | 'AlreadyExists'
   | 'Conflict'
@@ -99,6 +101,9 @@ export class StoreError extends Error {
   /** The group and kind the Status `details` name instead of the request's resource (e.g. `meta.k8s.io` `ListOptions`). */
   about?: { readonly group: string; readonly kind: string };
 
+  /** Seconds a client should wait before retrying (the Status `details.retryAfterSeconds` and the `Retry-After` header). */
+  retryAfterSeconds?: number;
+
   /** Sets `about` and returns the error. */
   concerning(group: string, kind: string): this {
     this.about = { group, kind };
@@ -127,12 +132,23 @@ export interface ObjectStore {
    * `metadata.resourceVersion` is set it must match (409 `Conflict`).
    */
   replace(obj: StoredObject, opts?: { subresource?: 'status' }): StoredObject;
-  /** Deletes the object, cascading to dependents per `propagationPolicy` (default `Background`). */
+  /**
+   * Deletes the object, cascading to dependents per `propagationPolicy` (default `Background`). A
+   * pod bound to a node and not finished is deleted gracefully: it gets a deletionTimestamp and
+   * stays until its kubelet deletes it with grace period 0.
+   */
   delete(
     kind: string,
     namespace: string | undefined,
     name: string,
-    opts?: { propagationPolicy?: PropagationPolicy; preconditions?: { uid?: string; resourceVersion?: string } },
+    opts?: {
+      propagationPolicy?: PropagationPolicy;
+      preconditions?: { uid?: string; resourceVersion?: string };
+      /** Pods: the grace period (default the pod's `terminationGracePeriodSeconds`, else 30; 0 removes it at once). */
+      gracePeriodSeconds?: number;
+      /** Answer without deleting. */
+      dryRun?: boolean;
+    },
   ): StoredObject | undefined;
   /** Subscribes to every change; returns the unsubscribe function. */
   watch(listener: (event: StoreEvent) => void): () => void;

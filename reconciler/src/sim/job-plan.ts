@@ -15,6 +15,7 @@ import {
   indexFailures,
   nextStartAllowedAt,
   podManifest,
+  replacementPolicy,
   viewPod,
   type IndexFailures,
   type PodSlot,
@@ -40,6 +41,12 @@ export interface JobMemory {
   readonly active: Set<string>;
   /** Pods the controller deleted itself. */
   readonly deleted: Set<string>;
+  /**
+   * When each counted failure happened, by pod uid, kept after the pod is gone: the pod back-off
+   * goes on from failed pods that were removed (evicted ones, for example), as the real
+   * controller's back-off record does.
+   */
+  readonly failures: Map<string, number>;
 }
 
 /** Memory for a Job seen for the first time: finished pods are counted already when the status shows progress. */
@@ -53,6 +60,7 @@ export function initialJobMemory(job: StoredObject, pods: readonly StoredObject[
     counted: new Set(progressed ? terminal.map((p) => p.metadata.uid) : []),
     active: new Set(active.map((p) => p.metadata.uid)),
     deleted: new Set(),
+    failures: new Map(),
   };
 }
 
@@ -77,6 +85,11 @@ export interface JobPlanInput {
    * `suspend-while-running` on real 1.34 and 1.37.
    */
   readonly suspendKeepsStartTime?: boolean;
+  /**
+   * No `status.terminating`: before Kubernetes 1.29 the job controller left it unset (the
+   * JobPodReplacementPolicy feature was off by default).
+   */
+  readonly omitTerminating?: boolean;
 }
 
 export interface JobPlan {
@@ -113,10 +126,6 @@ function restartPolicyOf(spec: Json): string | undefined {
   return spec.template?.spec?.restartPolicy;
 }
 
-function replacementPolicy(spec: Json): string {
-  return spec.podReplacementPolicy ?? (spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed');
-}
-
 function settingsOf(spec: Json): Settings {
   const parallelism = num(spec.parallelism);
   const completions = num(spec.completions) ?? (parallelism === undefined ? 1 : undefined);
@@ -149,7 +158,10 @@ interface Sync {
   readonly job: StoredObject;
   readonly cfg: Settings;
   readonly now: number;
+  /** The Job's pods, but for the finished ones the controller itself deleted (those are not counted). */
   readonly views: PodView[];
+  /** The uids of all the Job's pods. */
+  readonly present: ReadonlySet<string>;
   active: PodView[];
   /** Ready active pods when the sync began (before it stopped any). */
   readonly readyAtStart: number;
@@ -170,12 +182,14 @@ interface Sync {
 }
 
 function cloneMemory(m: JobMemory): JobMemory {
-  return { counted: new Set(m.counted), active: new Set(m.active), deleted: new Set(m.deleted) };
+  return { counted: new Set(m.counted), active: new Set(m.active), deleted: new Set(m.deleted), failures: new Map(m.failures) };
 }
 
 function newSync(input: JobPlanInput): Sync {
   const { job } = input;
-  const views = input.pods.filter((p) => controllerUid(p, 'Job') === job.metadata.uid).map((p) => viewPod(job, p));
+  const all = input.pods.filter((p) => controllerUid(p, 'Job') === job.metadata.uid).map((p) => viewPod(job, p));
+  // A pod the controller deleted (suspend, excess, a finished Job) is stopped by its kubelet: not a failure.
+  const views = all.filter((v) => !(input.memory.deleted.has(v.uid) && !v.active && !v.terminating));
   const status = job.status ?? {};
   return {
     input,
@@ -183,6 +197,7 @@ function newSync(input: JobPlanInput): Sync {
     cfg: settingsOf(job.spec ?? {}),
     now: input.now,
     views,
+    present: new Set(all.map((v) => v.uid)),
     active: views.filter((v) => v.active),
     readyAtStart: views.filter((v) => v.active && v.ready).length,
     terminating: views.filter((v) => v.terminating).length,
@@ -227,6 +242,8 @@ function countTerminal(sync: Sync, v: PodView): void {
     if (!sync.cfg.indexed) sync.succeeded += 1;
     return;
   }
+  // Every failure holds back the next pod (the pod back-off), an ignored one too; only counted ones add to `failed`.
+  sync.memory.failures.set(v.uid, v.finishedAt ?? sync.now);
   if (v.failure?.action === 'Ignore') return;
   sync.failed += 1;
   if (v.failure?.action === 'FailJob' && sync.failJobMessage === undefined) sync.failJobMessage = v.failure.message;
@@ -237,7 +254,10 @@ function accountVanished(sync: Sync, present: ReadonlySet<string>): void {
   const { memory } = sync;
   for (const uid of [...memory.active]) {
     if (present.has(uid)) continue;
-    if (!memory.deleted.has(uid)) sync.failed += 1;
+    if (!memory.deleted.has(uid)) {
+      sync.failed += 1;
+      memory.failures.set(uid, sync.now);
+    }
     memory.active.delete(uid);
   }
   for (const set of [memory.deleted, memory.counted]) {
@@ -245,13 +265,19 @@ function accountVanished(sync: Sync, present: ReadonlySet<string>): void {
   }
 }
 
+/** Whether a pod is newly finished for the counters: terminal, or terminating where that counts as failed (not deleted by the controller). */
+function newlyFinished(sync: Sync, v: PodView): boolean {
+  if (v.active || sync.memory.counted.has(v.uid)) return false;
+  return !v.terminating || (v.failed && !sync.memory.deleted.has(v.uid));
+}
+
 /** Counts newly finished pods and active pods that vanished. */
 function account(sync: Sync): void {
   for (const v of sync.views) {
     if (v.active) sync.memory.active.add(v.uid);
-    if (!v.active && !v.terminating && !sync.memory.counted.has(v.uid)) countTerminal(sync, v);
+    if (newlyFinished(sync, v)) countTerminal(sync, v);
   }
-  accountVanished(sync, new Set(sync.views.map((v) => v.uid)));
+  accountVanished(sync, sync.present);
 }
 
 function inRange(index: number | undefined, completions: number): index is number {
@@ -433,7 +459,7 @@ function manageNonIndexed(sync: Sync): void {
     for (const v of excess) removePod(sync, v);
     return;
   }
-  if (busy === want || !startGate(sync, failuresSinceSuccess(sync.views))) return;
+  if (busy === want || !startGate(sync, failuresSinceSuccess(sync.views, sync.memory.failures))) return;
   for (let i = busy; i < want; i++) createPod(sync, {});
 }
 
@@ -469,7 +495,7 @@ function manageIndexed(sync: Sync): void {
   const busy = pruneIndexed(sync, completions);
   let slots = sync.cfg.parallelism - busyCount(sync);
   const perIndex = perIndexFailures(sync);
-  if (slots <= 0 || (!perIndex && !startGate(sync, failuresSinceSuccess(sync.views)))) return;
+  if (slots <= 0 || (!perIndex && !startGate(sync, failuresSinceSuccess(sync.views, sync.memory.failures)))) return;
   for (let i = 0; i < completions && slots > 0; i++) {
     const slot = !busy.has(i) && isOpenIndex(sync, i) ? indexSlot(sync, i, perIndex) : undefined;
     if (!slot) continue;
@@ -561,7 +587,10 @@ function statusOf(sync: Sync): Json {
   const finished = sync.conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
   setCount(status, 'active', finished ? 0 : sync.active.length + sync.create.length);
   status.ready = finished ? finishedReady(sync) : sync.active.filter((v) => v.ready).length;
-  status.terminating = sync.terminating;
+  if (sync.input.omitTerminating) delete status.terminating;
+  // A finished Job shows no terminating pods: from 1.31 it finishes only once they are gone; before,
+  // the recorded 1.29/1.30 controllers wrote 0 with the terminal condition (active-deadline, evictions).
+  else status.terminating = finished ? 0 : sync.terminating;
   setCount(status, 'succeeded', sync.succeeded);
   setCount(status, 'failed', sync.failed);
   setOptional(status, 'startTime', sync.startTime);

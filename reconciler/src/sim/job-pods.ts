@@ -37,6 +37,12 @@ export interface PodView {
   readonly active: boolean;
   /** Pending or Running with a deletionTimestamp. */
   readonly terminating: boolean;
+  /**
+   * Failed, or terminating in a Job that replaces terminating pods (`podReplacementPolicy:
+   * TerminatingOrFailed`): the job controller counts such a pod as failed at once, as the real
+   * controller's `isPodFailed` does.
+   */
+  readonly failed: boolean;
   readonly ready: boolean;
   /** When a Succeeded/Failed pod finished. */
   readonly finishedAt?: number;
@@ -52,12 +58,26 @@ function intAnnotation(pod: StoredObject, key: string): number | undefined {
   return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
 }
 
+/** When the pod's deletion was requested: its deletionTimestamp less the grace period. */
+export function deletionRequestedAt(pod: StoredObject): number | undefined {
+  const deadline = parseTime(pod.metadata.deletionTimestamp);
+  return deadline === undefined ? undefined : deadline - Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+}
+
+/** `spec.podReplacementPolicy`, defaulted as the API server does (Failed with a pod failure policy). */
+export function replacementPolicy(spec: Json): string {
+  return spec.podReplacementPolicy ?? (spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed');
+}
+
+/** When a pod finished, as the real controller's back-off reads it: containers, Ready False, deletion. */
 function finishedAt(pod: StoredObject): number | undefined {
   const times = (pod.status?.containerStatuses ?? [])
     .map((cs: Json) => parseTime(cs?.state?.terminated?.finishedAt))
     .filter((t: number | undefined): t is number => t !== undefined);
   if (times.length > 0) return Math.max(...times);
-  return parseTime(findCondition(pod, 'Ready')?.lastTransitionTime) ?? parseTime(pod.metadata.creationTimestamp);
+  const ready = findCondition(pod, 'Ready');
+  if (ready?.status === 'False') return parseTime(ready.lastTransitionTime);
+  return deletionRequestedAt(pod) ?? parseTime(pod.metadata.creationTimestamp);
 }
 
 function phaseOf(pod: StoredObject): string {
@@ -72,21 +92,35 @@ function isTerminal(phase: string): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
+/** A deleted pod that a Job replacing terminating pods counts as failed once it is deleted (the failure dates from then). */
+function failsOnDeletion(job: StoredObject, pod: StoredObject, phase: string): boolean {
+  return Boolean(pod.metadata.deletionTimestamp) && phase !== 'Succeeded' && replacementPolicy(job.spec ?? {}) === 'TerminatingOrFailed';
+}
+
+function finishTime(pod: StoredObject, terminal: boolean, failedOnDeletion: boolean): number | undefined {
+  if (failedOnDeletion) return deletionRequestedAt(pod);
+  return terminal ? finishedAt(pod) : undefined;
+}
+
 /** Classifies one pod of `job`. */
 export function viewPod(job: StoredObject, pod: StoredObject): PodView {
   const phase = phaseOf(pod);
   const terminal = isTerminal(phase);
   const deleting = Boolean(pod.metadata.deletionTimestamp);
   const active = !terminal && !deleting;
+  const terminating = !terminal && deleting;
+  const failedOnDeletion = failsOnDeletion(job, pod, phase);
+  const failed = phase === 'Failed' || failedOnDeletion;
   return {
     pod,
     uid: pod.metadata.uid,
     index: intAnnotation(pod, COMPLETION_INDEX_KEY),
     phase,
     active,
-    terminating: !terminal && deleting,
+    terminating,
+    failed,
     ready: active && isReady(pod),
-    finishedAt: terminal ? finishedAt(pod) : undefined,
+    finishedAt: finishTime(pod, terminal, failedOnDeletion),
     failure: phase === 'Failed' ? matchFailurePolicy(job.spec?.podFailurePolicy, pod) : undefined,
     indexFailures: intAnnotation(pod, INDEX_FAILURE_COUNT_ANNOTATION) ?? 0,
     indexIgnoredFailures: intAnnotation(pod, INDEX_IGNORED_FAILURE_COUNT_ANNOTATION) ?? 0,
@@ -103,7 +137,7 @@ export interface IndexFailures {
 const NO_FAILURES: IndexFailures = { count: 0, ignored: 0 };
 
 function addPodFailures(prev: IndexFailures, v: PodView): IndexFailures {
-  const failed = v.phase === 'Failed';
+  const failed = v.failed;
   const ignored = failed && v.failure?.action === 'Ignore';
   const counted = failed && !ignored;
   return {
@@ -123,15 +157,18 @@ export function indexFailures(views: readonly PodView[]): Map<number, IndexFailu
 }
 
 /**
- * Consecutive failures since the last success, and the time of the last of them: the pod back-off
+ * Consecutive failures since the last success, and the time of the last of them: the failed pods
+ * there are, and the `remembered` failures (uid → time) of pods that are gone. The pod back-off
  * counts every failed pod, those a pod failure policy ignores too (recorded on real 1.37: after
  * ignored failures the replacements came 10 s and then 20 s later).
  */
-export function failuresSinceSuccess(views: readonly PodView[]): IndexFailures {
+export function failuresSinceSuccess(views: readonly PodView[], remembered: ReadonlyMap<string, number> = new Map()): IndexFailures {
   const lastSuccess = Math.max(0, ...views.filter((v) => v.phase === 'Succeeded').map((v) => v.finishedAt ?? 0));
-  const failures = views.filter((v) => v.phase === 'Failed' && (v.finishedAt ?? 0) > lastSuccess);
-  const lastFailureAt = failures.length > 0 ? Math.max(...failures.map((v) => v.finishedAt ?? 0)) : undefined;
-  return { count: failures.length, ignored: 0, lastFailureAt };
+  const times = new Map<string, number>();
+  for (const v of views) if (v.failed) times.set(v.uid, v.finishedAt ?? 0);
+  for (const [uid, at] of remembered) if (!times.has(uid)) times.set(uid, at);
+  const since = [...times.values()].filter((at) => at > lastSuccess);
+  return { count: since.length, ignored: 0, lastFailureAt: since.length > 0 ? Math.max(...since) : undefined };
 }
 
 /** When the next pod may start after `failures` (counted and ignored alike, as the real back-off does): immediately when none. */

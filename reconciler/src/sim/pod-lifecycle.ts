@@ -167,9 +167,62 @@ export function planPodLifecycle(input: PodLifecycleInput): PodLifecyclePlan {
   return planRunning(pod, input);
 }
 
-/** The status of a pod evicted from its node: Failed with a `DisruptionTarget` condition and exit code 137. */
-export function evictedStatus(pod: StoredObject, now: number, reason = 'EvictionByEvictionAPI'): Json {
-  const failed = finishedStatus(pod, now, 137);
-  const disruption = { ...condition('DisruptionTarget', true, now, reason), message: 'Eviction API: evicting' };
-  return { ...failed, reason: 'Evicted', conditions: [...failed.conditions, disruption] };
+/** How long a container takes to stop after its pod was deleted (bounded by the grace period). */
+export const DEFAULT_STOP_MS = 1000;
+/** The exit code of a container stopped by SIGTERM. */
+export const SIGTERM_EXIT_CODE = 143;
+
+/** When the kubelet was asked to stop the pod: its deletion timestamp less the grace period. */
+function deletionRequestedAt(pod: StoredObject): number {
+  const deadline = parseTime(pod.metadata.deletionTimestamp) ?? 0;
+  return deadline - Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+}
+
+function stoppedContainer(cs: Json, now: number): Json {
+  const startedAt = cs.state?.running?.startedAt ?? cs.lastState?.terminated?.startedAt ?? timestamp(now);
+  if (cs.state?.terminated) return cs;
+  return {
+    ...cs,
+    ready: false,
+    started: false,
+    state: { terminated: { exitCode: SIGTERM_EXIT_CODE, reason: 'Error', startedAt, finishedAt: timestamp(now) } },
+  };
+}
+
+/**
+ * The status of a pod whose containers were stopped because the pod was deleted: the kubelet
+ * puts it in a terminal phase (Failed: its containers were killed) before it is removed, and
+ * keeps the conditions already there (a `DisruptionTarget` of an eviction, for example).
+ */
+export function stoppedStatus(pod: StoredObject, now: number): Json {
+  const notReady = (c: Json): Json =>
+    ['Ready', 'ContainersReady'].includes(c.type) ? { ...c, status: 'False', reason: 'PodCompleted', lastTransitionTime: timestamp(now) } : c;
+  return {
+    ...pod.status,
+    phase: 'Failed',
+    conditions: (pod.status?.conditions ?? []).map(notReady),
+    containerStatuses: (pod.status?.containerStatuses ?? []).map((cs: Json) => stoppedContainer(cs, now)),
+  };
+}
+
+/** What the kubelet does with a deleted pod: stop it (write `status`), wait until `wakeAt`, or delete it for good (`remove`). */
+export interface TerminationPlan {
+  readonly status?: Json;
+  readonly wakeAt?: number;
+  readonly remove?: boolean;
+}
+
+/**
+ * The kubelet's steps for a pod with a deletionTimestamp: its containers stop `stopMs` after the
+ * deletion was requested (or when the grace period ends, if sooner), the pod goes Failed with
+ * exit code 143 keeping its conditions, and then the kubelet deletes it with grace period 0. A pod
+ * already finished, or whose containers never started, is deleted at once.
+ */
+export function planTermination(pod: StoredObject, now: number, stopMs: number): TerminationPlan {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed' || !pod.status?.containerStatuses) return { remove: true };
+  const graceMs = Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+  const stopAt = deletionRequestedAt(pod) + Math.min(stopMs, graceMs);
+  if (now < stopAt) return { wakeAt: stopAt };
+  return { status: stoppedStatus(pod, now) };
 }

@@ -11,8 +11,9 @@ import { StoreError, type Clock, type NewObject, type ObjectStore, type StoredOb
 import { planCronJob, withActiveJob, type TooManyMissedBehaviour } from './cronjob-plan.ts';
 import { eventObject } from './events.ts';
 import { initialJobMemory, planJob, type JobMemory, type SimEvent } from './job-plan.ts';
-import { CONTROLLER_UID_LABEL, JOB_CONTROLLER_NAME, findCondition, timestamp, type Json } from './meta.ts';
-import { evictedStatus, pendingStatus, planPodLifecycle } from './pod-lifecycle.ts';
+import { CONTROLLER_UID_LABEL, JOB_CONTROLLER_NAME, findCondition, parseTime, timestamp, type Json } from './meta.ts';
+import { evict } from '../emulator/eviction.ts';
+import { DEFAULT_STOP_MS, pendingStatus, planPodLifecycle, planTermination } from './pod-lifecycle.ts';
 import { seededRng, type Rng } from './random.ts';
 import { planTtl } from './ttl-plan.ts';
 
@@ -39,6 +40,8 @@ export interface SimulationOptions {
    * behaviour); before 1.31 Jobs get the conditions of the older job controller.
    */
   readonly kubernetesVersion?: string;
+  /** How long a deleted pod's containers take to stop (at most its grace period; default 1 s, as the simulated kubelet of a real cluster). */
+  readonly podStopMs?: number;
   /** Called when a controller fails to sync an object (the failure is also kept in `errors`). */
   readonly onError?: (error: SimulationError) => void;
 }
@@ -61,7 +64,10 @@ export interface Simulation {
   killNode(name: string, options?: KillNodeOptions): void;
   /** Marks a killed node Ready again; its pods carry on. */
   restoreNode(name: string): void;
-  /** Evicts a pod: it fails with a `DisruptionTarget` condition and exit code 137. */
+  /**
+   * Evicts a pod as the Eviction API does: it gets a `DisruptionTarget` condition and is deleted
+   * with its grace period; its kubelet stops it (Failed, exit code 143) and removes it.
+   */
   evictPod(namespace: string, name: string): void;
   /** Stops the job controller (an outage): Jobs and their pods are no longer synced; the kubelet keeps running pods. */
   pauseJobController(): void;
@@ -82,6 +88,12 @@ export type Controller = 'job' | 'cronjob' | 'ttl' | 'kubelet';
 /** Keys processed in one drain before yielding to the clock (guards against a sync loop starving everything else). */
 const MAX_SYNCS_PER_DRAIN = 20_000;
 const MAX_CONFLICT_RETRIES = 5;
+/**
+ * How long a pod the kubelet stopped stays before the kubelet deletes it for good: on a real
+ * cluster the job-tracking finalizer keeps it until the job controller has counted it; here the
+ * job controller sees it within this time.
+ */
+export const STOPPED_POD_REMOVAL_MS = 500;
 
 function splitKey(key: string): { namespace?: string; name: string } {
   const slash = key.indexOf('/');
@@ -131,6 +143,15 @@ function readyCondition(ready: boolean, now: number): Json {
     : { type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: time };
 }
 
+/** When a pod's containers stopped (the latest `finishedAt`), else when its deletion was requested. */
+function stoppedAt(pod: StoredObject): number {
+  const finished = (pod.status?.containerStatuses ?? [])
+    .map((cs: Json) => parseTime(cs?.state?.terminated?.finishedAt))
+    .filter((t: number | undefined): t is number => t !== undefined);
+  if (finished.length > 0) return Math.max(...finished);
+  return (parseTime(pod.metadata.deletionTimestamp) ?? 0) - Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+}
+
 class Runtime implements Simulation {
   readonly errors: SimulationError[] = [];
   private readonly store: ObjectStore;
@@ -142,6 +163,8 @@ class Runtime implements Simulation {
   private readonly tooManyMissed?: TooManyMissedBehaviour;
   private readonly legacyConditions: boolean;
   private readonly suspendKeepsStartTime: boolean;
+  private readonly omitTerminating: boolean;
+  private readonly podStopMs: number;
   private readonly dirty = new Set<string>();
   private readonly wakes = new Map<string, { at: number; cancel: () => void }>();
   private readonly memories = new Map<string, JobMemory>();
@@ -163,9 +186,11 @@ class Runtime implements Simulation {
     this.nodes = options.nodes ?? SIM_NODES;
     this.onError = options.onError;
     this.tooManyMissed = options.cronJobTooManyMissed;
+    this.podStopMs = options.podStopMs ?? DEFAULT_STOP_MS;
     const version = options.kubernetesVersion ?? (options.store as { kubernetesVersion?: string }).kubernetesVersion;
     this.legacyConditions = version !== undefined && compareVersions(parseVersion(version), { major: 1, minor: 31 }) < 0;
     this.suspendKeepsStartTime = version !== undefined && compareVersions(parseVersion(version), { major: 1, minor: 36 }) < 0;
+    this.omitTerminating = version !== undefined && compareVersions(parseVersion(version), { major: 1, minor: 29 }) < 0;
   }
 
   start(): void {
@@ -187,7 +212,7 @@ class Runtime implements Simulation {
     this.setNodeReady(name, false);
     if (!options.vanishPods) return;
     for (const pod of this.podsOnNode(name)) {
-      this.guard('kubelet', objectKey(pod), () => this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name, { preconditions: { uid: pod.metadata.uid } }));
+      this.guard('kubelet', objectKey(pod), () => this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }));
     }
   }
 
@@ -196,9 +221,7 @@ class Runtime implements Simulation {
   }
 
   evictPod(namespace: string, name: string): void {
-    const pod = this.store.get('Pod', namespace, name);
-    if (!pod) throw new StoreError(404, 'NotFound', `pods "${name}" not found`);
-    this.writeStatus(pod, evictedStatus(pod, this.clock.now()));
+    evict(this.store, this.clock.now(), { namespace, name });
   }
 
   pauseJobController(): void {
@@ -369,12 +392,21 @@ class Runtime implements Simulation {
     if (!job || !isManagedByJobController(job)) return;
     const pods = this.store.list('Pod', namespace, { [CONTROLLER_UID_LABEL]: job.metadata.uid });
     const memory = this.memories.get(job.metadata.uid) ?? initialJobMemory(job, pods);
-    const plan = planJob({ job, pods, now: this.clock.now(), memory, rng: this.rng, legacyConditions: this.legacyConditions, suspendKeepsStartTime: this.suspendKeepsStartTime });
+    const plan = planJob({
+      job,
+      pods,
+      now: this.clock.now(),
+      memory,
+      rng: this.rng,
+      legacyConditions: this.legacyConditions,
+      suspendKeepsStartTime: this.suspendKeepsStartTime,
+      omitTerminating: this.omitTerminating,
+    });
     for (const pod of plan.podsToDelete) this.deleteIgnoringGone('Pod', pod);
     const loads = plan.podsToCreate.length > 0 ? this.nodeLoads() : new Map<string, number>();
     for (const manifest of plan.podsToCreate) plan.memory.active.add(this.createPod(manifest, loads).metadata.uid);
     const written = this.writeStatus(job, plan.status);
-    this.memories.set(job.metadata.uid, written ? plan.memory : { ...plan.memory, counted: memory.counted });
+    this.memories.set(job.metadata.uid, written ? plan.memory : { ...plan.memory, counted: memory.counted, failures: memory.failures });
     if (!written) return this.enqueue('job', objectKey(job));
     this.emit(job, plan.events, REPORTING_CONTROLLERS.job);
     this.wakeAt('job', objectKey(job), plan.wakeAt);
@@ -421,9 +453,27 @@ class Runtime implements Simulation {
     const pod = this.store.get('Pod', namespace, name);
     if (!pod) return;
     const node = pod.spec?.nodeName ? this.store.get('Node', undefined, pod.spec.nodeName) : undefined;
+    if (pod.metadata.deletionTimestamp) return this.syncTerminatingPod(pod, nodeReady(node));
     const plan = planPodLifecycle({ pod, now: this.clock.now(), nodeReady: nodeReady(node), seed: this.seed });
     if (plan.status && !this.writeStatus(pod, plan.status)) return this.enqueue('kubelet', objectKey(pod));
     this.wakeAt('kubelet', objectKey(pod), plan.wakeAt);
+  }
+
+  /**
+   * A deleted pod on its node: the kubelet stops it (Failed, exit code 143) within its grace
+   * period and then deletes it with grace period 0. A pod on a NotReady node stays terminating.
+   */
+  private syncTerminatingPod(pod: StoredObject, ready: boolean): void {
+    if (!pod.spec?.nodeName || !ready) return;
+    const now = this.clock.now();
+    const plan = planTermination(pod, now, this.podStopMs);
+    if (plan.status && !this.writeStatus(pod, plan.status)) return this.enqueue('kubelet', objectKey(pod));
+    if (plan.status || plan.wakeAt !== undefined) return this.wakeAt('kubelet', objectKey(pod), plan.status ? now + STOPPED_POD_REMOVAL_MS : plan.wakeAt);
+    const removeAt = stoppedAt(pod) + STOPPED_POD_REMOVAL_MS;
+    if (now < removeAt) return this.wakeAt('kubelet', objectKey(pod), removeAt);
+    this.guard('kubelet', objectKey(pod), () =>
+      this.store.delete('Pod', pod.metadata.namespace, pod.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }),
+    );
   }
 
   // ---------------------------------------------------------------- cronjob controller

@@ -12,7 +12,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/server.ts';
 import { clusterTarget, emulatorTarget, type Target } from './client.ts';
 import { KNOWN_DIFFERENCES, withoutPath } from './known-differences.ts';
 import { normalise } from './normalise.ts';
-import { SCENARIOS } from './scenarios.ts';
+import { POD_SCENARIOS, SCENARIOS } from './scenarios.ts';
 
 const EXPECTED_FILE = new URL('./expected.json', import.meta.url);
 const expected = JSON.parse(readFileSync(EXPECTED_FILE, 'utf8')) as Record<string, unknown>;
@@ -48,7 +48,7 @@ function suite(name: string, connect: () => Promise<{ target: Target; close: () 
       if (recording && name === 'kube-apiserver') writeFileSync(EXPECTED_FILE, `${JSON.stringify(expected, null, 2)}\n`);
       await close();
     });
-    for (const [scenario, run] of Object.entries(SCENARIOS)) {
+    for (const [scenario, run] of Object.entries({ ...SCENARIOS, ...POD_SCENARIOS })) {
       it(scenario, async () => {
         const ns = await withNamespace(target);
         namespaces.push(ns);

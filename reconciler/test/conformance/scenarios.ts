@@ -287,3 +287,148 @@ async function jobDefaultPropagation(t: Target, ns: string): Promise<Observation
   const deleted = await t.call('DELETE', JOBS(ns, 'default-policy'));
   return { created: created.status, status: deleted.status, finalizers: deleted.body.metadata?.finalizers ?? [] };
 }
+
+const PODS = (ns: string, name = ''): string => `/api/v1/namespaces/${ns}/pods${name ? `/${name}` : ''}`;
+
+/** A pod bound to `node` (no scheduler or kubelet is involved: the suite writes its phase itself). */
+function pod(name: string, node: string | undefined, spec: Record<string, unknown> = {}): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'conformance' } }, spec: { ...(node ? { nodeName: node } : {}), containers: [{ name: 'main', image: 'busybox' }], ...spec } };
+}
+
+function eviction(name: string, extra: Record<string, unknown> = {}, apiVersion = 'policy/v1'): Record<string, unknown> {
+  return { apiVersion, kind: 'Eviction', metadata: { name }, ...extra };
+}
+
+/** A pod in `phase` on `node` (phase written through the status subresource, as a kubelet does). */
+async function podIn(t: Target, ns: string, name: string, phase: string | undefined, node: string | null = `node-${ns}`): Promise<Answer> {
+  const created = await t.call('POST', PODS(ns), pod(name, node ?? undefined));
+  if (!phase) return created;
+  return t.call('PATCH', `${PODS(ns, name)}/status`, { status: { phase } }, 'application/merge-patch+json');
+}
+
+/** What a deletion left on a pod: whether it is still there, its deletion marks, generation, phase and conditions (without times). */
+async function deletionState(t: Target, ns: string, name: string): Promise<Observation> {
+  const a = await t.call('GET', PODS(ns, name));
+  if (a.status !== 200) return { status: a.status };
+  const meta = a.body.metadata;
+  return {
+    status: a.status,
+    terminating: typeof meta.deletionTimestamp === 'string',
+    deletionGracePeriodSeconds: meta.deletionGracePeriodSeconds ?? null,
+    generation: meta.generation ?? null,
+    phase: a.body.status?.phase ?? null,
+    conditions: (a.body.status?.conditions ?? []).map(({ lastTransitionTime, ...c }: Record<string, unknown>) => ({ ...c, hasTransitionTime: typeof lastTransitionTime === 'string' })),
+    finalizers: meta.finalizers ?? [],
+  };
+}
+
+/** Registers the node the scenario's pods are bound to; `cleanUp` force-deletes the pods (no kubelet will) and the node. */
+async function withNode(t: Target, ns: string): Promise<{ node: string; cleanUp: () => Promise<void> }> {
+  const node = `node-${ns}`;
+  await t.call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: node, labels: { app: 'conformance' } } });
+  return {
+    node,
+    cleanUp: async () => {
+      await t.call('DELETE', PODS(ns), { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
+      await t.call('DELETE', `/api/v1/nodes/${node}`);
+    },
+  };
+}
+
+function seconds(a: Answer): number {
+  return Date.parse(a.body.metadata.deletionTimestamp) / 1000;
+}
+
+/** The pod eviction and graceful deletion scenarios (no PodDisruptionBudget selects the pods). */
+export const POD_SCENARIOS: Readonly<Record<string, Scenario>> = {
+  'pod eviction': async (t, ns) => {
+    const { cleanUp } = await withNode(t, ns);
+    const out: Observation = {};
+    const running = await podIn(t, ns, 'running', 'Running');
+    const watch = await t.watch(`${PODS(ns)}?watch=1&resourceVersion=${running.body.metadata.resourceVersion}&fieldSelector=metadata.name%3Drunning`);
+    out.evicted = seen(await t.call('POST', `${PODS(ns, 'running')}/eviction`, eviction('running')));
+    out.afterEviction = await deletionState(t, ns, 'running');
+    const events = await collect(watch, (e) => typeof e.object?.metadata?.deletionTimestamp === 'string');
+    out.watched = events.map((e) => `${e.type} deleting=${typeof e.object.metadata.deletionTimestamp === 'string'} conditions=${(e.object.status?.conditions ?? []).map((c: { type: string }) => c.type).join(',')}`);
+    const before = (await t.call('GET', PODS(ns, 'running'))).body.metadata.resourceVersion;
+    out.again = seen(await t.call('POST', `${PODS(ns, 'running')}/eviction`, eviction('running')));
+    out.againUnchanged = (await t.call('GET', PODS(ns, 'running'))).body.metadata.resourceVersion === before;
+    out.shorter = (await t.call('POST', `${PODS(ns, 'running')}/eviction`, eviction('running', { deleteOptions: { gracePeriodSeconds: 5 } }))).status;
+    out.afterShorter = await deletionState(t, ns, 'running');
+    await podIn(t, ns, 'beta', 'Running');
+    out.v1beta1 = seen(await t.call('POST', `${PODS(ns, 'beta')}/eviction`, eviction('beta', {}, 'policy/v1beta1')));
+    out.afterV1beta1 = await deletionState(t, ns, 'beta');
+    out.missing = seen(await t.call('POST', `${PODS(ns, 'missing')}/eviction`, eviction('missing')));
+    out.nameMismatch = seen(await t.call('POST', `${PODS(ns, 'running')}/eviction`, eviction('other')));
+    out.wrongVersion = seen(await t.call('POST', `${PODS(ns, 'running')}/eviction`, eviction('running', {}, 'v1')));
+    out.wrongMethod = (await t.call('PUT', `${PODS(ns, 'running')}/eviction`, eviction('running'))).status;
+    await podIn(t, ns, 'unscheduled', undefined, null);
+    out.unscheduled = (await t.call('POST', `${PODS(ns, 'unscheduled')}/eviction`, eviction('unscheduled'))).status;
+    out.afterUnscheduled = await deletionState(t, ns, 'unscheduled');
+    await podIn(t, ns, 'pending', undefined);
+    out.pending = (await t.call('POST', `${PODS(ns, 'pending')}/eviction`, eviction('pending'))).status;
+    out.afterPending = await deletionState(t, ns, 'pending');
+    await podIn(t, ns, 'succeeded', 'Succeeded');
+    out.succeeded = (await t.call('POST', `${PODS(ns, 'succeeded')}/eviction`, eviction('succeeded'))).status;
+    out.afterSucceeded = await deletionState(t, ns, 'succeeded');
+    await t.call('POST', PODS(ns), { ...pod('held', `node-${ns}`), metadata: { name: 'held', labels: { app: 'conformance' }, finalizers: ['example.com/hold'] } });
+    await t.call('PATCH', `${PODS(ns, 'held')}/status`, { status: { phase: 'Failed' } }, 'application/merge-patch+json');
+    out.failedHeld = (await t.call('POST', `${PODS(ns, 'held')}/eviction`, eviction('held'))).status;
+    out.afterFailedHeld = await deletionState(t, ns, 'held');
+    await t.call('PATCH', PODS(ns, 'held'), { metadata: { finalizers: null } }, 'application/merge-patch+json');
+    out.afterRelease = (await t.call('GET', PODS(ns, 'held'))).status;
+    await podIn(t, ns, 'grace', 'Running');
+    out.grace = (await t.call('POST', `${PODS(ns, 'grace')}/eviction`, eviction('grace', { deleteOptions: { gracePeriodSeconds: 7 } }))).status;
+    out.afterGrace = await deletionState(t, ns, 'grace');
+    out.preconditions = await evictionPreconditions(t, ns);
+    await cleanUp();
+    return out;
+  },
+  'graceful pod deletion': async (t, ns) => {
+    const { node, cleanUp } = await withNode(t, ns);
+    const out: Observation = {};
+    await t.call('POST', PODS(ns), pod('del', node, { terminationGracePeriodSeconds: 12 }));
+    await t.call('PATCH', `${PODS(ns, 'del')}/status`, { status: { phase: 'Running' } }, 'application/merge-patch+json');
+    const first = await t.call('DELETE', PODS(ns, 'del'));
+    out.first = { status: first.status, kind: first.body.kind, grace: first.body.metadata.deletionGracePeriodSeconds, generation: first.body.metadata.generation };
+    const again = await t.call('DELETE', PODS(ns, 'del'));
+    out.again = { status: again.status, grace: again.body.metadata.deletionGracePeriodSeconds, sameDeadline: seconds(again) === seconds(first) };
+    const longer = await t.call('DELETE', PODS(ns, 'del'), { gracePeriodSeconds: 60 });
+    out.longer = { status: longer.status, grace: longer.body.metadata.deletionGracePeriodSeconds, sameDeadline: seconds(longer) === seconds(first) };
+    const shorter = await t.call('DELETE', PODS(ns, 'del'), { gracePeriodSeconds: 3 });
+    out.shorter = { status: shorter.status, grace: shorter.body.metadata.deletionGracePeriodSeconds, deadlineMovedBy: seconds(shorter) - seconds(first) };
+    out.stillThere = await deletionState(t, ns, 'del');
+    const now = await t.call('DELETE', PODS(ns, 'del'), { gracePeriodSeconds: 0 });
+    out.now = { status: now.status, grace: now.body.metadata.deletionGracePeriodSeconds, deadlineMovedBy: seconds(now) - seconds(first) };
+    out.gone = (await t.call('GET', PODS(ns, 'del'))).status;
+    await podIn(t, ns, 'unscheduled', undefined, null);
+    const unscheduled = await t.call('DELETE', PODS(ns, 'unscheduled'));
+    out.unscheduled = { status: unscheduled.status, grace: unscheduled.body.metadata.deletionGracePeriodSeconds, terminating: typeof unscheduled.body.metadata.deletionTimestamp === 'string', gone: (await t.call('GET', PODS(ns, 'unscheduled'))).status };
+    await podIn(t, ns, 'done', 'Succeeded');
+    const done = await t.call('DELETE', PODS(ns, 'done'));
+    out.succeeded = { status: done.status, grace: done.body.metadata.deletionGracePeriodSeconds, gone: (await t.call('GET', PODS(ns, 'done'))).status };
+    await podIn(t, ns, 'query', undefined);
+    out.queryGrace = (await t.call('DELETE', `${PODS(ns, 'query')}?gracePeriodSeconds=4`)).body.metadata.deletionGracePeriodSeconds;
+    await podIn(t, ns, 'negative', 'Running');
+    out.negativeGrace = (await t.call('DELETE', PODS(ns, 'negative'), { gracePeriodSeconds: -1 })).body.metadata.deletionGracePeriodSeconds;
+    await podIn(t, ns, 'default', 'Running');
+    out.defaultGrace = (await t.call('DELETE', PODS(ns, 'default'))).body.metadata.deletionGracePeriodSeconds;
+    await cleanUp();
+    return out;
+  },
+};
+
+/** An eviction's preconditions and dryRun: the uid and resourceVersion in the answers are the pod's own, replaced here. */
+async function evictionPreconditions(t: Target, ns: string): Promise<Observation> {
+  const running = await podIn(t, ns, 'precondition', 'Running');
+  const { uid, resourceVersion } = running.body.metadata;
+  const mask = (a: Answer): Observation => ({ status: a.status, body: JSON.parse(JSON.stringify(a.body).split(uid).join('<pod-uid>').split(`(${resourceVersion})`).join('(<pod-rv>)')) });
+  const wrongUid = await t.call('POST', `${PODS(ns, 'precondition')}/eviction`, eviction('precondition', { deleteOptions: { preconditions: { uid: '00000000-0000-0000-0000-000000000000' } } }));
+  const wrongRv = await t.call('POST', `${PODS(ns, 'precondition')}/eviction`, eviction('precondition', { deleteOptions: { preconditions: { resourceVersion: '1' } } }));
+  const dryRun = await t.call('POST', `${PODS(ns, 'precondition')}/eviction?dryRun=All`, eviction('precondition'));
+  const afterDryRun = (await t.call('GET', PODS(ns, 'precondition'))).body.metadata.resourceVersion === resourceVersion;
+  const rightRv = await t.call('POST', `${PODS(ns, 'precondition')}/eviction`, eviction('precondition', { deleteOptions: { preconditions: { uid, resourceVersion } } }));
+  const afterRightRv = await deletionState(t, ns, 'precondition');
+  const now = await t.call('POST', `${PODS(ns, 'precondition')}/eviction`, eviction('precondition', { deleteOptions: { gracePeriodSeconds: 0 } }));
+  return { wrongUid: mask(wrongUid), wrongRv: mask(wrongRv), dryRun: seen(dryRun), afterDryRun, rightRv: rightRv.status, afterRightRv, now: now.status, gone: (await t.call('GET', PODS(ns, 'precondition'))).status };
+}

@@ -7,12 +7,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { toKubeApiError } from '../../src/adapters/errors.ts';
 import { KubeClient, loadKubeConfig } from '../../src/adapters/kube-client.ts';
 import type { KubeObject } from '../../src/core/types.ts';
 import { ClientNodeKubeletWriter, SimulatedKubelet } from '../../src/kubelet/kubelet.ts';
 import { eventsOf, jobsOf, observeCronJob, observeDeleted, observeJob, observeSettled, podsOf, podsSettled, runIsOver, type Outcome, type Recording } from './observe.ts';
-import { DIFF_NAMESPACE, scenariosFor, type Scenario } from './scenarios.ts';
+import { DIFF_NAMESPACE, podToEvict, scenariosFor, type Scenario, type TimedAction } from './scenarios.ts';
 
 const REAL_LIMIT_MS = 240_000;
 const POLL_MS = 250;
@@ -39,7 +40,27 @@ async function jobsOfCronJob(client: KubeClient, cronJob: KubeObject): Promise<K
   return jobsOf(cronJob, (await client.list('Job', { namespace: DIFF_NAMESPACE })).items);
 }
 
-async function runReal(client: KubeClient, scenario: Scenario): Promise<Outcome> {
+/** Carries out a timed action: a merge patch of the target, or the eviction (policy/v1) of the Job's first running pod. */
+async function act({ client, core }: Real, action: TimedAction, target: { kind: 'Job' | 'CronJob'; name: string }): Promise<void> {
+  if ('patch' in action) {
+    await client.mergePatch(target.kind, { namespace: DIFF_NAMESPACE, name: target.name }, action.patch);
+    return;
+  }
+  const pods = (await client.list('Pod', { namespace: DIFF_NAMESPACE, labelSelector: `batch.kubernetes.io/job-name=${target.name}` })).items;
+  const pod = podToEvict(pods);
+  if (!pod) throw new Error(`${target.name}: no running pod to evict`);
+  const podName = String(pod.metadata?.name);
+  await core.createNamespacedPodEviction({ namespace: DIFF_NAMESPACE, name: podName, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: podName, namespace: DIFF_NAMESPACE } } });
+}
+
+/** The clients of the real side: KubeClient for objects, CoreV1Api for the eviction subresource. */
+interface Real {
+  readonly client: KubeClient;
+  readonly core: CoreV1Api;
+}
+
+async function runReal(real: Real, scenario: Scenario): Promise<Outcome> {
+  const { client } = real;
   const name = String(scenario.manifest.metadata?.name);
   const kind = scenario.manifest.kind === 'CronJob' ? 'CronJob' : 'Job';
   await removeEarlier(client, kind, name);
@@ -49,7 +70,7 @@ async function runReal(client: KubeClient, scenario: Scenario): Promise<Outcome>
   const pending = [...(scenario.actions ?? [])].sort((a, b) => a.atMs - b.atMs);
   for (;;) {
     const elapsed = Date.now() - start;
-    while (pending.length > 0 && elapsed >= pending[0].atMs) await client.mergePatch(kind, { namespace: DIFF_NAMESPACE, name }, pending.shift()!.patch);
+    while (pending.length > 0 && elapsed >= pending[0].atMs) await act(real, pending.shift()!, { kind, name });
     const found = await getOrGone(client, kind, name);
     if (!found) {
       // Deleted (a TTL): observed at the scenario's time, with the pods it left.
@@ -132,7 +153,7 @@ async function main(): Promise<void> {
   await kubelet.start();
   try {
     const chosen = scenariosFor(Number(version.minor.replace(/\D.*$/, ''))).filter((s) => values.only === undefined || values.only.split(',').includes(s.name));
-    const results = await Promise.all(chosen.map(async (s) => [s.name, await runReal(client, s)] as const));
+    const results = await Promise.all(chosen.map(async (s) => [s.name, await runReal({ client, core: kubeConfig.makeApiClient(CoreV1Api) }, s)] as const));
     const minor = `${version.major}.${version.minor.replace(/\D.*$/, '')}`;
     const fresh: Recording = { kubernetesVersion: version.gitVersion, recordedAt: new Date().toISOString(), outcomes: Object.fromEntries(results) };
     const file = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'recorded', `real-${minor}.json`);

@@ -1,9 +1,9 @@
 // The simulated side of a scenario: the emulator's store and the simulated controllers on a ManualClock.
 import { MemoryStore } from '../../src/emulator/store.ts';
 import type { NewObject, StoredObject } from '../../src/emulator/types.ts';
-import { DEFAULT_START, ManualClock, startSimulation } from '../../src/sim/index.ts';
+import { CONTROLLER_UID_LABEL, DEFAULT_START, ManualClock, startSimulation, type Simulation } from '../../src/sim/index.ts';
 import { eventsOf, jobsOf, observeCronJob, observeDeleted, observeJob, observeSettled, podsOf, podsSettled, runIsOver, type Outcome } from './observe.ts';
-import { DIFF_NAMESPACE, type Scenario } from './scenarios.ts';
+import { DIFF_NAMESPACE, podToEvict, type Scenario, type TimedAction } from './scenarios.ts';
 
 /** Simulated time a scenario may take before the run is abandoned. */
 export const SIM_LIMIT_MS = 900_000;
@@ -24,6 +24,17 @@ function mergePatch(target: Record<string, unknown>, patch: Record<string, unkno
   return out;
 }
 
+/** Carries out a timed action: a merge patch of the target, or the eviction of its first running pod. */
+function act(action: TimedAction, { store, sim, target }: { store: MemoryStore; sim: Simulation; target: StoredObject }): void {
+  if ('patch' in action) {
+    store.replace(mergePatch(target, action.patch) as StoredObject);
+    return;
+  }
+  const pod = podToEvict(store.list('Pod', DIFF_NAMESPACE, { [CONTROLLER_UID_LABEL]: target.metadata.uid }));
+  if (!pod) throw new Error(`${target.metadata.name}: no running pod to evict`);
+  sim.evictPod(DIFF_NAMESPACE, pod.metadata.name);
+}
+
 /** Runs a scenario on the simulation and returns its outcome (throws when it never settles). */
 export function runSimulated(scenario: Scenario, kubernetesVersion: string, seed = 1): Outcome {
   const clock = new ManualClock(scenario.startAtSecond === undefined ? DEFAULT_START : DEFAULT_START + scenario.startAtSecond * 1000);
@@ -42,8 +53,7 @@ export function runSimulated(scenario: Scenario, kubernetesVersion: string, seed
       if (clock.now() - start > SIM_LIMIT_MS) throw new Error(`${scenario.name}: not settled within ${SIM_LIMIT_MS} ms of simulated time`);
       clock.advance(STEP_MS);
       while (pending.length > 0 && clock.now() - start >= pending[0].atMs) {
-        const action = pending.shift()!;
-        store.replace(mergePatch(current(), action.patch) as StoredObject);
+        act(pending.shift()!, { store, sim, target: current() });
         clock.flush();
       }
     }

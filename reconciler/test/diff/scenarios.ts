@@ -19,9 +19,27 @@ export interface Behaviour {
 }
 
 /** A merge patch of the Job, `atMs` after it was created. */
-export interface TimedAction {
+export interface PatchAction {
   readonly atMs: number;
   readonly patch: Record<string, unknown>;
+}
+
+/**
+ * An eviction (`POST .../pods/<name>/eviction`, policy/v1) of the Job's first running pod (oldest
+ * first, then by name) that is not being deleted, `atMs` after the Job was created.
+ */
+export interface EvictAction {
+  readonly atMs: number;
+  readonly evict: 'first-running-pod';
+}
+
+export type TimedAction = PatchAction | EvictAction;
+
+/** The pod an `evict` action evicts: the oldest Running pod that is not being deleted (ties by name). */
+export function podToEvict<T extends KubeObject>(pods: readonly T[]): T | undefined {
+  const running = pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+  const key = (p: T): string => `${p.metadata?.creationTimestamp ?? ''} ${p.metadata?.name ?? ''}`;
+  return [...running].sort((a, b) => key(a).localeCompare(key(b)))[0];
 }
 
 export interface Scenario {
@@ -420,5 +438,39 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'cronjob-suspended',
     manifest: cronJob('cronjob-suspended', { suspend: true }, {}, { duration: '1s' }),
     observeAtMs: 65_000,
+  },
+  {
+    // The evicted pod stops (Failed, exit 143) with its DisruptionTarget condition: the policy ignores it and the Job completes.
+    name: 'evict-ignore-disruption-target',
+    manifest: job(
+      'evict-ignore-disruption-target',
+      { backoffLimit: 0, podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } },
+      { duration: '6s' },
+    ),
+    actions: [{ atMs: 3000, evict: 'first-running-pod' }],
+  },
+  {
+    // Without a pod failure policy the evicted pod counts as failed as soon as it is terminating.
+    name: 'evict-backoff-limit-zero',
+    manifest: job('evict-backoff-limit-zero', { backoffLimit: 0 }, { duration: '6s' }),
+    actions: [{ atMs: 3000, evict: 'first-running-pod' }],
+  },
+  {
+    // podReplacementPolicy Failed: the Job does not replace the evicted pod while it terminates, counts the failure
+    // once the pod stopped (Failed, exit 143) and is gone, and the 10 s back-off after that failure still holds the
+    // replacement back at 11.5 s. (When exactly the replacement comes differs by the real controller's
+    // second-precision failure times, up to a second: not compared.)
+    name: 'evict-replacement-failed',
+    manifest: job('evict-replacement-failed', { backoffLimit: 2, podReplacementPolicy: 'Failed' }, { duration: '30s' }),
+    actions: [{ atMs: 3000, evict: 'first-running-pod' }],
+    observeAtMs: 11_500,
+  },
+  {
+    // TerminatingOrFailed: the evicted pod counts as failed while it is still terminating, and the back-off after
+    // that failure holds the replacement back at 11.5 s too, although the pod is gone by then.
+    name: 'evict-replacement-terminating-or-failed',
+    manifest: job('evict-replacement-terminating-or-failed', { backoffLimit: 2, podReplacementPolicy: 'TerminatingOrFailed' }, { duration: '30s' }),
+    actions: [{ atMs: 3000, evict: 'first-running-pod' }],
+    observeAtMs: 11_500,
   },
 ];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ObjectStore, StoredObject } from '../../src/emulator/types.ts';
 import { MemoryStore } from '../../src/emulator/store.ts';
-import { ManualClock, SIM_NODES, startSimulation } from '../../src/sim/index.ts';
+import { ManualClock, SIM_NODES, STOPPED_POD_REMOVAL_MS, startSimulation } from '../../src/sim/index.ts';
 import {
   NS,
   assertNoErrors,
@@ -270,6 +270,7 @@ describe('simulated job controller: failures and back-off', () => {
     runUntil(c, () => isFinished(getJob(c, 'restarts')));
     const job = getJob(c, 'restarts');
     assert.equal(condition(job, 'Failed')?.reason, 'BackoffLimitExceeded');
+    c.clock.advance(STOPPED_POD_REMOVAL_MS);
     assert.equal(podsOf(c, 'restarts').length, 0, 'the restarting pod was deleted when the Job failed');
     assertNoErrors(c);
   });
@@ -280,12 +281,21 @@ describe('simulated job controller: failures and back-off', () => {
     c.clock.advance(29_999);
     assert.equal(isFinished(getJob(c, 'slow')), false);
     c.clock.advance(1);
+    // THEN the pods are deleted and terminate (their kubelet stops them within a second)
+    const failing = getJob(c, 'slow');
+    assert.equal(condition(failing, 'FailureTarget')?.reason, 'DeadlineExceeded');
+    assert.equal(condition(failing, 'Failed'), undefined, 'Failed waits for the terminating pods');
+    assert.equal(failing.status.terminating, 2);
+    assert.equal(failing.status.active, undefined);
+    c.clock.advance(1_000);
     const job = getJob(c, 'slow');
     assert.equal(condition(job, 'Failed')?.reason, 'DeadlineExceeded');
     assert.equal(condition(job, 'Failed')?.message, 'Job was active longer than specified deadline');
-    assert.equal(condition(job, 'Failed')?.lastTransitionTime, at(30_000));
+    assert.equal(condition(job, 'Failed')?.lastTransitionTime, at(31_000));
+    assert.equal(job.status.terminating, 0);
+    assert.equal(job.status.failed, 2, 'the stopped pods count as failed');
+    c.clock.advance(STOPPED_POD_REMOVAL_MS);
     assert.equal(podsOf(c, 'slow').length, 0);
-    assert.equal(job.status.active, undefined);
   });
 });
 
@@ -317,20 +327,57 @@ describe('simulated job controller: podFailurePolicy', () => {
     assert.equal(podsOf(c, 'not-in-2').length, 1);
   });
 
-  it('Ignore on DisruptionTarget does not count an evicted pod and replaces it', () => {
+  it('Ignore on DisruptionTarget does not count an evicted pod and replaces it after the pod back-off', () => {
     const c = cluster();
     c.store.create(jobManifest('evictable', { backoffLimit: 0, ...policy([{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }]) }, { duration: '30s' }));
     c.clock.advance(5_000);
     const [victim] = podsOf(c, 'evictable');
     c.sim.evictPod(NS, victim.metadata.name);
     c.clock.flush();
+    // THEN the pod terminates: with a pod failure policy the Job waits for it to fail before replacing it
+    const terminating = c.store.get('Pod', NS, victim.metadata.name)!;
+    assert.equal(terminating.status.phase, 'Running');
+    assert.ok(terminating.metadata.deletionTimestamp);
+    assert.equal(terminating.metadata.deletionGracePeriodSeconds, 30);
+    assert.equal(condition(terminating, 'DisruptionTarget')?.reason, 'EvictionByEvictionAPI');
+    assert.equal(getJob(c, 'evictable').status.terminating, 1);
+    assert.equal(getJob(c, 'evictable').status.active, undefined, 'not replaced while terminating');
+    c.clock.advance(1_000);
     const evicted = c.store.get('Pod', NS, victim.metadata.name)!;
     assert.equal(evicted.status.phase, 'Failed');
+    assert.equal(evicted.status.containerStatuses[0].state.terminated.exitCode, 143);
     assert.equal(condition(evicted, 'DisruptionTarget')?.status, 'True');
     assert.equal(getJob(c, 'evictable').status.failed, undefined, 'not counted');
-    assert.equal(getJob(c, 'evictable').status.active, 1, 'replaced at once');
+    // The real controller's pod back-off counts ignored failures too (recorded: evict-ignore-disruption-target).
+    assert.equal(getJob(c, 'evictable').status.active, undefined, 'not replaced during the back-off');
+    c.clock.advance(STOPPED_POD_REMOVAL_MS);
+    assert.equal(c.store.get('Pod', NS, victim.metadata.name), undefined, 'the kubelet removed it');
+    c.clock.advance(10_000);
+    assert.equal(getJob(c, 'evictable').status.active, 1, 'replaced 10 s after the failure');
     runUntil(c, () => isFinished(getJob(c, 'evictable')));
     assert.equal(condition(getJob(c, 'evictable'), 'Complete')?.status, 'True');
+    assertNoErrors(c);
+  });
+
+  it('without a pod failure policy an evicted pod counts as failed while terminating, and the back-off outlives it', () => {
+    // GIVEN a running pod of a Job that replaces terminating pods (TerminatingOrFailed, the default without a policy)
+    const c = cluster();
+    c.store.create(jobManifest('evicted', { backoffLimit: 2 }, { duration: '1m' }));
+    c.clock.advance(5_000);
+    const [victim] = podsOf(c, 'evicted');
+    // WHEN it is evicted
+    c.sim.evictPod(NS, victim.metadata.name);
+    c.clock.flush();
+    // THEN it counts as failed at once, and its replacement waits for the 10 s back-off from the eviction
+    assert.equal(getJob(c, 'evicted').status.failed, 1);
+    assert.equal(getJob(c, 'evicted').status.terminating, 1);
+    c.clock.advance(1_000 + STOPPED_POD_REMOVAL_MS);
+    assert.equal(c.store.get('Pod', NS, victim.metadata.name), undefined, 'stopped and removed');
+    assert.equal(getJob(c, 'evicted').status.failed, 1, 'counted once');
+    c.clock.advance(8_400);
+    assert.equal(podsOf(c, 'evicted').length, 0, 'no replacement before the back-off ends');
+    c.clock.advance(100);
+    assert.equal(podsOf(c, 'evicted').length, 1, 'replaced 10 s after the eviction');
     assertNoErrors(c);
   });
 
@@ -339,7 +386,7 @@ describe('simulated job controller: podFailurePolicy', () => {
     c.store.create(jobManifest('counted', { backoffLimit: 0, ...policy([{ action: 'Count', onPodConditions: [{ type: 'DisruptionTarget' }] }]) }, { duration: '30s' }));
     c.clock.advance(5_000);
     c.sim.evictPod(NS, podsOf(c, 'counted')[0].metadata.name);
-    c.clock.flush();
+    c.clock.advance(1_000);
     assert.equal(getJob(c, 'counted').status.failed, 1);
     assert.equal(condition(getJob(c, 'counted'), 'Failed')?.reason, 'BackoffLimitExceeded');
   });
@@ -372,8 +419,10 @@ describe('simulated job controller: successPolicy', () => {
     const leader = podsOf(c, 'leader').find((p) => p.metadata.annotations!['batch.kubernetes.io/job-completion-index'] === '0')!;
     setPodPhase(c, leader, 'Succeeded', 0);
     c.clock.flush();
+    assert.equal(condition(getJob(c, 'leader'), 'SuccessCriteriaMet')?.reason, 'SuccessPolicy');
+    assert.equal(condition(getJob(c, 'leader'), 'Complete'), undefined, 'Complete waits for the terminating pods');
+    c.clock.advance(1_000 + STOPPED_POD_REMOVAL_MS);
     const job = getJob(c, 'leader');
-    assert.equal(condition(job, 'SuccessCriteriaMet')?.reason, 'SuccessPolicy');
     assert.equal(condition(job, 'SuccessCriteriaMet')?.message, 'Matched rules at index 0');
     assert.equal(condition(job, 'Complete')?.reason, 'SuccessPolicy');
     assert.equal(job.status.completedIndexes, '0');
@@ -402,9 +451,12 @@ describe('simulated job controller: suspend and resume', () => {
     const running = getJob(c, 'pausable');
     c.store.replace({ ...running, spec: { ...running.spec, suspend: true } });
     c.clock.flush();
-    // THEN
+    // THEN the pods terminate and go
+    assert.equal(getJob(c, 'pausable').status.terminating, 2);
+    c.clock.advance(1_000 + STOPPED_POD_REMOVAL_MS);
     const suspended = getJob(c, 'pausable');
     assert.equal(podsOf(c, 'pausable').length, 0);
+    assert.equal(suspended.status.terminating, 0);
     assert.equal(condition(suspended, 'Suspended')?.status, 'True');
     assert.equal(condition(suspended, 'Suspended')?.reason, 'JobSuspended');
     assert.equal(suspended.status.active, undefined);
@@ -416,7 +468,7 @@ describe('simulated job controller: suspend and resume', () => {
     const resumed = getJob(c, 'pausable');
     assert.equal(condition(resumed, 'Suspended')?.status, 'False');
     assert.equal(condition(resumed, 'Suspended')?.reason, 'JobResumed');
-    assert.equal(resumed.status.startTime, at(60_000));
+    assert.equal(resumed.status.startTime, at(61_500));
     assert.equal(podsOf(c, 'pausable').length, 2);
     assert.deepEqual(eventsAbout(c, 'pausable').filter((e) => !e.startsWith('Successful')), ['Suspended: Job suspended', 'Resumed: Job resumed']);
     assertNoErrors(c);
@@ -568,6 +620,8 @@ describe('simulated job controller: spec changes and deletion', () => {
     const job = getJob(c, 'elastic');
     c.store.replace({ ...job, spec: { ...job.spec, parallelism: 1 } });
     c.clock.flush();
+    assert.equal(getJob(c, 'elastic').status.terminating, 2);
+    c.clock.advance(1_000 + STOPPED_POD_REMOVAL_MS);
     assert.equal(podsOf(c, 'elastic').length, 1);
     assert.equal(getJob(c, 'elastic').status.active, 1);
     assert.equal(getJob(c, 'elastic').status.failed, undefined);

@@ -34,12 +34,12 @@ describe('startSimulation', () => {
   });
 
   it('adds Failed only once no pod is terminating (FailureTarget first)', () => {
-    // GIVEN a running pod that something holds with a finalizer
+    // GIVEN a running pod whose node stops responding, so its kubelet cannot stop it
     const c = cluster();
     c.store.create(jobManifest('held', { activeDeadlineSeconds: 10 }, { duration: '5m' }));
     c.clock.advance(2_000);
     const [pod] = podsOf(c, 'held');
-    c.store.replace({ ...pod, metadata: { ...pod.metadata, finalizers: ['example.com/hold'] } });
+    c.sim.killNode(pod.spec.nodeName);
     // WHEN the deadline passes
     c.clock.advance(8_000);
     // THEN the pod is terminating and the Job only has FailureTarget
@@ -50,9 +50,8 @@ describe('startSimulation', () => {
     assert.equal(job.status.active, undefined);
     c.clock.advance(5_000);
     assert.equal(condition(getJob(c, 'held'), 'Failed'), undefined, 'still waiting for the pod');
-    // WHEN the finalizer goes
-    const held = c.store.get('Pod', NS, pod.metadata.name)!;
-    c.store.replace({ ...held, metadata: { ...held.metadata, finalizers: [] } });
+    // WHEN the node is back: its kubelet stops the pod at once (its stop delay is over)
+    c.sim.restoreNode(pod.spec.nodeName);
     c.clock.flush();
     // THEN
     job = getJob(c, 'held');
