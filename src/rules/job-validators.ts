@@ -163,11 +163,10 @@ export function labelSelectorProblems(selector: unknown): SelectorProblem[] {
 
 /**
  * Whether `selector` (a metav1 LabelSelector) selects an object with `labels`. An empty selector
- * matches everything; a selector that cannot be parsed matches nothing.
+ * matches everything. The caller has already found the selector valid (`labelSelectorProblems`
+ * gives nothing; the rules check that first and skip an invalid one), so it is not checked again.
  */
-export function selectorMatches(selector: unknown, labels: Record<string, unknown>): boolean {
-  if (!isObject(selector)) return false;
-  if (labelSelectorProblems(selector).length > 0) return false;
+export function validSelectorMatches(selector: Record<string, any>, labels: Record<string, unknown>): boolean {
   if (isObject(selector.matchLabels)) {
     for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
   }

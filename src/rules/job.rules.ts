@@ -20,7 +20,7 @@ import {
   domainPrefixedPathErrors,
   labelSelectorProblems,
   labelValueErrors,
-  selectorMatches,
+  validSelectorMatches,
 } from './job-validators';
 import { isObject, path } from './json';
 import { POD_SPEC_RULES } from './pod-spec.rules';
@@ -281,7 +281,7 @@ const SELECTOR_RULES: Rule[] = [
         return [{ path: 'spec.template.metadata.labels', problem: 'are not matched by spec.selector (it is missing)', got: templateLabels(ctx) }];
       }
       if (!isObject(selector) || labelSelectorProblems(selector).length > 0) return [];
-      return when(!selectorMatches(selector, labels), () => ({
+      return when(!validSelectorMatches(selector, labels), () => ({
         path: 'spec.template.metadata.labels',
         problem: 'are not matched by spec.selector',
         got: templateLabels(ctx),
@@ -331,7 +331,7 @@ const SELECTOR_RULES: Rule[] = [
       const meta = isObject(ctx.object.metadata) ? ctx.object.metadata : {};
       const name = typeof meta.name === 'string' ? meta.name : '';
       const expected = { [LEGACY_CONTROLLER_UID_LABEL]: uid, [LEGACY_JOB_NAME_LABEL]: name, [CONTROLLER_UID_LABEL]: uid, [JOB_NAME_LABEL]: name };
-      return when(!selectorMatches(selector, expected), () => ({
+      return when(!validSelectorMatches(selector, expected), () => ({
         path: 'spec.selector',
         problem: `does not select the generated labels (controller-uid ${show(uid)}, job-name '${name}')`,
         got: selector,
