@@ -68,6 +68,9 @@ export interface DeleteOptions extends WriteOptions {
   readonly gracePeriodSeconds?: number;
 }
 
+/** The finalizer that keeps an owner deleted with Foreground propagation until its blocking dependents are gone. */
+const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
 /** The API server's default `terminationGracePeriodSeconds` of a pod. */
 export const DEFAULT_POD_GRACE_SECONDS = 30;
 
@@ -171,6 +174,8 @@ export class MemoryStore implements ObjectStore {
   private readonly listeners = new Set<(event: StoreEvent) => void>();
   /** Sorted keys per kind (see `sortedKeys`). */
   private readonly keyOrder = new Map<string, string[]>();
+  /** Owners (by uid) whose Foreground deletion is deleting their dependents right now. */
+  private readonly cascading = new Set<string>();
   /** Owner uid → dependents, as `<kind>\u0000<key>`. */
   private readonly ownerIndex = new Map<string, Set<string>>();
   private readonly history: HistoryEntry[] = [];
@@ -562,12 +567,33 @@ export class MemoryStore implements ObjectStore {
   private deleteForeground(current: StoredObject): StoredObject {
     const marked = clone(current);
     marked.metadata.deletionTimestamp ??= timestamp(this.clock.now());
-    marked.metadata.finalizers = [...new Set([...(marked.metadata.finalizers ?? []), 'foregroundDeletion'])];
+    marked.metadata.finalizers = [...new Set([...(marked.metadata.finalizers ?? []), FOREGROUND_FINALIZER])];
     this.commit('MODIFIED', marked);
-    this.deleteDependents(current, 'Background');
-    const latest = this.bucket(current.kind).get(this.key(current.kind, current.metadata.namespace, current.metadata.name))!;
+    // Its dependents are all deleted before the owner is looked at again.
+    this.cascading.add(current.metadata.uid);
+    try {
+      this.deleteDependents(current, 'Foreground');
+    } finally {
+      this.cascading.delete(current.metadata.uid);
+    }
+    const { kind, metadata } = current;
+    return this.finishForeground({ kind, name: metadata.name, uid: metadata.uid }, metadata.namespace) ?? clone(this.bucket(kind).get(this.key(kind, metadata.namespace, metadata.name))!);
+  }
+
+  /**
+   * The garbage collector's last step of a Foreground deletion: once no dependent that blocks the
+   * owner's deletion (`blockOwnerDeletion`) is left, the owner loses its `foregroundDeletion`
+   * finalizer and goes, unless other finalizers keep it. Returns the owner as it is then, or
+   * undefined when it is not (or no longer) being deleted in the foreground.
+   */
+  private finishForeground(owner: { kind: string; name: string; uid: string }, namespace: string | undefined): StoredObject | undefined {
+    if (this.cascading.has(owner.uid)) return undefined;
+    const latest = this.bucket(owner.kind).get(this.key(owner.kind, namespace, owner.name));
+    if (!latest || latest.metadata.uid !== owner.uid || !(latest.metadata.finalizers ?? []).includes(FOREGROUND_FINALIZER)) return undefined;
+    const blocking = this.dependentsOf(latest).some((d) => (d.metadata.ownerReferences ?? []).some((r) => r.uid === owner.uid && r.blockOwnerDeletion === true));
+    if (blocking) return clone(latest);
     const unmarked = clone(latest);
-    unmarked.metadata.finalizers = (unmarked.metadata.finalizers ?? []).filter((f) => f !== 'foregroundDeletion');
+    unmarked.metadata.finalizers = (unmarked.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND_FINALIZER);
     if (unmarked.metadata.finalizers.length > 0) return this.commit('MODIFIED', unmarked);
     return this.remove(unmarked);
   }
@@ -607,10 +633,17 @@ export class MemoryStore implements ObjectStore {
     }
   }
 
+  /**
+   * The garbage collector deletes an owner's dependents as a client would: pods gracefully (their
+   * kubelet stops them), the others in the background, or in the foreground when the owner goes in
+   * the foreground and they have dependents of their own.
+   */
   private deleteDependents(owner: StoredObject, policy: PropagationPolicy): void {
     for (const dep of this.dependentsOf(owner)) {
       const stillThere = this.bucket(dep.kind).get(this.key(dep.kind, dep.metadata.namespace, dep.metadata.name));
-      if (stillThere && stillThere.metadata.uid === dep.metadata.uid) this.deleteObject(stillThere, policy);
+      if (!stillThere || stillThere.metadata.uid !== dep.metadata.uid || stillThere.metadata.deletionTimestamp) continue;
+      if (stillThere.kind === 'Pod') this.deletePod(stillThere, {});
+      else this.deleteObject(stillThere, policy === 'Foreground' && this.dependentsOf(stillThere).length > 0 ? 'Foreground' : 'Background');
     }
   }
 
@@ -630,7 +663,10 @@ export class MemoryStore implements ObjectStore {
     this.bucket(obj.kind).delete(key);
     this.keyOrder.delete(obj.kind);
     // `obj` may be the stored object itself: the history keeps that one unchanged as `previous`.
-    return this.record('DELETED', { ...obj, metadata: { ...obj.metadata } }, previous);
+    const removed = this.record('DELETED', { ...obj, metadata: { ...obj.metadata } }, previous);
+    // An owner deleted in the foreground may have been waiting for this dependent.
+    for (const ref of obj.metadata.ownerReferences ?? []) this.finishForeground(ref, obj.metadata.namespace);
+    return removed;
   }
 
   private commit(type: StoreEventType, obj: StoredObject): StoredObject {

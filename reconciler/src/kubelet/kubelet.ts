@@ -79,6 +79,8 @@ export class SimulatedKubelet {
   private readonly again = new Set<string>();
   /** Pods (by uid) already deleted with grace period 0: a finalizer may keep them a while. */
   private readonly deleted = new Set<string>();
+  /** When each deleted pod (by uid) was first seen with its deletionTimestamp. */
+  private readonly deletionSeen = new Map<string, number>();
   private stopped = false;
 
   constructor(private readonly options: SimulatedKubeletOptions) {
@@ -117,6 +119,7 @@ export class SimulatedKubelet {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.deleted.delete(pod.metadata?.uid ?? '');
+    this.deletionSeen.delete(pod.metadata?.uid ?? '');
   }
 
   /** Looks at a pod now; a pod already being handled is looked at again right after. */
@@ -146,6 +149,14 @@ export class SimulatedKubelet {
     this.timers.set(key, timer);
   }
 
+  /** When this kubelet first saw the pod with a deletionTimestamp (undefined while it has none). */
+  private deletionSeenAt(pod: KubeObject): number | undefined {
+    if (!pod.metadata?.deletionTimestamp) return undefined;
+    const uid = String(pod.metadata.uid);
+    if (!this.deletionSeen.has(uid)) this.deletionSeen.set(uid, this.now());
+    return this.deletionSeen.get(uid);
+  }
+
   private async handle(key: string): Promise<void> {
     const pod = this.reflector.get(key);
     if (!pod) return;
@@ -155,6 +166,7 @@ export class SimulatedKubelet {
       nodeName: this.nodeName,
       seed: this.options.seed ?? 1,
       stopMs: this.options.stopMs ?? DEFAULT_STOP_MS,
+      deletionSeenAt: this.deletionSeenAt(pod),
     });
     try {
       await this.perform(pod, step);

@@ -24,6 +24,8 @@ export interface StepInput {
   readonly seed: number;
   /** How long containers take to stop once the pod is deleted (at most its grace period). */
   readonly stopMs: number;
+  /** When this kubelet first saw the pod's deletion (the deletionTimestamp has second precision). */
+  readonly deletionSeenAt?: number;
 }
 
 function isTerminal(pod: StoredObject): boolean {
@@ -32,7 +34,7 @@ function isTerminal(pod: StoredObject): boolean {
 }
 
 function deletingStep(input: StepInput): KubeletStep {
-  const plan = planTermination(input.pod, input.now, input.stopMs);
+  const plan = planTermination(input.pod, input.now, input.stopMs, input.deletionSeenAt);
   if (plan.remove) return { kind: 'delete' };
   if (plan.status) return { kind: 'status', status: plan.status };
   return { kind: 'wait', wakeAt: plan.wakeAt! };

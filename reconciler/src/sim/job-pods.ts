@@ -8,6 +8,7 @@ import {
   INDEX_FAILURE_COUNT_ANNOTATION,
   INDEX_IGNORED_FAILURE_COUNT_ANNOTATION,
   JOB_NAME_LABEL,
+  JOB_TRACKING_FINALIZER,
   LEGACY_CONTROLLER_UID_LABEL,
   LEGACY_JOB_NAME_LABEL,
   controllerRef,
@@ -237,6 +238,7 @@ export function podManifest(job: StoredObject, slot: PodSlot, rng: Rng): NewObje
       },
       annotations: { ...template.metadata?.annotations, ...indexAnnotations(slot) },
       ownerReferences: [controllerRef(job)],
+      finalizers: [JOB_TRACKING_FINALIZER],
     },
     spec: slot.index === undefined ? spec : indexedSpec(spec, name, slot.index),
   };

@@ -4,6 +4,8 @@ import type { StoredObject } from '../emulator/types.ts';
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 export const LEGACY_JOB_NAME_LABEL = 'job-name';
 export const CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
+/** The finalizer the job controller puts on the pods it creates, so that it counts each finished pod once. */
+export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 export const LEGACY_CONTROLLER_UID_LABEL = 'controller-uid';
 export const COMPLETION_INDEX_KEY = 'batch.kubernetes.io/job-completion-index';
 export const INDEX_FAILURE_COUNT_ANNOTATION = 'batch.kubernetes.io/job-index-failure-count';

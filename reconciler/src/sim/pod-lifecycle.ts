@@ -214,15 +214,19 @@ export interface TerminationPlan {
 
 /**
  * The kubelet's steps for a pod with a deletionTimestamp: its containers stop `stopMs` after the
- * deletion was requested (or when the grace period ends, if sooner), the pod goes Failed with
+ * deletion was requested or, when given, after the kubelet saw it (`seenAt`), or when the grace
+ * period ends, if sooner, the pod goes Failed with
  * exit code 143 keeping its conditions, and then the kubelet deletes it with grace period 0. A pod
  * already finished, or whose containers never started, is deleted at once.
  */
-export function planTermination(pod: StoredObject, now: number, stopMs: number): TerminationPlan {
+export function planTermination(pod: StoredObject, now: number, stopMs: number, seenAt?: number): TerminationPlan {
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed' || !pod.status?.containerStatuses) return { remove: true };
   const graceMs = Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
-  const stopAt = deletionRequestedAt(pod) + Math.min(stopMs, graceMs);
+  const requestedAt = deletionRequestedAt(pod);
+  // The deletionTimestamp has second precision: a kubelet that saw the deletion itself stops the
+  // containers `stopMs` after it saw it (never after the grace period).
+  const stopAt = Math.min(Math.max(requestedAt, seenAt ?? requestedAt) + stopMs, requestedAt + graceMs);
   if (now < stopAt) return { wakeAt: stopAt };
   return { status: stoppedStatus(pod, now) };
 }

@@ -11,7 +11,7 @@ import { StoreError, type Clock, type NewObject, type ObjectStore, type StoredOb
 import { planCronJob, withActiveJob, type TooManyMissedBehaviour } from './cronjob-plan.ts';
 import { eventObject } from './events.ts';
 import { initialJobMemory, planJob, type JobMemory, type SimEvent } from './job-plan.ts';
-import { CONTROLLER_UID_LABEL, JOB_CONTROLLER_NAME, findCondition, parseTime, timestamp, type Json } from './meta.ts';
+import { CONTROLLER_UID_LABEL, JOB_CONTROLLER_NAME, JOB_NAME_LABEL, JOB_TRACKING_FINALIZER, controllerUid, findCondition, isJobFinished, parseTime, timestamp, type Json } from './meta.ts';
 import { evict } from '../emulator/eviction.ts';
 import { DEFAULT_STOP_MS, pendingStatus, planPodLifecycle, planTermination } from './pod-lifecycle.ts';
 import { seededRng, type Rng } from './random.ts';
@@ -33,7 +33,7 @@ export interface SimulationOptions {
   readonly seed?: number;
   /** Names of the simulated nodes (default `SIM_NODES`). */
   readonly nodes?: readonly string[];
-  /** What the CronJob controller does after more than 100 missed start times (default `stop`; see `CronJobPlanInput`). */
+  /** What the CronJob controller does after more than 100 missed start times (default `startMostRecent`, as the real controllers of every supported version; see `CronJobPlanInput`). */
   readonly cronJobTooManyMissed?: TooManyMissedBehaviour;
   /**
    * The Kubernetes version whose controllers are simulated (default: the store's, else the newest
@@ -89,9 +89,8 @@ export type Controller = 'job' | 'cronjob' | 'ttl' | 'kubelet';
 const MAX_SYNCS_PER_DRAIN = 20_000;
 const MAX_CONFLICT_RETRIES = 5;
 /**
- * How long a pod the kubelet stopped stays before the kubelet deletes it for good: on a real
- * cluster the job-tracking finalizer keeps it until the job controller has counted it; here the
- * job controller sees it within this time.
+ * How long after a deleted pod stopped its kubelet deletes it for good (grace period 0); a pod of a
+ * Job then stays until the job controller has removed its job-tracking finalizer.
  */
 export const STOPPED_POD_REMOVAL_MS = 500;
 
@@ -276,7 +275,8 @@ class Runtime implements Simulation {
     this.trackPodNode(e.type, pod);
     this.enqueue('kubelet', key);
     const owner = pod.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Job');
-    if (owner) this.enqueue('job', `${pod.metadata.namespace ?? ''}/${owner.name}`);
+    const jobName = owner?.name ?? (pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER) ? pod.metadata.labels?.[JOB_NAME_LABEL] : undefined);
+    if (jobName !== undefined) this.enqueue('job', `${pod.metadata.namespace ?? ''}/${jobName}`);
   }
 
   private resync(controller: 'job' | 'cronjob'): void {
@@ -377,9 +377,9 @@ class Runtime implements Simulation {
     }
   }
 
-  private deleteIgnoringGone(kind: string, obj: StoredObject): void {
+  private deleteIgnoringGone(kind: string, obj: StoredObject, propagationPolicy: 'Background' | 'Foreground' = 'Background'): void {
     try {
-      this.store.delete(kind, obj.metadata.namespace, obj.metadata.name, { propagationPolicy: 'Background', preconditions: { uid: obj.metadata.uid } });
+      this.store.delete(kind, obj.metadata.namespace, obj.metadata.name, { propagationPolicy, preconditions: { uid: obj.metadata.uid } });
     } catch (err) {
       if (!isStoreError(err, 404) && !isStoreError(err, 409)) throw err;
     }
@@ -389,6 +389,7 @@ class Runtime implements Simulation {
 
   private syncJob(namespace: string | undefined, name: string): void {
     const job = this.store.get('Job', namespace, name);
+    this.releaseOrphans(namespace, name, job);
     if (!job || !isManagedByJobController(job)) return;
     const pods = this.store.list('Pod', namespace, { [CONTROLLER_UID_LABEL]: job.metadata.uid });
     const memory = this.memories.get(job.metadata.uid) ?? initialJobMemory(job, pods);
@@ -408,8 +409,49 @@ class Runtime implements Simulation {
     const written = this.writeStatus(job, plan.status);
     this.memories.set(job.metadata.uid, written ? plan.memory : { ...plan.memory, counted: memory.counted, failures: memory.failures });
     if (!written) return this.enqueue('job', objectKey(job));
+    this.releaseFinished(job, plan.memory);
     this.emit(job, plan.events, REPORTING_CONTROLLERS.job);
     this.wakeAt('job', objectKey(job), plan.wakeAt);
+  }
+
+  /**
+   * Removes the job-tracking finalizer from the Job's pods it no longer tracks, as the job
+   * controller does once their outcome is in the status: pods it counted as finished (succeeded,
+   * failed, or terminating where that counts as failed) or deleted itself, and every pod once the
+   * Job has finished or is being deleted.
+   */
+  private releaseFinished(job: StoredObject, memory: JobMemory): void {
+    const current = this.store.get('Job', job.metadata.namespace, job.metadata.name) ?? job;
+    const done = Boolean(current.metadata.deletionTimestamp) || isJobFinished(current);
+    for (const pod of this.store.list('Pod', job.metadata.namespace, { [CONTROLLER_UID_LABEL]: job.metadata.uid })) {
+      const uid = pod.metadata.uid;
+      if (done || pod.status?.phase === 'Succeeded' || memory.counted.has(uid) || memory.deleted.has(uid)) this.releasePod(pod);
+    }
+  }
+
+  /**
+   * The pods named after a Job that no Job controls any more (their Job is gone, replaced by
+   * another of the same name, or has orphaned them) lose the job-tracking finalizer, as the job
+   * controller's orphan-pod handling does.
+   */
+  private releaseOrphans(namespace: string | undefined, name: string, job: StoredObject | undefined): void {
+    for (const pod of this.store.list('Pod', namespace, { [JOB_NAME_LABEL]: name })) {
+      const owner = controllerUid(pod, 'Job');
+      if (owner !== undefined && owner === job?.metadata.uid) continue;
+      this.releasePod(pod);
+    }
+  }
+
+  private releasePod(pod: StoredObject): void {
+    const finalizers = pod.metadata.finalizers ?? [];
+    if (!finalizers.includes(JOB_TRACKING_FINALIZER)) return;
+    const rest = finalizers.filter((f) => f !== JOB_TRACKING_FINALIZER);
+    try {
+      this.store.replace({ ...pod, metadata: { ...pod.metadata, finalizers: rest } });
+    } catch (err) {
+      if (!isStoreError(err, 404) && !isStoreError(err, 409)) throw err;
+      this.enqueue('job', `${pod.metadata.namespace ?? ''}/${pod.metadata.labels?.[JOB_NAME_LABEL] ?? ''}`);
+    }
   }
 
   private trackPodNode(type: StoreEvent['type'], pod: StoredObject): void {
@@ -508,7 +550,8 @@ class Runtime implements Simulation {
     const job = this.store.get('Job', namespace, name);
     if (!job) return;
     const plan = planTtl(job, this.clock.now());
-    if (plan.expired) this.deleteIgnoringGone('Job', job);
+    // The TTL-after-finished controller deletes in the foreground: the Job stays until its pods are gone.
+    if (plan.expired && !job.metadata.deletionTimestamp) this.deleteIgnoringGone('Job', job, 'Foreground');
     else this.wakeAt('ttl', objectKey(job), plan.wakeAt);
   }
 }

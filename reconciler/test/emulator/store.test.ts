@@ -289,6 +289,38 @@ describe('MemoryStore', () => {
     assert.equal(store.get('Job', 'ns1', 'j'), undefined);
   });
 
+  function ownerWithRunningPod(store: MemoryStore): { uid: string; events: string[] } {
+    const owner = store.create(job('j'));
+    const ref = { apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
+    store.create({ ...pod('p1'), metadata: { name: 'p1', namespace: 'ns1', ownerReferences: [ref] }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i' }] }, status: { phase: 'Running' } });
+    const events: string[] = [];
+    store.watch((e) => events.push(`${e.type} ${e.object.kind}/${e.object.metadata.name}`));
+    return { uid: owner.metadata.uid, events };
+  }
+
+  it('deletes a running dependent pod gracefully, and keeps a Foreground owner until its blocking dependents are gone', () => {
+    const store = new MemoryStore({ clock: fixedClock, seedNamespaces: false });
+    const { events } = ownerWithRunningPod(store);
+    const marked = store.delete('Job', 'ns1', 'j', { propagationPolicy: 'Foreground' })!;
+    assert.deepEqual(marked.metadata.finalizers, ['foregroundDeletion']);
+    const terminating = store.get('Pod', 'ns1', 'p1')!;
+    assert.equal(terminating.metadata.deletionGracePeriodSeconds, 30);
+    assert.deepEqual(store.get('Job', 'ns1', 'j')!.metadata.finalizers, ['foregroundDeletion']);
+    // Its kubelet has stopped it and deletes it for good: then the owner goes.
+    store.delete('Pod', 'ns1', 'p1', { gracePeriodSeconds: 0 });
+    assert.equal(store.get('Job', 'ns1', 'j'), undefined);
+    assert.deepEqual(events, ['MODIFIED Job/j', 'MODIFIED Pod/p1', 'DELETED Pod/p1', 'DELETED Job/j']);
+  });
+
+  it('deletes a running dependent pod gracefully with Background propagation', () => {
+    const store = new MemoryStore({ clock: fixedClock, seedNamespaces: false });
+    const { events } = ownerWithRunningPod(store);
+    store.delete('Job', 'ns1', 'j', { propagationPolicy: 'Background' });
+    assert.equal(store.get('Job', 'ns1', 'j'), undefined);
+    assert.equal(store.get('Pod', 'ns1', 'p1')!.metadata.deletionGracePeriodSeconds, 30);
+    assert.deepEqual(events, ['DELETED Job/j', 'MODIFIED Pod/p1']);
+  });
+
   it('removes the ownerReference from dependents with Orphan propagation', () => {
     const store = new MemoryStore({ seedNamespaces: false });
     const { events } = ownerWithPods(store);

@@ -75,6 +75,21 @@ describe('kubeletStep', () => {
     assert.ok(stopped.status.conditions.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'False'));
   });
 
+  it('stops the containers the stop time after it saw the deletion, whose timestamp has only second precision', () => {
+    // Deleted at T0 + 900 ms: the deletionTimestamp says T0 + 30 s, as if it had been requested at T0.
+    const deleting = pod({
+      spec: { nodeName: 'sandbox-node' },
+      status: running(T0 - 5000),
+      metadata: { deletionTimestamp: iso(T0 + 30_000), deletionGracePeriodSeconds: 30 },
+    });
+    const seen = (now: number): ReturnType<typeof kubeletStep> => kubeletStep({ pod: deleting, now, nodeName: 'sandbox-node', seed: 1, stopMs: 1000, deletionSeenAt: T0 + 900 });
+    assert.deepEqual(seen(T0 + 1000), { kind: 'wait', wakeAt: T0 + 1900 });
+    assert.equal(seen(T0 + 1900).kind, 'status');
+    // Still never later than the grace period.
+    const short = pod({ spec: { nodeName: 'sandbox-node' }, status: running(T0 - 5000), metadata: { deletionTimestamp: iso(T0 + 1000), deletionGracePeriodSeconds: 1 } });
+    assert.deepEqual(kubeletStep({ pod: short, now: T0 + 900, nodeName: 'sandbox-node', seed: 1, stopMs: 1000, deletionSeenAt: T0 + 900 }), { kind: 'wait', wakeAt: T0 + 1000 });
+  });
+
   it('never waits longer than the grace period', () => {
     const deleting = pod({
       spec: { nodeName: 'sandbox-node' },

@@ -514,19 +514,23 @@ describe('simulated cluster: nodes and outages', () => {
     assert.notEqual(replacement.spec.nodeName, pod.spec.nodeName);
   });
 
-  it('with the job controller paused, vanished pods leave the Job reporting active pods that do not exist', () => {
+  it('with the job controller paused, a force-deleted pod stays, held by the job-tracking finalizer, until the controller counts it', () => {
     const c = cluster();
     c.store.create(jobManifest('orphaned-status', {}, { duration: '30s' }));
     c.clock.advance(2_000);
     c.sim.pauseJobController();
     const [pod] = podsOf(c, 'orphaned-status');
+    assert.deepEqual(pod.metadata.finalizers, ['batch.kubernetes.io/job-tracking']);
     c.sim.killNode(pod.spec.nodeName, { vanishPods: true });
     c.clock.advance(60_000);
-    assert.equal(podsOf(c, 'orphaned-status').length, 0);
+    const [held] = podsOf(c, 'orphaned-status');
+    assert.equal(held.metadata.uid, pod.metadata.uid);
+    assert.ok(held.metadata.deletionTimestamp);
     assert.equal(getJob(c, 'orphaned-status').status.active, 1);
     c.sim.resumeJobController();
     c.clock.flush();
     assert.equal(getJob(c, 'orphaned-status').status.failed, 1);
+    assert.equal(podsOf(c, 'orphaned-status').some((p) => p.metadata.uid === pod.metadata.uid), false);
   });
 
   it('a job controller outage freezes Job status while the pods run; resuming catches up', () => {
