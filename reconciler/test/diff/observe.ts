@@ -160,13 +160,40 @@ export type FinishedJobOutcome = JobOutcome & { readonly settled?: SettledOutcom
 export interface DeletedOutcome {
   readonly deleted: true;
   readonly podsLeft: number;
+  /**
+   * For a Job deleted by the scenario: whether it was seen being deleted (a deletionTimestamp)
+   * while pods it made were still there, `DELETE_WAIT_MS` or more after the delete request, as a
+   * Foreground deletion waits for its pods (earlier than that the real garbage collector may still
+   * be at work on any deletion).
+   */
+  readonly waitedForPods?: boolean;
+  /** For a Job deleted by the scenario: the pods it made that are left (orphans too), as `<phase> <finalizers>`, sorted. */
+  readonly podsMade?: readonly string[];
+}
+
+const CONTROLLER_UID = 'batch.kubernetes.io/controller-uid';
+
+/** How long after its delete request a Job still being deleted with pods counts as waiting for them. */
+export const DELETE_WAIT_MS = 500;
+
+/** The pods a Job made (by the controller-uid label, so orphaned ones too). */
+export function podsMadeBy<T extends KubeObject>(job: KubeObject, pods: readonly T[]): T[] {
+  return pods.filter((p) => p.metadata?.labels?.[CONTROLLER_UID] === job.metadata?.uid);
+}
+
+/** Whether `job` is being deleted while pods it made are still there. */
+export function deletingWithPods(job: KubeObject, pods: readonly KubeObject[]): boolean {
+  return Boolean(job.metadata?.deletionTimestamp) && podsMadeBy(job, pods).length > 0;
 }
 
 export type Outcome = FinishedJobOutcome | CronJobOutcome | DeletedOutcome;
 
 /** The outcome of a deleted Job: `created` is the object as created (its uid owns the pods). */
-export function observeDeleted(created: KubeObject, pods: readonly KubeObject[]): DeletedOutcome {
-  return { deleted: true, podsLeft: podsOf(created, pods).length };
+export function observeDeleted(created: KubeObject, pods: readonly KubeObject[], deletedByScenario?: { waitedForPods: boolean }): DeletedOutcome {
+  const outcome: DeletedOutcome = { deleted: true, podsLeft: podsOf(created, pods).length };
+  if (!deletedByScenario) return outcome;
+  const made = podsMadeBy(created, pods).map((p) => `${String(p.status?.phase)} [${((p.metadata?.finalizers ?? []) as string[]).join(',')}]`).sort();
+  return { ...outcome, waitedForPods: deletedByScenario.waitedForPods, podsMade: made };
 }
 
 const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';

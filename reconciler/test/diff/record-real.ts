@@ -7,13 +7,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { toKubeApiError } from '../../src/adapters/errors.ts';
 import { KubeClient, loadKubeConfig } from '../../src/adapters/kube-client.ts';
 import type { KubeObject } from '../../src/core/types.ts';
 import { ClientNodeKubeletWriter, SimulatedKubelet } from '../../src/kubelet/kubelet.ts';
-import { eventsOf, jobsOf, observeCronJob, observeDeleted, observeJob, observeSettled, podsOf, podsSettled, runIsOver, type Outcome, type Recording } from './observe.ts';
-import { DIFF_NAMESPACE, podToEvict, scenariosFor, type Scenario, type TimedAction } from './scenarios.ts';
+import { DELETE_WAIT_MS, deletingWithPods, eventsOf, jobsOf, observeCronJob, observeDeleted, observeJob, observeSettled, podsOf, podsSettled, runIsOver, type Outcome, type Recording } from './observe.ts';
+import { DIFF_NAMESPACE, deletesItself, lastScheduleTimeFor, podToEvict, scenariosFor, type Scenario, type TimedAction } from './scenarios.ts';
 
 const REAL_LIMIT_MS = 240_000;
 const POLL_MS = 250;
@@ -41,9 +41,18 @@ async function jobsOfCronJob(client: KubeClient, cronJob: KubeObject): Promise<K
 }
 
 /** Carries out a timed action: a merge patch of the target, or the eviction (policy/v1) of the Job's first running pod. */
-async function act({ client, core }: Real, action: TimedAction, target: { kind: 'Job' | 'CronJob'; name: string }): Promise<void> {
+async function act({ client, core, batch }: Real, action: TimedAction, target: { kind: 'Job' | 'CronJob'; name: string }): Promise<void> {
   if ('patch' in action) {
     await client.mergePatch(target.kind, { namespace: DIFF_NAMESPACE, name: target.name }, action.patch);
+    return;
+  }
+  if ('delete' in action) {
+    await client.delete(target.kind, { namespace: DIFF_NAMESPACE, name: target.name }, { propagationPolicy: action.delete });
+    return;
+  }
+  if ('lastScheduleTimeAgoMs' in action) {
+    const body = { status: { lastScheduleTime: lastScheduleTimeFor(action, Date.now()) } };
+    await batch.patchNamespacedCronJobStatus({ namespace: DIFF_NAMESPACE, name: target.name, body }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     return;
   }
   const pods = (await client.list('Pod', { namespace: DIFF_NAMESPACE, labelSelector: `batch.kubernetes.io/job-name=${target.name}` })).items;
@@ -53,10 +62,11 @@ async function act({ client, core }: Real, action: TimedAction, target: { kind: 
   await core.createNamespacedPodEviction({ namespace: DIFF_NAMESPACE, name: podName, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: podName, namespace: DIFF_NAMESPACE } } });
 }
 
-/** The clients of the real side: KubeClient for objects, CoreV1Api for the eviction subresource. */
+/** The clients of the real side: KubeClient for objects, CoreV1Api for the eviction subresource, BatchV1Api for a CronJob's status. */
 interface Real {
   readonly client: KubeClient;
   readonly core: CoreV1Api;
+  readonly batch: BatchV1Api;
 }
 
 async function runReal(real: Real, scenario: Scenario): Promise<Outcome> {
@@ -68,9 +78,15 @@ async function runReal(real: Real, scenario: Scenario): Promise<Outcome> {
   const start = Date.now();
   const created = await client.create(kind, DIFF_NAMESPACE, scenario.manifest);
   const pending = [...(scenario.actions ?? [])].sort((a, b) => a.atMs - b.atMs);
+  let waitedForPods = false;
+  let deletedAt: number | undefined;
   for (;;) {
     const elapsed = Date.now() - start;
-    while (pending.length > 0 && elapsed >= pending[0].atMs) await act(real, pending.shift()!, { kind, name });
+    while (pending.length > 0 && elapsed >= pending[0].atMs) {
+      const action = pending.shift()!;
+      if ('delete' in action) deletedAt = Date.now();
+      await act(real, action, { kind, name });
+    }
     const found = await getOrGone(client, kind, name);
     if (!found) {
       // Deleted (a TTL): observed at the scenario's time, with the pods it left.
@@ -79,8 +95,10 @@ async function runReal(real: Real, scenario: Scenario): Promise<Outcome> {
         await sleep(POLL_MS);
         continue;
       }
-      return observeDeleted(created, (await client.list('Pod', { namespace: DIFF_NAMESPACE })).items);
+      return observeDeleted(created, (await client.list('Pod', { namespace: DIFF_NAMESPACE })).items, deletesItself(scenario) ? { waitedForPods } : undefined);
     }
+    const waiting = deletedAt !== undefined && Date.now() - deletedAt >= DELETE_WAIT_MS;
+    if (waiting && deletingWithPods(found, (await client.list('Pod', { namespace: DIFF_NAMESPACE })).items)) waitedForPods = true;
     const target: KubeObject = { ...found, kind };
     const jobs = await jobsOfCronJob(client, target);
     const over = scenario.observeAtMs !== undefined ? elapsed >= scenario.observeAtMs : pending.length === 0 && runIsOver(target, jobs, scenario.finishedJobs);
@@ -153,7 +171,7 @@ async function main(): Promise<void> {
   await kubelet.start();
   try {
     const chosen = scenariosFor(Number(version.minor.replace(/\D.*$/, ''))).filter((s) => values.only === undefined || values.only.split(',').includes(s.name));
-    const results = await Promise.all(chosen.map(async (s) => [s.name, await runReal({ client, core: kubeConfig.makeApiClient(CoreV1Api) }, s)] as const));
+    const results = await Promise.all(chosen.map(async (s) => [s.name, await runReal({ client, core: kubeConfig.makeApiClient(CoreV1Api), batch: kubeConfig.makeApiClient(BatchV1Api) }, s)] as const));
     const minor = `${version.major}.${version.minor.replace(/\D.*$/, '')}`;
     const fresh: Recording = { kubernetesVersion: version.gitVersion, recordedAt: new Date().toISOString(), outcomes: Object.fromEntries(results) };
     const file = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'recorded', `real-${minor}.json`);

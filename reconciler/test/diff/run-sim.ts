@@ -2,8 +2,8 @@
 import { MemoryStore } from '../../src/emulator/store.ts';
 import type { NewObject, StoredObject } from '../../src/emulator/types.ts';
 import { CONTROLLER_UID_LABEL, DEFAULT_START, ManualClock, startSimulation, type Simulation } from '../../src/sim/index.ts';
-import { eventsOf, jobsOf, observeCronJob, observeDeleted, observeJob, observeSettled, podsOf, podsSettled, runIsOver, type Outcome } from './observe.ts';
-import { DIFF_NAMESPACE, podToEvict, type Scenario, type TimedAction } from './scenarios.ts';
+import { DELETE_WAIT_MS, deletingWithPods, eventsOf, jobsOf, observeCronJob, observeDeleted, observeJob, observeSettled, podsOf, podsSettled, runIsOver, type Outcome } from './observe.ts';
+import { DIFF_NAMESPACE, deletesItself, lastScheduleTimeFor, podToEvict, type Scenario, type TimedAction } from './scenarios.ts';
 
 /** Simulated time a scenario may take before the run is abandoned. */
 export const SIM_LIMIT_MS = 900_000;
@@ -24,10 +24,18 @@ function mergePatch(target: Record<string, unknown>, patch: Record<string, unkno
   return out;
 }
 
-/** Carries out a timed action: a merge patch of the target, or the eviction of its first running pod. */
-function act(action: TimedAction, { store, sim, target }: { store: MemoryStore; sim: Simulation; target: StoredObject }): void {
+/** Carries out a timed action: a merge patch of the target, its lastScheduleTime, or the eviction of its first running pod. */
+function act(action: TimedAction, { store, sim, target, now }: { store: MemoryStore; sim: Simulation; target: StoredObject; now: number }): void {
   if ('patch' in action) {
     store.replace(mergePatch(target, action.patch) as StoredObject);
+    return;
+  }
+  if ('delete' in action) {
+    store.delete(target.kind, DIFF_NAMESPACE, target.metadata.name, { propagationPolicy: action.delete });
+    return;
+  }
+  if ('lastScheduleTimeAgoMs' in action) {
+    store.replace(mergePatch(target, { status: { lastScheduleTime: lastScheduleTimeFor(action, now) } }) as StoredObject, { subresource: 'status' });
     return;
   }
   const pod = podToEvict(store.list('Pod', DIFF_NAMESPACE, { [CONTROLLER_UID_LABEL]: target.metadata.uid }));
@@ -48,17 +56,24 @@ export function runSimulated(scenario: Scenario, kubernetesVersion: string, seed
     const created = store.create(scenario.manifest as NewObject);
     clock.flush();
     const pending = [...(scenario.actions ?? [])].sort((a, b) => a.atMs - b.atMs);
+    let waitedForPods = false;
+    let deletedAt: number | undefined;
     const done = (): boolean => (scenario.observeAtMs === undefined ? pending.length === 0 && runIsOver(current(), jobs(), scenario.finishedJobs) : clock.now() - start >= scenario.observeAtMs);
     while (!done()) {
       if (clock.now() - start > SIM_LIMIT_MS) throw new Error(`${scenario.name}: not settled within ${SIM_LIMIT_MS} ms of simulated time`);
       clock.advance(STEP_MS);
       while (pending.length > 0 && clock.now() - start >= pending[0].atMs) {
-        act(pending.shift()!, { store, sim, target: current() });
+        const action = pending.shift()!;
+        if ('delete' in action) deletedAt = clock.now();
+        act(action, { store, sim, target: current(), now: clock.now() });
         clock.flush();
       }
+      const live = store.get(kind, DIFF_NAMESPACE, name);
+      const waiting = deletedAt !== undefined && clock.now() - deletedAt >= DELETE_WAIT_MS;
+      if (live && waiting && deletingWithPods(live, store.list('Pod', DIFF_NAMESPACE))) waitedForPods = true;
     }
     if (sim.errors.length > 0) throw new Error(`${scenario.name}: controller errors: ${sim.errors.map((e) => String(e.error)).join('; ')}`);
-    if (!store.get(kind, DIFF_NAMESPACE, name)) return observeDeleted(created, store.list('Pod', DIFF_NAMESPACE));
+    if (!store.get(kind, DIFF_NAMESPACE, name)) return observeDeleted(created, store.list('Pod', DIFF_NAMESPACE), deletesItself(scenario) ? { waitedForPods } : undefined);
     const target = current();
     if (kind === 'CronJob') {
       // As the real side, which reads the CronJob again 2 s after its run is over.

@@ -33,7 +33,32 @@ export interface EvictAction {
   readonly evict: 'first-running-pod';
 }
 
-export type TimedAction = PatchAction | EvictAction;
+/**
+ * Writes the CronJob's `status.lastScheduleTime` through the `/status` subresource, `agoMs` before
+ * the moment of the action (at second precision), as a controller outage would leave it.
+ */
+export interface LastScheduleAction {
+  readonly atMs: number;
+  readonly lastScheduleTimeAgoMs: number;
+}
+
+/** Deletes the Job with this propagation policy, `atMs` after it was created. */
+export interface DeleteAction {
+  readonly atMs: number;
+  readonly delete: 'Foreground' | 'Background' | 'Orphan';
+}
+
+export type TimedAction = PatchAction | EvictAction | LastScheduleAction | DeleteAction;
+
+/** Whether the scenario deletes its Job itself. */
+export function deletesItself(scenario: Scenario): boolean {
+  return (scenario.actions ?? []).some((a) => 'delete' in a);
+}
+
+/** The `status.lastScheduleTime` a `LastScheduleAction` taken at `now` writes. */
+export function lastScheduleTimeFor(action: LastScheduleAction, now: number): string {
+  return new Date(Math.floor((now - action.lastScheduleTimeAgoMs) / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 
 /** The pod an `evict` action evicts: the oldest Running pod that is not being deleted (ties by name). */
 export function podToEvict<T extends KubeObject>(pods: readonly T[]): T | undefined {
@@ -429,10 +454,57 @@ export const SCENARIOS: readonly Scenario[] = [
     observeAtMs: 12_000,
   },
   {
+    // Deleted while its two pods run, in the foreground: the Job stays (deletionTimestamp and the
+    // foregroundDeletion finalizer) until the garbage collector's graceful deletes of its pods are
+    // through (the kubelet stops them, the job controller releases their finalizers); by 10 s all gone.
+    name: 'delete-foreground',
+    manifest: job('delete-foreground', { parallelism: 2, completions: 2 }, { duration: '30s' }),
+    actions: [{ atMs: 3_000, delete: 'Foreground' }],
+    observeAtMs: 10_000,
+  },
+  {
+    // In the background: the Job goes at once, its pods after it.
+    name: 'delete-background',
+    manifest: job('delete-background', { parallelism: 2, completions: 2 }, { duration: '30s' }),
+    actions: [{ atMs: 3_000, delete: 'Background' }],
+    observeAtMs: 10_000,
+  },
+  {
+    // Orphaning: the pods go on running without an owner, and the job controller takes its
+    // job-tracking finalizer off them.
+    name: 'delete-orphan',
+    manifest: job('delete-orphan', { parallelism: 2, completions: 2 }, { duration: '30s' }),
+    actions: [{ atMs: 3_000, delete: 'Orphan' }],
+    observeAtMs: 10_000,
+  },
+  {
     // A TTL of 30 s: at 12 s the finished Job and its pods are still there.
     name: 'ttl-after-finished-not-yet',
     manifest: job('ttl-after-finished-not-yet', { ttlSecondsAfterFinished: 30 }, { duration: '1s' }),
     observeAtMs: 12_000,
+  },
+  {
+    // After an outage of three hours (lastScheduleTime written back 180 minutes, then resumed):
+    // more than 100 missed start times, so a TooManyMissedTimes Warning, and the most recent
+    // missed run (at the minute boundary 10 s before the resume) still starts.
+    name: 'cronjob-too-many-missed',
+    manifest: cronJob('cronjob-too-many-missed', { suspend: true }, {}, { duration: '1s' }),
+    actions: [
+      { atMs: 2_000, lastScheduleTimeAgoMs: 180 * 60_000 },
+      { atMs: 5_000, patch: { spec: { suspend: false } } },
+    ],
+    startAtSecond: 5,
+  },
+  {
+    // The same outage with startingDeadlineSeconds 200: only the start times of the last 200 s
+    // count (3), no Warning, and the most recent run starts.
+    name: 'cronjob-missed-within-deadline',
+    manifest: cronJob('cronjob-missed-within-deadline', { suspend: true, startingDeadlineSeconds: 200 }, {}, { duration: '1s' }),
+    actions: [
+      { atMs: 2_000, lastScheduleTimeAgoMs: 180 * 60_000 },
+      { atMs: 5_000, patch: { spec: { suspend: false } } },
+    ],
+    startAtSecond: 5,
   },
   {
     name: 'cronjob-suspended',
