@@ -582,15 +582,23 @@ function finishedReady(sync: Sync): number {
   return isJobFinished(sync.job) ? Number(sync.job.status?.ready ?? 0) : sync.readyAtStart;
 }
 
+/**
+ * The pods terminating when the sync began: from 1.31 a Job finishes only once there are none;
+ * before, the terminal condition comes with the count of that sync (the pods the sync itself
+ * deletes are not in it: active-deadline; an evicted pod is: evict-backoff-limit-zero on
+ * 1.29/1.30), and a finished Job's status is never written again.
+ */
+function terminatingOf(sync: Sync): number {
+  return isJobFinished(sync.job) ? Number(sync.job.status?.terminating ?? 0) : sync.terminating;
+}
+
 function statusOf(sync: Sync): Json {
   const status: Json = { ...(sync.job.status ?? {}) };
   const finished = sync.conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
   setCount(status, 'active', finished ? 0 : sync.active.length + sync.create.length);
   status.ready = finished ? finishedReady(sync) : sync.active.filter((v) => v.ready).length;
   if (sync.input.omitTerminating) delete status.terminating;
-  // A finished Job shows no terminating pods: from 1.31 it finishes only once they are gone; before,
-  // the recorded 1.29/1.30 controllers wrote 0 with the terminal condition (active-deadline, evictions).
-  else status.terminating = finished ? 0 : sync.terminating;
+  else status.terminating = terminatingOf(sync);
   setCount(status, 'succeeded', sync.succeeded);
   setCount(status, 'failed', sync.failed);
   setOptional(status, 'startTime', sync.startTime);

@@ -164,7 +164,9 @@ export interface DeletedOutcome {
    * For a Job deleted by the scenario: whether it was seen being deleted (a deletionTimestamp)
    * while pods it made were still there, `DELETE_WAIT_MS` or more after the delete request, as a
    * Foreground deletion waits for its pods (earlier than that the real garbage collector may still
-   * be at work on any deletion).
+   * be at work on any deletion). Not for an Orphan deletion: the real Job waits there only for the
+   * garbage collector to orphan its pods (the `orphan` finalizer), as long as the collector's
+   * latency on a busy machine, which the emulator does within the delete.
    */
   readonly waitedForPods?: boolean;
   /** For a Job deleted by the scenario: the pods it made that are left (orphans too), as `<phase> <finalizers>`, sorted. */
@@ -189,11 +191,11 @@ export function deletingWithPods(job: KubeObject, pods: readonly KubeObject[]): 
 export type Outcome = FinishedJobOutcome | CronJobOutcome | DeletedOutcome;
 
 /** The outcome of a deleted Job: `created` is the object as created (its uid owns the pods). */
-export function observeDeleted(created: KubeObject, pods: readonly KubeObject[], deletedByScenario?: { waitedForPods: boolean }): DeletedOutcome {
+export function observeDeleted(created: KubeObject, pods: readonly KubeObject[], deletedByScenario?: { waitedForPods?: boolean }): DeletedOutcome {
   const outcome: DeletedOutcome = { deleted: true, podsLeft: podsOf(created, pods).length };
   if (!deletedByScenario) return outcome;
   const made = podsMadeBy(created, pods).map((p) => `${String(p.status?.phase)} [${((p.metadata?.finalizers ?? []) as string[]).join(',')}]`).sort();
-  return { ...outcome, waitedForPods: deletedByScenario.waitedForPods, podsMade: made };
+  return { ...outcome, ...(deletedByScenario.waitedForPods === undefined ? {} : { waitedForPods: deletedByScenario.waitedForPods }), podsMade: made };
 }
 
 const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';

@@ -13,7 +13,7 @@ import { KubeClient, loadKubeConfig } from '../../src/adapters/kube-client.ts';
 import type { KubeObject } from '../../src/core/types.ts';
 import { ClientNodeKubeletWriter, SimulatedKubelet } from '../../src/kubelet/kubelet.ts';
 import { DELETE_WAIT_MS, deletingWithPods, eventsOf, jobsOf, observeCronJob, observeDeleted, observeJob, observeSettled, podsOf, podsSettled, runIsOver, type Outcome, type Recording } from './observe.ts';
-import { DIFF_NAMESPACE, deletesItself, lastScheduleTimeFor, podToEvict, scenariosFor, type Scenario, type TimedAction } from './scenarios.ts';
+import { DIFF_NAMESPACE, deletionObserved, lastScheduleTimeFor, podToEvict, scenariosFor, type Scenario, type TimedAction } from './scenarios.ts';
 
 const REAL_LIMIT_MS = 240_000;
 const POLL_MS = 250;
@@ -95,7 +95,7 @@ async function runReal(real: Real, scenario: Scenario): Promise<Outcome> {
         await sleep(POLL_MS);
         continue;
       }
-      return observeDeleted(created, (await client.list('Pod', { namespace: DIFF_NAMESPACE })).items, deletesItself(scenario) ? { waitedForPods } : undefined);
+      return observeDeleted(created, (await client.list('Pod', { namespace: DIFF_NAMESPACE })).items, deletionObserved(scenario, waitedForPods));
     }
     const waiting = deletedAt !== undefined && Date.now() - deletedAt >= DELETE_WAIT_MS;
     if (waiting && deletingWithPods(found, (await client.list('Pod', { namespace: DIFF_NAMESPACE })).items)) waitedForPods = true;

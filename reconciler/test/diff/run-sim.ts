@@ -3,7 +3,7 @@ import { MemoryStore } from '../../src/emulator/store.ts';
 import type { NewObject, StoredObject } from '../../src/emulator/types.ts';
 import { CONTROLLER_UID_LABEL, DEFAULT_START, ManualClock, startSimulation, type Simulation } from '../../src/sim/index.ts';
 import { DELETE_WAIT_MS, deletingWithPods, eventsOf, jobsOf, observeCronJob, observeDeleted, observeJob, observeSettled, podsOf, podsSettled, runIsOver, type Outcome } from './observe.ts';
-import { DIFF_NAMESPACE, deletesItself, lastScheduleTimeFor, podToEvict, type Scenario, type TimedAction } from './scenarios.ts';
+import { DIFF_NAMESPACE, deletionObserved, lastScheduleTimeFor, podToEvict, type Scenario, type TimedAction } from './scenarios.ts';
 
 /** Simulated time a scenario may take before the run is abandoned. */
 export const SIM_LIMIT_MS = 900_000;
@@ -73,7 +73,7 @@ export function runSimulated(scenario: Scenario, kubernetesVersion: string, seed
       if (live && waiting && deletingWithPods(live, store.list('Pod', DIFF_NAMESPACE))) waitedForPods = true;
     }
     if (sim.errors.length > 0) throw new Error(`${scenario.name}: controller errors: ${sim.errors.map((e) => String(e.error)).join('; ')}`);
-    if (!store.get(kind, DIFF_NAMESPACE, name)) return observeDeleted(created, store.list('Pod', DIFF_NAMESPACE), deletesItself(scenario) ? { waitedForPods } : undefined);
+    if (!store.get(kind, DIFF_NAMESPACE, name)) return observeDeleted(created, store.list('Pod', DIFF_NAMESPACE), deletionObserved(scenario, waitedForPods));
     const target = current();
     if (kind === 'CronJob') {
       // As the real side, which reads the CronJob again 2 s after its run is over.

@@ -50,9 +50,11 @@ export interface DeleteAction {
 
 export type TimedAction = PatchAction | EvictAction | LastScheduleAction | DeleteAction;
 
-/** Whether the scenario deletes its Job itself. */
-export function deletesItself(scenario: Scenario): boolean {
-  return (scenario.actions ?? []).some((a) => 'delete' in a);
+/** What a Job the scenario deleted is observed with: whether it waited for its pods, except after an Orphan deletion. */
+export function deletionObserved(scenario: Scenario, waitedForPods: boolean): { waitedForPods?: boolean } | undefined {
+  const deletes = (scenario.actions ?? []).filter((a): a is DeleteAction => 'delete' in a);
+  if (deletes.length === 0) return undefined;
+  return deletes.some((a) => a.delete === 'Orphan') ? {} : { waitedForPods };
 }
 
 /** The `status.lastScheduleTime` a `LastScheduleAction` taken at `now` writes. */
