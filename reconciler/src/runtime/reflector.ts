@@ -340,20 +340,24 @@ export class Reflector {
 
   private async listPages(): Promise<{ fresh: Map<string, KubeObject>; resourceVersion: string } | undefined> {
     const fresh = new Map<string, KubeObject>();
-    let resourceVersion = '';
-    let token: string | undefined;
-    do {
-      const page = await this.listPage(token);
+    let next: Promise<ListResult> | undefined = this.listPage(undefined);
+    // Every page carries the resourceVersion of the snapshot the first page was served at.
+    let resourceVersion: string | undefined;
+    while (next) {
+      const page: ListResult = await next;
       if (this.stopped) return undefined;
-      // Every page carries the resourceVersion of the snapshot the first page was served at.
-      if (!token) resourceVersion = page.resourceVersion;
+      resourceVersion ??= page.resourceVersion;
+      // The next page is asked for before this one is viewed: the server prepares it meanwhile
+      // (one request in flight per list, as before; only the order changes).
+      next = page.continue ? this.listPage(page.continue) : undefined;
+      // A failure of that request is awaited (and thrown) by the next turn of the loop.
+      next?.catch(() => undefined);
       for (const raw of page.items) {
         const obj = this.view(raw);
         fresh.set(objectKey(obj), obj);
       }
-      token = page.continue;
-    } while (token);
-    return { fresh, resourceVersion };
+    }
+    return { fresh, resourceVersion: resourceVersion ?? '' };
   }
 
   private async listPage(token: string | undefined): Promise<ListResult> {
