@@ -221,7 +221,7 @@ export class Controller {
     return out;
   }
 
-  /** Current violations and findings per object. */
+  /** Current violations and findings per object (objects without any have no report). */
   objectReports(): ObjectReport[] {
     return [...this.reports.values()];
   }
@@ -400,8 +400,9 @@ export class Controller {
     return found;
   }
 
+  /** Keeps the report of an object with violations or findings; a clean or vanished object has none. */
   private record(key: string, observed: Observed, decision: Decision): void {
-    if (!observed.object) {
+    if (!observed.object || decision.violations.length + decision.findings.length === 0) {
       this.reports.delete(key);
       return;
     }
