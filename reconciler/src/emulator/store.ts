@@ -235,16 +235,23 @@ export class MemoryStore implements ObjectStore {
 
   /** How many objects `query` would return without a limit (nothing is copied). */
   count(kind: string, opts: QueryOptions = {}): number {
-    if (opts.namespace === undefined && opts.filter === undefined && toSelector(opts.labelSelector).length === 0) {
-      // Every object after `after`: counted from the sorted keys (the later pages of a big list
-      // ask for this on every page), when no change since `at` needs undoing.
-      const past = opts.at === undefined ? undefined : this.statesAt(kind, opts.at);
-      const keys = this.sortedKeys(kind);
-      if (!past || past.size === 0) return keys.length - (opts.after === undefined ? 0 : firstAfter(keys, opts.after));
-    }
+    const fast = this.countByKeys(kind, opts);
+    if (fast !== undefined) return fast;
     let n = 0;
     for (const obj of this.matching(kind, opts)) if (obj) n++;
     return n;
+  }
+
+  /**
+   * Every object after `after`, counted from the sorted keys (the later pages of a big list ask
+   * for this on every page): only without a namespace, selector or filter, and when no change
+   * since `at` needs undoing; undefined otherwise.
+   */
+  private countByKeys(kind: string, opts: QueryOptions): number | undefined {
+    if (opts.namespace !== undefined || opts.filter !== undefined || toSelector(opts.labelSelector).length > 0) return undefined;
+    if (opts.at !== undefined && this.statesAt(kind, opts.at).size > 0) return undefined;
+    const keys = this.sortedKeys(kind);
+    return keys.length - (opts.after === undefined ? 0 : firstAfter(keys, opts.after));
   }
 
   private *matching(kind: string, opts: QueryOptions): Generator<StoredObject> {
