@@ -95,6 +95,16 @@ export function objectKey(obj: KubeObject): string {
   return ns ? `${ns}/${obj.metadata?.name}` : `${obj.metadata?.name}`;
 }
 
+/**
+ * The object the cache holds when the list brings it again at the same resourceVersion (the
+ * same version on the server, so the same content): a resync keeps the cached object, and what
+ * was derived from it (the controller's audits) stays valid.
+ */
+function sameVersion(held: KubeObject | undefined, listed: KubeObject): KubeObject {
+  const rv = listed.metadata?.resourceVersion;
+  return held !== undefined && rv !== undefined && rv !== '' && held.metadata?.resourceVersion === rv ? held : listed;
+}
+
 function stripManagedFields(obj: KubeObject): KubeObject {
   if (!obj.metadata || !('managedFields' in obj.metadata)) return obj;
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -310,7 +320,11 @@ export class Reflector {
     this.relists++;
     const old = new Map(this.store);
     this.store.clear();
-    for (const [key, obj] of listed.fresh) this.store.set(key, obj);
+    for (const [key, listedObj] of listed.fresh) {
+      const obj = sameVersion(old.get(key), listedObj);
+      listed.fresh.set(key, obj);
+      this.store.set(key, obj);
+    }
     this.resourceVersion = listed.resourceVersion;
     this.lastRelist = Date.now();
     this.live = true;
@@ -420,8 +434,9 @@ export class Reflector {
     for (const [key, obj] of fresh) {
       if (touched.has(key)) continue;
       const before = this.store.get(key);
-      this.store.set(key, obj);
-      this.notify(before ? 'update' : 'add', obj, before);
+      const kept = sameVersion(before, obj);
+      this.store.set(key, kept);
+      this.notify(before ? 'update' : 'add', kept, before);
     }
   }
 
