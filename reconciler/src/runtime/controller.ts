@@ -113,7 +113,8 @@ export const JOB_POD_SELECTOR = 'batch.kubernetes.io/controller-uid';
 
 /** `Kind/namespace/name`. */
 export function keyOf(kind: Kind, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
+  // A flat string (see `objectKey`): these keys are held by the queue and the indexes.
+  return [kind, namespace, name].join('/');
 }
 
 export function parseKey(key: string): { kind: Kind; namespace: string; name: string } {
@@ -550,8 +551,9 @@ export class Controller {
   private indexJob(job: KubeObject): void {
     const { namespace, name } = meta(job);
     const rerunOf = job.metadata?.annotations?.[RERUN_OF_ANNOTATION];
-    this.jobsByOwner.set(`${namespace}/${name}`, controllerOwner(job)?.uid);
-    this.rerunsByJob.set(`${namespace}/${name}`, rerunOf === undefined ? undefined : `${namespace}/${rerunOf}`);
+    const key = [namespace, name].join('/');
+    this.jobsByOwner.set(key, controllerOwner(job)?.uid);
+    this.rerunsByJob.set(key, rerunOf === undefined ? undefined : [namespace, rerunOf].join('/'));
   }
 
   /** A pod created by a Job (it carries the controller-uid label) whose Job is not in the cache. */
@@ -569,7 +571,7 @@ export class Controller {
   }
 
   private onPod(pod: KubeObject, replay = false): void {
-    this.podsByJob.set(`${meta(pod).namespace}/${meta(pod).name}`, jobUidOfPod(pod));
+    this.podsByJob.set([meta(pod).namespace, meta(pod).name].join('/'), jobUidOfPod(pod));
     this.routePod(pod, replay);
   }
 

@@ -92,7 +92,9 @@ export function isDegrading(err: KubeApiError): boolean {
 /** `namespace/name` (or `name` for cluster-scoped objects). */
 export function objectKey(obj: KubeObject): string {
   const ns = obj.metadata?.namespace;
-  return ns ? `${ns}/${obj.metadata?.name}` : `${obj.metadata?.name}`;
+  // Joined, not a template literal: a flat string, where concatenation would keep a cons string
+  // (and, once hashed as a Map key, a flat copy besides) for every cached object.
+  return ns ? [ns, obj.metadata?.name].join('/') : `${obj.metadata?.name}`;
 }
 
 /**
