@@ -11,7 +11,7 @@
  *   which are audited but never written to.
  */
 import type { Violation } from 'cdk8s-batch/rules';
-import { AUDIT_ACTION, audit, warningEvents } from './audit.ts';
+import { AUDIT_ACTION, audit, warningEvents, type AuditResult } from './audit.ts';
 import { checkOrphanPod, checkRetention } from './cleanup.ts';
 import { checkCronJobSchedule } from './cronjob.ts';
 import { enforceFixes } from './enforce.ts';
@@ -112,9 +112,15 @@ function assemble(subject: Subject, parts: readonly Outcome[], now: number): Dec
   return { violations, findings, actions, ...(requeueAfterMs === undefined ? {} : { requeueAfterMs }) };
 }
 
+/** The audit the caller already holds for this very object and version, or a new one. */
+function auditOf(observed: Observed, object: KubeObject, clusterVersion: string): AuditResult {
+  const known = observed.audited;
+  return known !== undefined && known.object === object && known.clusterVersion === clusterVersion ? known.result : audit(object, clusterVersion);
+}
+
 function decideBatch(observed: Observed, object: KubeObject, now: number, config: ReconcilerConfig): Decision {
   const ref = refOf(object, observed.ref);
-  const result = audit(object, config.kubernetesVersion);
+  const result = auditOf(observed, object, config.kubernetesVersion);
   const writable = ref.kind !== 'Job' || handsOffReason(object) === undefined;
   const enforce = writable && enforcedIn(ref.namespace, config);
   const parts: Outcome[] = [{ findings: result.findings }];

@@ -5,6 +5,7 @@
  * All objects are plain Kubernetes JSON (as read from the API server or the cache).
  */
 import type { Violation } from 'cdk8s-batch/rules';
+import type { AuditResult } from './audit.ts';
 
 /** Any Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -106,6 +107,20 @@ export interface Observed {
    * quota check), so that an empty cache is never taken for "none exist".
    */
   readonly unavailable?: readonly AuxiliaryResource[];
+  /**
+   * The audit (rules verdict) of a Job or CronJob already known to the caller, e.g. kept for an
+   * unchanged cached object. `decide` uses it only when `audited.object` is `object` itself and
+   * it was made for the same cluster version; otherwise it audits `object`. Everything else
+   * (pods, nodes, time) is always decided again.
+   */
+  readonly audited?: Audited;
+}
+
+/** An object's audit, for `Observed.audited`. */
+export interface Audited {
+  readonly object: KubeObject;
+  readonly clusterVersion: string;
+  readonly result: AuditResult;
 }
 
 /** The resources the reconciler reads but can run without. */

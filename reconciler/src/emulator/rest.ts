@@ -220,10 +220,12 @@ function listCandidates(store: MemoryStore, r: ResourceRequest, limit: number, t
   // Without a field selector the limit goes down to the store; with one, every candidate is viewed and matched first.
   const pushDown = limit > 0 && fieldText === '';
   const candidates = store
-    .query(r.resource.kind, { ...query, limit: pushDown ? limit + 1 : undefined })
+    // Shared, not copied: the answer is serialized at once (`view` copies what it changes).
+    .query(r.resource.kind, { ...query, limit: pushDown ? limit + 1 : undefined, shared: true })
     .map((obj) => view(r.resource, obj))
     .filter((obj) => matchesFields(fields, obj));
-  return { candidates, remaining: () => (pushDown ? store.count(r.resource.kind, query) : candidates.length) };
+  // `after` alone delimits what is left to count (the filter only confirms it).
+  return { candidates, remaining: () => (pushDown ? store.count(r.resource.kind, { ...query, filter: undefined }) : candidates.length) };
 }
 
 /** The store key of the last object of the previous page (`keyOf` form: `namespace/name`, `/name` when cluster-scoped). */

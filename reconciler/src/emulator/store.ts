@@ -96,6 +96,12 @@ export interface QueryOptions {
   /** Stop after this many matches (the rest is neither copied nor returned). */
   readonly limit?: number;
   /**
+   * Return the stored objects themselves instead of copies: only for an answer that is
+   * serialized at once and neither kept nor changed (a list response), as the API server
+   * serves lists from its watch cache without copying each object.
+   */
+  readonly shared?: boolean;
+  /**
    * Read the objects as they were at this resourceVersion (a consistent snapshot, as etcd
    * serves the later pages of a chunked list), undoing the newer changes the history holds.
    * Default: as they are now. Older than the history: 410 `Expired`.
@@ -222,16 +228,30 @@ export class MemoryStore implements ObjectStore {
     const limit = opts.limit ?? Infinity;
     for (const obj of this.matching(kind, opts)) {
       if (out.length >= limit) break;
-      out.push(clone(obj));
+      out.push(opts.shared ? obj : clone(obj));
     }
     return out;
   }
 
   /** How many objects `query` would return without a limit (nothing is copied). */
   count(kind: string, opts: QueryOptions = {}): number {
+    const fast = this.countByKeys(kind, opts);
+    if (fast !== undefined) return fast;
     let n = 0;
     for (const obj of this.matching(kind, opts)) if (obj) n++;
     return n;
+  }
+
+  /**
+   * Every object after `after`, counted from the sorted keys (the later pages of a big list ask
+   * for this on every page): only without a namespace, selector or filter, and when no change
+   * since `at` needs undoing; undefined otherwise.
+   */
+  private countByKeys(kind: string, opts: QueryOptions): number | undefined {
+    if (opts.namespace !== undefined || opts.filter !== undefined || toSelector(opts.labelSelector).length > 0) return undefined;
+    if (opts.at !== undefined && this.statesAt(kind, opts.at).size > 0) return undefined;
+    const keys = this.sortedKeys(kind);
+    return keys.length - (opts.after === undefined ? 0 : firstAfter(keys, opts.after));
   }
 
   private *matching(kind: string, opts: QueryOptions): Generator<StoredObject> {

@@ -111,7 +111,8 @@ class WatchStream {
   private seedVisible(history: HistoryEntry[]): void {
     const first = new Map<string, StoreEvent>();
     for (const h of history) if (!first.has(h.event.object.metadata.uid)) first.set(h.event.object.metadata.uid, h.event);
-    for (const obj of this.env.store.query(this.r.resource.kind, { namespace: this.r.namespace })) {
+    // Read, not kept: the stored objects themselves (`shared`), not a copy of each.
+    for (const obj of this.env.store.query(this.r.resource.kind, { namespace: this.r.namespace, shared: true })) {
       if (!first.has(obj.metadata.uid) && this.selects(view(this.r.resource, obj))) this.visible.add(obj.metadata.uid);
     }
     for (const [uid, e] of first) {

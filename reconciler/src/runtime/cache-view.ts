@@ -40,6 +40,22 @@ function intern<T>(value: T): T {
 }
 
 /**
+ * Timestamps have a resolution of one second: objects created, started or finished in the same
+ * second carry the same string, and the caches keep it once. A small table of the values seen
+ * last, started afresh when full (bounded, and timestamps arrive roughly in order).
+ */
+const RECENT_TIMES = 1024;
+let recentTimes = new Map<string, string>();
+function shareTime<T>(value: T): T {
+  if (typeof value !== 'string') return value;
+  const known = recentTimes.get(value);
+  if (known !== undefined) return known as T;
+  if (recentTimes.size >= RECENT_TIMES) recentTimes = new Map();
+  recentTimes.set(value, value);
+  return value;
+}
+
+/**
  * The labels the controller reads on a pod: its Job's generated controller-uid and job-name
  * labels. Readers take the first of each list that is present (`CONTROLLER_UID_LABELS`,
  * `JOB_NAME_LABELS`), so the view keeps just that one.
@@ -74,8 +90,8 @@ function metadataView(meta: Meta | undefined, pod: boolean): Json | undefined {
     ['namespace', intern(meta.namespace)],
     ['uid', meta.uid],
     ['resourceVersion', meta.resourceVersion],
-    ['creationTimestamp', meta.creationTimestamp],
-    ['deletionTimestamp', meta.deletionTimestamp],
+    ['creationTimestamp', shareTime(meta.creationTimestamp)],
+    ['deletionTimestamp', shareTime(meta.deletionTimestamp)],
     ['labels', labels],
     ['ownerReferences', owners],
   ]);
@@ -84,7 +100,7 @@ function metadataView(meta: Meta | undefined, pod: boolean): Json | undefined {
 function conditionView(c: unknown): unknown {
   if (!c || typeof c !== 'object') return c;
   const x = c as Json;
-  return defined([['type', intern(x.type)], ['status', intern(x.status)], ['lastTransitionTime', x.lastTransitionTime], ['lastProbeTime', x.lastProbeTime]]);
+  return defined([['type', intern(x.type)], ['status', intern(x.status)], ['lastTransitionTime', shareTime(x.lastTransitionTime)], ['lastProbeTime', shareTime(x.lastProbeTime)]]);
 }
 
 function conditionsView(value: unknown): unknown[] | undefined {
@@ -112,7 +128,7 @@ function latestConditionView(value: unknown): unknown[] | undefined {
 /** A Pod as the Pod cache keeps it. */
 export function podCacheView(pod: KubeObject): KubeObject {
   const status = pod.status && typeof pod.status === 'object'
-    ? defined([['phase', intern(pod.status.phase)], ['startTime', pod.status.startTime], ['completionTime', pod.status.completionTime], ['conditions', latestConditionView(pod.status.conditions)]])
+    ? defined([['phase', intern(pod.status.phase)], ['startTime', shareTime(pod.status.startTime)], ['completionTime', shareTime(pod.status.completionTime)], ['conditions', latestConditionView(pod.status.conditions)]])
     : undefined;
   const spec = pod.spec && typeof pod.spec === 'object' && pod.spec.nodeName !== undefined ? { nodeName: pod.spec.nodeName } : undefined;
   return defined([['apiVersion', intern(pod.apiVersion)], ['kind', intern(pod.kind)], ['metadata', metadataView(pod.metadata, true)], ['spec', spec], ['status', status]]) as KubeObject;
@@ -124,34 +140,50 @@ export function nodeCacheView(node: KubeObject): KubeObject {
   return defined([['apiVersion', intern(node.apiVersion)], ['kind', intern(node.kind)], ['metadata', metadataView(node.metadata, false)], ['status', status]]) as KubeObject;
 }
 
-/** Metadata fields whose values are unique per object: never worth interning. */
-const UNIQUE_KEYS = new Set(['name', 'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'generateName', 'startTime', 'completionTime', 'lastTransitionTime', 'lastProbeTime', 'lastUpdateTime']);
+/** Fields whose values are unique per object: never worth interning. */
+const UNIQUE_KEYS = new Set(['name', 'uid', 'resourceVersion', 'generateName']);
+/** Fields holding timestamps (shared with the objects of the same second, `shareTime`). */
+const TIME_KEYS = new Set(['creationTimestamp', 'deletionTimestamp', 'startTime', 'completionTime', 'lastTransitionTime', 'lastProbeTime', 'lastUpdateTime', 'lastScheduleTime', 'lastSuccessfulTime']);
 
-/** Interns the repeated string values of a JSON tree in place (defaults, images, labels, …). */
-function internTree(node: unknown, depth: number): void {
+/**
+ * One string value of a Job or CronJob as its cache keeps it: the object's own uid or name
+ * where a label or selector repeats it (`own`), a timestamp shared with its second, a repeated
+ * value interned.
+ */
+function shareValue(key: string, value: string, own: ReadonlyMap<string, string>): string {
+  const mine = own.get(value);
+  if (mine !== undefined) return mine;
+  if (TIME_KEYS.has(key)) return shareTime(value);
+  return UNIQUE_KEYS.has(key) ? value : intern(value);
+}
+
+/** Shares the repeated string values of a JSON tree in place (defaults, images, labels, …). */
+function internTree(node: unknown, depth: number, own: ReadonlyMap<string, string>): void {
   if (depth > 32 || !node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
-      if (typeof node[i] === 'string') node[i] = intern(node[i]);
-      else internTree(node[i], depth + 1);
+      if (typeof node[i] === 'string') node[i] = own.get(node[i]) ?? intern(node[i]);
+      else internTree(node[i], depth + 1, own);
     }
     return;
   }
   const obj = node as Json;
   for (const key of Object.keys(obj)) {
     const value = obj[key];
-    if (typeof value === 'string') {
-      if (!UNIQUE_KEYS.has(key)) obj[key] = intern(value);
-    } else internTree(value, depth + 1);
+    if (typeof value === 'string') obj[key] = shareValue(key, value, own);
+    else internTree(value, depth + 1, own);
   }
 }
 
 /**
  * A Job or CronJob as its cache keeps it: whole (the rules read every field), with the string
- * values repeated from object to object (pod template defaults, images, labels) held once.
+ * values repeated from object to object (pod template defaults, images, labels) held once, and
+ * its own uid and name held once where its generated labels and selector repeat them.
  * The object is fresh from a list or watch and owned by the cache, so it is interned in place.
  */
 export function batchCacheView(obj: KubeObject): KubeObject {
-  internTree(obj, 0);
+  const own = new Map<string, string>();
+  for (const value of [obj.metadata?.uid, obj.metadata?.name]) if (typeof value === 'string' && value !== '') own.set(value, value);
+  internTree(obj, 0, own);
   return obj;
 }

@@ -24,11 +24,12 @@
  *   await controller.stop();
  */
 import { hostname } from 'node:os';
+import { audit, type AuditResult } from '../core/audit.ts';
 import { decide as coreDecide } from '../core/decide.ts';
 import { jobUidOfPod } from '../core/cleanup.ts';
 import { isRerunOf, rerunName } from '../core/rerun.ts';
 import { RERUN_OF_ANNOTATION } from '../core/annotations.ts';
-import type { AuxiliaryResource, Decision, KubeObject, ObjectRef, Observed, ReconcilerConfig } from '../core/types.ts';
+import type { Audited, AuxiliaryResource, Decision, KubeObject, ObjectRef, Observed, ReconcilerConfig } from '../core/types.ts';
 import type { Violation } from 'cdk8s-batch/rules';
 import { KubeApiError, toKubeApiError } from '../adapters/errors.ts';
 import type { KubePort, ResourceKind } from '../adapters/port.ts';
@@ -102,12 +103,18 @@ export interface OnceReport {
 
 type Kind = ObjectRef['kind'];
 
+/** The audit of every object without violations or findings (one entry for all of them). */
+const CLEAN: AuditResult = Object.freeze({ violations: Object.freeze([]), findings: Object.freeze([]) });
+/** Jobs audited per turn of the event loop while the caches sync. */
+const PREAUDIT_BATCH = 200;
+
 /** The label selector of the Pod cache: pods that carry their Job's uid. */
 export const JOB_POD_SELECTOR = 'batch.kubernetes.io/controller-uid';
 
 /** `Kind/namespace/name`. */
 export function keyOf(kind: Kind, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
+  // A flat string (see `objectKey`): these keys are held by the queue and the indexes.
+  return [kind, namespace, name].join('/');
 }
 
 export function parseKey(key: string): { kind: Kind; namespace: string; name: string } {
@@ -146,6 +153,15 @@ export class Controller {
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly reports = new Map<string, ObjectReport>();
+  /**
+   * The audit (rules verdict) of each cached Job and CronJob object, kept as long as that object:
+   * the caches replace an object that changes (a new resourceVersion is a new object) and never
+   * change one in place, so a Job decided again for a pod event, a Node or a resync replay is
+   * not audited again. Clean objects share one entry.
+   */
+  private readonly audits = new WeakMap<KubeObject, AuditResult>();
+  /** Jobs listed before every cache synced, audited meanwhile in small batches (`preaudit`). */
+  private preaudits: KubeObject[] = [];
   private readonly jobKeyByUid = new Map<string, string>();
   /** Job uid → keys of its pods. */
   private readonly podsByJob = new CacheIndex();
@@ -221,7 +237,7 @@ export class Controller {
     return out;
   }
 
-  /** Current violations and findings per object. */
+  /** Current violations and findings per object (objects without any have no report). */
   objectReports(): ObjectReport[] {
     return [...this.reports.values()];
   }
@@ -367,12 +383,47 @@ export class Controller {
     return {
       object,
       ref,
+      audited: kind === 'Pod' ? undefined : this.audited(object),
       pods: kind === 'Job' && uid ? this.fromIndex(this.pods, this.podsByJob.keys(uid)) : [],
       ownedJobs: this.ownedJobs(kind, namespace, object),
       nodes: new Map(this.nodes.list().map((n) => [n.metadata?.name ?? '', n])),
       quotas: this.quotas?.list(namespace) ?? [],
       unavailable: this.unavailable,
     };
+  }
+
+  /** The kept audit of a cached Job or CronJob object, made now if there is none yet. */
+  private audited(object: KubeObject | undefined): Audited | undefined {
+    if (!object) return undefined;
+    const clusterVersion = this.options.config.kubernetesVersion;
+    let result = this.audits.get(object);
+    if (result === undefined) {
+      const made = audit(object, clusterVersion);
+      result = made.violations.length + made.findings.length === 0 ? CLEAN : made;
+      this.audits.set(object, result);
+    }
+    return { object, clusterVersion, result };
+  }
+
+  /**
+   * While the other caches are still listing, the Jobs already listed are audited (the rules
+   * read the Job alone), a few hundred per turn of the event loop so that list pages keep
+   * flowing. Nothing is decided or done before every cache synced; this only fills `audits`.
+   */
+  private preaudit(job: KubeObject): void {
+    if (this.synced || this.stopping) return;
+    this.preaudits.push(job);
+    if (this.preaudits.length === 1) setImmediate(() => this.preauditBatch());
+  }
+
+  private preauditBatch(): void {
+    const batch = this.preaudits.splice(0, PREAUDIT_BATCH);
+    if (this.synced || this.stopping) {
+      this.preaudits = [];
+      return;
+    }
+    for (const job of batch) if (this.jobs.get(meta(job).namespace, meta(job).name) === job) this.audited(job);
+    if (this.preaudits.length > 0) setImmediate(() => this.preauditBatch());
   }
 
   private ownedJobs(kind: Kind, namespace: string, object: KubeObject | undefined): KubeObject[] {
@@ -400,8 +451,9 @@ export class Controller {
     return found;
   }
 
+  /** Keeps the report of an object with violations or findings; a clean or vanished object has none. */
   private record(key: string, observed: Observed, decision: Decision): void {
-    if (!observed.object) {
+    if (!observed.object || decision.violations.length + decision.findings.length === 0) {
       this.reports.delete(key);
       return;
     }
@@ -477,6 +529,7 @@ export class Controller {
       if (uid) this.jobKeyByUid.set(uid, keyOf('Job', namespace, name));
       this.indexJob(job);
       this.enqueue('Job', job, replay);
+      this.preaudit(job);
       const owner = controllerOwner(job);
       if (owner?.kind === 'CronJob') this.queueKey(keyOf('CronJob', namespace, owner.name), replay);
     };
@@ -498,8 +551,9 @@ export class Controller {
   private indexJob(job: KubeObject): void {
     const { namespace, name } = meta(job);
     const rerunOf = job.metadata?.annotations?.[RERUN_OF_ANNOTATION];
-    this.jobsByOwner.set(`${namespace}/${name}`, controllerOwner(job)?.uid);
-    this.rerunsByJob.set(`${namespace}/${name}`, rerunOf === undefined ? undefined : `${namespace}/${rerunOf}`);
+    const key = [namespace, name].join('/');
+    this.jobsByOwner.set(key, controllerOwner(job)?.uid);
+    this.rerunsByJob.set(key, rerunOf === undefined ? undefined : [namespace, rerunOf].join('/'));
   }
 
   /** A pod created by a Job (it carries the controller-uid label) whose Job is not in the cache. */
@@ -517,7 +571,7 @@ export class Controller {
   }
 
   private onPod(pod: KubeObject, replay = false): void {
-    this.podsByJob.set(`${meta(pod).namespace}/${meta(pod).name}`, jobUidOfPod(pod));
+    this.podsByJob.set([meta(pod).namespace, meta(pod).name].join('/'), jobUidOfPod(pod));
     this.routePod(pod, replay);
   }
 

@@ -92,7 +92,19 @@ export function isDegrading(err: KubeApiError): boolean {
 /** `namespace/name` (or `name` for cluster-scoped objects). */
 export function objectKey(obj: KubeObject): string {
   const ns = obj.metadata?.namespace;
-  return ns ? `${ns}/${obj.metadata?.name}` : `${obj.metadata?.name}`;
+  // Joined, not a template literal: a flat string, where concatenation would keep a cons string
+  // (and, once hashed as a Map key, a flat copy besides) for every cached object.
+  return ns ? [ns, obj.metadata?.name].join('/') : `${obj.metadata?.name}`;
+}
+
+/**
+ * The object the cache holds when the list brings it again at the same resourceVersion (the
+ * same version on the server, so the same content): a resync keeps the cached object, and what
+ * was derived from it (the controller's audits) stays valid.
+ */
+function sameVersion(held: KubeObject | undefined, listed: KubeObject): KubeObject {
+  const rv = listed.metadata?.resourceVersion;
+  return held !== undefined && rv !== undefined && rv !== '' && held.metadata?.resourceVersion === rv ? held : listed;
 }
 
 function stripManagedFields(obj: KubeObject): KubeObject {
@@ -310,7 +322,11 @@ export class Reflector {
     this.relists++;
     const old = new Map(this.store);
     this.store.clear();
-    for (const [key, obj] of listed.fresh) this.store.set(key, obj);
+    for (const [key, listedObj] of listed.fresh) {
+      const obj = sameVersion(old.get(key), listedObj);
+      listed.fresh.set(key, obj);
+      this.store.set(key, obj);
+    }
     this.resourceVersion = listed.resourceVersion;
     this.lastRelist = Date.now();
     this.live = true;
@@ -340,20 +356,24 @@ export class Reflector {
 
   private async listPages(): Promise<{ fresh: Map<string, KubeObject>; resourceVersion: string } | undefined> {
     const fresh = new Map<string, KubeObject>();
-    let resourceVersion = '';
-    let token: string | undefined;
-    do {
-      const page = await this.listPage(token);
+    let next: Promise<ListResult> | undefined = this.listPage(undefined);
+    // Every page carries the resourceVersion of the snapshot the first page was served at.
+    let resourceVersion: string | undefined;
+    while (next) {
+      const page: ListResult = await next;
       if (this.stopped) return undefined;
-      // Every page carries the resourceVersion of the snapshot the first page was served at.
-      if (!token) resourceVersion = page.resourceVersion;
+      resourceVersion ??= page.resourceVersion;
+      // The next page is asked for before this one is viewed: the server prepares it meanwhile
+      // (one request in flight per list, as before; only the order changes).
+      next = page.continue ? this.listPage(page.continue) : undefined;
+      // A failure of that request is awaited (and thrown) by the next turn of the loop.
+      next?.catch(() => undefined);
       for (const raw of page.items) {
         const obj = this.view(raw);
         fresh.set(objectKey(obj), obj);
       }
-      token = page.continue;
-    } while (token);
-    return { fresh, resourceVersion };
+    }
+    return { fresh, resourceVersion: resourceVersion ?? '' };
   }
 
   private async listPage(token: string | undefined): Promise<ListResult> {
@@ -416,8 +436,9 @@ export class Reflector {
     for (const [key, obj] of fresh) {
       if (touched.has(key)) continue;
       const before = this.store.get(key);
-      this.store.set(key, obj);
-      this.notify(before ? 'update' : 'add', obj, before);
+      const kept = sameVersion(before, obj);
+      this.store.set(key, kept);
+      this.notify(before ? 'update' : 'add', kept, before);
     }
   }
 

@@ -50,6 +50,17 @@ describe('decide: audit', () => {
     assert.ok(d.violations.some((v) => v.severity === 'warning'));
   });
 
+  it('takes an audit the caller holds only for that very object and cluster version', () => {
+    const clean = job();
+    const held = { object: clean, clusterVersion: '1.31', result: audit(bad, '1.31') };
+    // the held audit is for this object: used as it is (here deliberately another object's verdict)
+    assert.deepEqual(decide({ ...observe(clean), audited: held }, NOW, audited).violations, held.result.violations);
+    // an equal but other object (a changed Job is a new object), or another version: audited again
+    assert.deepEqual(decide({ ...observe(job()), audited: held }, NOW, audited).violations, []);
+    assert.deepEqual(decide({ ...observe(clean), audited: { ...held, clusterVersion: '1.30' } }, NOW, audited).violations, []);
+    assert.deepEqual(decide({ ...observe(bad), audited: { ...held, object: clean } }, NOW, audited).violations, validate(bad, { kubernetesVersion: '1.31' }));
+  });
+
   it('emits one Warning Event per violation: reason = code, note = formatted violation, action Audit', () => {
     const d = decide(observe(bad), NOW, audited);
     const events = of(d, 'event');

@@ -125,4 +125,20 @@ describe('cache views', () => {
     const copy = JSON.parse(JSON.stringify(original)) as KubeObject;
     assert.deepEqual(batchCacheView(copy), original);
   });
+
+  it('keeps a Job whose labels, selector and status repeat its uid, name and times whole', () => {
+    const labels = { 'batch.kubernetes.io/controller-uid': 'u2', 'controller-uid': 'u2', 'batch.kubernetes.io/job-name': 'work', 'job-name': 'work' };
+    const base = job('u2', 0);
+    const original: KubeObject = {
+      ...base,
+      metadata: { ...base.metadata, labels: { app: 'work' } },
+      spec: { ...base.spec, selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'u2' } }, template: { metadata: { labels }, spec: base.spec!.template.spec } },
+      status: { startTime: iso(3_600_000), completionTime: iso(3_000_000), conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: iso(3_000_000), lastProbeTime: iso(3_000_000) }], uncountedTerminatedPods: { succeeded: ['u2', 'p1'] } },
+    };
+    const copy = JSON.parse(JSON.stringify(original)) as KubeObject;
+    assert.deepEqual(batchCacheView(copy), original);
+    // and a second Job of the same second keeps its own uid and name
+    const other = JSON.parse(JSON.stringify({ ...original, metadata: { ...original.metadata, uid: 'u3', name: 'other' } })) as KubeObject;
+    assert.deepEqual(batchCacheView(JSON.parse(JSON.stringify(other)) as KubeObject), other);
+  });
 });

@@ -186,6 +186,26 @@ describe('Reflector', () => {
     assert.equal(kube.watchCount, 1);
   });
 
+  it('keeps the cached object when a list brings it again at the same resourceVersion, takes a changed one', async () => {
+    // GIVEN cached a and b
+    const kube = new FakeKube();
+    for (const n of ['a', 'b']) kube.put('Job', job(n));
+    const { r } = start(kube, { timings: { ...FAST, resyncMs: 30 } });
+    await r.waitForSync();
+    await waitFor(() => kube.openWatches === 1);
+    const [a, b] = [r.get('ns/a'), r.get('ns/b')];
+    // WHEN b changes without the watch telling, and resyncs list both again
+    kube.stopDelivering = true;
+    kube.put('Job', job('b', 'ns', { spec: { parallelism: 2 } }));
+    await waitFor(() => r.get('ns/b')?.spec?.parallelism === 2);
+    const listed = kube.listCount;
+    await waitFor(() => kube.listCount >= listed + 2);
+    // THEN the unchanged a is still the very object first cached; b is the changed one
+    assert.equal(r.get('ns/a'), a);
+    assert.notEqual(r.get('ns/b'), b);
+    assert.equal(r.get('ns/b')?.metadata?.resourceVersion, kube.objects.get('Job')!.get('ns/b')!.metadata!.resourceVersion);
+  });
+
   it('resync repairs what the watch missed: an add, an update and a delete', async () => {
     // GIVEN a cached a, b and c
     const kube = new FakeKube();
