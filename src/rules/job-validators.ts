@@ -112,10 +112,20 @@ export function annotationProblems(annotations: unknown): MapProblem[] {
 
 /** UTF-8 length of a string. */
 export function byteLength(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  // One byte per UTF-16 unit, plus what each non-ASCII unit adds: 2 bytes below U+0800, 3 up to
+  // U+FFFF (a lone surrogate is encoded as U+FFFD, also 3), 4 for a surrogate pair (2 units).
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      n += 1;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2;
+      i++;
+    } else {
+      n += 2;
+    }
   }
   return n;
 }

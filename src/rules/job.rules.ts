@@ -216,9 +216,13 @@ const METADATA_RULES: Rule[] = [
  */
 interface Selection {
   selector: unknown;
-  labels: Record<string, unknown>;
   uid: string;
+  name: string;
   generated: boolean;
+  /** The pod template's labels as the user wrote them. */
+  template: Record<string, unknown>;
+  /** The template labels with the generated ones added, built on first use (`selectionLabels`). */
+  labels: Record<string, unknown> | undefined;
 }
 
 /** Several rules need the same selection of one object: compute it once per evaluation. */
@@ -230,17 +234,29 @@ function computeSelection(ctx: RuleContext): Selection {
   const meta = isObject(ctx.object.metadata) ? ctx.object.metadata : {};
   const uid = typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : UNKNOWN_UID;
   const name = typeof meta.name === 'string' ? meta.name : '';
-  const labels: Record<string, unknown> = { ...templateLabels(ctx) };
   let selector = ctx.jobSpec.selector;
   const generated = ctx.jobSpec.manualSelector !== true && ctx.operation !== 'update';
-  if (generated) {
+  if (generated && selector === undefined) selector = { matchLabels: { [CONTROLLER_UID_LABEL]: uid } };
+  return { selector, uid, name, generated, template: templateLabels(ctx), labels: undefined };
+}
+
+/**
+ * The labels the selector must select: the template's, plus on create without manualSelector the
+ * generated ones it lacks. Built only when a rule matches a valid selector against them (a Job
+ * without a uid has a generated selector that is not valid, so most objects never need them).
+ */
+function selectionLabels(selection: Selection): Record<string, unknown> {
+  if (selection.labels) return selection.labels;
+  const labels: Record<string, unknown> = { ...selection.template };
+  if (selection.generated) {
+    const { uid, name } = selection;
     if (labels[LEGACY_CONTROLLER_UID_LABEL] === undefined) labels[LEGACY_CONTROLLER_UID_LABEL] = uid;
     if (labels[LEGACY_JOB_NAME_LABEL] === undefined) labels[LEGACY_JOB_NAME_LABEL] = name;
     if (labels[CONTROLLER_UID_LABEL] === undefined) labels[CONTROLLER_UID_LABEL] = uid;
     if (labels[JOB_NAME_LABEL] === undefined) labels[JOB_NAME_LABEL] = name;
-    if (selector === undefined) selector = { matchLabels: { [CONTROLLER_UID_LABEL]: uid } };
   }
-  return { selector, labels, uid, generated };
+  selection.labels = labels;
+  return labels;
 }
 
 function show(uid: string): string {
@@ -275,13 +291,14 @@ const SELECTOR_RULES: Rule[] = [
     summary: "The selector must select the pod template's labels (R023).",
     fix: 'add the selector labels to spec.template.metadata.labels',
     check: (ctx) => {
-      const { selector, labels } = effectiveSelection(ctx);
+      const selection = effectiveSelection(ctx);
+      const selector = selection.selector;
       // A required selector that is missing matches nothing: the server reports the labels too.
       if (selector === undefined && (ctx.jobSpec.manualSelector === true || ctx.operation === 'update')) {
         return [{ path: 'spec.template.metadata.labels', problem: 'are not matched by spec.selector (it is missing)', got: templateLabels(ctx) }];
       }
       if (!isObject(selector) || labelSelectorProblems(selector).length > 0) return [];
-      return when(!validSelectorMatches(selector, labels), () => ({
+      return when(!validSelectorMatches(selector, selectionLabels(selection)), () => ({
         path: 'spec.template.metadata.labels',
         problem: 'are not matched by spec.selector',
         got: templateLabels(ctx),
