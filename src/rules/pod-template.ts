@@ -10,6 +10,9 @@ import { arrayOf, isObject } from './json';
 import { atLeast, containers, items, podAt } from './pod-kit';
 import { Finding, Rule, RuleContext } from './types';
 
+/** No errors: a name that is not checked further. */
+const NO_ERRORS: readonly string[] = [];
+
 const CONTAINER_RESTART_POLICIES = ['Always', 'Never', 'OnFailure'];
 
 /**
@@ -120,12 +123,15 @@ export const POD_TEMPLATE_RULES: Rule[] = [
       const seen = new Set<string>();
       const out: Finding[] = [];
       for (const { c, list, i } of containers(ctx)) {
-        const at = podAt(ctx, list, i, 'name');
         const name = typeof c.name === 'string' ? c.name : '';
-        if (name === '') out.push({ path: at, problem: 'is required' });
-        for (const e of name === '' ? [] : dns1123LabelErrors(name)) out.push({ path: at, problem: e, got: name });
-        if (seen.has(name)) out.push({ path: at, problem: 'is a duplicate container name', got: name });
+        const errors = name === '' ? NO_ERRORS : dns1123LabelErrors(name);
+        const duplicate = seen.has(name);
         if (list === 'containers' || name !== '') seen.add(name);
+        if (name !== '' && errors.length === 0 && !duplicate) continue;
+        const at = podAt(ctx, list, i, 'name');
+        if (name === '') out.push({ path: at, problem: 'is required' });
+        for (const e of errors) out.push({ path: at, problem: e, got: name });
+        if (duplicate) out.push({ path: at, problem: 'is a duplicate container name', got: name });
       }
       return out;
     },
