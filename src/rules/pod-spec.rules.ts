@@ -361,12 +361,19 @@ function hugePagesDivisible(name: string, raw: unknown): boolean {
 }
 
 function hasHugePagesWithoutCpuOrMemory(limits: Record<string, unknown>, requests: Record<string, unknown>): boolean {
+  const inLimits = hugePagesOnly(limits);
+  if (inLimits === undefined) return false;
+  const inRequests = hugePagesOnly(requests);
+  return inRequests !== undefined && (inLimits || inRequests);
+}
+
+/** `undefined` when the map names cpu or memory, else whether it names a hugepages resource. */
+function hugePagesOnly(map: Record<string, unknown>): boolean | undefined {
   let huge = false;
-  for (const map of [limits, requests]) {
-    for (const n of Object.keys(map)) {
-      if (n === 'cpu' || n === 'memory') return false;
-      if (isHugePages(n)) huge = true;
-    }
+  // eslint-disable-next-line guard-for-in -- map is a plain JSON object: own keys only
+  for (const n in map) {
+    if (n === 'cpu' || n === 'memory') return undefined;
+    if (isHugePages(n)) huge = true;
   }
   return huge;
 }
