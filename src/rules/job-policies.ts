@@ -26,9 +26,12 @@ interface PfpRule {
   readonly i: number;
 }
 
-function pfpRules(ctx: RuleContext): PfpRule[] {
+/** No pod failure rules (most Jobs): one shared empty list. */
+const NO_RULES: readonly PfpRule[] = [];
+
+function pfpRules(ctx: RuleContext): readonly PfpRule[] {
   const policy = ctx.jobSpec.podFailurePolicy;
-  if (!isObject(policy)) return [];
+  if (!isObject(policy)) return NO_RULES;
   return ruleItems(policy.rules);
 }
 

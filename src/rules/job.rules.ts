@@ -259,6 +259,13 @@ function selectionLabels(selection: Selection): Record<string, unknown> {
   return labels;
 }
 
+/** The template labels the server generates, in the order their findings are reported. */
+const GENERATED_LABELS = [LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL, CONTROLLER_UID_LABEL, JOB_NAME_LABEL];
+
+function expectedLabel(expected: string, uid: string): string {
+  return expected === UNKNOWN_UID ? show(uid) : `'${expected}'`;
+}
+
 function show(uid: string): string {
   return uid === UNKNOWN_UID ? "the Job's uid" : `'${uid}'`;
 }
@@ -319,17 +326,16 @@ const SELECTOR_RULES: Rule[] = [
       const labels = templateLabels(ctx);
       const oldLabels = oldTemplateLabels(ctx);
       const out: Finding[] = [];
-      const generated = [[LEGACY_CONTROLLER_UID_LABEL, uid], [LEGACY_JOB_NAME_LABEL, name], [CONTROLLER_UID_LABEL, uid], [JOB_NAME_LABEL, name]];
-      for (const [key, expected] of generated) {
-        const p = `spec.template.metadata.labels[${key}]`;
+      for (const key of GENERATED_LABELS) {
+        const expected = key === LEGACY_CONTROLLER_UID_LABEL || key === CONTROLLER_UID_LABEL ? uid : name;
         const v = labels[key];
-        const expectedText = expected === UNKNOWN_UID ? show(uid) : `'${expected}'`;
         if (v === undefined) {
           // Generated on create; on update the prefixed labels are only required if the old Job had them (R101).
+          if (ctx.operation !== 'update') continue;
           const legacyExempt = key.startsWith('batch.kubernetes.io/') && oldLabels !== undefined && oldLabels[key] === undefined;
-          if (ctx.operation === 'update' && !legacyExempt) out.push({ path: p, problem: `is required and must be ${expectedText}` });
+          if (!legacyExempt) out.push({ path: `spec.template.metadata.labels[${key}]`, problem: `is required and must be ${expectedLabel(expected, uid)}` });
         } else if (v !== expected) {
-          out.push({ path: p, problem: `must be ${expectedText}`, got: v });
+          out.push({ path: `spec.template.metadata.labels[${key}]`, problem: `must be ${expectedLabel(expected, uid)}`, got: v });
         }
       }
       return out;

@@ -153,7 +153,15 @@ export const POD_TEMPLATE_RULES: Rule[] = [
     path: 'spec.template.spec.containers[*].restartPolicy',
     summary: 'A container restartPolicy: before 1.34 only init containers take one, and only Always (a sidecar); from 1.35 (ContainerRestartRules on by default) every container may set Always, Never or OnFailure, with restartPolicyRules (action Restart, or RestartAllContainers from 1.36; exitCodes with operator In or NotIn) only next to a restartPolicy. On 1.34 the server drops a regular container\'s restartPolicy (see FieldRequiresNewerKubernetes) (R082).',
     fix: 'remove restartPolicy from regular containers; on init containers use Always or remove it',
-    check: (ctx) => containers(ctx).flatMap(({ c, list, i }) => restartPolicyFindings(ctx, c, list, podAt(ctx, list, i))),
+    check: (ctx) => {
+      const out: Finding[] = [];
+      for (const { c, list, i } of containers(ctx)) {
+        // Most containers set neither: no path to build.
+        if (c.restartPolicy === undefined && c.restartPolicyRules === undefined) continue;
+        out.push(...restartPolicyFindings(ctx, c, list, podAt(ctx, list, i)));
+      }
+      return out;
+    },
   }),
   apiRule({
     code: 'PodActiveDeadlineSecondsInvalid',
