@@ -28,9 +28,9 @@ const LABELS = { product: '`cdk8s-batch check --format json` (rules engine)', mo
 export async function checkBenchmark(runs: number, count: number, bundled = false): Promise<string> {
   const dir = fileURLToPath(new URL('./results/check-input', import.meta.url));
   const input = writeManifests(dir, count);
-  // --bundled: both sides run from one esbuild bundle on plain Node, as the `cdk8s-batch` CLI ships
-  // (an esbuild bundle); by default they run through the tsx loader.
-  const script = bundled ? await bundle('check-child.ts') : 'check-child.ts';
+  // --bundled: both sides run from one esbuild bundle on plain Node, built with the settings of the
+  // `cdk8s-batch` CLI bundle; by default they run through the tsx loader.
+  const script = bundled ? await bundle('check-child.ts', true) : 'check-child.ts';
   const results: Record<string, CheckResult[]> = { product: [], models: [], stages: [] };
   for (let run = 0; run < runs; run++) {
     for (const side of [...SIDES, 'stages']) results[side].push(await runChild<CheckResult>(script, [side, dir], { execArgv: profileArgv() }));
