@@ -216,6 +216,8 @@ const METADATA_RULES: Rule[] = [
  */
 interface Selection {
   selector: unknown;
+  /** The selector is the one the server generates (`controller-uid` of the uid). */
+  generatedSelector: boolean;
   uid: string;
   name: string;
   generated: boolean;
@@ -236,8 +238,18 @@ function computeSelection(ctx: RuleContext): Selection {
   const name = typeof meta.name === 'string' ? meta.name : '';
   let selector = ctx.jobSpec.selector;
   const generated = ctx.jobSpec.manualSelector !== true && ctx.operation !== 'update';
-  if (generated && selector === undefined) selector = { matchLabels: { [CONTROLLER_UID_LABEL]: uid } };
-  return { selector, uid, name, generated, template: templateLabels(ctx), labels: undefined };
+  const generatedSelector = generated && selector === undefined;
+  if (generatedSelector) selector = { matchLabels: { [CONTROLLER_UID_LABEL]: uid } };
+  return { selector, generatedSelector, uid, name, generated, template: templateLabels(ctx), labels: undefined };
+}
+
+/**
+ * Whether the selector is a valid label selector. The generated one (a fixed, valid key and the
+ * uid) is valid exactly when the uid is a valid label value; a Job without a uid has none yet, so
+ * most objects end here without building the problem texts.
+ */
+function selectorIsValid(selection: Selection): boolean {
+  return selection.generatedSelector ? labelValueErrors(selection.uid).length === 0 : labelSelectorProblems(selection.selector).length === 0;
 }
 
 /**
@@ -304,7 +316,7 @@ const SELECTOR_RULES: Rule[] = [
       if (selector === undefined && (ctx.jobSpec.manualSelector === true || ctx.operation === 'update')) {
         return [{ path: 'spec.template.metadata.labels', problem: 'are not matched by spec.selector (it is missing)', got: templateLabels(ctx) }];
       }
-      if (!isObject(selector) || labelSelectorProblems(selector).length > 0) return [];
+      if (!isObject(selector) || !selectorIsValid(selection)) return [];
       return when(!validSelectorMatches(selector, selectionLabels(selection)), () => ({
         path: 'spec.template.metadata.labels',
         problem: 'are not matched by spec.selector',
