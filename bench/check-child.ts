@@ -1,7 +1,7 @@
 /**
  * One check measurement: `node --import tsx check-child.ts <product|models> <dir>` reads every
  * YAML file in `dir`, parses, validates and formats a JSON report. Sends
- * `{ ms, objects, flagged, reportBytes, peakRssMb }`.
+ * `{ ms, cpuMs, objects, flagged, reportBytes, peakRssMb }` (`cpuMs`: user + system CPU time of the work).
  *
  * product: the `cdk8s-batch check --format json <dir>` command in process (the CLI path:
  *          read, js-yaml parse, rules engine, JSON report).
@@ -96,7 +96,9 @@ async function models(): Promise<{ objects: number; flagged: number; report: str
 }
 
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 const SIDES: Record<string, () => Promise<{ objects: number; flagged: number; report: string; stages?: Record<string, number> }>> = { product, stages, models };
 const { objects, flagged, report, stages: times } = await SIDES[side]();
 const ms = performance.now() - start;
-reply({ ms, objects, flagged, reportBytes: report.length, peakRssMb: peakRssMb(), stages: times });
+const cpu = process.cpuUsage(cpuStart);
+reply({ ms, cpuMs: (cpu.user + cpu.system) / 1000, objects, flagged, reportBytes: report.length, peakRssMb: peakRssMb(), stages: times });

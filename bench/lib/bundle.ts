@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(new URL('../../reconciler/package.json', import.meta.url));
 
-export async function bundle(script: string): Promise<string> {
+/**
+ * `asShipped`: also the settings of the `cdk8s-batch` CLI bundle (`reconciler/scripts/bundle.mjs`):
+ * function names kept (`keepNames`), syntax minified.
+ */
+export async function bundle(script: string, asShipped = false): Promise<string> {
   const { build } = require('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
   const outfile = fileURLToPath(new URL(`../results/${script.replace(/\.ts$/, '.mjs')}`, import.meta.url));
   await build({
@@ -21,6 +25,7 @@ export async function bundle(script: string): Promise<string> {
     alias: { 'cdk8s-batch/rules': fileURLToPath(new URL('../../src/rules/index.ts', import.meta.url)) },
     banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);" },
     logLevel: 'warning',
+    ...(asShipped ? { keepNames: true, minifySyntax: true } : {}),
   });
   return outfile;
 }

@@ -12,10 +12,13 @@ import { fileURLToPath } from 'node:url';
  * it sends, plus `processMs`: the child's whole life (start-up, module loading, work, exit).
  */
 export function runChild<T>(script: string, args: string[], options: { execArgv?: string[] } = {}): Promise<T & { processMs: number }> {
-  const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
+  // An absolute `.mjs` path is a bundle (`lib/bundle.ts`): it runs on plain Node, without this process's loader flags.
+  const bundled = script.startsWith('/') && script.endsWith('.mjs');
+  const path = bundled ? script : fileURLToPath(new URL(`../${script}`, import.meta.url));
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    const child = fork(path, args, { execArgv: [...process.execArgv, ...(options.execArgv ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const execArgv = [...(bundled ? [] : process.execArgv), ...(options.execArgv ?? [])];
+    const child = fork(path, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: T | undefined;
     child.on('message', (m) => (result = m as T));
     child.on('error', reject);

@@ -8,7 +8,7 @@
 import { parseSchedule } from './cron';
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL } from './defaults';
 import { annotationFindings, effectiveName, labelFindings } from './job-rule-kit';
-import { dns1123LabelErrors, dns1123SubdomainErrors } from './job-validators';
+import { byteLength, dns1123LabelErrors, dns1123SubdomainErrors } from './job-validators';
 import { dig, isInteger, isObject } from './json';
 import { timeZoneProblem, timeZoneSuggestions } from './timezones';
 import { Finding, Rule, RuleContext } from './types';
@@ -63,10 +63,6 @@ function tzAllowedInSchedule(ctx: RuleContext): boolean {
   return typeof old === 'string' && old.includes('TZ');
 }
 
-function utf8Length(s: string): number {
-  return new TextEncoder().encode(s).length;
-}
-
 const NAME_RULES: Rule[] = [
   cronRule({
     code: 'CronJobNameRequired',
@@ -99,9 +95,9 @@ const NAME_RULES: Rule[] = [
     fix: 'shorten the name to 52 characters or fewer',
     check: (ctx) => {
       const name = cronJobName(ctx);
-      return one(name !== undefined && utf8Length(name) > CRONJOB_NAME_MAX, () => ({
+      return one(name !== undefined && byteLength(name) > CRONJOB_NAME_MAX, () => ({
         path: 'metadata.name',
-        problem: `must be no more than ${CRONJOB_NAME_MAX} characters (${utf8Length(name!)} characters)`,
+        problem: `must be no more than ${CRONJOB_NAME_MAX} characters (${byteLength(name!)} characters)`,
         got: name,
       }));
     },
@@ -114,7 +110,7 @@ const NAME_RULES: Rule[] = [
     fix: 'use a name without dots',
     check: (ctx) => {
       const name = cronJobName(ctx);
-      if (name === undefined || dns1123SubdomainErrors(name).length > 0 || utf8Length(name) > CRONJOB_NAME_MAX) return [];
+      if (name === undefined || dns1123SubdomainErrors(name).length > 0 || byteLength(name) > CRONJOB_NAME_MAX) return [];
       return one(dns1123LabelErrors(name).length > 0, () => ({
         path: 'metadata.name',
         problem: 'is used in Job and pod names and hostnames, where a DNS label (no dots) is recommended',

@@ -124,7 +124,25 @@ const SCOPES_OF: Record<BatchKind, ReadonlySet<Rule['scope']>> = {
 /** The rules that apply to a kind, version and operation, in table order (computed once per combination). */
 const applicable = new Map<string, readonly Rule[]>();
 
+/** The same lists looked up by the version object (`parseVersion` returns one per version), without building a key. */
+const applicableByVersion = new WeakMap<KubeVersion, Array<readonly Rule[] | undefined>>();
+
 function rulesFor(version: KubeVersion, kind: BatchKind, operation: Operation): readonly Rule[] {
+  let lists = applicableByVersion.get(version);
+  if (!lists) {
+    lists = [];
+    applicableByVersion.set(version, lists);
+  }
+  const slot = (kind === 'Job' ? 0 : 2) + (operation === 'create' ? 0 : 1);
+  let rules = lists[slot];
+  if (!rules) {
+    rules = rulesForKey(version, kind, operation);
+    lists[slot] = rules;
+  }
+  return rules;
+}
+
+function rulesForKey(version: KubeVersion, kind: BatchKind, operation: Operation): readonly Rule[] {
   const key = `${version.major}.${version.minor}/${kind}/${operation}`;
   let rules = applicable.get(key);
   if (!rules) {

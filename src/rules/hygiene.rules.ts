@@ -74,7 +74,7 @@ const JOB_RULES: Rule[] = [
       'Not checked in CronJob job templates, nor on the Jobs a CronJob creates (controlled by a CronJob), where the history limits clean up.',
     fix: 'set ttlSecondsAfterFinished (e.g. 86400 to keep finished Jobs for a day)',
     check: (ctx) =>
-      one(!ctx.inTemplate && !controlledByCronJob(ctx.original) && ctx.originalJobSpec.ttlSecondsAfterFinished === undefined, () => ({
+      one(!ctx.inTemplate && ctx.originalJobSpec.ttlSecondsAfterFinished === undefined && !controlledByCronJob(ctx.original), () => ({
         path: ctx.at('ttlSecondsAfterFinished'),
         problem: 'is not set, so the finished Job and its pods are never deleted',
       })),

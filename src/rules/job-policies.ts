@@ -26,9 +26,12 @@ interface PfpRule {
   readonly i: number;
 }
 
-function pfpRules(ctx: RuleContext): PfpRule[] {
+/** No pod failure rules (most Jobs): one shared empty list. */
+const NO_RULES: readonly PfpRule[] = [];
+
+function pfpRules(ctx: RuleContext): readonly PfpRule[] {
   const policy = ctx.jobSpec.podFailurePolicy;
-  if (!isObject(policy)) return [];
+  if (!isObject(policy)) return NO_RULES;
   return ruleItems(policy.rules);
 }
 
@@ -161,8 +164,10 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'onExitCodes.containerName names one of the containers or initContainers of the pod template (R054).',
     fix: 'use the name of a container or initContainer in the pod template',
     check: (ctx) => {
+      const reqs = onExitCodes(ctx);
+      if (reqs.length === 0) return [];
       const names = containerNames(ctx);
-      return onExitCodes(ctx).flatMap(({ req, i }) =>
+      return reqs.flatMap(({ req, i }) =>
         when(typeof req.containerName === 'string' && !names.has(req.containerName), () => ({
           path: pfp(ctx, i, 'onExitCodes', 'containerName'),
           problem: `must be one of the container or initContainer names in the pod template (${[...names].join(', ') || 'none'})`,

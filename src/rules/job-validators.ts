@@ -39,8 +39,30 @@ export function dns1123SubdomainErrors(v: string): string[] {
   return out;
 }
 
+/**
+ * The errors of strings validated before, for validators that see the same few strings on every
+ * object (label keys and values, condition types): a bounded table, emptied when full. The arrays
+ * are shared, so callers only read them.
+ */
+function memoized(table: Map<string, readonly string[]>, v: string, compute: (v: string) => readonly string[]): readonly string[] {
+  let errors = table.get(v);
+  if (errors === undefined) {
+    errors = compute(v);
+    if (table.size >= 2048) table.clear();
+    table.set(v, errors);
+  }
+  return errors;
+}
+
+const qualifiedNames = new Map<string, readonly string[]>();
+const labelValues = new Map<string, readonly string[]>();
+
 /** `IsQualifiedName`: `[prefix/]name`, prefix a DNS subdomain, name ≤ 63 of `[A-Za-z0-9-_.]`. */
-export function qualifiedNameErrors(v: string): string[] {
+export function qualifiedNameErrors(v: string): readonly string[] {
+  return memoized(qualifiedNames, v, computeQualifiedNameErrors);
+}
+
+function computeQualifiedNameErrors(v: string): readonly string[] {
   const parts = v.split('/');
   let name: string;
   const out: string[] = [];
@@ -63,7 +85,11 @@ export function qualifiedNameErrors(v: string): string[] {
 }
 
 /** `IsValidLabelValue`. */
-export function labelValueErrors(v: string): string[] {
+export function labelValueErrors(v: string): readonly string[] {
+  return memoized(labelValues, v, computeLabelValueErrors);
+}
+
+function computeLabelValueErrors(v: string): readonly string[] {
   const out: string[] = [];
   if (v.length > LABEL_VALUE_MAX) out.push(`must be no more than ${LABEL_VALUE_MAX} characters`);
   if (!LABEL_VALUE.test(v)) {
@@ -112,10 +138,20 @@ export function annotationProblems(annotations: unknown): MapProblem[] {
 
 /** UTF-8 length of a string. */
 export function byteLength(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  // One byte per UTF-16 unit, plus what each non-ASCII unit adds: 2 bytes below U+0800, 3 up to
+  // U+FFFF (a lone surrogate is encoded as U+FFFD, also 3), 4 for a surrogate pair (2 units).
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      n += 1;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2;
+      i++;
+    } else {
+      n += 2;
+    }
   }
   return n;
 }

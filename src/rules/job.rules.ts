@@ -216,9 +216,15 @@ const METADATA_RULES: Rule[] = [
  */
 interface Selection {
   selector: unknown;
-  labels: Record<string, unknown>;
+  /** The selector is the one the server generates (`controller-uid` of the uid). */
+  generatedSelector: boolean;
   uid: string;
+  name: string;
   generated: boolean;
+  /** The pod template's labels as the user wrote them. */
+  template: Record<string, unknown>;
+  /** The template labels with the generated ones added, built on first use (`selectionLabels`). */
+  labels: Record<string, unknown> | undefined;
 }
 
 /** Several rules need the same selection of one object: compute it once per evaluation. */
@@ -230,17 +236,46 @@ function computeSelection(ctx: RuleContext): Selection {
   const meta = isObject(ctx.object.metadata) ? ctx.object.metadata : {};
   const uid = typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : UNKNOWN_UID;
   const name = typeof meta.name === 'string' ? meta.name : '';
-  const labels: Record<string, unknown> = { ...templateLabels(ctx) };
   let selector = ctx.jobSpec.selector;
   const generated = ctx.jobSpec.manualSelector !== true && ctx.operation !== 'update';
-  if (generated) {
+  const generatedSelector = generated && selector === undefined;
+  if (generatedSelector) selector = { matchLabels: { [CONTROLLER_UID_LABEL]: uid } };
+  return { selector, generatedSelector, uid, name, generated, template: templateLabels(ctx), labels: undefined };
+}
+
+/**
+ * Whether the selector is a valid label selector. The generated one (a fixed, valid key and the
+ * uid) is valid exactly when the uid is a valid label value; a Job without a uid has none yet, so
+ * most objects end here without building the problem texts.
+ */
+function selectorIsValid(selection: Selection): boolean {
+  return selection.generatedSelector ? labelValueErrors(selection.uid).length === 0 : labelSelectorProblems(selection.selector).length === 0;
+}
+
+/**
+ * The labels the selector must select: the template's, plus on create without manualSelector the
+ * generated ones it lacks. Built only when a rule matches a valid selector against them (a Job
+ * without a uid has a generated selector that is not valid, so most objects never need them).
+ */
+function selectionLabels(selection: Selection): Record<string, unknown> {
+  if (selection.labels) return selection.labels;
+  const labels: Record<string, unknown> = { ...selection.template };
+  if (selection.generated) {
+    const { uid, name } = selection;
     if (labels[LEGACY_CONTROLLER_UID_LABEL] === undefined) labels[LEGACY_CONTROLLER_UID_LABEL] = uid;
     if (labels[LEGACY_JOB_NAME_LABEL] === undefined) labels[LEGACY_JOB_NAME_LABEL] = name;
     if (labels[CONTROLLER_UID_LABEL] === undefined) labels[CONTROLLER_UID_LABEL] = uid;
     if (labels[JOB_NAME_LABEL] === undefined) labels[JOB_NAME_LABEL] = name;
-    if (selector === undefined) selector = { matchLabels: { [CONTROLLER_UID_LABEL]: uid } };
   }
-  return { selector, labels, uid, generated };
+  selection.labels = labels;
+  return labels;
+}
+
+/** The template labels the server generates, in the order their findings are reported. */
+const GENERATED_LABELS = [LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL, CONTROLLER_UID_LABEL, JOB_NAME_LABEL];
+
+function expectedLabel(expected: string, uid: string): string {
+  return expected === UNKNOWN_UID ? show(uid) : `'${expected}'`;
 }
 
 function show(uid: string): string {
@@ -275,13 +310,14 @@ const SELECTOR_RULES: Rule[] = [
     summary: "The selector must select the pod template's labels (R023).",
     fix: 'add the selector labels to spec.template.metadata.labels',
     check: (ctx) => {
-      const { selector, labels } = effectiveSelection(ctx);
+      const selection = effectiveSelection(ctx);
+      const selector = selection.selector;
       // A required selector that is missing matches nothing: the server reports the labels too.
       if (selector === undefined && (ctx.jobSpec.manualSelector === true || ctx.operation === 'update')) {
         return [{ path: 'spec.template.metadata.labels', problem: 'are not matched by spec.selector (it is missing)', got: templateLabels(ctx) }];
       }
-      if (!isObject(selector) || labelSelectorProblems(selector).length > 0) return [];
-      return when(!validSelectorMatches(selector, labels), () => ({
+      if (!isObject(selector) || !selectorIsValid(selection)) return [];
+      return when(!validSelectorMatches(selector, selectionLabels(selection)), () => ({
         path: 'spec.template.metadata.labels',
         problem: 'are not matched by spec.selector',
         got: templateLabels(ctx),
@@ -302,17 +338,16 @@ const SELECTOR_RULES: Rule[] = [
       const labels = templateLabels(ctx);
       const oldLabels = oldTemplateLabels(ctx);
       const out: Finding[] = [];
-      const generated = [[LEGACY_CONTROLLER_UID_LABEL, uid], [LEGACY_JOB_NAME_LABEL, name], [CONTROLLER_UID_LABEL, uid], [JOB_NAME_LABEL, name]];
-      for (const [key, expected] of generated) {
-        const p = `spec.template.metadata.labels[${key}]`;
+      for (const key of GENERATED_LABELS) {
+        const expected = key === LEGACY_CONTROLLER_UID_LABEL || key === CONTROLLER_UID_LABEL ? uid : name;
         const v = labels[key];
-        const expectedText = expected === UNKNOWN_UID ? show(uid) : `'${expected}'`;
         if (v === undefined) {
           // Generated on create; on update the prefixed labels are only required if the old Job had them (R101).
+          if (ctx.operation !== 'update') continue;
           const legacyExempt = key.startsWith('batch.kubernetes.io/') && oldLabels !== undefined && oldLabels[key] === undefined;
-          if (ctx.operation === 'update' && !legacyExempt) out.push({ path: p, problem: `is required and must be ${expectedText}` });
+          if (!legacyExempt) out.push({ path: `spec.template.metadata.labels[${key}]`, problem: `is required and must be ${expectedLabel(expected, uid)}` });
         } else if (v !== expected) {
-          out.push({ path: p, problem: `must be ${expectedText}`, got: v });
+          out.push({ path: `spec.template.metadata.labels[${key}]`, problem: `must be ${expectedLabel(expected, uid)}`, got: v });
         }
       }
       return out;

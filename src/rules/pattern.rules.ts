@@ -50,32 +50,43 @@ function counts(ctx: RuleContext): { completions: unknown; parallelism: unknown;
 function jobShapeFindings(ctx: RuleContext, pattern: string): Finding[] {
   const { completions, parallelism, mode } = counts(ctx);
   const set = ctx.originalJobSpec;
-  const out: Finding[] = [];
-  // A field with the wrong JSON type is reported once, by FieldTypeInvalid: the pattern does not
-  // also call it missing or wrong.
-  const mistyped = new Set((ctx.shapeProblems ?? []).map((p) => p.path));
-  const need = (cond: boolean, field: string, problem: string, got: unknown): void => {
-    if (!cond && !mistyped.has(ctx.at(field))) out.push({ path: ctx.at(field), problem: `${problem} for the ${pattern} pattern`, got });
-  };
+  const unmet: Unmet[] = [];
   switch (pattern) {
     case 'OneShotJob':
-      need(completions === 1, 'completions', 'must be 1', completions);
-      need(parallelism === 1, 'parallelism', 'must be 1', parallelism);
-      need(mode === 'NonIndexed', 'completionMode', 'must be NonIndexed', mode);
+      if (completions !== 1) unmet.push({ field: 'completions', problem: 'must be 1', got: completions });
+      if (parallelism !== 1) unmet.push({ field: 'parallelism', problem: 'must be 1', got: parallelism });
+      if (mode !== 'NonIndexed') unmet.push({ field: 'completionMode', problem: 'must be NonIndexed', got: mode });
       break;
     case 'WorkQueueJob':
-      need(mode === 'NonIndexed', 'completionMode', 'must be NonIndexed', mode);
-      need(set.parallelism !== undefined, 'parallelism', 'must be set (the number of workers)', undefined);
+      if (mode !== 'NonIndexed') unmet.push({ field: 'completionMode', problem: 'must be NonIndexed', got: mode });
+      if (set.parallelism === undefined) unmet.push({ field: 'parallelism', problem: 'must be set (the number of workers)', got: undefined });
       break;
     case 'IndexedJob':
-      need(mode === 'Indexed', 'completionMode', 'must be Indexed', mode);
-      need(completions !== undefined, 'completions', 'must be set (the number of indexes)', undefined);
+      if (mode !== 'Indexed') unmet.push({ field: 'completionMode', problem: 'must be Indexed', got: mode });
+      if (completions === undefined) unmet.push({ field: 'completions', problem: 'must be set (the number of indexes)', got: undefined });
       break;
     default:
       break;
   }
-  // `need` records `got: undefined` for required fields; drop it so the message reads "is required".
-  return out.map((f) => (f.got === undefined ? { path: f.path, problem: f.problem } : f));
+  if (unmet.length === 0) return [];
+  // A field with the wrong JSON type is reported once, by FieldTypeInvalid: the pattern does not
+  // also call it missing or wrong.
+  const mistyped = new Set((ctx.shapeProblems ?? []).map((p) => p.path));
+  const out: Finding[] = [];
+  for (const { field, problem, got } of unmet) {
+    const at = ctx.at(field);
+    if (mistyped.has(at)) continue;
+    // A required field has no `got`, so the message reads "is required".
+    out.push(got === undefined ? { path: at, problem: `${problem} for the ${pattern} pattern` } : { path: at, problem: `${problem} for the ${pattern} pattern`, got });
+  }
+  return out;
+}
+
+/** One requirement of a pattern that the Job spec does not meet. */
+interface Unmet {
+  readonly field: string;
+  readonly problem: string;
+  readonly got: unknown;
 }
 
 const KNOWN = PATTERNS as readonly string[];

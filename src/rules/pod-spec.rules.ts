@@ -299,7 +299,7 @@ function resourceNameErrors(name: string): readonly string[] {
   return errs;
 }
 
-function computeResourceNameErrors(name: string): string[] {
+function computeResourceNameErrors(name: string): readonly string[] {
   const errs = qualifiedNameErrors(name);
   if (errs.length > 0) return errs;
   if (!name.includes('/')) return STANDARD_CONTAINER_RESOURCES.has(name) || isHugePages(name) ? [] : ['must be a standard resource for containers (cpu, memory, ephemeral-storage, hugepages-<size>) or a domain-prefixed extended resource'];
@@ -314,7 +314,7 @@ function isNegative(raw: unknown): boolean {
   return q !== undefined && q.mantissa < 0n;
 }
 
-function quantityFindings(kind: 'limits' | 'requests', map: Record<string, unknown>, base: () => string, out: Finding[]): void {
+function quantityFindings(kind: 'limits' | 'requests', map: Record<string, unknown>, ctx: RuleContext, at: ContainerAt, out: Finding[]): void {
   // eslint-disable-next-line guard-for-in -- map is a plain JSON object: own keys only
   for (const name in map) {
     const raw = map[name];
@@ -323,11 +323,11 @@ function quantityFindings(kind: 'limits' | 'requests', map: Record<string, unkno
     const fraction = !isNative(name) && !milliWhole(raw);
     const pages = isHugePages(name) && !hugePagesDivisible(name, raw);
     if (nameErrors.length === 0 && !negative && !fraction && !pages) continue;
-    const at = `${base()}.${kind}[${name}]`;
-    for (const e of nameErrors) out.push({ path: at, problem: e, got: name });
-    if (negative) out.push({ path: at, problem: 'must be greater than or equal to 0', got: raw });
-    if (fraction) out.push({ path: at, problem: 'must be an integer', got: raw });
-    if (pages) out.push({ path: at, problem: `must be a positive whole multiple of the page size of ${name}`, got: raw, fix: `use a multiple of ${name.slice('hugepages-'.length)}` });
+    const p = `${resourcesAt(ctx, at)}.${kind}[${name}]`;
+    for (const e of nameErrors) out.push({ path: p, problem: e, got: name });
+    if (negative) out.push({ path: p, problem: 'must be greater than or equal to 0', got: raw });
+    if (fraction) out.push({ path: p, problem: 'must be an integer', got: raw });
+    if (pages) out.push({ path: p, problem: `must be a positive whole multiple of the page size of ${name}`, got: raw, fix: `use a multiple of ${name.slice('hugepages-'.length)}` });
   }
 }
 
@@ -361,12 +361,19 @@ function hugePagesDivisible(name: string, raw: unknown): boolean {
 }
 
 function hasHugePagesWithoutCpuOrMemory(limits: Record<string, unknown>, requests: Record<string, unknown>): boolean {
+  const inLimits = hugePagesOnly(limits);
+  if (inLimits === undefined) return false;
+  const inRequests = hugePagesOnly(requests);
+  return inRequests !== undefined && (inLimits || inRequests);
+}
+
+/** `undefined` when the map names cpu or memory, else whether it names a hugepages resource. */
+function hugePagesOnly(map: Record<string, unknown>): boolean | undefined {
   let huge = false;
-  for (const map of [limits, requests]) {
-    for (const n of Object.keys(map)) {
-      if (n === 'cpu' || n === 'memory') return false;
-      if (isHugePages(n)) huge = true;
-    }
+  // eslint-disable-next-line guard-for-in -- map is a plain JSON object: own keys only
+  for (const n in map) {
+    if (n === 'cpu' || n === 'memory') return undefined;
+    if (isHugePages(n)) huge = true;
   }
   return huge;
 }
@@ -413,27 +420,32 @@ function compareRaw(a: unknown, b: unknown): number | undefined {
   return x && y ? compareQuantities(x, y) : undefined;
 }
 
-function resourceFindings(ctx: RuleContext, { c, list, i }: ContainerAt): Finding[] {
+/** A container's `resources` path (built only for a finding). */
+function resourcesAt(ctx: RuleContext, at: ContainerAt): string {
+  return podAt(ctx, at.list, at.i, 'resources');
+}
+
+function resourceFindings(ctx: RuleContext, at: ContainerAt): Finding[] {
+  const c = at.c;
   if (!isObject(c.resources)) return [];
-  const base = (): string => podAt(ctx, list, i, 'resources');
   const limits: Record<string, unknown> = isObject(c.resources.limits) ? c.resources.limits : {};
   const requests: Record<string, unknown> = isObject(c.resources.requests) ? c.resources.requests : {};
   const out: Finding[] = [];
-  quantityFindings('limits', limits, base, out);
-  quantityFindings('requests', requests, base, out);
+  quantityFindings('limits', limits, ctx, at, out);
+  quantityFindings('requests', requests, ctx, at, out);
   for (const name of Object.keys(requests)) {
     const raw = requests[name];
     if (Object.prototype.hasOwnProperty.call(limits, name)) {
       const cmp = compareRaw(raw, limits[name]);
       if (cmp === undefined) continue;
-      if (cmp !== 0 && !overcommitAllowed(name)) out.push({ path: `${base()}.requests`, problem: `must be equal to ${name} limit of ${limits[name]}`, got: raw });
-      else if (cmp > 0) out.push({ path: `${base()}.requests`, problem: `must be less than or equal to ${name} limit of ${limits[name]}`, got: raw, fix: `lower the ${name} request or raise its limit` });
+      if (cmp !== 0 && !overcommitAllowed(name)) out.push({ path: `${resourcesAt(ctx, at)}.requests`, problem: `must be equal to ${name} limit of ${limits[name]}`, got: raw });
+      else if (cmp > 0) out.push({ path: `${resourcesAt(ctx, at)}.requests`, problem: `must be less than or equal to ${name} limit of ${limits[name]}`, got: raw, fix: `lower the ${name} request or raise its limit` });
     } else if (!overcommitAllowed(name)) {
-      out.push({ path: `${base()}.limits`, problem: `must be set for ${name}: a non-overcommitable resource needs a limit equal to its request`, fix: `set limits[${name}] to the request` });
+      out.push({ path: `${resourcesAt(ctx, at)}.limits`, problem: `must be set for ${name}: a non-overcommitable resource needs a limit equal to its request`, fix: `set limits[${name}] to the request` });
     }
   }
   if (hasHugePagesWithoutCpuOrMemory(limits, requests)) {
-    out.push({ path: base(), problem: 'HugePages require cpu or memory', fix: 'add a cpu or memory request or limit' });
+    out.push({ path: resourcesAt(ctx, at), problem: 'HugePages require cpu or memory', fix: 'add a cpu or memory request or limit' });
   }
   return out;
 }

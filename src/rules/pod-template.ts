@@ -10,6 +10,9 @@ import { arrayOf, isObject } from './json';
 import { atLeast, containers, items, podAt } from './pod-kit';
 import { Finding, Rule, RuleContext } from './types';
 
+/** No errors: a name that is not checked further. */
+const NO_ERRORS: readonly string[] = [];
+
 const CONTAINER_RESTART_POLICIES = ['Always', 'Never', 'OnFailure'];
 
 /**
@@ -120,12 +123,15 @@ export const POD_TEMPLATE_RULES: Rule[] = [
       const seen = new Set<string>();
       const out: Finding[] = [];
       for (const { c, list, i } of containers(ctx)) {
-        const at = podAt(ctx, list, i, 'name');
         const name = typeof c.name === 'string' ? c.name : '';
-        if (name === '') out.push({ path: at, problem: 'is required' });
-        for (const e of name === '' ? [] : dns1123LabelErrors(name)) out.push({ path: at, problem: e, got: name });
-        if (seen.has(name)) out.push({ path: at, problem: 'is a duplicate container name', got: name });
+        const errors = name === '' ? NO_ERRORS : dns1123LabelErrors(name);
+        const duplicate = seen.has(name);
         if (list === 'containers' || name !== '') seen.add(name);
+        if (name !== '' && errors.length === 0 && !duplicate) continue;
+        const at = podAt(ctx, list, i, 'name');
+        if (name === '') out.push({ path: at, problem: 'is required' });
+        for (const e of errors) out.push({ path: at, problem: e, got: name });
+        if (duplicate) out.push({ path: at, problem: 'is a duplicate container name', got: name });
       }
       return out;
     },
@@ -147,7 +153,15 @@ export const POD_TEMPLATE_RULES: Rule[] = [
     path: 'spec.template.spec.containers[*].restartPolicy',
     summary: 'A container restartPolicy: before 1.34 only init containers take one, and only Always (a sidecar); from 1.35 (ContainerRestartRules on by default) every container may set Always, Never or OnFailure, with restartPolicyRules (action Restart, or RestartAllContainers from 1.36; exitCodes with operator In or NotIn) only next to a restartPolicy. On 1.34 the server drops a regular container\'s restartPolicy (see FieldRequiresNewerKubernetes) (R082).',
     fix: 'remove restartPolicy from regular containers; on init containers use Always or remove it',
-    check: (ctx) => containers(ctx).flatMap(({ c, list, i }) => restartPolicyFindings(ctx, c, list, podAt(ctx, list, i))),
+    check: (ctx) => {
+      const out: Finding[] = [];
+      for (const { c, list, i } of containers(ctx)) {
+        // Most containers set neither: no path to build.
+        if (c.restartPolicy === undefined && c.restartPolicyRules === undefined) continue;
+        out.push(...restartPolicyFindings(ctx, c, list, podAt(ctx, list, i)));
+      }
+      return out;
+    },
   }),
   apiRule({
     code: 'PodActiveDeadlineSecondsInvalid',

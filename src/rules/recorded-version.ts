@@ -23,7 +23,21 @@ export function recordedKubernetesVersion(manifest: unknown): RecordedVersion {
   const annotations = isObject(metadata) ? metadata.annotations : undefined;
   if (!isObject(annotations) || !(KUBERNETES_VERSION_ANNOTATION in annotations)) return { kind: 'none' };
   const got = annotations[KUBERNETES_VERSION_ANNOTATION];
-  const m = typeof got === 'string' ? MINOR.exec(got.trim()) : null;
+  if (typeof got !== 'string') return { kind: 'unsupported', got };
+  let recorded = readStrings.get(got);
+  if (!recorded) {
+    recorded = readString(got);
+    // The same few values arrive on every object: keep a bounded number of them.
+    if (readStrings.size >= 256) readStrings.clear();
+    readStrings.set(got, recorded);
+  }
+  return recorded;
+}
+
+const readStrings = new Map<string, RecordedVersion>();
+
+function readString(got: string): RecordedVersion {
+  const m = MINOR.exec(got.trim());
   const version = m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
   return version !== undefined && SUPPORTED_VERSIONS.includes(version) ? { kind: 'supported', version } : { kind: 'unsupported', got };
 }

@@ -52,6 +52,18 @@ export interface TimeZoneProblem {
  * valid. The caller handles "unset" (nothing to check).
  */
 export function timeZoneProblem(timeZone: string): TimeZoneProblem | undefined {
+  const hit = checkedZones.get(timeZone);
+  if (hit !== undefined || checkedZones.has(timeZone)) return hit;
+  const problem = computeTimeZoneProblem(timeZone);
+  // The same few zones arrive for every CronJob: keep the verdicts of a bounded number of names.
+  if (checkedZones.size >= 256) checkedZones.clear();
+  checkedZones.set(timeZone, problem);
+  return problem;
+}
+
+const checkedZones = new Map<string, TimeZoneProblem | undefined>();
+
+function computeTimeZoneProblem(timeZone: string): TimeZoneProblem | undefined {
   if (timeZone.length === 0) return { reason: 'empty', message: 'timeZone must be nil or non-empty string' };
   for (const part of timeZone.split('/')) {
     if (part === '.' || part === '..' || part.startsWith('-') || !TIME_ZONE_PART.test(part)) {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { cloneJson } from '../../src/rules/json';
+import { byteLength } from '../../src/rules/job-validators';
 
 /** What `JSON.parse(JSON.stringify(v))` gives (`undefined` where nothing is serialised): the semantics `cloneJson` promises. */
 function viaJson(v: unknown): unknown {
@@ -34,5 +35,16 @@ describe('cloneJson', () => {
     expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
     expect((copy as any).polluted).toBeUndefined();
     expect(copy).toEqual(input);
+  });
+});
+
+describe('byteLength', () => {
+  test('is the UTF-8 length TextEncoder gives, lone surrogates included', () => {
+    for (const s of ['', 'abc', 'é', '€', '😀', 'a\ud800', '\udc00b', '\ud83d\ude00\ud83d', 'ü€😀x']) {
+      expect(byteLength(s)).toBe(new TextEncoder().encode(s).length);
+    }
+    const unit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    const text = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit }));
+    fc.assert(fc.property(text, (s) => byteLength(s) === new TextEncoder().encode(s).length), { numRuns: 2000 });
   });
 });
