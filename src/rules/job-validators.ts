@@ -136,6 +136,10 @@ export function annotationProblems(annotations: unknown): MapProblem[] {
   return out;
 }
 
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
 /** UTF-8 length of a string. */
 export function byteLength(s: string): number {
   // One byte per UTF-16 unit, plus what each non-ASCII unit adds: 2 bytes below U+0800, 3 up to
@@ -146,7 +150,7 @@ export function byteLength(s: string): number {
     if (c < 0x80) continue;
     if (c < 0x800) {
       n += 1;
-    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+    } else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(s.charCodeAt(i + 1))) {
       n += 2;
       i++;
     } else {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { cloneJson } from '../../src/rules/json';
 import { byteLength } from '../../src/rules/job-validators';
+import { cloneJson } from '../../src/rules/json';
 
 /** What `JSON.parse(JSON.stringify(v))` gives (`undefined` where nothing is serialised): the semantics `cloneJson` promises. */
 function viaJson(v: unknown): unknown {
