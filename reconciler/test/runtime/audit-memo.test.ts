@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defaultConfig } from '../../src/core/config.ts';
 import { decide } from '../../src/core/decide.ts';
-import type { KubeObject, Observed } from '../../src/core/types.ts';
+import type { Observed } from '../../src/core/types.ts';
 import { Controller } from '../../src/runtime/controller.ts';
 import { FakeKube } from './fake-kube.ts';
+import { cleanupsAfterEach, testJob } from './fixtures.ts';
 import { waitFor } from './wait.ts';
 
 const T0 = Date.parse('2026-01-01T00:10:00Z');
 
-function job(name: string, spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name, namespace: 'ns', creationTimestamp: '2026-01-01T00:00:00Z' },
-    spec: {
-      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '1' } } }] } },
-      ...spec,
-    },
-  };
-}
-
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const job = testJob;
+const cleanups = cleanupsAfterEach();
 
 /** A controller whose decisions are recorded with what they were decided on. */
 function controller(kube: FakeKube, resyncMs = 0): { c: Controller; seen: Observed[] } {

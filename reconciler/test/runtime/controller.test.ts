@@ -1,32 +1,19 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defaultConfig } from '../../src/core/config.ts';
 import type { Action, Decision, KubeObject, Observed } from '../../src/core/types.ts';
 import { errorFromStatus } from '../../src/adapters/errors.ts';
 import type { KubePort } from '../../src/adapters/port.ts';
 import { Controller, type ControllerOptions, keyOf } from '../../src/runtime/controller.ts';
 import { FakeKube } from './fake-kube.ts';
+import { cleanupsAfterEach, testJob } from './fixtures.ts';
 import { waitFor, waitForAsync } from './wait.ts';
 
 const FAST = { watchTimeoutSeconds: 30, watchdogMs: 60_000, resyncMs: 0, backoffBaseMs: 5, backoffMaxMs: 20 };
 const T0 = Date.parse('2026-01-01T00:10:00Z');
 
-function job(name: string, extra: Partial<KubeObject['spec']> = {}): KubeObject {
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name, namespace: 'ns', creationTimestamp: '2026-01-01T00:00:00Z' },
-    spec: {
-      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '1' } } }] } },
-      ...extra,
-    },
-  };
-}
-
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const job = testJob;
+const cleanups = cleanupsAfterEach();
 
 function controller(port: KubePort, extra: Partial<ControllerOptions> = {}): Controller {
   const c = new Controller({
