@@ -37,8 +37,11 @@ export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
  * - `failure-rate`: probability in [0, 1] that a pod fails (default `0`)
  * - `exit-code`: exit code of a failing pod's first container (default `1`)
  * - `fail-indexes`: Indexed Jobs only, completion indexes whose pods always fail, e.g. `3,5`
+ * - `fail-after`: how long a run that fails takes, e.g. `1s` (default: `duration`), so that
+ *   failures can come before or after the successes of the same Job
  */
 export const SANDBOX_DURATION_ANNOTATION = 'sandbox.batch.cdk8s.io/duration';
 export const SANDBOX_FAILURE_RATE_ANNOTATION = 'sandbox.batch.cdk8s.io/failure-rate';
 export const SANDBOX_EXIT_CODE_ANNOTATION = 'sandbox.batch.cdk8s.io/exit-code';
 export const SANDBOX_FAIL_INDEXES_ANNOTATION = 'sandbox.batch.cdk8s.io/fail-indexes';
+export const SANDBOX_FAIL_AFTER_ANNOTATION = 'sandbox.batch.cdk8s.io/fail-after';

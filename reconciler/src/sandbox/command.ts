@@ -19,7 +19,7 @@ Applies the manifests to an emulated Kubernetes API server with simulated job, C
 TTL controllers, runs the reconciler against it, and shows the Jobs running to completion.
 With no manifests, synthesizes the cdk8s app in the working directory (its cdk8s.yaml) first.
 Simulated pods follow the sandbox.batch.cdk8s.io/* annotations of the pod template
-(duration, failure-rate, exit-code, fail-indexes). The other objects of the app (Deployments,
+(duration, failure-rate, exit-code, fail-indexes, fail-after). The other objects of the app (Deployments,
 Services, RBAC, …) are applied and stored, not run; custom resources are skipped with a note.
 A CronJob whose next start lies beyond the run is listed with that start instead of waited for.
 

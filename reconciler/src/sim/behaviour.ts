@@ -5,6 +5,7 @@
 import {
   SANDBOX_DURATION_ANNOTATION,
   SANDBOX_EXIT_CODE_ANNOTATION,
+  SANDBOX_FAIL_AFTER_ANNOTATION,
   SANDBOX_FAIL_INDEXES_ANNOTATION,
   SANDBOX_FAILURE_RATE_ANNOTATION,
 } from 'cdk8s-batch/rules';
@@ -15,6 +16,8 @@ import { keyedUnit } from './random.ts';
 export interface PodBehaviour {
   /** How long each run of the pod's containers takes. */
   readonly durationMs: number;
+  /** How long a run that fails takes (the `duration` when not given). */
+  readonly failAfterMs: number;
   /** Probability in [0, 1] that a run fails. */
   readonly failureRate: number;
   /** Exit code of the first container when a run fails. */
@@ -23,7 +26,7 @@ export interface PodBehaviour {
   readonly failIndexes: ReadonlySet<number>;
 }
 
-export const DEFAULT_BEHAVIOUR: PodBehaviour = { durationMs: 20_000, failureRate: 0, exitCode: 1, failIndexes: new Set() };
+export const DEFAULT_BEHAVIOUR: PodBehaviour = { durationMs: 20_000, failAfterMs: 20_000, failureRate: 0, exitCode: 1, failIndexes: new Set() };
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -53,8 +56,10 @@ function parseExitCode(text: string | undefined): number | undefined {
 /** Reads the sandbox annotations; every missing or invalid value takes its default. */
 export function podBehaviour(annotations: Record<string, string> | undefined): PodBehaviour {
   const a = annotations ?? {};
+  const durationMs = parseDuration(a[SANDBOX_DURATION_ANNOTATION]) ?? DEFAULT_BEHAVIOUR.durationMs;
   return {
-    durationMs: parseDuration(a[SANDBOX_DURATION_ANNOTATION]) ?? DEFAULT_BEHAVIOUR.durationMs,
+    durationMs,
+    failAfterMs: parseDuration(a[SANDBOX_FAIL_AFTER_ANNOTATION]) ?? durationMs,
     failureRate: parseRate(a[SANDBOX_FAILURE_RATE_ANNOTATION]) ?? DEFAULT_BEHAVIOUR.failureRate,
     exitCode: parseExitCode(a[SANDBOX_EXIT_CODE_ANNOTATION]) ?? DEFAULT_BEHAVIOUR.exitCode,
     failIndexes: parseIndexes(a[SANDBOX_FAIL_INDEXES_ANNOTATION]),

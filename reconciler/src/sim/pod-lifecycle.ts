@@ -152,9 +152,11 @@ function planRunning(pod: StoredObject, input: PodLifecycleInput): PodLifecycleP
   if (!first) return { status: runningStatus(pod, input.now, 0) };
   if (first.state?.waiting) return planWaiting(pod, input.now, first);
   const behaviour = podBehaviour(pod.metadata.annotations);
-  const endAt = (parseTime(first.state?.running?.startedAt) ?? input.now) + behaviour.durationMs;
+  const restarts = first.restartCount ?? 0;
+  const runMs = exitCodeOfRun(pod, input, behaviour, restarts) === 0 ? behaviour.durationMs : behaviour.failAfterMs;
+  const endAt = (parseTime(first.state?.running?.startedAt) ?? input.now) + runMs;
   if (input.now < endAt) return { wakeAt: endAt };
-  return finishRun(pod, input, behaviour, first.restartCount ?? 0);
+  return finishRun(pod, input, behaviour, restarts);
 }
 
 /** Decides the next step of a pod on its node. Pods that are finished, deleting, unscheduled or on a NotReady node are left as they are. */

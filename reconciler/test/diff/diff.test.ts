@@ -20,21 +20,7 @@ interface KnownDifference {
 }
 
 /** Remaining differences, by `<minor>/<scenario>` (e.g. `1.28/active-deadline`). */
-const KNOWN_DIFFERENCES: Record<string, KnownDifference> = Object.fromEntries(
-  ['1.31', '1.32', '1.33', '1.34', '1.35', '1.36', '1.37'].map((minor) => [
-    `${minor}/success-policy-count`,
-    {
-      fields: [
-        'failed: real 1 sim 2',
-        'settled.podPhases: real {"Failed":1,"Succeeded":2} sim {"Failed":2,"Succeeded":2}',
-        'settled.events: real ["Normal Completed","Normal SuccessfulCreate","Normal SuccessfulDelete"] sim ["Normal Completed","Normal SuccessfulCreate"]',
-      ],
-      alsoAgrees: true,
-      reason:
-        'indexes 0 and 1 succeed and 2 and 3 fail within the same second: when the real controller sees the two successes before the second failure, it meets the success policy and stops the last failing pod (SuccessfulDelete); seen on a loaded machine (1.35) and in a CI run (1.37), the committed recordings agree',
-    },
-  ]),
-);
+const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {};
 
 const RECORDED = new URL('./recorded/', import.meta.url);
 

@@ -3,6 +3,7 @@
 import {
   SANDBOX_DURATION_ANNOTATION,
   SANDBOX_EXIT_CODE_ANNOTATION,
+  SANDBOX_FAIL_AFTER_ANNOTATION,
   SANDBOX_FAIL_INDEXES_ANNOTATION,
   SANDBOX_FAILURE_RATE_ANNOTATION,
 } from 'cdk8s-batch/rules';
@@ -16,6 +17,7 @@ export interface Behaviour {
   readonly failureRate?: number;
   readonly exitCode?: number;
   readonly failIndexes?: string;
+  readonly failAfter?: string;
 }
 
 /** A merge patch of the Job, `atMs` after it was created. */
@@ -92,6 +94,7 @@ function annotations(b: Behaviour): Record<string, string> {
   if (b.failureRate !== undefined) out[SANDBOX_FAILURE_RATE_ANNOTATION] = String(b.failureRate);
   if (b.exitCode !== undefined) out[SANDBOX_EXIT_CODE_ANNOTATION] = String(b.exitCode);
   if (b.failIndexes !== undefined) out[SANDBOX_FAIL_INDEXES_ANNOTATION] = b.failIndexes;
+  if (b.failAfter !== undefined) out[SANDBOX_FAIL_AFTER_ANNOTATION] = b.failAfter;
   return out;
 }
 
@@ -339,10 +342,13 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'success-policy-count',
+    // Indexes 2 and 3 fail after 1 s, indexes 0 and 1 succeed 4 s later, before the back-off lets
+    // the failed indexes run again (10 s): the policy is met with both failures counted and no pod
+    // left to stop. (Ending together, the successes and failures race the policy.)
     manifest: job(
       'success-policy-count',
       { completionMode: 'Indexed', completions: 4, parallelism: 4, successPolicy: { rules: [{ succeededCount: 2 }] } },
-      { duration: '1s', failIndexes: '2,3' },
+      { duration: '5s', failIndexes: '2,3', failAfter: '1s' },
     ),
   },
   {

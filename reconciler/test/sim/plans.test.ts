@@ -76,6 +76,12 @@ describe('pod behaviour annotations', () => {
     assert.equal(b.exitCode, 1);
     assert.deepEqual([...b.failIndexes], [3, 5]);
   });
+
+  it('takes fail-after from the annotation, or the duration when it is absent or invalid', () => {
+    assert.equal(podBehaviour({ 'sandbox.batch.cdk8s.io/duration': '5s', 'sandbox.batch.cdk8s.io/fail-after': '1s' }).failAfterMs, 1_000);
+    assert.equal(podBehaviour({ 'sandbox.batch.cdk8s.io/duration': '5s' }).failAfterMs, 5_000);
+    assert.equal(podBehaviour({ 'sandbox.batch.cdk8s.io/duration': '5s', 'sandbox.batch.cdk8s.io/fail-after': 'soon' }).failAfterMs, 5_000);
+  });
 });
 
 describe('back-off delays', () => {
@@ -209,6 +215,28 @@ describe('pod lifecycle (pure)', () => {
     const plan = planPodLifecycle({ pod: pod({ phase: 'Pending' }), now: T0 + 1_000, nodeReady: true, seed: 1 });
     assert.equal(plan.status.phase, 'Running');
     assert.deepEqual(plan.status.containerStatuses[0].state, { running: { startedAt: '2026-01-01T00:00:01Z' } });
+  });
+
+  it('ends a failing run after fail-after and a succeeding run after duration', () => {
+    const running = (failureRate: string): StoredObject => ({
+      ...pod({ phase: 'Running', containerStatuses: [{ name: 'main', restartCount: 0, state: { running: { startedAt: '2026-01-01T00:00:01Z' } } }] }),
+      metadata: {
+        name: 'p',
+        namespace: 'ns',
+        uid: 'u',
+        resourceVersion: '1',
+        creationTimestamp: '2026-01-01T00:00:00Z',
+        annotations: {
+          'sandbox.batch.cdk8s.io/duration': '30s',
+          'sandbox.batch.cdk8s.io/fail-after': '2s',
+          'sandbox.batch.cdk8s.io/failure-rate': failureRate,
+        },
+      },
+    });
+    assert.deepEqual(planPodLifecycle({ pod: running('1'), now: T0 + 1_500, nodeReady: true, seed: 1 }), { wakeAt: T0 + 3_000 });
+    assert.equal(planPodLifecycle({ pod: running('1'), now: T0 + 3_000, nodeReady: true, seed: 1 }).status.phase, 'Failed');
+    assert.deepEqual(planPodLifecycle({ pod: running('0'), now: T0 + 3_000, nodeReady: true, seed: 1 }), { wakeAt: T0 + 31_000 });
+    assert.equal(planPodLifecycle({ pod: running('0'), now: T0 + 31_000, nodeReady: true, seed: 1 }).status.phase, 'Succeeded');
   });
 
   it('leaves unscheduled pods Pending', () => {
