@@ -2,7 +2,8 @@
  * What the caches keep of Pods and Nodes: only the fields the controller and `decide` read, so
  * that a cluster with hundreds of thousands of finished pods kept for their logs costs a few
  * hundred bytes per pod instead of its whole spec and status. Jobs and CronJobs are kept whole
- * (the rules read every field of them), with their repeated string values held once. The fresh view (`fresh-view.ts`) reads whole objects from
+ * (the rules read every field of them), with their repeated string values and the parts they have
+ * in common with other Jobs held once. The fresh view (`fresh-view.ts`) reads whole objects from
  * the API server, never from these caches.
  *
  * Read from a Pod: metadata (name, namespace, uid, resourceVersion, ownerReferences, creation
@@ -18,11 +19,33 @@ import type { KubeObject } from '../core/types.ts';
 type Meta = NonNullable<KubeObject['metadata']>;
 type Json = Record<string, unknown>;
 
-/** Builds an object from the entries whose value is defined (no `delete`: objects stay compact). */
+/**
+ * Object literals by their keys: `{ "a": v[0], "b": v[1] }`. V8 gives an object made by a
+ * literal exactly its properties inside the object, where one grown key by key starts with four
+ * slots and moves the fifth and later ones to a separate array: with hundreds of thousands of
+ * cached views, that is tens of megabytes. The keys are this module's own field names.
+ */
+const literals = new Map<string, (values: unknown[]) => Json>();
+function literalOf(keys: string[]): (values: unknown[]) => Json {
+  const signature = keys.join(',');
+  let make = literals.get(signature);
+  if (make === undefined) {
+    make = new Function('v', `return { ${keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(', ')} };`) as (values: unknown[]) => Json;
+    literals.set(signature, make);
+  }
+  return make;
+}
+
+/** Builds an object from the entries whose value is defined, as one literal (compact, no `delete`). */
 function defined(entries: Array<[string, unknown]>): Json {
-  const out: Json = {};
-  for (const [key, value] of entries) if (value !== undefined) out[key] = value;
-  return out;
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  for (const [key, value] of entries) {
+    if (value === undefined) continue;
+    keys.push(key);
+    values.push(value);
+  }
+  return literalOf(keys)(values);
 }
 
 /**
@@ -40,20 +63,32 @@ function intern<T>(value: T): T {
 }
 
 /**
- * Timestamps have a resolution of one second: objects created, started or finished in the same
- * second carry the same string, and the caches keep it once. A small table of the values seen
- * last, started afresh when full (bounded, and timestamps arrive roughly in order).
+ * A small table of the string values seen last, started afresh when full: values that arrive
+ * close together (timestamps of the same second, the owner of a Job's pods, which are listed and
+ * created together) are kept once. Bounded, unlike `intern`, for values without end.
  */
-const RECENT_TIMES = 1024;
-let recentTimes = new Map<string, string>();
-function shareTime<T>(value: T): T {
-  if (typeof value !== 'string') return value;
-  const known = recentTimes.get(value);
-  if (known !== undefined) return known as T;
-  if (recentTimes.size >= RECENT_TIMES) recentTimes = new Map();
-  recentTimes.set(value, value);
-  return value;
+class RecentStrings {
+  private table = new Map<string, string>();
+  constructor(private readonly limit: number) {}
+
+  share<T>(value: T): T {
+    if (typeof value !== 'string') return value;
+    const known = this.table.get(value);
+    if (known !== undefined) return known as T;
+    if (this.table.size >= this.limit) this.table = new Map();
+    this.table.set(value, value);
+    return value;
+  }
 }
+
+/** Timestamps have a resolution of one second: objects of the same second carry the same string. */
+const recentTimes = new RecentStrings(1024);
+function shareTime<T>(value: T): T {
+  return recentTimes.share(value);
+}
+
+/** The name and uid of the Job owning a pod: its pods (and their labels) hold them once. */
+const recentOwners = new RecentStrings(1024);
 
 /**
  * The labels the controller reads on a pod: its Job's generated controller-uid and job-name
@@ -61,18 +96,19 @@ function shareTime<T>(value: T): T {
  * `JOB_NAME_LABELS`), so the view keeps just that one.
  */
 function podLabels(source: Record<string, string>, share: (v: string) => string): Json {
-  const out: Json = {};
+  const entries: Array<[string, unknown]> = [];
   for (const keys of [CONTROLLER_UID_LABELS, JOB_NAME_LABELS]) {
     const key = keys.find((k) => source[k] !== undefined);
-    if (key !== undefined) out[key] = typeof source[key] === 'string' ? share(source[key]) : source[key];
+    if (key !== undefined) entries.push([key, typeof source[key] === 'string' ? share(source[key]) : source[key]]);
   }
-  return out;
+  return defined(entries);
 }
 
 function ownerView(o: unknown): unknown {
   if (!o || typeof o !== 'object') return o;
   const x = o as Json;
-  return defined([['apiVersion', intern(x.apiVersion)], ['kind', intern(x.kind)], ['name', x.name], ['uid', x.uid], ['controller', x.controller]]);
+  const [apiVersion, kind, name, uid, controller] = [intern(x.apiVersion), intern(x.kind), recentOwners.share(x.name), recentOwners.share(x.uid), x.controller];
+  return defined([['apiVersion', apiVersion], ['kind', kind], ['name', name], ['uid', uid], ['controller', controller]]);
 }
 
 /**
@@ -176,14 +212,81 @@ function internTree(node: unknown, depth: number, own: ReadonlyMap<string, strin
 }
 
 /**
+ * Parts of Jobs and CronJobs that are the same from object to object (the pod template of the
+ * Jobs of one CronJob or one generator: containers, resources, security contexts) are kept once:
+ * a part is looked up by its signature (its keys and values, the parts within it by their id) and
+ * the first object's copy, frozen, stands for every later one. A part that holds the object's own
+ * uid or name is never shared. Bounded like `RecentStrings`: the table starts afresh when full.
+ */
+const SHARED_PARTS = 10_000;
+interface Part {
+  readonly part: object;
+  readonly id: number;
+}
+let sharedParts = new Map<string, Part>();
+let nextPartId = 0;
+
+/** The signature of one value of a part (a part within it replaced by its shared copy), or undefined when it cannot be shared. */
+function valueSignature(holder: Record<string, unknown>, key: string, depth: number, own: ReadonlyMap<string, string>): string | undefined {
+  const value = holder[key];
+  if (value !== null && typeof value === 'object') {
+    const shared = sharePart(value, depth + 1, own);
+    if (shared === undefined) return undefined;
+    holder[key] = shared.part;
+    return `#${shared.id}`;
+  }
+  if (typeof value === 'string' && own.has(value)) return undefined;
+  return JSON.stringify(value) ?? 'u';
+}
+
+/**
+ * Shares the parts within `node` (replacing them in place) and returns the shared copy of `node`
+ * itself, or undefined when it holds something of its own.
+ */
+function sharePart(node: object, depth: number, own: ReadonlyMap<string, string>): Part | undefined {
+  if (depth > 32) return undefined;
+  const record = node as Record<string, unknown>;
+  let signature = Array.isArray(node) ? '[' : '{';
+  let shareable = true;
+  for (const key of Object.keys(record)) {
+    const value = valueSignature(record, key, depth, own);
+    if (value === undefined) shareable = false;
+    else signature += `${JSON.stringify(key)}:${value},`;
+  }
+  return shareable ? canonical(node, signature) : undefined;
+}
+
+function canonical(node: object, signature: string): Part {
+  const known = sharedParts.get(signature);
+  if (known !== undefined) return known;
+  if (sharedParts.size >= SHARED_PARTS) sharedParts = new Map();
+  const part = { part: Object.freeze(node), id: nextPartId++ };
+  sharedParts.set(signature, part);
+  return part;
+}
+
+/**
  * A Job or CronJob as its cache keeps it: whole (the rules read every field), with the string
- * values repeated from object to object (pod template defaults, images, labels) held once, and
- * its own uid and name held once where its generated labels and selector repeat them.
- * The object is fresh from a list or watch and owned by the cache, so it is interned in place.
+ * values repeated from object to object (pod template defaults, images, labels) held once, its
+ * own uid and name held once where its generated labels and selector repeat them, and its parts
+ * equal to another object's shared with it (`sharePart`; shared parts are frozen: the caches never
+ * change an object in place). The object is fresh from a list or watch and owned by the cache,
+ * so it is interned in place; the object itself and its metadata are never shared.
  */
 export function batchCacheView(obj: KubeObject): KubeObject {
+  const own = ownValues(obj);
+  internTree(obj, 0, own);
+  const record = obj as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    if (key !== 'metadata' && value !== null && typeof value === 'object') record[key] = sharePart(value, 1, own)?.part ?? value;
+  }
+  return obj;
+}
+
+/** The object's own uid and name. */
+function ownValues(obj: KubeObject): Map<string, string> {
   const own = new Map<string, string>();
   for (const value of [obj.metadata?.uid, obj.metadata?.name]) if (typeof value === 'string' && value !== '') own.set(value, value);
-  internTree(obj, 0, own);
-  return obj;
+  return own;
 }

@@ -141,4 +141,40 @@ describe('cache views', () => {
     const other = JSON.parse(JSON.stringify({ ...original, metadata: { ...original.metadata, uid: 'u3', name: 'other' } })) as KubeObject;
     assert.deepEqual(batchCacheView(JSON.parse(JSON.stringify(other)) as KubeObject), other);
   });
+
+  it('shares the parts two Jobs have in common, frozen, and keeps each Job\'s own parts apart', () => {
+    const labels = (uid: string): Record<string, string> => ({ 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': 'work' });
+    const withLabels = (uid: string): KubeObject => {
+      const j = job(uid, 1);
+      return { ...j, spec: { ...j.spec, selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } }, template: { metadata: { labels: labels(uid) }, spec: j.spec!.template.spec } } };
+    };
+    const [first, second] = [withLabels('u4'), withLabels('u5')];
+    const [a, b] = [first, second].map((o) => batchCacheView(JSON.parse(JSON.stringify(o)) as KubeObject));
+    assert.deepEqual(a, first);
+    assert.deepEqual(b, second);
+    // the pod spec is the same in both: one object, frozen so that no reader can change it for the other
+    assert.equal(a.spec!.template.spec, b.spec!.template.spec);
+    assert.equal(Object.isFrozen(a.spec!.template.spec), true);
+    assert.throws(() => {
+      (a.spec!.template.spec as { restartPolicy: string }).restartPolicy = 'OnFailure';
+    }, TypeError);
+    // the template's labels and the selector hold each Job's uid: never shared, nor is what holds them
+    assert.notEqual(a.spec!.template.metadata, b.spec!.template.metadata);
+    assert.notEqual(a.spec!.selector, b.spec!.selector);
+    assert.notEqual(a.spec, b.spec);
+    assert.equal(Object.isFrozen(a.spec), false);
+    assert.equal(Object.isFrozen(a.metadata), false);
+    // the status differs (active 1 and 2): one Job's status is not taken for another's
+    const c = batchCacheView(JSON.parse(JSON.stringify(job('u6', 2))) as KubeObject);
+    assert.deepEqual(c.status, { active: 2, startTime: iso(3_600_000) });
+    assert.notEqual(c.status, a.status);
+  });
+
+  it('keeps a pod view a plain object holding only the fields read', () => {
+    const p = pod('b', 'u1', { phase: 'Succeeded' });
+    const view = podCacheView(p);
+    assert.equal(Object.getPrototypeOf(view.metadata), Object.prototype);
+    assert.deepEqual(Object.keys(view.metadata!).sort(), ['creationTimestamp', 'labels', 'name', 'namespace', 'ownerReferences', 'resourceVersion', 'uid']);
+    assert.equal(view.metadata!.ownerReferences![0].uid, 'u1');
+  });
 });
