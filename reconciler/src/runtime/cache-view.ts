@@ -91,6 +91,72 @@ function shareTime<T>(value: T): T {
 const recentOwners = new RecentStrings(1024);
 
 /**
+ * Parts of cached objects that are the same from object to object (the pod template of the Jobs
+ * of one CronJob or one generator: containers, resources, security contexts; the owner reference
+ * and labels of the pods of one Job) are kept once: a part is looked up by its signature (its
+ * keys and values, the parts within it by their id) and the first object's copy, frozen, stands
+ * for every later one (the caches never change an object in place). A part holding the object's
+ * own uid or name is never shared. Bounded like `RecentStrings`: a table starts afresh when full.
+ */
+interface Part {
+  readonly part: object;
+  readonly id: number;
+}
+let nextPartId = 0;
+
+class PartTable {
+  private parts = new Map<string, Part>();
+  constructor(private readonly limit: number) {}
+
+  /** Shares the parts within `node` (replacing them in place) and returns the shared copy of `node`, or undefined when it holds something of its own. */
+  share(node: object, own: ReadonlyMap<string, string>, depth = 0): Part | undefined {
+    if (depth > 32) return undefined;
+    const record = node as Record<string, unknown>;
+    let signature = Array.isArray(node) ? '[' : '{';
+    let shareable = true;
+    for (const key of Object.keys(record)) {
+      const value = this.valueSignature(record, key, own, depth);
+      if (value === undefined) shareable = false;
+      else signature += `${JSON.stringify(key)}:${value},`;
+    }
+    return shareable ? this.canonical(node, signature) : undefined;
+  }
+
+  /** The shared copy of `node`, or `node` itself when it cannot be shared. */
+  of<T>(node: T, own: ReadonlyMap<string, string> = NO_OWN): T {
+    return node !== null && typeof node === 'object' ? ((this.share(node, own)?.part as T) ?? node) : node;
+  }
+
+  /** The signature of one value of a part (a part within it replaced by its shared copy), or undefined when it cannot be shared. */
+  private valueSignature(holder: Record<string, unknown>, key: string, own: ReadonlyMap<string, string>, depth: number): string | undefined {
+    const value = holder[key];
+    if (value !== null && typeof value === 'object') {
+      const shared = this.share(value, own, depth + 1);
+      if (shared === undefined) return undefined;
+      holder[key] = shared.part;
+      return `#${shared.id}`;
+    }
+    if (typeof value === 'string' && own.has(value)) return undefined;
+    return JSON.stringify(value) ?? 'u';
+  }
+
+  private canonical(node: object, signature: string): Part {
+    const known = this.parts.get(signature);
+    if (known !== undefined) return known;
+    if (this.parts.size >= this.limit) this.parts = new Map();
+    const part = { part: Object.freeze(node), id: nextPartId++ };
+    this.parts.set(signature, part);
+    return part;
+  }
+}
+
+const NO_OWN: ReadonlyMap<string, string> = new Map();
+/** Parts of Jobs and CronJobs. */
+const batchParts = new PartTable(10_000);
+/** Parts of pods: a Job's pods are listed and created together, so a small table finds them. */
+const podParts = new PartTable(1024);
+
+/**
  * The labels the controller reads on a pod: its Job's generated controller-uid and job-name
  * labels. Readers take the first of each list that is present (`CONTROLLER_UID_LABELS`,
  * `JOB_NAME_LABELS`), so the view keeps just that one.
@@ -128,8 +194,8 @@ function metadataView(meta: Meta | undefined, pod: boolean): Json | undefined {
     ['resourceVersion', meta.resourceVersion],
     ['creationTimestamp', shareTime(meta.creationTimestamp)],
     ['deletionTimestamp', shareTime(meta.deletionTimestamp)],
-    ['labels', labels],
-    ['ownerReferences', owners],
+    ['labels', pod ? podParts.of(labels) : labels],
+    ['ownerReferences', pod ? podParts.of(owners) : owners],
   ]);
 }
 
@@ -164,7 +230,7 @@ function latestConditionView(value: unknown): unknown[] | undefined {
 /** A Pod as the Pod cache keeps it. */
 export function podCacheView(pod: KubeObject): KubeObject {
   const status = pod.status && typeof pod.status === 'object'
-    ? defined([['phase', intern(pod.status.phase)], ['startTime', shareTime(pod.status.startTime)], ['completionTime', shareTime(pod.status.completionTime)], ['conditions', latestConditionView(pod.status.conditions)]])
+    ? defined([['phase', intern(pod.status.phase)], ['startTime', shareTime(pod.status.startTime)], ['completionTime', shareTime(pod.status.completionTime)], ['conditions', podParts.of(latestConditionView(pod.status.conditions))]])
     : undefined;
   const spec = pod.spec && typeof pod.spec === 'object' && pod.spec.nodeName !== undefined ? { nodeName: pod.spec.nodeName } : undefined;
   return defined([['apiVersion', intern(pod.apiVersion)], ['kind', intern(pod.kind)], ['metadata', metadataView(pod.metadata, true)], ['spec', spec], ['status', status]]) as KubeObject;
@@ -212,64 +278,10 @@ function internTree(node: unknown, depth: number, own: ReadonlyMap<string, strin
 }
 
 /**
- * Parts of Jobs and CronJobs that are the same from object to object (the pod template of the
- * Jobs of one CronJob or one generator: containers, resources, security contexts) are kept once:
- * a part is looked up by its signature (its keys and values, the parts within it by their id) and
- * the first object's copy, frozen, stands for every later one. A part that holds the object's own
- * uid or name is never shared. Bounded like `RecentStrings`: the table starts afresh when full.
- */
-const SHARED_PARTS = 10_000;
-interface Part {
-  readonly part: object;
-  readonly id: number;
-}
-let sharedParts = new Map<string, Part>();
-let nextPartId = 0;
-
-/** The signature of one value of a part (a part within it replaced by its shared copy), or undefined when it cannot be shared. */
-function valueSignature(holder: Record<string, unknown>, key: string, depth: number, own: ReadonlyMap<string, string>): string | undefined {
-  const value = holder[key];
-  if (value !== null && typeof value === 'object') {
-    const shared = sharePart(value, depth + 1, own);
-    if (shared === undefined) return undefined;
-    holder[key] = shared.part;
-    return `#${shared.id}`;
-  }
-  if (typeof value === 'string' && own.has(value)) return undefined;
-  return JSON.stringify(value) ?? 'u';
-}
-
-/**
- * Shares the parts within `node` (replacing them in place) and returns the shared copy of `node`
- * itself, or undefined when it holds something of its own.
- */
-function sharePart(node: object, depth: number, own: ReadonlyMap<string, string>): Part | undefined {
-  if (depth > 32) return undefined;
-  const record = node as Record<string, unknown>;
-  let signature = Array.isArray(node) ? '[' : '{';
-  let shareable = true;
-  for (const key of Object.keys(record)) {
-    const value = valueSignature(record, key, depth, own);
-    if (value === undefined) shareable = false;
-    else signature += `${JSON.stringify(key)}:${value},`;
-  }
-  return shareable ? canonical(node, signature) : undefined;
-}
-
-function canonical(node: object, signature: string): Part {
-  const known = sharedParts.get(signature);
-  if (known !== undefined) return known;
-  if (sharedParts.size >= SHARED_PARTS) sharedParts = new Map();
-  const part = { part: Object.freeze(node), id: nextPartId++ };
-  sharedParts.set(signature, part);
-  return part;
-}
-
-/**
  * A Job or CronJob as its cache keeps it: whole (the rules read every field), with the string
  * values repeated from object to object (pod template defaults, images, labels) held once, its
  * own uid and name held once where its generated labels and selector repeat them, and its parts
- * equal to another object's shared with it (`sharePart`; shared parts are frozen: the caches never
+ * equal to another object's shared with it (`PartTable`; shared parts are frozen: the caches never
  * change an object in place). The object is fresh from a list or watch and owned by the cache,
  * so it is interned in place; the object itself and its metadata are never shared.
  */
@@ -279,7 +291,7 @@ export function batchCacheView(obj: KubeObject): KubeObject {
   const record = obj as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     const value = record[key];
-    if (key !== 'metadata' && value !== null && typeof value === 'object') record[key] = sharePart(value, 1, own)?.part ?? value;
+    if (key !== 'metadata') record[key] = batchParts.of(value, own);
   }
   return obj;
 }

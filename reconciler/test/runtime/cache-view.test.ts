@@ -177,4 +177,20 @@ describe('cache views', () => {
     assert.deepEqual(Object.keys(view.metadata!).sort(), ['creationTimestamp', 'labels', 'name', 'namespace', 'ownerReferences', 'resourceVersion', 'uid']);
     assert.equal(view.metadata!.ownerReferences![0].uid, 'u1');
   });
+
+  it('shares the owner reference, labels and latest condition of the pods of one Job, frozen, and keeps each pod\'s own fields', () => {
+    const [a, b] = [podCacheView(pod('p-0', 'u7', { phase: 'Succeeded', conditionsAgo: [5000, 4000] })), podCacheView(pod('p-1', 'u7', { phase: 'Succeeded', conditionsAgo: [5000, 4000] }))];
+    assert.equal(a.metadata!.ownerReferences, b.metadata!.ownerReferences);
+    assert.equal(a.metadata!.labels, b.metadata!.labels);
+    assert.equal(a.status!.conditions, b.status!.conditions);
+    assert.equal(Object.isFrozen(a.metadata!.ownerReferences![0]), true);
+    assert.throws(() => a.metadata!.ownerReferences!.push({ apiVersion: 'v1', kind: 'X', name: 'x', uid: 'x' }), TypeError);
+    assert.notEqual(a.metadata, b.metadata);
+    assert.deepEqual([a.metadata!.name, a.metadata!.uid, b.metadata!.name, b.metadata!.uid], ['p-0', 'p-0-uid', 'p-1', 'p-1-uid']);
+    // a pod of another Job, or with another latest condition, has its own
+    const c = podCacheView(pod('q-0', 'u8', { phase: 'Succeeded', conditionsAgo: [5000, 3000] }));
+    assert.notEqual(c.metadata!.ownerReferences, a.metadata!.ownerReferences);
+    assert.equal(c.metadata!.ownerReferences![0].uid, 'u8');
+    assert.deepEqual(c.status!.conditions, [{ type: 'Ready', status: 'True', lastTransitionTime: iso(3000) }]);
+  });
 });
