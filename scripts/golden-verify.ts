@@ -22,6 +22,9 @@ import { Recorded, judgeAll } from '../test/golden/harness';
 import { readObjects, readRows, recordedVersions, rowVerdict } from '../test/golden/store';
 import { Verdict } from '../test/golden/verdict';
 
+/** A status write refused because the live Job controller had already started the base Job. */
+const CONTROLLER_RACE = /^status refused: HTTP 422 .*status\.startTime: Invalid value: .*field is immutable/;
+
 /** A seeded pick of `n` distinct indexes below `size` (mulberry32). */
 function drawIndexes(seed: number, size: number, n: number): number[] {
   let a = seed >>> 0;
@@ -98,10 +101,15 @@ async function main(): Promise<number> {
     const again = await judgeAll(client, entries, { namespace: values.namespace!, concurrency: Number(values.concurrency) });
     const byId = new Map(picked.map((r) => [r.id, r]));
     let restated = 0;
+    let raced = 0;
     for (const r of again) {
       const row = byId.get(r.id)!;
       const recorded = rowVerdict(row);
-      if (!r.verdict) {
+      if (!r.verdict && CONTROLLER_RACE.test(r.skipped ?? '')) {
+        // The live Job controller started the base Job before the harness wrote its recorded
+        // status, and the server keeps the controller's startTime: the entry cannot be set up.
+        raced++;
+      } else if (!r.verdict) {
         failures.push(`recorded ${r.id}: could not be judged again: ${r.skipped}`);
       } else if (row.o !== undefined && !sameState(objects.get(row.o), r.oldObject)) {
         // A Job controller on this cluster moved the update base to another state than the
@@ -114,6 +122,7 @@ async function main(): Promise<number> {
       }
     }
     if (restated > 0) console.log(`golden:verify: ${restated} update base(s) reached another state than recorded (a Job controller runs); checked against the engine`);
+    if (raced > 0) console.log(`golden:verify: ${raced} update base(s) not judged: the Job controller set status.startTime before the recorded status was written`);
 
     // The disagreements the recorded data already shows (the golden test counts them).
     const known = new Set<string>();
