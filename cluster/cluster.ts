@@ -508,6 +508,22 @@ function componentArgs(component: Component, dir: string, ports: Record<Componen
   }
 }
 
+/** Written by `down --keep-data`: only data kept on purpose is used again by the next `up`. */
+const KEPT_MARKER = 'kept-by-down.json';
+
+/**
+ * Whether `up` starts on the etcd data of the last run: only when `down --keep-data` kept it.
+ * Data left behind by a cluster whose processes died without `down` (a killed test run, a
+ * rebooted machine) is removed, so that a new cluster never starts with another run's objects.
+ */
+function keptEtcdData(dir: string): boolean {
+  const etcd = path.join(dir, 'etcd');
+  if (!fs.existsSync(etcd)) return false;
+  if (fs.existsSync(path.join(etcd, 'member')) && fs.existsSync(path.join(dir, KEPT_MARKER))) return true;
+  console.log(`removing the etcd data left in ${etcd} by a cluster that was not stopped with cluster:down (only down --keep-data keeps data for the next up)`);
+  return false;
+}
+
 async function up(options: UpOptions, entry: VersionEntry): Promise<void> {
   const previous = readState(options.name);
   if (previous && runningPids(previous).length > 0) {
@@ -516,10 +532,11 @@ async function up(options: UpOptions, entry: VersionEntry): Promise<void> {
   const build = ensureBuilt(options.minor, entry);
   const start = Date.now();
   const dir = clusterDir(options.name);
-  const keptData = fs.existsSync(path.join(dir, 'etcd', 'member'));
+  const keptData = keptEtcdData(dir);
   for (const sub of ['logs', 'pids', ...(keptData ? [] : ['pki', 'etcd'])]) fs.rmSync(path.join(dir, sub), { recursive: true, force: true });
   for (const sub of ['logs', 'pids']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   fs.rmSync(path.join(dir, 'cluster.json'), { force: true });
+  fs.rmSync(path.join(dir, KEPT_MARKER), { force: true });
   if (!keptData) run(build.binary, ['pki', path.join(dir, 'pki')]);
 
   const ports = { 'etcd': await freePort(), 'peer': await freePort(), 'kube-apiserver': await freePort(), 'kube-controller-manager': await freePort() };
@@ -618,7 +635,8 @@ async function down(name: string, keepData: boolean): Promise<void> {
   }
   fs.rmSync(path.join(dir, 'cluster.json'), { force: true });
   fs.rmSync(path.join(dir, 'pids'), { recursive: true, force: true });
-  if (!keepData) fs.rmSync(path.join(dir, 'etcd'), { recursive: true, force: true });
+  if (keepData) fs.writeFileSync(path.join(dir, KEPT_MARKER), `${JSON.stringify({ keptAt: new Date().toISOString(), kubernetesVersion: state.kubernetesVersion })}\n`);
+  else fs.rmSync(path.join(dir, 'etcd'), { recursive: true, force: true });
   console.log(`stopped cluster "${name}" (Kubernetes ${state.kubernetesVersion}); ${keepData ? `etcd data kept in ${path.join(dir, 'etcd')}` : 'etcd data removed'}; logs in ${path.join(dir, 'logs')}`);
 }
 
