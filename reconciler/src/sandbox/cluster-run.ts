@@ -34,6 +34,41 @@ export interface ClusterSandboxOptions extends Pick<SandboxOptions, 'timeoutMs' 
 const SETTLE_MS = 3_000;
 const POLL_MS = 250;
 
+/**
+ * What belongs to this run: the objects it created, the Jobs its CronJobs start, and what
+ * Events say about them. Jobs and CronJobs that were in the namespaces before the run (another
+ * app, an earlier run) are neither waited for nor shown.
+ */
+export class RunScope {
+  /** uids of the objects the run created and of the Jobs its CronJobs started. */
+  private readonly uids = new Set<string>();
+
+  /** Records an object the run created (the API server's answer, with its uid). */
+  created(object: KubeObject): void {
+    if (object.metadata?.uid) this.uids.add(object.metadata.uid);
+  }
+
+  /** A Job the run created, or one a CronJob of the run started (then remembered for its Events). */
+  ownsJob(job: KubeObject): boolean {
+    const uid = job.metadata?.uid;
+    if (uid && this.uids.has(uid)) return true;
+    const owners = job.metadata?.ownerReferences ?? [];
+    if (!owners.some((o) => this.uids.has(o.uid))) return false;
+    if (uid) this.uids.add(uid);
+    return true;
+  }
+
+  ownsObject(object: KubeObject): boolean {
+    return this.uids.has(object.metadata?.uid ?? '');
+  }
+
+  /** An Event about an object of the run. */
+  ownsEvent(event: KubeObject): boolean {
+    const about = (event.involvedObject ?? event.regarding) as { uid?: string } | undefined;
+    return this.uids.has(about?.uid ?? '');
+  }
+}
+
 interface Running {
   readonly kubelet: SimulatedKubelet;
   readonly controller: Controller;
@@ -42,8 +77,7 @@ interface Running {
   readonly events: Reflector;
   readonly view: SandboxView;
   readonly start: number;
-  /** The namespaces of the applied objects: Jobs elsewhere on the cluster are not the run's. */
-  readonly namespaces: ReadonlySet<string>;
+  readonly scope: RunScope;
 }
 
 /** `major.minor` of the cluster when the rules know it, else the newest version they know. */
@@ -64,10 +98,12 @@ export async function runSandboxOnCluster(objects: readonly SourceObject[], opti
   const report = checkSources(objects, { kubernetesVersion: chosen.version });
   io.stdout.write(`check: ${summaryLine(report)}\n`);
   io.stdout.write(`sandbox: Kubernetes ${server.gitVersion} at ${client.server} (real API server and controllers, simulated node), wall-clock time\n`);
-  const namespaces = new Set(objects.map((o) => String((o.object as KubeObject).metadata?.namespace ?? 'default')));
-  const running = await start(client, options, { version: chosen.version, namespaces }, io);
+  const running = await start(client, options, chosen.version, io);
   try {
-    const rejected = await applyToCluster(options.kubeConfig, objects, options.podDefaults ?? {}, (line) => running.view.print(line));
+    const rejected = await applyToCluster(options.kubeConfig, objects, options.podDefaults ?? {}, {
+      print: (line) => running.view.print(line),
+      created: (object) => running.scope.created(object),
+    });
     running.controller.start();
     const settled = await waitUntilSettled(running, Date.now() + options.timeoutMs);
     running.view.finish();
@@ -78,9 +114,8 @@ export async function runSandboxOnCluster(objects: readonly SourceObject[], opti
   }
 }
 
-async function start(client: KubeClient, options: ClusterSandboxOptions, scope: { version: string; namespaces: ReadonlySet<string> }, io: CommandIo): Promise<Running> {
-  const { version, namespaces } = scope;
-  const ours = (obj: KubeObject): boolean => namespaces.has(obj.metadata?.namespace ?? '');
+async function start(client: KubeClient, options: ClusterSandboxOptions, version: string, io: CommandIo): Promise<Running> {
+  const scope = new RunScope();
   const begin = Date.now();
   const view = new SandboxView({ out: io.stdout, tty: io.stdout.isTTY === true, start: begin });
   const kubelet = new SimulatedKubelet({
@@ -97,7 +132,7 @@ async function start(client: KubeClient, options: ClusterSandboxOptions, scope: 
     identity: 'sandbox',
   });
   const show = (j: KubeObject): void => {
-    if (ours(j)) view.updateJob(j, Date.now());
+    if (scope.ownsJob(j)) view.updateJob(j, Date.now());
   };
   const jobs = new Reflector(client, { kind: 'Job', handler: { onAdd: show, onUpdate: (_o, j) => show(j) } });
   const cronJobs = new Reflector(client, { kind: 'CronJob' });
@@ -105,13 +140,19 @@ async function start(client: KubeClient, options: ClusterSandboxOptions, scope: 
     kind: 'Event',
     handler: {
       onAdd: (e) => {
-        if (ours(e)) view.event(e, Date.now());
+        if (scope.ownsEvent(e)) view.event(e, Date.now());
       },
     },
   });
   for (const r of [jobs, cronJobs, events]) r.start();
   await Promise.all([jobs.waitForSync(), cronJobs.waitForSync(), events.waitForSync()]);
-  return { kubelet, controller, jobs, cronJobs, events, view, start: begin, namespaces };
+  return { kubelet, controller, jobs, cronJobs, events, view, start: begin, scope };
+}
+
+/** Where `applyToCluster` reports: a line per object, and each object the API server created. */
+export interface ApplyReport {
+  readonly print: (line: string) => void;
+  readonly created: (object: KubeObject) => void;
 }
 
 /** Creates every object through the API server, Namespaces first; returns how many were rejected. */
@@ -119,8 +160,9 @@ export async function applyToCluster(
   kubeConfig: KubeConfig,
   objects: readonly SourceObject[],
   podDefaults: Readonly<Record<string, string>>,
-  print: (line: string) => void,
+  report: ApplyReport,
 ): Promise<number> {
+  const { print } = report;
   const client = KubernetesObjectApi.makeApiClient(kubeConfig);
   const ordered = [...objects].sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));
   let rejected = 0;
@@ -128,7 +170,7 @@ export async function applyToCluster(
     const object = withPodDefaults(source.object as KubernetesObject, podDefaults);
     const what = `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name ?? ''}`;
     try {
-      await client.create(object);
+      report.created((await client.create(object)) as KubeObject);
       print(`applied   ${what}`);
     } catch (err) {
       const e = toKubeApiError(err);
@@ -166,13 +208,10 @@ function cronJobSettled(cronJob: KubeObject, deadline: number): boolean {
   return next === undefined || next > deadline;
 }
 
-function ofRun(running: Running, objects: KubeObject[]): KubeObject[] {
-  return objects.filter((o) => running.namespaces.has(o.metadata?.namespace ?? ''));
-}
-
 function isSettled(running: Running, deadline: number): boolean {
-  const jobsDone = ofRun(running, running.jobs.list()).every((j) => isFinished(j) || j.spec?.suspend === true);
-  const cronsDone = ofRun(running, running.cronJobs.list()).every((c) => cronJobSettled(c, deadline));
+  const { scope } = running;
+  const jobsDone = running.jobs.list().filter((j) => scope.ownsJob(j)).every((j) => isFinished(j) || j.spec?.suspend === true);
+  const cronsDone = running.cronJobs.list().filter((c) => scope.ownsObject(c)).every((c) => cronJobSettled(c, deadline));
   return jobsDone && cronsDone && running.controller.queue.length === 0;
 }
 
@@ -194,12 +233,12 @@ async function waitUntilSettled(running: Running, deadline: number): Promise<boo
 function printSummary(running: Running, io: CommandIo, settled: boolean): void {
   io.stdout.write(`\n${renderSummary(running.view.jobRows())}\n`);
   const now = Date.now();
-  const waiting = ofRun(running, running.cronJobs.list()).filter((c) => !c.status?.lastScheduleTime && c.spec?.suspend !== true);
+  const waiting = running.cronJobs.list().filter((c) => running.scope.ownsObject(c)).filter((c) => !c.status?.lastScheduleTime && c.spec?.suspend !== true);
   if (waiting.length > 0) {
     const rows = waiting.map((c) => [`${c.metadata?.namespace}/${c.metadata?.name}`, String(c.spec?.schedule ?? ''), new Date(nextStart(c, now) ?? now).toISOString()]);
     io.stdout.write(`\nCronJobs not started during the run:\n${table(['CRONJOB', 'SCHEDULE', 'NEXT START'], rows)}\n`);
   }
-  const events = ofRun(running, running.events.list()).filter((e) => e.reportingController === REPORTING_CONTROLLER);
+  const events = running.events.list().filter((e) => running.scope.ownsEvent(e) && e.reportingController === REPORTING_CONTROLLER);
   const rows = [...new Set(events.map((e) => String(e.reason)))].sort().map((reason) => [reason, String(events.filter((e) => e.reason === reason).length)]);
   io.stdout.write(`\nreconciler Events (${events.length}):\n${rows.length > 0 ? table(['REASON', 'COUNT'], rows) : '(none)'}\n`);
   io.stdout.write(settled ? '\nsandbox: every Job finished\n' : '\nsandbox: stopped before every Job finished\n');

@@ -36,7 +36,8 @@ options:
   --failure-rate <r>          share of pods that fail when their template does not say (0 to 1; default 0)
   --kubeconfig <file>         run on the real cluster of this kubeconfig instead of the emulator:
                               its API server and controllers, pods on a simulated node, wall-clock
-                              time (--speed and --serve do not apply)
+                              time (--speed and --serve do not apply); the run waits for and
+                              reports only the objects it creates and the Jobs they start
   --context <name>            context of that kubeconfig
   --serve                     keep the emulator running afterwards and write a kubeconfig
   --kubeconfig-out <path>     where --serve writes the kubeconfig (default ./sandbox.kubeconfig)
