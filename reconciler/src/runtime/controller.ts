@@ -663,7 +663,8 @@ export function describeAction(result: ActionResult): string {
 }
 
 /**
- * An update that changes nothing: the same resourceVersion replayed by a resync relist. It is
+ * An update that changes nothing: the same object replayed by a resync (or the same resourceVersion
+ * brought again by a relist). It is
  * still decided again (that repairs missed events and lets time-based findings fire), behind
  * every real change.
  */

@@ -2,7 +2,8 @@
  * The reflector's chunked lists through the real client-node adapter against the API emulator:
  * the default page size, the cache replaced only after the last page with one replay per
  * object, the watch continuing from the list's snapshot, a restart from page 1 after an
- * expired token, the error path after a second expiry, and the periodic resync paging too.
+ * expired token, the error path after a second expiry, the opt-in periodic relist paging too,
+ * and a periodic resync that sends no request at all.
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
@@ -226,21 +227,41 @@ describe('Reflector list pages', () => {
     await waitFor(() => emu.requests().some((q) => q.query.watch === 'true'), 10_000, 'a watch');
   });
 
-  it('pages the periodic resync too', async () => {
-    // GIVEN a running reflector with a short resync period
+  it('pages the opt-in periodic relist too', async () => {
+    // GIVEN a running reflector with a short relist period
     const { emu, client } = await emulatorWith(1234);
-    const r = new Reflector(client, { kind: 'Job', namespace: 'ns', timings: { ...FAST, resyncMs: 100 } });
+    const r = new Reflector(client, { kind: 'Job', namespace: 'ns', timings: { ...FAST, relistMs: 100 } });
     cleanups.push(() => r.stop());
     r.start();
     await r.waitForSync();
-    // WHEN the first resync has listed
-    await waitFor(() => listRequests(emu).length >= 6, 10_000, 'a resync list');
+    // WHEN the first periodic relist has listed
+    await waitFor(() => listRequests(emu).length >= 6, 10_000, 'a periodic relist');
     await r.stop();
-    // THEN the resync listed in pages of 500 too
+    // THEN it listed in pages of 500 too
     assert.deepEqual(listRequests(emu).slice(0, 6).map((q) => `${q.page}:${q.limit}:${q.status}`), [
       'first:500:200', 'next:500:200', 'next:500:200',
       'first:500:200', 'next:500:200', 'next:500:200',
     ]);
+    assert.deepEqual(cached(r), stored(emu));
+  });
+
+  it('resyncs from the cache: every object replayed, and not one request sent to the server', async () => {
+    // GIVEN a running reflector with a short resync period, its first list done and its watch open
+    const { emu, client } = await emulatorWith(1234);
+    const { handler, calls } = recorder();
+    const r = new Reflector(client, { kind: 'Job', namespace: 'ns', handler, timings: { ...FAST, resyncMs: 100 } });
+    cleanups.push(() => r.stop());
+    r.start();
+    await r.waitForSync();
+    await waitFor(() => emu.requests().some((q) => q.query.watch === 'true'), 10_000, 'a watch');
+    const before = emu.requests().length;
+    // WHEN two resyncs have run
+    await waitFor(() => r.resyncCount >= 2, 10_000, 'two resyncs');
+    // THEN each replayed every cached object, and the emulator was asked nothing new
+    assert.equal(calls.add.length, 1234);
+    assert.ok(calls.update.length >= 2 * 1234, `${calls.update.length} replays`);
+    assert.deepEqual([...new Set(calls.update)].sort(), r.list().map((o) => o.metadata!.name!).sort());
+    assert.deepEqual(emu.requests().slice(before).map((q) => `${q.method} ${q.path}`), []);
     assert.deepEqual(cached(r), stored(emu));
   });
 });

@@ -172,29 +172,128 @@ describe('Reflector', () => {
     await waitFor(() => r.get('ns/a') !== undefined);
   });
 
-  it('resyncs: relists periodically and replays every object, without interrupting the watch', async () => {
+  it('resyncs from the cache: replays every cached object as an update with old === new, with no request to the server', async () => {
+    // GIVEN five cached Jobs and an open watch
     const kube = new FakeKube();
-    kube.put('Job', job('a'));
-    const { r, rec } = start(kube, { timings: { ...FAST, resyncMs: 30 } });
+    for (const n of ['a', 'b', 'c', 'd', 'e']) kube.put('Job', job(n));
+    const replayed: Array<{ name: string; same: boolean; cached: boolean }> = [];
+    const { r } = start(kube, {
+      timings: { ...FAST, resyncMs: 30 },
+      replaySlice: 2,
+      handler: { onUpdate: (old, obj) => replayed.push({ name: obj.metadata!.name!, same: old === obj, cached: r.get(`ns/${obj.metadata!.name}`) === obj }) },
+    });
     await r.waitForSync();
-    await waitFor(() => kube.listCount >= 3 && rec.events.filter((e) => e === 'update a').length >= 2);
-    assert.equal(kube.watchCount, 1, 'the watch stays open across resyncs');
-    assert.deepEqual(rec.restarts, []);
-    // a change still arrives through the same watch
-    kube.put('Job', job('b'));
-    await waitFor(() => r.get('ns/b') !== undefined);
+    await waitFor(() => kube.openWatches === 1);
+    const requests = kube.calls.length;
+    // WHEN two resyncs have run
+    await waitFor(() => r.resyncCount >= 2);
+    // THEN every object was handed over twice, the very object the cache holds, as old and new
+    const first = replayed.slice(0, 10);
+    assert.deepEqual(first.map((x) => x.name).sort(), ['a', 'a', 'b', 'b', 'c', 'c', 'd', 'd', 'e', 'e']);
+    assert.ok(first.every((x) => x.same && x.cached));
+    // and nothing was asked of the server: no list, no new watch
+    assert.deepEqual(kube.calls.slice(requests), []);
+    assert.equal(kube.listCount, 1);
     assert.equal(kube.watchCount, 1);
   });
 
-  it('keeps the cached object when a list brings it again at the same resourceVersion, takes a changed one', async () => {
-    // GIVEN cached a and b
+  it('resync hands the watch-delivered version of an object changed during the replay, and skips one deleted', async () => {
+    // GIVEN 40 cached Jobs, replayed one per turn of the event loop
+    const kube = new FakeKube();
+    for (let i = 0; i < 40; i++) kube.put('Job', job(`j${String(i).padStart(2, '0')}`));
+    const delivered: Array<{ name: string; rv: number; replay: boolean }> = [];
+    const record = (obj: KubeObject, replay: boolean): void =>
+      void delivered.push({ name: obj.metadata!.name!, rv: Number(obj.metadata!.resourceVersion), replay });
+    let changedAt = -1;
+    const { r } = start(kube, {
+      timings: { ...FAST, resyncMs: 30 },
+      replaySlice: 1,
+      handler: {
+        onAdd: (obj) => record(obj, false),
+        onDelete: (obj) => delivered.push({ name: `deleted ${obj.metadata!.name}`, rv: 0, replay: false }),
+        onUpdate: (old, obj) => {
+          record(obj, old === obj);
+          // WHEN, in the middle of the first replay, the watch reports a change to an object
+          // already replayed, to one not replayed yet, and the deletion of another
+          if (old === obj && changedAt < 0 && obj.metadata!.name === 'j10') {
+            changedAt = delivered.length;
+            kube.put('Job', job('j05', 'ns', { spec: { parallelism: 5 } }));
+            kube.put('Job', job('j30', 'ns', { spec: { parallelism: 30 } }));
+            kube.remove('Job', 'ns', 'j35');
+          }
+        },
+      },
+    });
+    await r.waitForSync();
+    await waitFor(() => r.resyncCount >= 1);
+    // THEN the watch events arrived between two slices of the replay (it did not hold the event loop)
+    const replay = delivered.slice(40);
+    const watchEvents = replay.filter((d) => !d.replay).map((d) => d.name);
+    assert.deepEqual(watchEvents, ['j05', 'j30', 'deleted j35']);
+    const firstWatchEvent = replay.findIndex((d) => !d.replay);
+    assert.ok(firstWatchEvent < replay.findIndex((d) => d.replay && d.name === 'j39'), 'the watch events came before the replay ended');
+    // and no object was ever handed over at an older version than one delivered before it
+    const newest = new Map<string, number>();
+    for (const d of delivered) {
+      assert.ok(d.rv >= (newest.get(d.name) ?? 0), `${d.name} went back from ${newest.get(d.name)} to ${d.rv}`);
+      newest.set(d.name, d.rv);
+    }
+    // the object not replayed yet was replayed at the watch's version; the deleted one not at all
+    const j30 = replay.filter((d) => d.name === 'j30').map((d) => d.replay);
+    assert.deepEqual(j30, [false, true]);
+    assert.equal(replay.filter((d) => d.name === 'j35').length, 0);
+    assert.equal(r.get('ns/j30')?.spec?.parallelism, 30);
+    assert.equal(r.get('ns/j05')?.spec?.parallelism, 5);
+    assert.equal(kube.listCount, 1);
+  });
+
+  it('a resync replay is cut short by a relist after 410, which replays everything itself; the resyncs after it list nothing', async () => {
+    // GIVEN a resyncing reflector
+    const kube = new FakeKube();
+    for (let i = 0; i < 20; i++) kube.put('Job', job(`j${i}`));
+    let replays = 0;
+    const { r, rec } = start(kube, { timings: { ...FAST, resyncMs: 30 }, replaySlice: 1, handler: { onUpdate: (old, obj) => void (old === obj && replays++) } });
+    await r.waitForSync();
+    await waitFor(() => r.resyncCount >= 1 && kube.openWatches === 1);
+    assert.equal(kube.listCount, 1);
+    // WHEN the watch's history is compacted and the watch answers 410 Gone
+    kube.compact();
+    kube.expireWatches();
+    // THEN the reflector lists again (once), and resyncs carry on from the cache afterwards
+    await waitFor(() => kube.listCount === 2 && kube.openWatches === 1);
+    assert.ok(rec.restarts.includes('gone'));
+    const resyncs = r.resyncCount;
+    await waitFor(() => r.resyncCount >= resyncs + 2);
+    assert.equal(kube.listCount, 2);
+    assert.ok(replays >= 3 * 20);
+  });
+
+  it('a resync does not ask the server, so a change the watch never delivered stays unseen until a relist', async () => {
+    // GIVEN a cached Job a and a server that stops delivering watch events
+    const kube = new FakeKube();
+    kube.put('Job', job('a'));
+    const { r } = start(kube, { timings: { ...FAST, resyncMs: 20 } });
+    await r.waitForSync();
+    await waitFor(() => kube.openWatches === 1);
+    kube.stopDelivering = true;
+    kube.put('Job', job('a', 'ns', { spec: { parallelism: 2 } }));
+    // WHEN resyncs run
+    const resyncs = r.resyncCount;
+    await waitFor(() => r.resyncCount >= resyncs + 2);
+    // THEN the cache still holds what the watch last said (the opt-in `relistMs` repairs this, below)
+    assert.equal(r.get('ns/a')?.spec?.parallelism, undefined);
+    assert.equal(kube.listCount, 1);
+  });
+
+  it('keeps the cached object when a periodic relist brings it again at the same resourceVersion, takes a changed one', async () => {
+    // GIVEN cached a and b, and the opt-in periodic relist
     const kube = new FakeKube();
     for (const n of ['a', 'b']) kube.put('Job', job(n));
-    const { r } = start(kube, { timings: { ...FAST, resyncMs: 30 } });
+    const { r } = start(kube, { timings: { ...FAST, relistMs: 30 } });
     await r.waitForSync();
     await waitFor(() => kube.openWatches === 1);
     const [a, b] = [r.get('ns/a'), r.get('ns/b')];
-    // WHEN b changes without the watch telling, and resyncs list both again
+    // WHEN b changes without the watch telling, and relists list both again
     kube.stopDelivering = true;
     kube.put('Job', job('b', 'ns', { spec: { parallelism: 2 } }));
     await waitFor(() => r.get('ns/b')?.spec?.parallelism === 2);
@@ -206,11 +305,11 @@ describe('Reflector', () => {
     assert.equal(r.get('ns/b')?.metadata?.resourceVersion, kube.objects.get('Job')!.get('ns/b')!.metadata!.resourceVersion);
   });
 
-  it('resync repairs what the watch missed: an add, an update and a delete', async () => {
-    // GIVEN a cached a, b and c
+  it('the opt-in periodic relist repairs what the watch missed: an add, an update and a delete, without interrupting the watch', async () => {
+    // GIVEN a cached a, b and c, and a relist every 40 ms
     const kube = new FakeKube();
     for (const n of ['a', 'b', 'c']) kube.put('Job', job(n));
-    const { r, rec } = start(kube, { timings: { ...FAST, resyncMs: 40 } });
+    const { r, rec } = start(kube, { timings: { ...FAST, relistMs: 40 } });
     await r.waitForSync();
     await waitFor(() => kube.openWatches === 1);
     // WHEN changes happen that no watch event reports
@@ -218,15 +317,18 @@ describe('Reflector', () => {
     kube.put('Job', job('d'));
     kube.put('Job', job('b', 'ns', { spec: { parallelism: 3 } }));
     kube.remove('Job', 'ns', 'c');
-    // THEN the next resync brings the cache in line with the server
+    // THEN the next relist brings the cache in line with the server
     await waitFor(() => r.get('ns/d') !== undefined && r.get('ns/c') === undefined);
     assert.equal(r.get('ns/b')?.spec?.parallelism, 3);
     assert.ok(rec.events.includes('add d') && rec.events.includes('delete c'));
     assert.deepEqual(r.list().map((o) => o.metadata?.name).sort(), ['a', 'b', 'd']);
+    // through the same watch
+    assert.equal(kube.watchCount, 1, 'the watch stays open across relists');
+    assert.deepEqual(rec.restarts, []);
   });
 
-  it('resync keeps the version a watch event delivered while the list was in flight', async () => {
-    // GIVEN a port whose resync list answers with a snapshot taken before a change the watch then reports
+  it('a periodic relist keeps the version a watch event delivered while the list was in flight', async () => {
+    // GIVEN a port whose periodic relist answers with a snapshot taken before a change the watch then reports
     const kube = new FakeKube();
     kube.put('Job', job('a', 'ns', { spec: { parallelism: 1 } }));
     let lists = 0;
@@ -246,7 +348,7 @@ describe('Reflector', () => {
     });
     const seen: number[] = [];
     const record = (o: KubeObject): void => void seen.push(o.spec?.parallelism as number);
-    const r = new Reflector(port, { kind: 'Job', timings: { ...FAST, resyncMs: 40 }, handler: { onAdd: record, onUpdate: (_old, o) => record(o) } });
+    const r = new Reflector(port, { kind: 'Job', timings: { ...FAST, relistMs: 40 }, handler: { onAdd: record, onUpdate: (_old, o) => record(o) } });
     r.start();
     cleanup.push(() => kube.close(), () => r.stop());
     await waitFor(() => lists >= 3);
