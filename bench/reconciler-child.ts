@@ -7,10 +7,12 @@
  *   loaded), plus `retainedHeapMb`: the heap after a full GC (run with --expose-gc)
  * and answers { cmd: 'sample' } with { rssMb, peakRssMb, cpuMs, decisions }, { cmd: 'requests' } with the
  * requests it sent (counted at its `KubePort`, by method and kind), { cmd: 'gcSample' } with RSS
- * and heap after a full GC, and { cmd: 'stop' }. `[timings.json]` may be `-` (defaults);
+ * and heap after a full GC, { cmd: 'window' } with the highest RSS (sampled every 100 ms) and the
+ * event-loop delay (p99 and max: how long a watch event could wait for its handler) since the last
+ * window, and { cmd: 'stop' }. `[timings.json]` may be `-` (defaults);
  * `[version]` is the Kubernetes minor the rules run for (default 1.31).
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { KubeClient, loadKubeConfig } from '../reconciler/src/adapters/kube-client.ts';
 import { defaultConfig } from '../reconciler/src/core/config.ts';
@@ -62,12 +64,25 @@ const controller = new Controller({
   reflectorTimings: timings && timings !== '-' ? JSON.parse(timings) : undefined,
 });
 
+/** RSS sampled every 100 ms and the event-loop delay, per window between two `window` asks. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+let windowMaxRss = 0;
+setInterval(() => (windowMaxRss = Math.max(windowMaxRss, process.memoryUsage.rss())), 100).unref();
+function takeWindow(): { maxRssMb: number; loopDelayP99Ms: number; loopDelayMaxMs: number } {
+  const out = { maxRssMb: mb(Math.max(windowMaxRss, process.memoryUsage.rss())), loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 };
+  windowMaxRss = 0;
+  loopDelay.reset();
+  return out;
+}
+
 process.on('message', async (m: { cmd: string }) => {
   if (m.cmd === 'sample') {
     const cpu = process.cpuUsage();
     process.send!({ rssMb: process.memoryUsage().rss / 1024 / 1024, peakRssMb: peakRssMb(), cpuMs: (cpu.user + cpu.system) / 1000, decisions });
   }
   if (m.cmd === 'requests') process.send!({ requests: { ...requests } });
+  if (m.cmd === 'window') process.send!(takeWindow());
   if (m.cmd === 'gcSample') {
     globalThis.gc?.();
     process.send!({ rssMb: mb(process.memoryUsage().rss), heapAfterGcMb: mb(process.memoryUsage().heapUsed), queue: controller.queue.length, decisions });

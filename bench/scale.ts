@@ -6,6 +6,7 @@
  *   node --import tsx load-cluster.ts <kubeconfig> <jobs> 3 64 0 --pod-status   # once, loads the real server
  *   node --import tsx scale.ts --kubeconfig <kubeconfig> [--jobs 100000] [--pods 3] [--rate 1000]
  *        [--seconds 10] [--window 30] [--soak 600] [--every 200] [--sides emulator,real]
+ *        [--resync-seconds 600] [--relist-seconds 0]
  *
  * For each side: the reconciler starts; time until every Job stored was decided once (caches
  * synced and first evaluation), RSS, heap after a full GC, the requests it sent (counted at its
@@ -14,8 +15,13 @@
  * its TTL, a hygiene warning: 5 Events/s at 1,000 Jobs/s, within the reconciler's default write
  * budget of 10/s) with at most 256 creates waiting, and the latency from each such Job's create request
  * to the reconciler's Event about it, watched on events.k8s.io/v1; then a soak of `--soak`
- * seconds (default reflector timings: one full resync every 10 min) with a slow churn (5 Jobs/s
- * created, each deleted 20 s later) and RSS / heap after GC sampled every 30 s.
+ * seconds with a slow churn (5 Jobs/s created, one in 5 violating, each deleted 20 s later),
+ * sampled every 30 s: RSS and heap after a full GC, and for the 30 s since the last sample the
+ * highest RSS (sampled every 100 ms), the event-loop delay (p99, max), the requests sent, the
+ * decisions made and the violation → Event latencies. The reflector resyncs every
+ * `--resync-seconds` (default 600, the reconciler's default) and relists on a timer every
+ * `--relist-seconds` (default 0: never, the reconciler's default); with a short period a resync
+ * falls inside a short soak.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -45,7 +51,17 @@ const opts = {
   soak: Number(arg('soak', '600')),
   every: Number(arg('every', '200')),
   sides: arg('sides', 'emulator,real').split(','),
+  resyncSeconds: Number(arg('resync-seconds', '600')),
+  relistSeconds: Number(arg('relist-seconds', '0')),
 };
+
+/** The reflector timings for the reconciler: `-` (its defaults) unless a period was set. */
+function timings(): string {
+  const t: Record<string, number> = {};
+  if (opts.resyncSeconds !== 600) t.resyncMs = opts.resyncSeconds * 1000;
+  if (opts.relistSeconds !== 0) t.relistMs = opts.relistSeconds * 1000;
+  return Object.keys(t).length ? JSON.stringify(t) : '-';
+}
 
 interface Evaluated {
   readonly evaluatedMs: number;
@@ -63,6 +79,19 @@ interface GcSample {
   readonly heapAfterGcMb: number;
   readonly queue: number;
   readonly decisions: number;
+}
+interface Window {
+  readonly maxRssMb: number;
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
+}
+interface SoakSample extends GcSample, Window {
+  readonly atS: number;
+  readonly loadavg: string;
+  /** In the 30 s before this sample. */
+  readonly requests: Requests;
+  readonly decided: number;
+  readonly latenciesMs: number[];
 }
 interface Load {
   readonly attemptedRate: number;
@@ -82,7 +111,7 @@ interface SideResult {
   readonly startup: Requests;
   readonly steady: Requests;
   readonly load: Load;
-  readonly soak: Array<GcSample & { atS: number; loadavg: string }>;
+  readonly soak: SoakSample[];
   readonly loadavg: string;
 }
 
@@ -163,27 +192,50 @@ async function generate(http: KubeHttp, prefix: string, rate: number, seconds: n
   };
 }
 
-/** Soak: slow churn (5 Jobs/s, each deleted 20 s later), samples every 30 s. */
+/**
+ * Soak: slow churn (5 Jobs/s, one in 5 violating, each deleted 20 s later), samples every 30 s,
+ * each with what happened in the 30 s before it.
+ */
 async function soak(http: KubeHttp, rec: Child, prefix: string, seconds: number): Promise<SideResult['soak']> {
   const samples: SideResult['soak'] = [];
+  const rv = (await http.request('GET', `/apis/events.k8s.io/v1/namespaces/${NAMESPACE}/events?limit=1`)).body.metadata?.resourceVersion;
+  const sentAt = new Map<string, number>();
+  let latenciesMs: number[] = [];
+  const watch = http.watch(`/apis/events.k8s.io/v1/namespaces/${NAMESPACE}/events?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`, (e) => {
+    const at = e.type === 'ADDED' ? sentAt.get(e.object.regarding?.name ?? '') : undefined;
+    if (at === undefined) return;
+    latenciesMs.push(performance.now() - at);
+    sentAt.delete(e.object.regarding?.name ?? '');
+  });
   const start = performance.now();
   let i = 0;
   const churn = setInterval(() => {
     for (let k = 0; k < 5; k++, i++) {
       const n = i;
-      void http.request('POST', `/apis/batch/v1/namespaces/${NAMESPACE}/jobs`, managedJob(`${prefix}-${n}`, NAMESPACE, n));
+      const bad = n % 5 === 0;
+      if (bad) sentAt.set(`${prefix}-${n}`, performance.now());
+      void http.request('POST', `/apis/batch/v1/namespaces/${NAMESPACE}/jobs`, managedJob(`${prefix}-${n}`, NAMESPACE, n, bad));
       if (n >= 100) void http.request('DELETE', `/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${prefix}-${n - 100}?propagationPolicy=Background`);
     }
   }, 1000);
-  while (performance.now() - start < seconds * 1000) {
+  let before = (await rec.ask<{ requests: Requests }>({ cmd: 'requests' })).requests;
+  let decisions: number | undefined;
+  await rec.ask<Window>({ cmd: 'window' });
+  const sample = async (): Promise<void> => {
+    const window = await rec.ask<Window>({ cmd: 'window' });
     const s = await rec.ask<GcSample>({ cmd: 'gcSample' });
-    samples.push({ ...s, atS: Math.round((performance.now() - start) / 1000), loadavg: await loadavg() });
-    process.stderr.write(`soak ${prefix}: ${JSON.stringify(samples.at(-1))}\n`);
+    const now = (await rec.ask<{ requests: Requests }>({ cmd: 'requests' })).requests;
+    samples.push({ ...s, ...window, atS: Math.round((performance.now() - start) / 1000), loadavg: await loadavg(), requests: diff(now, before), decided: s.decisions - (decisions ?? s.decisions), latenciesMs });
+    [before, decisions, latenciesMs] = [now, s.decisions, []];
+    process.stderr.write(`soak ${prefix}: ${JSON.stringify({ ...samples.at(-1), latenciesMs: undefined, maxLatencyMs: Math.max(0, ...samples.at(-1)!.latenciesMs) })}\n`);
+  };
+  while (performance.now() - start < seconds * 1000) {
+    await sample();
     await sleep(30_000);
   }
   clearInterval(churn);
-  const last = await rec.ask<GcSample>({ cmd: 'gcSample' });
-  samples.push({ ...last, atS: Math.round((performance.now() - start) / 1000), loadavg: await loadavg() });
+  await sample();
+  watch.stop();
   for (let n = Math.max(0, i - 100); n < i; n++) await http.request('DELETE', `/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${prefix}-${n}?propagationPolicy=Background`);
   return samples;
 }
@@ -202,7 +254,7 @@ async function runSide(side: string, reconciler: string, dir: string): Promise<S
   const pods = await count(http, `/api/v1/namespaces/${NAMESPACE}/pods`);
   process.stderr.write(`${side}: ${jobs} Jobs, ${pods} pods stored; load average ${await loadavg()}\n`);
   const avg = await loadavg();
-  const rec = new Child(reconciler, [kubeconfig, String(jobs), '-', VERSION]);
+  const rec = new Child(reconciler, [kubeconfig, String(jobs), timings(), VERSION]);
   const evaluated = await rec.next<Evaluated>();
   process.stderr.write(`${side}: evaluated ${JSON.stringify(evaluated)}\n`);
   await sleep(2000);
@@ -240,7 +292,17 @@ function report(results: SideResult[]): string {
       return [r.side, s.at(-1)!.atS, s.length, span((x) => x.rssMb), span((x) => x.heapAfterGcMb), s.at(-1)!.loadavg];
     }),
   );
-  return ['First full evaluation:', first, 'Steady state:', steady, 'Violation → Event latency:', latency, 'Soak:', soakTable].join('\n\n');
+  const windows = table(
+    ['side', 'at s', 'highest RSS MB', 'RSS / heap after GC MB', 'event-loop delay p99 / max ms', 'decisions', 'requests', 'violation → Event p50 / max ms (Events)', 'load average'],
+    results.flatMap((r) =>
+      r.soak.map((s) => {
+        const l = s.latenciesMs;
+        const lat = l.length ? `${fixed(quantile(l, 0.5), 0)} / ${fixed(Math.max(...l), 0)} (${l.length})` : '-';
+        return [r.side, s.atS, fixed(s.maxRssMb, 0), `${fixed(s.rssMb, 0)} / ${fixed(s.heapAfterGcMb, 0)}`, `${fixed(s.loopDelayP99Ms, 0)} / ${fixed(s.loopDelayMaxMs, 0)}`, s.decided, summarise(s.requests), lat, s.loadavg];
+      }),
+    ),
+  );
+  return ['First full evaluation:', first, 'Steady state:', steady, 'Violation → Event latency:', latency, 'Soak:', soakTable, 'Soak, the 30 s before each sample:', windows].join('\n\n');
 }
 
 const dir = fileURLToPath(new URL('./results', import.meta.url));
