@@ -49,7 +49,7 @@ export interface ReflectorTimings {
    * Opt-in anti-entropy: list everything from the server again this often, alongside the running
    * watch, merge (a missed add, update or delete is repaired) and replay every object. It costs a
    * full list of the kind each time (at 100,000 Jobs and 300,000 pods: 800 list pages, about 1 GB
-   * of JSON, and some 300 MB more RSS while it runs). 0 (the default) never relists on a timer.
+   * of JSON, and 150–240 MB more RSS while it runs). 0 (the default) never relists on a timer.
    */
   readonly relistMs: number;
   /** Backoff after errors: from `backoffBaseMs` doubling to `backoffMaxMs`, ±20 % jitter. */
