@@ -12,10 +12,22 @@ import jsyaml from 'js-yaml';
 const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 
+/** First characters of the YAML 1.1 booleans: y Y n N t T f F o O. */
+const BOOL_FIRST = new Set('yYnNtTfFoO'.split('').map((c) => c.charCodeAt(0)));
+
+/**
+ * Whether a plain scalar can be a boolean at all: at most 5 characters, starting with one of
+ * theirs. Every plain scalar, mapping keys included, is tested, so the sets are consulted only
+ * for the few that pass.
+ */
+function mayBeBool(data: string): boolean {
+  return data.length <= 5 && BOOL_FIRST.has(data.charCodeAt(0));
+}
+
 /** YAML 1.1 booleans, replacing the core schema's `true`/`false` only. */
 const bool = new jsyaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: string | null): boolean => data !== null && (TRUE.has(data) || FALSE.has(data)),
+  resolve: (data: string | null): boolean => data !== null && mayBeBool(data) && (TRUE.has(data) || FALSE.has(data)),
   construct: (data: string): boolean => TRUE.has(data),
 });
 
@@ -47,8 +59,27 @@ const int = new jsyaml.Type('tag:yaml.org,2002:int', {
   },
 });
 
+/** The core schema's float type (js-yaml's own resolver and constructor). */
+const coreFloat = (jsyaml as unknown as { types: { float: { resolve(data: string): boolean; construct(data: string): number } } }).types.float;
+
+/**
+ * The core schema's floats (this schema only loads), resolved by js-yaml's own function once a
+ * plain scalar starts as a float must (a sign, a digit or `.`): most scalars are names, and its
+ * regular expression is then not run at all.
+ */
+const float = new jsyaml.Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (data: string | null): boolean => data !== null && mayBeFloat(data) && coreFloat.resolve(data),
+  construct: (data: string): number => coreFloat.construct(data),
+});
+
+function mayBeFloat(data: string): boolean {
+  const c = data.charCodeAt(0);
+  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+}
+
 /** `merge` is exported by js-yaml at runtime but missing from @types/js-yaml. */
 const merge = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
 
 /** The YAML 1.2 core schema with go-yaml v2's booleans and integers, plus merge keys (`<<`). */
-export const KUBERNETES_YAML_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [bool, int, merge] });
+export const KUBERNETES_YAML_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [bool, int, float, merge] });

@@ -55,6 +55,17 @@ describe('parseManifests', () => {
     assert.deepEqual(obj.object.values, [true, false, true, false, true, false, true, 'yes', 'no', 420, 15, 31, 1000, -10, 8, 0, 1.5, null, 'maybe']);
   });
 
+  it('reads floats as the YAML 1.2 core schema does, and words that only start like booleans as strings', () => {
+    const floats = ['1.5', '-2.5e3', '+1.0', '.5', '-.inf', '+.Inf', '.INF', '.nan', '.NaN', '1e3', '6.02E23', '1_0.5', '.', '+.', '1.2.3', '-x'];
+    const words = ['yess', 'yES', 'Onn', 'offf', 'nope', 'trueish', 'False!', 'o', 'f', 't', 'no-'];
+    const text = `apiVersion: v1\nkind: Thing\nfloats: [${floats.join(', ')}]\nwords: [${words.join(', ')}]\n`;
+    const [obj] = parseManifests(text, 'a.yaml').objects;
+    const core = floats.map((f) => jsyaml.load(f, { schema: jsyaml.CORE_SCHEMA }));
+    assert.deepEqual(obj.object.floats, core);
+    assert.deepEqual(obj.object.floats, [1.5, -2500, 1, 0.5, -Infinity, Infinity, Infinity, NaN, NaN, 1000, 6.02e23, '1_0.5', '.', '+.', '1.2.3', '-x']);
+    assert.deepEqual(obj.object.words, words);
+  });
+
   it('rejects language-specific tags such as !!binary', () => {
     const { problems } = parseManifests('apiVersion: v1\nkind: Secret\ndata: !!binary aGVsbG8=\n', 'a.yaml');
     assert.match(problems[0].message, /unknown tag/);
