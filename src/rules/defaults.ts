@@ -22,39 +22,73 @@ function atLeast(v: KubeVersion, minor: number): boolean {
 }
 
 /**
+ * How the defaulting steps get a member they write into: `inPlace` when the whole object is a
+ * fresh copy already, or copy-on-write (`owned`), which replaces the member with a shallow copy
+ * first so that the input is never written.
+ */
+interface Writable {
+  /** `parent[key]`, ready to be written into. */
+  (parent: Record<string, any> | any[], key: string | number): any;
+}
+
+const inPlace: Writable = (parent, key) => (parent as any)[key];
+
+const owned: Writable = (parent, key) => {
+  const v = (parent as any)[key];
+  const copy = Array.isArray(v) ? v.slice() : isObject(v) ? { ...v } : v;
+  (parent as any)[key] = copy;
+  return copy;
+};
+
+/**
  * Applies the API server's defaulting for `kind` on `version` to a copy of `manifest`
  * (R001–R009, R014). The input is never modified.
  */
 export function applyDefaults(kind: BatchKind, manifest: unknown, version: KubeVersion): any {
   const out = cloneJson(manifest);
   if (!isObject(out)) return out;
-  if (kind === 'Job') defaultJob(out, version);
-  else defaultCronJob(out, version);
+  if (kind === 'Job') defaultJob(out, version, inPlace);
+  else defaultCronJob(out, version, inPlace);
   return out;
 }
 
-function defaultJob(job: Record<string, any>, version: KubeVersion): void {
+/**
+ * What `applyDefaults` returns, for a `manifest` that is plain JSON data already (no `undefined`
+ * member, no -0 or non-finite number, no `toJSON`, ordinary prototypes: the JSON copy would
+ * change nothing): only the objects and lists defaulting writes to are copied, every other part
+ * is shared with `manifest`. The input is never modified; the result must be treated as
+ * read-only, as the rules engine does.
+ */
+export function defaultedView(kind: BatchKind, manifest: unknown, version: KubeVersion): any {
+  if (!isObject(manifest)) return cloneJson(manifest);
+  const out = { ...manifest };
+  if (kind === 'Job') defaultJob(out, version, owned);
+  else defaultCronJob(out, version, owned);
+  return out;
+}
+
+function defaultJob(job: Record<string, any>, version: KubeVersion, writable: Writable): void {
   if (job.spec === undefined) job.spec = {};
   if (!isObject(job.spec)) return;
-  defaultJobSpec(job.spec, version, true);
-  defaultJobLabels(job);
+  defaultJobSpec(writable(job, 'spec'), version, true, writable);
+  defaultJobLabels(job, writable);
 }
 
 /** R008: a Job without labels takes its pod template's labels. */
-function defaultJobLabels(job: Record<string, any>): void {
+function defaultJobLabels(job: Record<string, any>, writable: Writable = inPlace): void {
   if (!isObject(job.spec)) return;
   const templateLabels = isObject(job.spec.template) && isObject(job.spec.template.metadata) ? job.spec.template.metadata.labels : undefined;
   if (isObject(templateLabels)) {
     if (job.metadata === undefined) job.metadata = {};
     const own = isObject(job.metadata) ? job.metadata.labels : undefined;
     if (isObject(job.metadata) && (own === undefined || (isObject(own) && Object.keys(own).length === 0))) {
-      job.metadata.labels = { ...templateLabels };
+      writable(job, 'metadata').labels = { ...templateLabels };
     }
   }
 }
 
 /** `SetDefaults_Job` on a Job spec; with `full = false` only the type-level defaults (CronJob templates). */
-function defaultJobSpec(spec: Record<string, any>, version: KubeVersion, full: boolean): void {
+function defaultJobSpec(spec: Record<string, any>, version: KubeVersion, full: boolean, writable: Writable): void {
   if (full) {
     // R001
     if (spec.completions === undefined && spec.parallelism === undefined) {
@@ -74,13 +108,14 @@ function defaultJobSpec(spec: Record<string, any>, version: KubeVersion, full: b
     }
   }
   // R007: Jobs always; CronJob templates from 1.34 (type-level defaulter).
-  if (full || atLeast(version, 34)) defaultOnPodConditions(spec.podFailurePolicy);
+  if ((full || atLeast(version, 34)) && isObject(spec.podFailurePolicy) && Array.isArray(spec.podFailurePolicy.rules)) {
+    defaultOnPodConditions(writable === inPlace ? spec.podFailurePolicy : (spec.podFailurePolicy = cloneJson(spec.podFailurePolicy)));
+  }
   // R009
-  if (isObject(spec.template)) defaultPodTemplate(spec.template);
+  if (isObject(spec.template)) defaultPodTemplate(writable(spec, 'template'), writable);
 }
 
-function defaultOnPodConditions(policy: unknown): void {
-  if (!isObject(policy) || !Array.isArray(policy.rules)) return;
+function defaultOnPodConditions(policy: Record<string, any>): void {
   for (const rule of policy.rules) {
     if (!isObject(rule) || !Array.isArray(rule.onPodConditions)) continue;
     rule.onPodConditions.forEach((pattern: unknown, k: number) => {
@@ -92,29 +127,36 @@ function defaultOnPodConditions(policy: unknown): void {
 }
 
 /** The PodSpec defaults a stored pod template carries (generated `SetDefaults_PodSpec` and friends). */
-function defaultPodTemplate(template: Record<string, any>): void {
+function defaultPodTemplate(template: Record<string, any>, writable: Writable): void {
   if (template.spec === undefined) template.spec = {};
-  const pod = template.spec;
-  if (!isObject(pod)) return;
+  if (!isObject(template.spec)) return;
+  const pod = writable(template, 'spec');
   if (pod.restartPolicy === undefined || pod.restartPolicy === '') pod.restartPolicy = 'Always';
   if (pod.dnsPolicy === undefined || pod.dnsPolicy === '') pod.dnsPolicy = 'ClusterFirst';
   if (pod.terminationGracePeriodSeconds === undefined) pod.terminationGracePeriodSeconds = 30;
   if (pod.schedulerName === undefined || pod.schedulerName === '') pod.schedulerName = 'default-scheduler';
   if (pod.securityContext === undefined) pod.securityContext = {};
-  for (const list of [pod.containers, pod.initContainers]) {
-    if (!Array.isArray(list)) continue;
-    for (const c of list) if (isObject(c)) defaultContainer(c);
+  for (const key of CONTAINER_LISTS) {
+    if (!Array.isArray(pod[key])) continue;
+    const list = writable(pod, key);
+    for (let i = 0; i < list.length; i++) if (isObject(list[i])) defaultContainer(writable(list, i), writable);
   }
 }
 
-function defaultContainer(c: Record<string, any>): void {
+const CONTAINER_LISTS = ['containers', 'initContainers'] as const;
+
+function defaultContainer(c: Record<string, any>, writable: Writable): void {
   if (c.terminationMessagePath === undefined || c.terminationMessagePath === '') c.terminationMessagePath = '/dev/termination-log';
   if (c.terminationMessagePolicy === undefined || c.terminationMessagePolicy === '') c.terminationMessagePolicy = 'File';
   if ((c.imagePullPolicy === undefined || c.imagePullPolicy === '') && typeof c.image === 'string') {
     c.imagePullPolicy = imageTag(c.image) === 'latest' ? 'Always' : 'IfNotPresent';
   }
   if (Array.isArray(c.ports)) {
-    for (const p of c.ports) if (isObject(p) && (p.protocol === undefined || p.protocol === '')) p.protocol = 'TCP';
+    const ports = writable(c, 'ports');
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i];
+      if (isObject(p) && (p.protocol === undefined || p.protocol === '')) writable(ports, i).protocol = 'TCP';
+    }
   }
 }
 
@@ -126,18 +168,17 @@ function imageTag(image: string): string {
   return colon < 0 ? 'latest' : image.slice(colon + 1);
 }
 
-function defaultCronJob(cronJob: Record<string, any>, version: KubeVersion): void {
+function defaultCronJob(cronJob: Record<string, any>, version: KubeVersion, writable: Writable): void {
   if (cronJob.spec === undefined) cronJob.spec = {};
-  const spec = cronJob.spec;
-  if (!isObject(spec)) return;
+  if (!isObject(cronJob.spec)) return;
+  const spec = writable(cronJob, 'spec');
   // R014
   if (spec.concurrencyPolicy === undefined || spec.concurrencyPolicy === '') spec.concurrencyPolicy = 'Allow';
   if (spec.suspend === undefined) spec.suspend = false;
   if (spec.successfulJobsHistoryLimit === undefined) spec.successfulJobsHistoryLimit = 3;
   if (spec.failedJobsHistoryLimit === undefined) spec.failedJobsHistoryLimit = 1;
   // The job template's spec is not Job-defaulted (R014); only pod and type-level defaults apply.
-  const template = spec.jobTemplate;
-  if (isObject(template) && isObject(template.spec)) defaultJobSpec(template.spec, version, false);
+  if (isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec)) defaultJobSpec(writable(writable(spec, 'jobTemplate'), 'spec'), version, false, writable);
 }
 
 /** Options of `prepareForCreate`. */
@@ -187,7 +228,8 @@ export function dropDisabledJobFields(spec: Record<string, any>, version: KubeVe
 /** Removes every FailIndex pod failure rule, as `PrepareForCreate` does while JobBackoffLimitPerIndex is off (1.28). */
 export function dropFailIndexRules(spec: Record<string, any>): void {
   if (isObject(spec.podFailurePolicy) && Array.isArray(spec.podFailurePolicy.rules)) {
-    spec.podFailurePolicy.rules = spec.podFailurePolicy.rules.filter((r: any) => !(isObject(r) && r.action === 'FailIndex'));
+    // A new policy object: the spec may share the old one with its input (`defaultedView`).
+    spec.podFailurePolicy = { ...spec.podFailurePolicy, rules: spec.podFailurePolicy.rules.filter((r: any) => !(isObject(r) && r.action === 'FailIndex')) };
   }
 }
 

@@ -1,4 +1,4 @@
-import { applyDefaults, dropFailIndexRules } from './defaults';
+import { applyDefaults, defaultedView, dropFailIndexRules } from './defaults';
 import { ShapeProblem, checkObject } from './job-shape';
 import { isObject, path, renderValue } from './json';
 import { RULES } from './table';
@@ -70,15 +70,13 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
   if (!kind) return misplaced(manifest, version, mode);
   const shape = checkObject(manifest, kind, version);
   const clean = shape.clean as any;
-  const object = applyDefaults(kind, clean, version);
+  const object = defaulted(kind, shape, version);
   if (kind === 'Job' && !versionInRange(version, '1.29') && !(mode.operation === 'update' && perIndexInUse(mode.oldObject))) {
     // The server removes FailIndex rules before it validates the rest, so later rules' indexes shift.
     if (isObject(object.spec)) dropFailIndexRules(object.spec);
   }
   const oldKind = batchKindOf(mode.oldObject);
-  const oldObject = oldKind === kind
-    ? applyDefaults(kind, checkObject(mode.oldObject, kind, version).clean, version)
-    : undefined;
+  const oldObject = oldKind === kind ? defaulted(kind, checkObject(mode.oldObject, kind, version), version) : undefined;
   const extra = { raw: manifest, shapeProblems: shape.problems, operation: mode.operation, oldObject };
   const contexts = buildContexts(kind, clean, object, version, extra);
   const out: Violation[] = [];
@@ -89,6 +87,14 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
     for (let i = 0; i < found.length; i++) out.push(toViolation(rule, found[i]));
   }
   return out;
+}
+
+/**
+ * The object after defaulting, as `applyDefaults` returns it. Rules only read it, so when the
+ * decoded object is plain JSON data (nearly always) only the parts defaulting writes are copied.
+ */
+function defaulted(kind: BatchKind, shape: { clean: unknown; plain: boolean }, version: KubeVersion): any {
+  return shape.plain ? defaultedView(kind, shape.clean, version) : applyDefaults(kind, shape.clean, version);
 }
 
 /** Whether a stored Job uses per-index back-off (the server then keeps FailIndex rules with the gate off). */

@@ -147,26 +147,93 @@ function knownFrom(name: string, key: string): string | undefined {
  * Decodes `value` as a `kind` of `version` the way the API server does under strict field
  * validation: returns the problems and the value with every wrongly typed field and every `null`
  * removed (the same object when nothing was removed). Never throws on any JSON input.
+ *
+ * `plain` tells whether `clean` is plain JSON data already: only objects and lists with the
+ * ordinary prototypes, no `undefined` member, no -0, NaN or infinite number and no `toJSON`
+ * function, so that a JSON copy of it (`cloneJson`) would equal it in every value and key order.
  */
-export function checkObject(value: unknown, kind: BatchKind, version: KubeVersion): { problems: ShapeProblem[]; clean: unknown } {
+export function checkObject(value: unknown, kind: BatchKind, version: KubeVersion): { problems: ShapeProblem[]; clean: unknown; plain: boolean } {
   const problems: ShapeProblem[] = [];
-  const clean = new Walker(problems).walk(value, compiledFor(version)[kind]);
-  return { problems, clean };
+  const walker = new Walker(problems);
+  const clean = walker.walk(value, compiledFor(version)[kind]);
+  return { problems, clean, plain: walker.plain };
+}
+
+/** Whether `v` is plain JSON data, in the sense of `checkObject`'s `plain`. */
+export function isPlainJson(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return plainNumber(v);
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+        for (let i = 0; i < v.length; i++) if (v[i] === undefined || !isPlainJson(v[i])) return false;
+        return true;
+      }
+      if (!plainObject(v)) return false;
+      const keys = Object.keys(v);
+      for (let i = 0; i < keys.length; i++) {
+        const x = (v as Record<string, unknown>)[keys[i]];
+        if (x === undefined || !isPlainJson(x)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** A number JSON prints as itself: finite and not -0. */
+function plainNumber(n: number): boolean {
+  return n === 0 ? 1 / n > 0 : Number.isFinite(n);
+}
+
+/** An object of the ordinary prototype whose JSON form is its own members (no `toJSON`). */
+function plainObject(v: object): boolean {
+  return Object.getPrototypeOf(v) === Object.prototype && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
 }
 
 class Walker {
-  /** The path so far: field names, list indexes and `{ key }` for map keys (`labels[key]`). */
-  private readonly stack: Array<string | number | { key: string }> = [];
+  /**
+   * The path so far: field names, list indexes and map keys; `mapKey[i]` tells a map key
+   * (`labels[key]`) from a field name. Kept as two stacks so that visiting a field allocates
+   * nothing; the path text is built only for a problem.
+   */
+  private readonly stack: Array<string | number> = [];
+  private readonly mapKey: boolean[] = [];
+  /** See `checkObject`: stays `true` while every value kept is plain JSON data. */
+  plain = true;
   constructor(private readonly problems: ShapeProblem[]) {}
 
   private at(): string {
     let out = '';
-    for (const s of this.stack) {
+    for (let i = 0; i < this.stack.length; i++) {
+      const s = this.stack[i];
       if (typeof s === 'number') out += `[${s}]`;
-      else if (typeof s === 'object') out += `[${s.key}]`;
+      else if (this.mapKey[i]) out += `[${s}]`;
       else out += out === '' ? s : `.${s}`;
     }
     return out;
+  }
+
+  private push(segment: string | number, mapKey: boolean): void {
+    this.stack.push(segment);
+    this.mapKey.push(mapKey);
+  }
+
+  private pop(): void {
+    this.stack.pop();
+    this.mapKey.pop();
+  }
+
+  /** `value`, a number the schema accepts; `plain` turns false for -0, NaN and infinities. */
+  private number(value: number): number {
+    if (!plainNumber(value)) this.plain = false;
+    return value;
   }
 
   /** The clean value, `undefined` to drop it. */
@@ -174,18 +241,31 @@ class Walker {
     switch (node.k) {
       case K.Str: return typeof value === 'string' ? value : this.wrong(value, node);
       case K.Bool: return typeof value === 'boolean' ? value : this.wrong(value, node);
-      case K.I32: return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647 ? value : this.wrong(value, node);
-      case K.I64: return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 63 ? value : this.wrong(value, node);
-      case K.Num: return typeof value === 'number' ? value : this.wrong(value, node);
+      case K.I32: return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647 ? this.number(value) : this.wrong(value, node);
+      case K.I64: return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 63 ? this.number(value) : this.wrong(value, node);
+      case K.Num: return typeof value === 'number' ? this.number(value) : this.wrong(value, node);
       case K.Qty:
-        return isQuantity(value) ? value : this.wrong(value, node);
+        if (!isQuantity(value)) return this.wrong(value, node);
+        return typeof value === 'number' ? this.number(value) : value;
       case K.IntOrStr:
-        return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2147483648) ? value : this.wrong(value, node);
+        if (typeof value === 'string') return value;
+        return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2147483648 ? this.number(value) : this.wrong(value, node);
       case K.Time: return typeof value === 'string' && RFC3339.test(value) ? value : this.wrong(value, node);
-      case K.Any: return value;
-      case K.Arr: return Array.isArray(value) ? this.list(value, node.of!) : this.wrong(value, node);
-      case K.Map: return isObject(value) ? this.map(value, node.of!) : this.wrong(value, node);
-      case K.Struct: return isObject(value) ? this.struct(value, node) : this.wrong(value, node);
+      case K.Any:
+        if (this.plain && !isPlainJson(value)) this.plain = false;
+        return value;
+      case K.Arr:
+        if (!Array.isArray(value)) return this.wrong(value, node);
+        if (Object.getPrototypeOf(value) !== Array.prototype) this.plain = false;
+        return this.list(value, node.of!);
+      case K.Map:
+        if (!isObject(value)) return this.wrong(value, node);
+        if (!plainObject(value)) this.plain = false;
+        return this.map(value, node.of!);
+      case K.Struct:
+        if (!isObject(value)) return this.wrong(value, node);
+        if (!plainObject(value)) this.plain = false;
+        return this.struct(value, node);
     }
   }
 
@@ -198,11 +278,11 @@ class Walker {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const x = value[i];
-      this.stack.push(i);
+      this.push(i, false);
       // Go decodes a null item as the zero value; a wrongly typed item cannot be dropped without
       // shifting the indexes, so both stay as a null placeholder.
       const c = x === null || x === undefined ? null : this.walk(x, item) ?? null;
-      this.stack.pop();
+      this.pop();
       if (c !== x && !out) out = value.slice(0, i);
       if (out) out.push(c);
     }
@@ -220,12 +300,13 @@ class Walker {
       // value with a bad key is rejected at the key, a null GPU request needs a limit); that is ""
       // for strings and 0 for quantities.
       if (x === null && (item.k === K.Str || item.k === K.Qty)) {c = item.k === K.Str ? '' : '0';} else if (x !== null && x !== undefined) {
-        this.stack.push({ key });
+        this.push(key, true);
         c = this.walk(x, item);
-        this.stack.pop();
+        this.pop();
       }
       if (c !== x && !out) out = copyKeys(value, keys, i);
       if (out && c !== undefined) setOwn(out, key, c);
+      else if (!out && x === undefined) this.plain = false;
     }
     return out ?? value;
   }
@@ -241,17 +322,19 @@ class Walker {
       const sub = fields[key];
       if (sub === undefined) {
         // Strict field validation names an unknown field even when its value is null (recorded).
-        this.stack.push(key);
+        this.push(key, false);
         this.problems.push({ path: this.at(), expected: displayType(node.name!), got: key, unknown: true, knownFrom: knownFrom(node.name!, key) });
-        this.stack.pop();
+        this.pop();
         c = x === null ? undefined : x;
+        if (c !== undefined && this.plain && !isPlainJson(c)) this.plain = false;
       } else if (x !== null && x !== undefined) {
-        this.stack.push(key);
+        this.push(key, false);
         c = this.walk(x, sub);
-        this.stack.pop();
+        this.pop();
       }
       if (c !== x && !out) out = copyKeys(value, keys, i);
       if (out && c !== undefined) setOwn(out, key, c);
+      else if (!out && x === undefined) this.plain = false;
     }
     return out ?? value;
   }

@@ -1,5 +1,8 @@
 import { CASES, DEFAULT_CASE_VERSION, cronJob, indexed, job, pod } from './job.cases';
 import { MAX_INT32, applyDefaults, prepareForCreate, validate, validateUpdate } from '../../src/rules';
+import { defaultedView } from '../../src/rules/defaults';
+import { checkObject } from '../../src/rules/job-shape';
+import { cloneJson } from '../../src/rules/json';
 
 const v = (minor: number) => ({ major: 1, minor });
 
@@ -151,5 +154,61 @@ describe('applyDefaults is idempotent', () => {
       const once = applyDefaults(kind, row, v(minor));
       expect(applyDefaults(kind, once, v(minor))).toEqual(once);
     }
+  });
+});
+
+/** Freezes every object and list of `value`, so that any write into it throws (test modules are strict). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const x of Object.values(value)) deepFreeze(x);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+describe('defaulting without copying the whole object (the engine view)', () => {
+  const rows = CASES.flatMap((e) => [...e.valid, ...e.invalid]);
+
+  test.each(rows.map((row, i) => [i, row]))('row %d: defaultedView gives what applyDefaults gives, key order included, and never writes its input', (_i, row) => {
+    const kind = row?.kind === 'CronJob' ? 'CronJob' : 'Job';
+    for (const minor of [28, 29, 34, 35, 37]) {
+      const shape = checkObject(cloneJson(row), kind, v(minor));
+      expect(shape.plain).toBe(true);
+      const input = deepFreeze(shape.clean);
+      const view = defaultedView(kind, input, v(minor));
+      expect(JSON.stringify(view)).toBe(JSON.stringify(applyDefaults(kind, input, v(minor))));
+      expect(view).toEqual(applyDefaults(kind, input, v(minor)));
+    }
+  });
+
+  test.each(rows.map((row, i) => [i, row]))('row %d: validate never writes its input (frozen input, same violations)', (_i, row) => {
+    for (const version of ['1.28', '1.31', '1.35', '1.37']) {
+      const expected = validate(cloneJson(row), { kubernetesVersion: version });
+      expect(validate(deepFreeze(cloneJson(row)), { kubernetesVersion: version })).toEqual(expected);
+    }
+  });
+
+  test('a decoded object that a JSON copy would change is not plain, so the engine copies it as before', () => {
+    // Built with object literals of this realm (`job()` takes its pod from `structuredClone`, whose
+    // objects have another realm's prototype and are therefore not plain either).
+    const base = cloneJson(job());
+    const plain = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): boolean =>
+      checkObject({ ...base, metadata: { ...base.metadata, ...metadata }, spec: { ...base.spec, ...spec } }, 'Job', v(35)).plain;
+    expect(plain({ parallelism: 2 })).toBe(true);
+    expect(plain({ parallelism: -0 })).toBe(false);
+    expect(plain({ parallelism: undefined })).toBe(false);
+    expect(plain({ unknownField: { at: new Date(0) } })).toBe(false);
+    expect(plain({ unknownField: [1, undefined] })).toBe(false);
+    expect(plain({ unknownField: { n: Number.NaN } })).toBe(false);
+    expect(plain({}, { labels: Object.assign(Object.create(null), { app: 'a' }) })).toBe(false);
+    expect(plain({}, { labels: { app: 'a', toJSON: () => ({}) } })).toBe(false);
+    expect(plain({ template: { ...base.spec.template, toJSON: () => ({}) } })).toBe(false);
+    expect(plain({ template: job().spec.template })).toBe(false);
+  });
+
+  test('FailIndex rules dropped for 1.28 leave the input policy untouched', () => {
+    const m = deepFreeze(indexed(3, { backoffLimitPerIndex: 1, podFailurePolicy: { rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [1] } }, { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } }));
+    expect(() => validate(m, { kubernetesVersion: '1.28' })).not.toThrow();
+    expect(m.spec.podFailurePolicy.rules).toHaveLength(2);
   });
 });
