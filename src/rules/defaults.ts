@@ -6,7 +6,6 @@
  */
 import { cloneJson, isObject } from './json';
 import { BatchKind, KubeVersion } from './types';
-import { compareVersions } from './versions';
 
 /** `math.MaxInt32`: the backoffLimit default when backoffLimitPerIndex is set (R002). */
 export const MAX_INT32 = 2147483647;
@@ -18,7 +17,7 @@ export const CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
 export const LEGACY_CONTROLLER_UID_LABEL = 'controller-uid';
 
 function atLeast(v: KubeVersion, minor: number): boolean {
-  return compareVersions(v, { major: 1, minor }) >= 0;
+  return v.major !== 1 ? v.major > 1 : v.minor >= minor;
 }
 
 /**

@@ -78,12 +78,14 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
   const oldKind = batchKindOf(mode.oldObject);
   const oldObject = oldKind === kind ? defaulted(kind, checkObject(mode.oldObject, kind, version), version) : undefined;
   const extra = { raw: manifest, shapeProblems: shape.problems, operation: mode.operation, oldObject };
-  const contexts = buildContexts(kind, clean, object, version, extra);
+  // Every scope a kind's rules have (Object, Job or CronJob, JobSpec) reads the same context.
+  const ctx = buildContext(kind, clean, object, version, extra);
   const out: Violation[] = [];
-  const rules = rulesFor(version, kind, mode.operation);
-  for (let r = 0; r < rules.length; r++) {
+  const { rules, checks } = rulesFor(version, kind, mode.operation);
+  for (let r = 0; r < checks.length; r++) {
+    const found = checks[r](ctx);
+    if (found.length === 0) continue;
     const rule = rules[r];
-    const found = rule.check(contexts[rule.scope]!);
     for (let i = 0; i < found.length; i++) out.push(toViolation(rule, found[i]));
   }
   return out;
@@ -127,41 +129,48 @@ const SCOPES_OF: Record<BatchKind, ReadonlySet<Rule['scope']>> = {
   CronJob: new Set<Rule['scope']>(['Object', 'CronJob', 'JobSpec']),
 };
 
-/** The rules that apply to a kind, version and operation, in table order (computed once per combination). */
-const applicable = new Map<string, readonly Rule[]>();
+/** The rules that apply to a kind, version and operation, in table order, with their check functions side by side. */
+interface RuleList {
+  readonly rules: readonly Rule[];
+  readonly checks: ReadonlyArray<Rule['check']>;
+}
+
+/** The lists computed once per combination. */
+const applicable = new Map<string, RuleList>();
 
 /** The same lists looked up by the version object (`parseVersion` returns one per version), without building a key. */
-const applicableByVersion = new WeakMap<KubeVersion, Array<readonly Rule[] | undefined>>();
+const applicableByVersion = new WeakMap<KubeVersion, Array<RuleList | undefined>>();
 
-function rulesFor(version: KubeVersion, kind: BatchKind, operation: Operation): readonly Rule[] {
+function rulesFor(version: KubeVersion, kind: BatchKind, operation: Operation): RuleList {
   let lists = applicableByVersion.get(version);
   if (!lists) {
     lists = [];
     applicableByVersion.set(version, lists);
   }
   const slot = (kind === 'Job' ? 0 : 2) + (operation === 'create' ? 0 : 1);
-  let rules = lists[slot];
-  if (!rules) {
-    rules = rulesForKey(version, kind, operation);
-    lists[slot] = rules;
+  let list = lists[slot];
+  if (!list) {
+    list = rulesForKey(version, kind, operation);
+    lists[slot] = list;
   }
-  return rules;
+  return list;
 }
 
-function rulesForKey(version: KubeVersion, kind: BatchKind, operation: Operation): readonly Rule[] {
+function rulesForKey(version: KubeVersion, kind: BatchKind, operation: Operation): RuleList {
   const key = `${version.major}.${version.minor}/${kind}/${operation}`;
-  let rules = applicable.get(key);
-  if (!rules) {
-    rules = RULES.filter(
+  let list = applicable.get(key);
+  if (!list) {
+    const rules = RULES.filter(
       (rule) =>
         SCOPES_OF[kind].has(rule.scope) &&
         versionInRange(version, kind === 'CronJob' && rule.templateSince !== undefined ? rule.templateSince : rule.since, rule.until) &&
         !(rule.createOnly && operation !== 'create') &&
         !(rule.updateOnly && operation !== 'update'),
     );
-    applicable.set(key, rules);
+    list = { rules, checks: rules.map((rule) => rule.check) };
+    applicable.set(key, list);
   }
-  return rules;
+  return list;
 }
 
 /** `<Code>: <field.path> <what is wrong> (got <value>); <fix>` — the one format used at synth, in `check` and in Events. */
@@ -187,20 +196,11 @@ interface Extra {
   oldObject: any;
 }
 
-function buildContexts(
-  kind: BatchKind,
-  original: any,
-  object: any,
-  version: RuleContext['version'],
-  extra: Extra,
-): Partial<Record<Rule['scope'], RuleContext>> {
-  if (kind === 'Job') {
-    const ctx = new Context(kind, version, object, original, object.spec, original.spec, object.metadata, false, 'spec', extra);
-    return { Object: ctx, Job: ctx, JobSpec: ctx };
-  }
+function buildContext(kind: BatchKind, original: any, object: any, version: RuleContext['version'], extra: Extra): Context {
+  if (kind === 'Job') return new Context(kind, version, object, original, object.spec, original.spec, object.metadata, false, 'spec', extra);
   const template = isObject(object.spec) ? object.spec.jobTemplate : undefined;
   const originalTemplate = isObject(original.spec) ? original.spec.jobTemplate : undefined;
-  const cronCtx = new Context(
+  return new Context(
     kind,
     version,
     object,
@@ -212,7 +212,6 @@ function buildContexts(
     'spec.jobTemplate.spec',
     extra,
   );
-  return { Object: cronCtx, CronJob: cronCtx, JobSpec: cronCtx };
 }
 
 /**

@@ -29,6 +29,17 @@ interface PfpRule {
 /** No pod failure rules (most Jobs): one shared empty list. */
 const NO_RULES: readonly PfpRule[] = [];
 
+/** One shared empty list for every helper and rule that finds nothing to look at (most Jobs have no policies). */
+const NO_FINDINGS_OF: readonly never[] = Object.freeze([]);
+
+/**
+ * `items.flatMap(each)`, or the shared empty list when there are no items: the rules of this file
+ * run on every Job, and most have no podFailurePolicy or successPolicy.
+ */
+function each<T>(items: readonly T[], fn: (item: T) => readonly Finding[]): readonly Finding[] {
+  return items.length === 0 ? NO_FINDINGS_OF : items.flatMap(fn);
+}
+
 function pfpRules(ctx: RuleContext): readonly PfpRule[] {
   const policy = ctx.jobSpec.podFailurePolicy;
   if (!isObject(policy)) return NO_RULES;
@@ -45,14 +56,18 @@ function exitCodeValues(values: unknown): unknown[] {
   return arrayOf(values).map((v) => (v === null ? 0 : v));
 }
 
-function onExitCodes(ctx: RuleContext): Array<{ req: Record<string, any>; i: number; values: number[] }> {
-  return pfpRules(ctx).flatMap(({ rule, i }) =>
+function onExitCodes(ctx: RuleContext): ReadonlyArray<{ req: Record<string, any>; i: number; values: number[] }> {
+  const rules = pfpRules(ctx);
+  if (rules.length === 0) return NO_FINDINGS_OF;
+  return rules.flatMap(({ rule, i }) =>
     isObject(rule.onExitCodes) ? [{ req: rule.onExitCodes, i, values: exitCodeValues(rule.onExitCodes.values).filter(isInt32) }] : [],
   );
 }
 
-function onPodConditions(ctx: RuleContext): Array<{ patterns: any[]; i: number }> {
-  return pfpRules(ctx).flatMap(({ rule, i }) =>
+function onPodConditions(ctx: RuleContext): ReadonlyArray<{ patterns: any[]; i: number }> {
+  const rules = pfpRules(ctx);
+  if (rules.length === 0) return NO_FINDINGS_OF;
+  return rules.flatMap(({ rule, i }) =>
     (Array.isArray(rule.onPodConditions) && rule.onPodConditions.length > 0 ? [{ patterns: rule.onPodConditions, i }] : []));
 }
 
@@ -104,7 +119,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'Each pod failure rule has an action: Count, FailIndex, FailJob or Ignore (R049, R050).',
     fix: 'set action to Count, FailIndex, FailJob or Ignore',
     check: (ctx) =>
-      pfpRules(ctx).flatMap(({ rule, i }): Finding[] => {
+      each(pfpRules(ctx), ({ rule, i }): Finding[] => {
         const a = rule.action;
         if (a === undefined || a === '') return [{ path: pfp(ctx, i, 'action'), problem: 'is required (Count, FailIndex, FailJob or Ignore)' }];
         if (!ACTIONS.includes(a)) return [{ path: pfp(ctx, i, 'action'), problem: 'must be "Count", "FailIndex", "FailJob" or "Ignore"', got: a }];
@@ -120,7 +135,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'The FailIndex action needs backoffLimitPerIndex (R051).',
     fix: 'set backoffLimitPerIndex or use another action',
     check: (ctx) =>
-      pfpRules(ctx).flatMap(({ rule, i }) =>
+      each(pfpRules(ctx), ({ rule, i }) =>
         when(rule.action === 'FailIndex' && ctx.jobSpec.backoffLimitPerIndex === undefined, () => ({
           path: pfp(ctx, i, 'action'),
           problem: 'FailIndex requires backoffLimitPerIndex to be set',
@@ -135,7 +150,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'Each pod failure rule has exactly one of onExitCodes and a non-empty onPodConditions (R052).',
     fix: 'give the rule either onExitCodes or onPodConditions, not both',
     check: (ctx) =>
-      pfpRules(ctx).flatMap(({ rule, i }): Finding[] => {
+      each(pfpRules(ctx), ({ rule, i }): Finding[] => {
         const exit = rule.onExitCodes !== undefined;
         const cond = Array.isArray(rule.onPodConditions) && rule.onPodConditions.length > 0;
         if (exit && cond) return [{ path: pfp(ctx, i), problem: 'specifies both onExitCodes and onPodConditions, which is not supported' }];
@@ -150,7 +165,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'onExitCodes.operator is required and is In or NotIn (R053).',
     fix: 'set operator to In or NotIn',
     check: (ctx) =>
-      onExitCodes(ctx).flatMap(({ req, i }): Finding[] => {
+      each(onExitCodes(ctx), ({ req, i }): Finding[] => {
         const op = req.operator;
         if (op === undefined || op === '') return [{ path: pfp(ctx, i, 'onExitCodes', 'operator'), problem: 'is required (In or NotIn)' }];
         if (op !== 'In' && op !== 'NotIn') return [{ path: pfp(ctx, i, 'onExitCodes', 'operator'), problem: 'must be "In" or "NotIn"', got: op }];
@@ -183,7 +198,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'onExitCodes.values has between 1 and 255 items (R055, R056).',
     fix: 'list between 1 and 255 exit codes',
     check: (ctx) =>
-      onExitCodes(ctx).flatMap(({ req, i }): Finding[] => {
+      each(onExitCodes(ctx), ({ req, i }): Finding[] => {
         const n = arrayOf(req.values).length;
         if (n === 0) return [{ path: pfp(ctx, i, 'onExitCodes', 'values'), problem: 'must have at least one value', got: req.values ?? [] }];
         if (n > MAX_ON_EXIT_CODES_VALUES) return [{ path: pfp(ctx, i, 'onExitCodes', 'values'), problem: `must have at most ${MAX_ON_EXIT_CODES_VALUES} items (${n})`, got: n }];
@@ -197,7 +212,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'With the In operator, exit code 0 is not allowed (R057).',
     fix: 'remove 0 from the values, or use NotIn',
     check: (ctx) =>
-      onExitCodes(ctx).flatMap(({ req, i }) => {
+      each(onExitCodes(ctx), ({ req, i }) => {
         // Every value is checked, also in a list that is too long (the server reports both).
         const values = exitCodeValues(req.values);
         if (req.operator !== 'In') return [];
@@ -211,7 +226,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'onExitCodes.values are unique (R058).',
     fix: 'remove the duplicate exit code',
     check: (ctx) =>
-      onExitCodes(ctx).flatMap(({ req, i }) => {
+      each(onExitCodes(ctx), ({ req, i }) => {
         const values = exitCodeValues(req.values);
         const seen = new Set<unknown>();
         const out: Finding[] = [];
@@ -229,7 +244,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'onExitCodes.values are in ascending order (R059).',
     fix: 'sort the exit codes in ascending order',
     check: (ctx) =>
-      onExitCodes(ctx).flatMap(({ i, values }) => {
+      each(onExitCodes(ctx), ({ i, values }) => {
         const ordered = values.every((v, j) => j === 0 || values[j - 1] <= v);
         return when(!ordered, () => ({ path: pfp(ctx, i, 'onExitCodes', 'values'), problem: 'must be ordered ascending', got: values }));
       }),
@@ -243,7 +258,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'Linux exit codes are 0..255; the server accepts any int32 (negative values only make sense for Windows containers) (R060).',
     fix: 'use exit codes between 0 and 255',
     check: (ctx) =>
-      onExitCodes(ctx).flatMap(({ req, i }) =>
+      each(onExitCodes(ctx), ({ req, i }) =>
         arrayOf(req.values).flatMap((v, j) =>
           when(isInt32(v) && (v < 0 || v > 255), () => ({ path: pfp(ctx, i, 'onExitCodes', 'values', j), problem: 'is outside the exit code range 0..255', got: v })),
         ),
@@ -256,7 +271,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'A pod failure rule has at most 20 onPodConditions patterns (R061).',
     fix: 'use 20 or fewer onPodConditions patterns',
     check: (ctx) =>
-      onPodConditions(ctx).flatMap(({ patterns, i }) =>
+      each(onPodConditions(ctx), ({ patterns, i }) =>
         when(patterns.length > MAX_ON_POD_CONDITIONS, () => ({
           path: pfp(ctx, i, 'onPodConditions'),
           problem: `must have at most ${MAX_ON_POD_CONDITIONS} items (${patterns.length})`,
@@ -271,7 +286,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'onPodConditions[].type is a qualified name such as DisruptionTarget (R062).',
     fix: 'use a pod condition type such as DisruptionTarget',
     check: (ctx) =>
-      onPodConditions(ctx).flatMap(({ patterns, i }) =>
+      each(onPodConditions(ctx), ({ patterns, i }) =>
         patterns.flatMap((item, k) => {
           const p = item === null ? {} : item; // a null pattern decodes as an empty one, whose type is ""
           if (!isObject(p)) return [];
@@ -287,7 +302,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     summary: 'onPodConditions[].status is True, False or Unknown; it defaults to True in Jobs, but in CronJob templates only from 1.34 (R063, R007).',
     fix: 'set status to True, False or Unknown',
     check: (ctx) =>
-      onPodConditions(ctx).flatMap(({ patterns, i }) =>
+      each(onPodConditions(ctx), ({ patterns, i }) =>
         patterns.flatMap((item, k): Finding[] => {
           const p = item === null ? {} : item; // not defaulted (a CronJob template before 1.34): an empty pattern
           if (!isObject(p)) return [];
@@ -304,9 +319,9 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
 // ---------------------------------------------------------------------------------------------
 // successPolicy
 
-function successRules(ctx: RuleContext): Array<{ rule: Record<string, any>; i: number }> {
+function successRules(ctx: RuleContext): ReadonlyArray<{ rule: Record<string, any>; i: number }> {
   const policy = ctx.jobSpec.successPolicy;
-  if (!isObject(policy)) return [];
+  if (!isObject(policy)) return NO_FINDINGS_OF;
   return ruleItems(policy.rules);
 }
 
@@ -360,7 +375,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     summary: 'Each successPolicy rule sets succeededCount, succeededIndexes or both (R069).',
     fix: 'set succeededCount or succeededIndexes',
     check: (ctx) =>
-      successRules(ctx).flatMap(({ rule, i }) =>
+      each(successRules(ctx), ({ rule, i }) =>
         when(rule.succeededCount === undefined && rule.succeededIndexes === undefined, () => ({
           path: sp(ctx, i),
           problem: 'must set at least one of succeededCount and succeededIndexes',
@@ -377,7 +392,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     fix: 'write increasing indexes or ranges below completions, e.g. "0,2-4"',
     check: (ctx) => {
       const completions = int(ctx.jobSpec, 'completions');
-      return successRules(ctx).flatMap(({ rule, i }): Finding[] => {
+      return each(successRules(ctx), ({ rule, i }): Finding[] => {
         const s = rule.succeededIndexes;
         if (typeof s !== 'string') return [];
         const at = sp(ctx, i, 'succeededIndexes');
@@ -399,7 +414,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     summary: 'succeededCount is 0 or more (R072).',
     fix: 'set succeededCount to 1 or more',
     check: (ctx) =>
-      successRules(ctx).flatMap(({ rule, i }) =>
+      each(successRules(ctx), ({ rule, i }) =>
         when(isInt32(rule.succeededCount) && rule.succeededCount < 0, () => ({
           path: sp(ctx, i, 'succeededCount'),
           problem: 'must be greater than or equal to 0',
@@ -418,7 +433,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     check: (ctx) => {
       const completions = int(ctx.jobSpec, 'completions');
       if (completions === undefined) return [];
-      return successRules(ctx).flatMap(({ rule, i }): Finding[] => {
+      return each(successRules(ctx), ({ rule, i }): Finding[] => {
         const c = rule.succeededCount;
         if (!isInt32(c)) return [];
         const at = sp(ctx, i, 'succeededCount');
@@ -443,7 +458,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     summary: 'The API documents succeededCount as a positive integer; the server accepts 0, which a rule without succeededIndexes meets at once.',
     fix: 'set succeededCount to 1 or more',
     check: (ctx) =>
-      successRules(ctx).flatMap(({ rule, i }) =>
+      each(successRules(ctx), ({ rule, i }) =>
         when(rule.succeededCount === 0, () => ({ path: sp(ctx, i, 'succeededCount'), problem: 'is 0, which the docs do not allow', got: 0 })),
       ),
   }),
@@ -458,7 +473,7 @@ export const SUCCESS_POLICY_RULES: Rule[] = [
     summary: 'The API documents succeededIndexes as non-empty; the server accepts "" (no indexes) (R075).',
     fix: 'list at least one index or remove succeededIndexes',
     check: (ctx) =>
-      successRules(ctx).flatMap(({ rule, i }) =>
+      each(successRules(ctx), ({ rule, i }) =>
         when(rule.succeededIndexes === '', () => ({ path: sp(ctx, i, 'succeededIndexes'), problem: 'is empty, so the rule names no index', got: '' })),
       ),
   }),

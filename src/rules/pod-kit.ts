@@ -5,7 +5,6 @@
 import { podSpec } from './job-rule-kit';
 import { isObject } from './json';
 import { RuleContext } from './types';
-import { compareVersions } from './versions';
 
 /** One container of the pod template, with where it is. */
 export interface ContainerAt {
@@ -21,7 +20,8 @@ export const podAt = (ctx: RuleContext, ...rest: Array<string | number>): string
 
 /** `true` when the target version is 1.`minor` or later. */
 export function atLeast(ctx: RuleContext, minor: number): boolean {
-  return compareVersions(ctx.version, { major: 1, minor }) >= 0;
+  const v = ctx.version;
+  return v.major !== 1 ? v.major > 1 : v.minor >= minor;
 }
 
 /** A non-empty string. */

@@ -459,8 +459,13 @@ const CONTAINER_IDS = ['runAsUser', 'runAsGroup'];
 
 const badId = (v: unknown): boolean => typeof v === 'number' && (v < 0 || v > 2147483647);
 
-function idFindings(sc: Record<string, any>, keys: readonly string[], at: () => string, out: Finding[]): void {
-  for (const k of keys) if (badId(sc[k])) out.push({ path: `${at()}.${k}`, problem: ID_RANGE, got: sc[k] });
+/** The path of the pod's security context, or of container `where`'s (built only for a finding). */
+function securityAt(ctx: RuleContext, where?: ContainerAt): string {
+  return where ? podAt(ctx, where.list, where.i, 'securityContext') : podAt(ctx, 'securityContext');
+}
+
+function idFindings(sc: Record<string, any>, keys: readonly string[], ctx: RuleContext, where: ContainerAt | undefined, out: Finding[]): void {
+  for (const k of keys) if (badId(sc[k])) out.push({ path: `${securityAt(ctx, where)}.${k}`, problem: ID_RANGE, got: sc[k] });
 }
 
 const SECCOMP_TYPES = ['Localhost', 'RuntimeDefault', 'Unconfined'];
@@ -548,21 +553,20 @@ function podSecurityFindings(ctx: RuleContext, pod: Record<string, any>, out: Fi
   const psc = pod.securityContext;
   // Every stored pod template has one (defaulted to {}): nothing to check in the usual empty one.
   if (!isObject(psc) || isEmpty(psc)) return;
-  const at = (): string => podAt(ctx, 'securityContext');
-  idFindings(psc, POD_IDS, at, out);
+  idFindings(psc, POD_IDS, ctx, undefined, out);
   const groups = psc.supplementalGroups;
   if (Array.isArray(groups)) {
-    for (let k = 0; k < groups.length; k++) if (badId(groups[k])) out.push({ path: `${at()}.supplementalGroups[${k}]`, problem: ID_RANGE, got: groups[k] });
+    for (let k = 0; k < groups.length; k++) if (badId(groups[k])) out.push({ path: `${securityAt(ctx)}.supplementalGroups[${k}]`, problem: ID_RANGE, got: groups[k] });
   }
-  if (psc.sysctls !== undefined) sysctlFindings(pod, psc.sysctls, `${at()}.sysctls`, atLeast(ctx, 29), out);
+  if (psc.sysctls !== undefined) sysctlFindings(pod, psc.sysctls, `${securityAt(ctx)}.sysctls`, atLeast(ctx, 29), out);
   if (typeof psc.fsGroupChangePolicy === 'string' && !FS_GROUP_CHANGE_POLICIES.includes(psc.fsGroupChangePolicy)) {
-    out.push({ path: `${at()}.fsGroupChangePolicy`, problem: 'must be one of "Always", "OnRootMismatch"', got: psc.fsGroupChangePolicy });
+    out.push({ path: `${securityAt(ctx)}.fsGroupChangePolicy`, problem: 'must be one of "Always", "OnRootMismatch"', got: psc.fsGroupChangePolicy });
   }
-  if (psc.seccompProfile !== undefined) seccompFindings(psc.seccompProfile, `${at()}.seccompProfile`, out);
-  if (psc.appArmorProfile !== undefined && atLeast(ctx, 30)) appArmorFindings(psc.appArmorProfile, `${at()}.appArmorProfile`, out);
+  if (psc.seccompProfile !== undefined) seccompFindings(psc.seccompProfile, `${securityAt(ctx)}.seccompProfile`, out);
+  if (psc.appArmorProfile !== undefined && atLeast(ctx, 30)) appArmorFindings(psc.appArmorProfile, `${securityAt(ctx)}.appArmorProfile`, out);
   for (const { key, since, until, allowed } of SECURITY_ENUMS) {
     if (typeof psc[key] === 'string' && atLeast(ctx, since) && !(until !== undefined && atLeast(ctx, until + 1)) && !allowed.includes(psc[key])) {
-      out.push({ path: `${at()}.${key}`, problem: `must be one of ${allowed.map((x) => `"${x}"`).join(', ')}`, got: psc[key] });
+      out.push({ path: `${securityAt(ctx)}.${key}`, problem: `must be one of ${allowed.map((x) => `"${x}"`).join(', ')}`, got: psc[key] });
     }
   }
 }
@@ -578,21 +582,20 @@ function securityFindings(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   const pod = podSpec(ctx);
   podSecurityFindings(ctx, pod, out);
-  for (const { c, list, i } of containers(ctx)) {
-    const sc = c.securityContext;
+  for (const where of containers(ctx)) {
+    const sc = where.c.securityContext;
     if (!isObject(sc)) continue;
-    const at = (): string => podAt(ctx, list, i, 'securityContext');
-    idFindings(sc, CONTAINER_IDS, at, out);
-    if (sc.procMount !== undefined) procMountFindings(ctx, sc.procMount, `${at()}.procMount`, out);
-    if (sc.seccompProfile !== undefined) seccompFindings(sc.seccompProfile, `${at()}.seccompProfile`, out);
-    if (sc.appArmorProfile !== undefined && atLeast(ctx, 30)) appArmorFindings(sc.appArmorProfile, `${at()}.appArmorProfile`, out);
+    idFindings(sc, CONTAINER_IDS, ctx, where, out);
+    if (sc.procMount !== undefined) procMountFindings(ctx, sc.procMount, `${securityAt(ctx, where)}.procMount`, out);
+    if (sc.seccompProfile !== undefined) seccompFindings(sc.seccompProfile, `${securityAt(ctx, where)}.seccompProfile`, out);
+    if (sc.appArmorProfile !== undefined && atLeast(ctx, 30)) appArmorFindings(sc.appArmorProfile, `${securityAt(ctx, where)}.appArmorProfile`, out);
     if (sc.allowPrivilegeEscalation !== false) continue;
     if (sc.privileged === true) {
-      out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
+      out.push({ path: securityAt(ctx, where), problem: 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true', got: { privileged: true, allowPrivilegeEscalation: false } });
     }
     const added = isObject(sc.capabilities) && Array.isArray(sc.capabilities.add) ? sc.capabilities.add : [];
     if (added.includes('CAP_SYS_ADMIN')) {
-      out.push({ path: at(), problem: 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', got: added });
+      out.push({ path: securityAt(ctx, where), problem: 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN', got: added });
     }
   }
   return out;

@@ -59,7 +59,8 @@ export function checkSources(
     versions.set(objectVersion, (versions.get(objectVersion) ?? 0) + 1);
     const violations = runRules(source, objectVersion, allProblems);
     countSeverities(violations, tally);
-    results.push({ source, kind, ...identity(source.object), kubernetesVersion: objectVersion, violations });
+    const { name, namespace } = identity(source.object);
+    results.push({ source, kind, name, namespace, kubernetesVersion: objectVersion, violations });
   }
   const byVersion = [...versions.entries()].sort(([a], [b]) => compareMinor(a, b)).map(([version, count]) => ({ version, count }));
   return { kubernetesVersion, kubernetesVersions: byVersion, objects: sources.length, ...tally, results, problems: allProblems };
@@ -90,11 +91,12 @@ function runRules(source: SourceObject, kubernetesVersion: string, problems: Inp
 /** `metadata.name` and `metadata.namespace` when they are strings. */
 export function identity(object: Record<string, unknown>): { name: string | null; namespace: string | null } {
   const metadata = object.metadata;
-  const read = (key: string): string | null => {
-    const v = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)[key] : undefined;
-    return typeof v === 'string' ? v : null;
-  };
-  return { name: read('name'), namespace: read('namespace') };
+  const meta = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>) : undefined;
+  return { name: stringOrNull(meta?.name), namespace: stringOrNull(meta?.namespace) };
+}
+
+function stringOrNull(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
 }
 
 /** The process exit code for a report: 2 unusable input, 1 errors (or warnings when strict), else 0. */
