@@ -21,6 +21,22 @@ export const MIN_STARTING_DEADLINE_SECONDS = 10;
 /** A fixed Monday 00:00 UTC from which schedule frequencies are measured (keeps the rules pure). */
 const REFERENCE_TIME = Date.UTC(2024, 0, 1);
 
+/**
+ * Whether a schedule has no fire time within five years of `REFERENCE_TIME`, once per parsed
+ * schedule: `parseSchedule` returns the same object for the same text, and CronJobs repeat their
+ * schedules, so the simulation runs once per distinct schedule.
+ */
+function neverFires(schedule: CronSchedule): boolean {
+  let never = neverFiresOf.get(schedule);
+  if (never === undefined) {
+    never = nextFireTimes(schedule, REFERENCE_TIME, 1).length === 0;
+    neverFiresOf.set(schedule, never);
+  }
+  return never;
+}
+
+const neverFiresOf = new WeakMap<CronSchedule, boolean>();
+
 function warn(r: Omit<Rule, 'severity' | 'source'> & Partial<Pick<Rule, 'source'>>): Rule {
   return { severity: 'warning', source: 'hygiene', ...r };
 }
@@ -245,7 +261,7 @@ const CRONJOB_RULES: Rule[] = [
     check: (ctx) => {
       const parsed = parsedSchedule(ctx);
       if (!parsed || parsed.schedule.kind !== 'spec') return [];
-      return one(nextFireTimes(parsed.schedule, REFERENCE_TIME, 1).length === 0, () => ({
+      return one(neverFires(parsed.schedule), () => ({
         path: 'spec.schedule',
         problem: 'never fires: no date matches its day-of-month, month and day-of-week fields',
         got: parsed.text,

@@ -153,10 +153,80 @@ function knownFrom(name: string, key: string): string | undefined {
  * function, so that a JSON copy of it (`cloneJson`) would equal it in every value and key order.
  */
 export function checkObject(value: unknown, kind: BatchKind, version: KubeVersion): { problems: ShapeProblem[]; clean: unknown; plain: boolean } {
+  const root = compiledFor(version)[kind];
+  // Nearly every object decodes as it is: a first walk that keeps no path and copies nothing
+  // says so; only an object with something to report or remove is walked again in full.
+  const quick = new QuickWalk();
+  if (quick.fits(value, root)) return { problems: [], clean: value, plain: quick.plain };
   const problems: ShapeProblem[] = [];
   const walker = new Walker(problems);
-  const clean = walker.walk(value, compiledFor(version)[kind]);
+  const clean = walker.walk(value, root);
   return { problems, clean, plain: walker.plain };
+}
+
+/**
+ * The walk of `Walker` without paths or copies: `fits` is `true` exactly when `Walker` would
+ * report no problem and return the value itself (no wrongly typed value, no unknown field, no
+ * `null` to remove or replace); `plain` is then what `Walker` would say.
+ */
+class QuickWalk {
+  plain = true;
+
+  fits(value: unknown, node: Node): boolean {
+    switch (node.k) {
+      case K.Str: return typeof value === 'string';
+      case K.Bool: return typeof value === 'boolean';
+      case K.I32: return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647 && this.number(value);
+      case K.I64: return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 63 && this.number(value);
+      case K.Num: return typeof value === 'number' && this.number(value);
+      case K.Qty: return isQuantity(value) && (typeof value !== 'number' || this.number(value));
+      case K.IntOrStr:
+        return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2147483648 && this.number(value));
+      case K.Time: return typeof value === 'string' && RFC3339.test(value);
+      case K.Any:
+        if (this.plain && !isPlainJson(value)) this.plain = false;
+        return true;
+      // Lists and objects of another prototype (never parsed from YAML or JSON) take the full walk.
+      case K.Arr: return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype && this.list(value, node.of!);
+      case K.Map: return isObject(value) && plainObject(value) && this.members(value, node.of!, undefined);
+      case K.Struct: return isObject(value) && plainObject(value) && this.members(value, undefined, node.fields!);
+    }
+  }
+
+  /** Always `true`: a number the schema accepts fits; `plain` turns false for -0, NaN and infinities. */
+  private number(value: number): boolean {
+    if (!plainNumber(value)) this.plain = false;
+    return true;
+  }
+
+  private list(value: unknown[], item: Node): boolean {
+    const strings = item.k === K.Str;
+    for (let i = 0; i < value.length; i++) {
+      const x = value[i];
+      // A null item stays null; an undefined one (or a hole) becomes null: a copy.
+      if (x === undefined) return false;
+      if (strings && typeof x === 'string') continue; // the commonest item, checked without a call
+      if (x !== null && !this.fits(x, item)) return false;
+    }
+    return true;
+  }
+
+  /** A map's values (all of type `item`) or a struct's `fields`. */
+  private members(value: Record<string, unknown>, item: Node | undefined, fields: Record<string, Node> | undefined): boolean {
+    // Own keys in the order of Object.keys: the object has the ordinary prototype, which has no
+    // enumerable members; `for…in` allocates no key list.
+    // eslint-disable-next-line guard-for-in
+    for (const key in value) {
+      const x = value[key];
+      const sub = item ?? fields![key];
+      // An unknown field is a problem; a null value is removed or replaced.
+      if (sub === undefined || x === null) return false;
+      if (sub.k === K.Str && typeof x === 'string') continue; // the commonest member, checked without a call
+      if (x === undefined) this.plain = false;
+      else if (!this.fits(x, sub)) return false;
+    }
+    return true;
+  }
 }
 
 /** Whether `v` is plain JSON data, in the sense of `checkObject`'s `plain`. */

@@ -107,15 +107,24 @@ export interface MapProblem {
   readonly inKey: boolean;
 }
 
+const NO_PROBLEMS: readonly string[] = [];
+
 /** `ValidateLabels`: every key a qualified name, every value a label value. */
 export function labelMapProblems(labels: unknown): MapProblem[] {
   if (!isObject(labels)) return [];
-  const out: MapProblem[] = [];
-  for (const [key, value] of Object.entries(labels)) {
-    for (const p of qualifiedNameErrors(key)) out.push({ key, value: key, problem: p, inKey: true });
-    if (typeof value === 'string') for (const p of labelValueErrors(value)) out.push({ key, value, problem: p, inKey: false });
+  let out: MapProblem[] | undefined;
+  const keys = Object.keys(labels);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = labels[key];
+    const keyErrors = qualifiedNameErrors(key);
+    const valueErrors = typeof value === 'string' ? labelValueErrors(value) : NO_PROBLEMS;
+    if (keyErrors.length === 0 && valueErrors.length === 0) continue;
+    out ??= [];
+    for (const p of keyErrors) out.push({ key, value: key, problem: p, inKey: true });
+    for (const p of valueErrors) out.push({ key, value, problem: p, inKey: false });
   }
-  return out;
+  return out ?? [];
 }
 
 /** Total size limit of `metadata.annotations`, in bytes (`TotalAnnotationSizeLimitB`). */

@@ -408,9 +408,29 @@ const MULTIPLIER: Record<string, number> = {
   Ei: 2 ** 60,
 };
 
-/** `Quantity.Cmp` of two raw values; `undefined` when either does not parse. */
+/**
+ * `Quantity.Cmp` of two raw values; `undefined` when either does not parse. Pairs of strings are
+ * answered from a bounded table: containers repeat the same few requests and limits.
+ */
 function compareRaw(a: unknown, b: unknown): number | undefined {
   if (a === b) return 0;
+  if (typeof a !== 'string' || typeof b !== 'string') return compareUncached(a, b);
+  let row = compared.get(a);
+  if (!row) {
+    if (compared.size >= COMPARED_MAX) compared.clear();
+    row = new Map();
+    compared.set(a, row);
+  }
+  if (row.has(b)) return row.get(b);
+  const cmp = compareUncached(a, b);
+  if (row.size < COMPARED_MAX) row.set(b, cmp);
+  return cmp;
+}
+
+const COMPARED_MAX = 256;
+const compared = new Map<string, Map<string, number | undefined>>();
+
+function compareUncached(a: unknown, b: unknown): number | undefined {
   const fa = approx(a);
   const fb = approx(b);
   // Clearly apart as floats: no need for exact arithmetic.

@@ -5,7 +5,7 @@
  * the part of PodSpec validation that Job manifests commonly get wrong, not all of it.
  */
 import { annotationFindings, apiRule, labelFindings, podSpec, when } from './job-rule-kit';
-import { dns1123LabelErrors } from './job-validators';
+import { dns1123LabelErrors, labelMapProblems } from './job-validators';
 import { arrayOf, isObject } from './json';
 import { atLeast, containers, items, podAt } from './pod-kit';
 import { Finding, Rule, RuleContext } from './types';
@@ -186,6 +186,7 @@ export const POD_TEMPLATE_RULES: Rule[] = [
     fix: 'use a qualified-name key and a value of at most 63 letters, digits, "-", "_" or "."',
     check: (ctx) => {
       const labels = templateMeta(ctx).labels;
+      if (labelMapProblems(labels).length === 0) return [];
       const findings = labelFindings(labels, ctx.at('template', 'labels'));
       return findings.length > 0 && jobTakesTemplateLabels(ctx) ? [...findings, ...labelFindings(labels, 'metadata.labels')] : findings;
     },
