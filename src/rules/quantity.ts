@@ -15,13 +15,24 @@ const DECIMAL: Record<string, number> = { 'n': -9, 'u': -6, 'm': -3, '': 0, 'k':
 const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 const SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
-/** `true` when `value` has the syntax of a quantity (cheaper than `parseQuantity`, no arithmetic). */
+/**
+ * `true` when `value` has the syntax of a quantity (cheaper than `parseQuantity`, no arithmetic).
+ * Strings are answered from a bounded table: manifests repeat the same few quantities.
+ */
 export function isQuantity(value: unknown): boolean {
   if (typeof value === 'number') return Number.isFinite(value);
   if (typeof value !== 'string') return false;
-  const m = SYNTAX.exec(value.trim());
-  return m !== null && (m[2] !== '' || (m[3] ?? '') !== '');
+  let ok = quantitySyntax.get(value);
+  if (ok === undefined) {
+    const m = SYNTAX.exec(value.trim());
+    ok = m !== null && (m[2] !== '' || (m[3] ?? '') !== '');
+    if (quantitySyntax.size >= 1024) quantitySyntax.clear();
+    quantitySyntax.set(value, ok);
+  }
+  return ok;
 }
+
+const quantitySyntax = new Map<string, boolean>();
 
 /** Parses a quantity as the API server does (`resource.ParseQuantity`); a number is read as its decimal text. `undefined` when invalid. */
 export function parseQuantity(value: unknown): Quantity | undefined {

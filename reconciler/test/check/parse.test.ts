@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import jsyaml from 'js-yaml';
 import { ALIAS_EXPANSION_ALLOWANCE, MAX_DEPTH, parseManifests } from '../../src/check/parse.ts';
+import { KUBERNETES_YAML_SCHEMA } from '../../src/check/yaml-schema.ts';
 
 const JOB = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: a\n';
 
@@ -64,6 +65,52 @@ describe('parseManifests', () => {
     assert.deepEqual(obj.object.floats, core);
     assert.deepEqual(obj.object.floats, [1.5, -2500, 1, 0.5, -Infinity, Infinity, Infinity, NaN, NaN, 1000, 6.02e23, '1_0.5', '.', '+.', '1.2.3', '-x']);
     assert.deepEqual(obj.object.words, words);
+  });
+
+  it('resolves every plain scalar as the core schema with YAML 1.1 booleans and go-yaml integers tried one after the other does (property)', () => {
+    // The reference: the straightforward definition, one implicit type per kind, in the core schema's order.
+    const TRUE = ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'];
+    const FALSE = ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'];
+    const INT = /^([-+]?)(0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/;
+    const digits = (d: string): number => {
+      const p = d.slice(0, 2).toLowerCase();
+      if (p === '0b') return parseInt(d.slice(2), 2);
+      if (p === '0o') return parseInt(d.slice(2), 8);
+      if (p === '0x') return parseInt(d.slice(2), 16);
+      return d.length > 1 && d.startsWith('0') ? parseInt(d.slice(1), 8) : parseInt(d, 10);
+    };
+    const reference = jsyaml.CORE_SCHEMA.extend({
+      implicit: [
+        new jsyaml.Type('tag:yaml.org,2002:bool', { kind: 'scalar', resolve: (d: string | null) => d !== null && [...TRUE, ...FALSE].includes(d), construct: (d: string) => TRUE.includes(d) }),
+        new jsyaml.Type('tag:yaml.org,2002:int', {
+          kind: 'scalar',
+          // go-yaml v2 reads a scalar as a number only when it starts with a sign or a digit (`_0` is a string).
+          resolve: (d: string | null) => d !== null && /^[-+0-9]/.test(d) && INT.test(d.replace(/_/g, '')),
+          construct: (d: string) => {
+            const [, sign, rest] = INT.exec(d.replace(/_/g, ''))!;
+            return sign === '-' ? -digits(rest) : digits(rest);
+          },
+        }),
+        (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge,
+      ],
+    });
+    const scalar = fc.stringOf(fc.constantFrom(...'0123456789+-._eExXoObBaAfFnNtTyYsSlLuUrRiI~ '.split('')), { minLength: 1, maxLength: 8 })
+      .filter((s) => s.trim() === s && !/^[-?:,[\]{}#&*!|>'"%@`]/.test(s) && !/ #|: /.test(s));
+    const words = fc.constantFrom('~', 'null', 'Null', 'NULL', 'nULL', ...[...'yYnN'], 'yes', 'No', 'ON', 'off', 'Off', 'oFF', 'true', 'False', 'TRUE', '.inf', '-.Inf', '.NaN', '0o17', '0x1F', '0b101', '-012', '1_000', '08', '-0', '+0', '0.0', '-0.0', '1e3', '<<');
+    fc.assert(
+      fc.property(fc.oneof(scalar, words), (s) => {
+        const text = `v: ${s}\n`;
+        let expected: unknown;
+        try {
+          expected = jsyaml.load(text, { schema: reference });
+        } catch {
+          return; // not a plain scalar in this position
+        }
+        assert.deepStrictEqual(jsyaml.load(text, { schema: KUBERNETES_YAML_SCHEMA }), expected);
+      }),
+      { numRuns: 3000 },
+    );
+    assert.deepStrictEqual(jsyaml.load('[!!int 0644, !!bool yes, !!float 1, !!null ~, !!str 12, !!int "0x1F"]', { schema: KUBERNETES_YAML_SCHEMA }), [420, true, 1, null, '12', 31]);
   });
 
   it('rejects language-specific tags such as !!binary', () => {
