@@ -188,8 +188,9 @@ class QuickWalk {
         return true;
       // Lists and objects of another prototype (never parsed from YAML or JSON) take the full walk.
       case K.Arr: return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype && this.list(value, node.of!);
-      case K.Map: return isObject(value) && plainObject(value) && this.members(value, node.of!, undefined);
-      case K.Struct: return isObject(value) && plainObject(value) && this.members(value, undefined, node.fields!);
+      // An object of the ordinary prototype is no list; `plainObject` rules out `toJSON` too.
+      case K.Map: return typeof value === 'object' && value !== null && plainObject(value) && this.members(value as Record<string, unknown>, node.of!, undefined);
+      case K.Struct: return typeof value === 'object' && value !== null && plainObject(value) && this.members(value as Record<string, unknown>, undefined, node.fields!);
     }
   }
 
@@ -221,7 +222,9 @@ class QuickWalk {
       const sub = item ?? fields![key];
       // An unknown field is a problem; a null value is removed or replaced.
       if (sub === undefined || x === null) return false;
-      if (sub.k === K.Str && typeof x === 'string') continue; // the commonest member, checked without a call
+      // The commonest members, checked without a call.
+      if (sub.k === K.Str && typeof x === 'string') continue;
+      if (sub.k === K.Bool && typeof x === 'boolean') continue;
       if (x === undefined) this.plain = false;
       else if (!this.fits(x, sub)) return false;
     }

@@ -625,9 +625,14 @@ const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'Non
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const TERMINATION_MESSAGE_POLICIES = ['FallbackToLogsOnError', 'File'];
 
+/** Whether `v` is a string outside `allowed` (an empty string is defaulted by the server). */
+function unsupported(v: unknown, allowed: readonly string[]): boolean {
+  return typeof v === 'string' && v !== '' && !allowed.includes(v);
+}
+
 /** `field.NotSupported` for a string outside `allowed` (an empty string is defaulted by the server). */
 function enumFinding(v: unknown, allowed: readonly string[], at: () => string): Finding[] {
-  if (typeof v !== 'string' || v === '' || allowed.includes(v)) return [];
+  if (!unsupported(v, allowed)) return [];
   return [{ path: at(), problem: `must be one of ${allowed.map((x) => `"${x}"`).join(', ')}`, got: v }];
 }
 
@@ -670,7 +675,7 @@ function computePodFindings(ctx: RuleContext): PodFindings {
   }
   const volumes = checkVolumes(ctx);
   add(out, 'VolumeInvalid', volumes.findings);
-  if (pod.dnsPolicy !== undefined) add(out, 'PodFieldValueUnsupported', enumFinding(pod.dnsPolicy, DNS_POLICIES, () => podAt(ctx, 'dnsPolicy')));
+  if (unsupported(pod.dnsPolicy, DNS_POLICIES)) add(out, 'PodFieldValueUnsupported', enumFinding(pod.dnsPolicy, DNS_POLICIES, () => podAt(ctx, 'dnsPolicy')));
   if (pod.preemptionPolicy !== undefined || pod.os !== undefined) add(out, 'PodFieldValueUnsupported', podEnumFindings(ctx, pod));
   if (pod.runtimeClassName !== undefined) add(out, 'PodDnsNameInvalid', runtimeClassFindings(ctx, pod.runtimeClassName));
   const other = pod.hostAliases !== undefined || pod.readinessGates !== undefined || pod.schedulingGates !== undefined;
@@ -679,8 +684,8 @@ function computePodFindings(ctx: RuleContext): PodFindings {
   if (isObject(pod.nodeSelector)) add(out, 'PodFieldValueUnsupported', labelFindings(pod.nodeSelector, podAt(ctx, 'nodeSelector')));
   for (const at of containers(ctx)) {
     const c = at.c;
-    if (c.imagePullPolicy !== undefined) add(out, 'PodFieldValueUnsupported', enumFinding(c.imagePullPolicy, PULL_POLICIES, () => podAt(ctx, at.list, at.i, 'imagePullPolicy')));
-    if (c.terminationMessagePolicy !== undefined) {
+    if (unsupported(c.imagePullPolicy, PULL_POLICIES)) add(out, 'PodFieldValueUnsupported', enumFinding(c.imagePullPolicy, PULL_POLICIES, () => podAt(ctx, at.list, at.i, 'imagePullPolicy')));
+    if (unsupported(c.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES)) {
       add(out, 'PodFieldValueUnsupported', enumFinding(c.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES, () => podAt(ctx, at.list, at.i, 'terminationMessagePolicy')));
     }
     if (c.volumeMounts !== undefined) add(out, 'VolumeMountInvalid', mountFindings(ctx, at, volumes.valid));
