@@ -1,9 +1,10 @@
 /**
  * The client-node adapter: the only code that talks to the API server. One `KubeConfig`,
  * the typed 1.4.0 APIs (BatchV1Api, CoreV1Api, EventsV1Api, CoordinationV1Api, VersionApi)
- * for reads and writes, client-node `Watch` for streams. Lists are read as raw JSON over the
- * same KubeConfig's agent and headers (one parse per page, no model round trip: at hundreds of
- * thousands of objects the models cost most of the time of a relist). Every patch sets its Content-Type
+ * for reads and writes, client-node `Watch` for streams. Lists are read as raw JSON with the
+ * same KubeConfig's credentials over kept-alive connections (one parse per page, no model round
+ * trip: at hundreds of thousands of objects the models cost most of the time of a relist), and
+ * Pod lists for the Pod cache in protobuf (`pod-protobuf.ts`). Every patch sets its Content-Type
  * explicitly (client-node 1.x would otherwise send `application/json-patch+json`), every
  * write carries `dryRun: 'All'` in dry-run mode, and every failure becomes a `KubeApiError`.
  */
@@ -29,6 +30,7 @@ import { of, type Observable } from '@kubernetes/client-node/dist/gen/rxjsStub.j
 import type { KubeObject } from '../core/types.ts';
 import { TokenBucket } from '../runtime/rate-limiter.ts';
 import { KubeApiError, errorFromStatus, toKubeApiError } from './errors.ts';
+import { PROTOBUF, decodePodList, decodeStatus } from './pod-protobuf.ts';
 import type {
   DeleteOptions,
   KubePort,
@@ -291,6 +293,8 @@ export class KubeClient implements KubePort {
   private readonly inFlight = new Set<() => void>();
   private closed = false;
   private fence?: () => boolean;
+  /** The kept-alive agent of list requests (`listAgent`). */
+  private keptAgent?: https.Agent;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -325,6 +329,7 @@ export class KubeClient implements KubePort {
     this.closed = true;
     this.bucket.close();
     for (const abort of [...this.inFlight]) abort();
+    this.keptAgent?.destroy();
   }
 
   /**
@@ -361,39 +366,57 @@ export class KubeClient implements KubePort {
 
   async list(kind: ResourceKind, options: ListPageOptions = {}): Promise<ListResult> {
     const path = listPath(kind, options);
+    // Pods for a cache that keeps their view only: in protobuf (the API server answers JSON
+    // instead when it cannot), decoded field by field, the rest skipped unread.
+    const accept = options.viewFields && kind === 'Pod' ? `${PROTOBUF}, application/json` : 'application/json';
     // A later page of a chunked list counts with its first page against the request budget.
-    const list = (await this.callWithSignal((signal) => this.getJson(path, signal), !options.continue)) as {
-      items?: KubeObject[];
-      metadata?: { resourceVersion?: string; continue?: string };
-    };
-    const items = (list.items ?? []).map((item) => this.withKind(kind, item));
-    const next = list.metadata?.continue;
-    return { items, resourceVersion: list.metadata?.resourceVersion ?? '', ...(next ? { continue: next } : {}) };
+    const answer = await this.callWithSignal((signal) => this.getRaw(path, accept, signal), !options.continue);
+    const protobuf = answer.contentType.startsWith(PROTOBUF);
+    if (answer.status >= 300) throw errorFromStatus(answer.status, protobuf ? decodeStatus(answer.body) : answer.body.toString('utf8'), answer.headers);
+    const list = protobuf ? this.decodePods(path, answer.body) : parseList(path, answer.body);
+    const items = list.items.map((item) => this.withKind(kind, item));
+    return { items, resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}) };
   }
 
-  /** GET `path` as raw JSON with the KubeConfig's agent and credentials; HTTP errors become `KubeApiError`s. */
-  private async getJson(path: string, signal: AbortSignal): Promise<unknown> {
+  private decodePods(path: string, body: Buffer): ListPage {
+    try {
+      return decodePodList(body);
+    } catch (err) {
+      throw new KubeApiError('Unknown', 200, `the API server answered ${path} with ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * The agent of list requests: client-node hands out a new agent (so a new TLS connection and
+   * handshake) for every call; lists keep one with keep-alive connections, made from the same
+   * options, and made again when the credentials in them change. A proxy agent is used as given.
+   */
+  private listAgent(fresh: unknown): http.Agent | undefined {
+    const agent = fresh as http.Agent | undefined;
+    if (!agent || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent;
+    const options = (agent as https.Agent).options;
+    if (!this.keptAgent || !sameCredentials(this.keptAgent.options, options)) {
+      this.keptAgent?.destroy();
+      this.keptAgent = new (agent.constructor as typeof https.Agent)({ ...options, keepAlive: true });
+    }
+    return this.keptAgent;
+  }
+
+  /** GET `path` with the KubeConfig's credentials: the status, content type, headers and body as they came. */
+  private async getRaw(path: string, accept: string, signal: AbortSignal): Promise<RawAnswer> {
     const init = await this.kubeConfig.applyToFetchOptions({});
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept };
     // client-node hands its headers out as a fetch `Headers` object.
     (init.headers as unknown as { forEach(cb: (value: string, key: string) => void): void } | undefined)?.forEach((value, key) => (headers[key] = value));
     const url = new URL(`${this.server.replace(/\/$/, '')}${path}`);
     const transport = url.protocol === 'http:' ? http : https;
+    const agent = this.listAgent(init.agent);
     return new Promise((resolve, reject) => {
-      const req = transport.get(url, { agent: init.agent as http.Agent, headers, signal }, (res) => {
+      const req = transport.get(url, { agent, headers, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status >= 300) return reject(errorFromStatus(status, text, res.headers));
-          try {
-            resolve(JSON.parse(text));
-          } catch (err) {
-            reject(new KubeApiError('Unknown', status, `the API server answered ${path} with invalid JSON: ${(err as Error).message}`));
-          }
-        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', headers: res.headers, body: Buffer.concat(chunks) }));
       });
       req.on('error', reject);
     });
@@ -464,6 +487,41 @@ export class KubeClient implements KubePort {
   private withKind(kind: ResourceKind, obj: KubeObject): KubeObject {
     return { ...obj, apiVersion: obj.apiVersion ?? OPS[kind].apiVersion, kind: obj.kind ?? KIND_NAMES[kind] };
   }
+}
+
+/** The same TLS credentials (a rotated client certificate, e.g. from an exec plugin, makes a new agent). */
+function sameCredentials(a: https.AgentOptions, b: https.AgentOptions): boolean {
+  return (['cert', 'key', 'ca', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const).every((k) => sameValue(a[k], b[k]));
+}
+
+/** Equal values; buffers (client-node reads credentials into new ones for every call) by their bytes. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return Buffer.isBuffer(a) && Buffer.isBuffer(b) ? a.equals(b) : a === b;
+}
+
+/** One answer as it came: status, content type, headers, body. */
+interface RawAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+interface ListPage {
+  readonly items: KubeObject[];
+  readonly resourceVersion: string;
+  readonly continue?: string;
+}
+
+/** A JSON list answer. */
+function parseList(path: string, body: Buffer): ListPage {
+  let list: { items?: KubeObject[]; metadata?: { resourceVersion?: string; continue?: string } };
+  try {
+    list = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new KubeApiError('Unknown', 200, `the API server answered ${path} with invalid JSON: ${(err as Error).message}`);
+  }
+  return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?.continue || undefined };
 }
 
 /** The path of one list request (page) with its query. */

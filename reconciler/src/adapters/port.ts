@@ -20,6 +20,12 @@ export interface ListPageOptions extends ListOptions {
   readonly limit?: number;
   /** The `continue` token of the previous page. */
   readonly continue?: string;
+  /**
+   * The caller keeps only the fields the cache view of this kind reads (`runtime/cache-view.ts`):
+   * the port may leave every other field out of the items (the client-node adapter then reads a
+   * Pod list in protobuf and decodes just those fields). Other ports return whole objects.
+   */
+  readonly viewFields?: boolean;
 }
 
 export interface ListResult {

@@ -200,7 +200,7 @@ export class Controller {
     // Only pods created by Jobs (the API server labels them with their Job's uid since 1.27).
     // Pods and Nodes are cached with only the fields the controller and decide read, Jobs and
     // CronJobs whole with their repeated strings held once (cache-view.ts).
-    this.pods = this.informer('Pod', this.podHandler(), { fixedSelector: JOB_POD_SELECTOR, transform: podCacheView });
+    this.pods = this.informer('Pod', this.podHandler(), { fixedSelector: JOB_POD_SELECTOR, transform: podCacheView, viewFields: true });
     this.nodes = new Informer([this.reflector('Node', { transform: nodeCacheView }, this.nodeHandler(), true)]);
     this.quotas = this.quotaInformer(options.config.admissionGate);
     this.elector = this.makeElector(identity);
@@ -469,7 +469,7 @@ export class Controller {
     return [this.jobs, this.cronJobs, this.pods, this.nodes, ...(this.quotas ? [this.quotas] : [])];
   }
 
-  private reflector(kind: ResourceKind, scope: { namespace?: string; labelSelector?: string; transform?: (obj: KubeObject) => KubeObject }, handler: ReflectorHandler, optional = false): Reflector {
+  private reflector(kind: ResourceKind, scope: { namespace?: string; labelSelector?: string; transform?: (obj: KubeObject) => KubeObject; viewFields?: boolean }, handler: ReflectorHandler, optional = false): Reflector {
     return new Reflector(this.options.port, {
       kind,
       ...scope,
@@ -489,10 +489,14 @@ export class Controller {
    * One reflector per namespace in scope. `selected`: the `--selector` applies; `fixedSelector`:
    * this one does instead; `optional`: an auxiliary resource, degraded on 403/404.
    */
-  private informer(kind: ResourceKind, handler: ReflectorHandler, how: { selected?: boolean; fixedSelector?: string; optional?: boolean; transform?: (obj: KubeObject) => KubeObject }): Informer {
+  private informer(
+    kind: ResourceKind,
+    handler: ReflectorHandler,
+    how: { selected?: boolean; fixedSelector?: string; optional?: boolean; transform?: (obj: KubeObject) => KubeObject; viewFields?: boolean },
+  ): Informer {
     const labelSelector = how.selected ? this.options.labelSelector : how.fixedSelector;
     const namespaces = this.options.namespaces?.length ? this.options.namespaces : [undefined];
-    return new Informer(namespaces.map((namespace) => this.reflector(kind, { namespace, labelSelector, transform: how.transform }, handler, how.optional)));
+    return new Informer(namespaces.map((namespace) => this.reflector(kind, { namespace, labelSelector, transform: how.transform, viewFields: how.viewFields }, handler, how.optional)));
   }
 
   /** An auxiliary list became forbidden or absent (err), or works again (undefined): one log line and the gauge. */

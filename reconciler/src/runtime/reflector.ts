@@ -101,6 +101,11 @@ export interface ReflectorOptions {
    * the controller reads. Applied to listed and watched objects alike, before the handler sees them.
    */
   readonly transform?: (obj: KubeObject) => KubeObject;
+  /**
+   * `transform` is the kind's cache view (`runtime/cache-view.ts`) and reads nothing else: listed
+   * objects may come with only the fields it reads (`ListPageOptions.viewFields`; watched ones come whole).
+   */
+  readonly viewFields?: boolean;
 }
 
 /** A list error that degrades an optional reflector. */
@@ -425,6 +430,7 @@ export class Reflector {
         labelSelector: this.options.labelSelector,
         ...(pageSize > 0 ? { limit: pageSize } : {}),
         ...(token ? { continue: token } : {}),
+        ...(this.options.viewFields ? { viewFields: true } : {}),
       });
     } catch (err) {
       if (token && toKubeApiError(err).kind === 'Gone') throw new ExpiredContinue(err);

@@ -1,0 +1,329 @@
+/**
+ * Pod lists in the API server's protobuf encoding (`application/vnd.kubernetes.protobuf`), read
+ * for the Pod cache only: of each pod just the fields its view keeps (`runtime/cache-view.ts`),
+ * in their JSON form, everything else (the spec's containers and volumes, the container statuses,
+ * the annotations, the managed fields: most of a pod's bytes) skipped by its length without being
+ * read. The API server encodes a protobuf list with about half the CPU of the JSON one, in a third
+ * fewer bytes, and skipping costs next to nothing, where `JSON.parse` reads every byte.
+ *
+ * The encoding: the 4 bytes `k8s\0`, then a `runtime.Unknown` whose `raw` (field 2) holds the
+ * `PodList` (k8s.io/api core/v1 `generated.proto`; `ObjectMeta`, `ListMeta`, `Time`, `Status` in
+ * apimachinery's). Field numbers below are those of the 1.37 protos, unchanged since 1.0 for the
+ * fields read. JSON forms as the API server writes them: a `Time` is RFC 3339 in UTC to the second
+ * (its nanoseconds are never sent) and `null` when zero; strings with `omitempty` are left out
+ * when empty (protobuf carries them empty).
+ */
+import type { KubeObject } from '../core/types.ts';
+
+/** The protobuf media type of the API server. */
+export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+const MAGIC = [0x6b, 0x38, 0x73, 0x00];
+
+const VARINT = 0;
+const FIXED64 = 1;
+const BYTES = 2;
+const FIXED32 = 5;
+
+/** The key of a field: its number and wire type, as the encoding writes it before the value. */
+const key = (field: number, type: number): number => (field << 3) | type;
+
+/** A malformed protobuf answer. */
+export class ProtobufError extends Error {
+  constructor(message: string) {
+    super(`malformed protobuf: ${message}`);
+    this.name = 'ProtobufError';
+  }
+}
+
+/** Reads one buffer front to back; each message reader loops over its fields until the end `enter()` gave it. */
+class Wire {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+
+  varint(): number {
+    const b = this.buf[this.pos++];
+    if (b < 0x80) return b;
+    let value = b & 0x7f;
+    let scale = 128;
+    for (let i = 1; i < 10; i++) {
+      const next = this.buf[this.pos++];
+      if (next === undefined) throw new ProtobufError('varint past the end of the answer');
+      value += (next & 0x7f) * scale;
+      // Ten bytes: a negative int64 (two's complement).
+      if (next < 0x80) return i === 9 ? value - 2 ** 64 : value;
+      scale *= 128;
+    }
+    throw new ProtobufError('varint longer than 10 bytes');
+  }
+
+  /** Reads the length of the message at `pos` and returns where it ends (`pos` is at its first field). */
+  enter(): number {
+    const length = this.varint();
+    const end = this.pos + length;
+    if (end > this.buf.length) throw new ProtobufError('a length past the end of the answer');
+    return end;
+  }
+
+  /** Checks that a message's fields ended exactly at its end. */
+  leave(end: number): void {
+    if (this.pos !== end) throw new ProtobufError('a field past the end of its message');
+  }
+
+  string(): string {
+    const end = this.enter();
+    const value = this.buf.toString('utf8', this.pos, end);
+    this.pos = end;
+    return value;
+  }
+
+  skip(type: number): void {
+    if (type === BYTES) this.pos = this.enter();
+    else if (type === VARINT) this.varint();
+    else if (type === FIXED64) this.pos += 8;
+    else if (type === FIXED32) this.pos += 4;
+    else throw new ProtobufError(`unsupported wire type ${type}`);
+  }
+
+  /** `Time`/`Timestamp` (seconds = 1) as the API server writes it in JSON; the zero time (an empty message) is null. */
+  time(): string | null {
+    const end = this.enter();
+    if (this.pos === end) return null;
+    let seconds = 0;
+    while (this.pos < end) {
+      const k = this.varint();
+      if (k === key(1, VARINT)) seconds = this.varint();
+      else this.skip(k & 7);
+    }
+    this.leave(end);
+    return iso(seconds);
+  }
+}
+
+/** RFC 3339 texts of the seconds seen last (the times of one list fall in few seconds); started afresh when full. */
+let isoTexts = new Map<number, string>();
+/** Seconds since the epoch in Go's RFC 3339 form, UTC (`2026-12-05T18:00:00Z`). */
+function iso(seconds: number): string {
+  let text = isoTexts.get(seconds);
+  if (text === undefined) {
+    text = `${new Date(seconds * 1000).toISOString().slice(0, -5)}Z`;
+    if (isoTexts.size >= 1024) isoTexts = new Map();
+    isoTexts.set(seconds, text);
+  }
+  return text;
+}
+
+type Json = Record<string, unknown>;
+
+/** A string field with `omitempty` in JSON: left out when empty. */
+function nonEmpty(value: string): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+/** One `map<string, string>` entry (key = 1, value = 2) into `into`. */
+function mapEntry(w: Wire, into: Record<string, string>): void {
+  const end = w.enter();
+  let k = '';
+  let value = '';
+  while (w.pos < end) {
+    const tag = w.varint();
+    if (tag === key(1, BYTES)) k = w.string();
+    else if (tag === key(2, BYTES)) value = w.string();
+    else w.skip(tag & 7);
+  }
+  w.leave(end);
+  into[k] = value;
+}
+
+/** `OwnerReference`: kind = 1, name = 3, uid = 4, apiVersion = 5, controller = 6. */
+function ownerReference(w: Wire): Json {
+  const end = w.enter();
+  let [apiVersion, kind, name, uid] = ['', '', '', ''];
+  let controller: boolean | undefined;
+  while (w.pos < end) {
+    const tag = w.varint();
+    switch (tag) {
+      case key(5, BYTES): apiVersion = w.string(); break;
+      case key(1, BYTES): kind = w.string(); break;
+      case key(3, BYTES): name = w.string(); break;
+      case key(4, BYTES): uid = w.string(); break;
+      case key(6, VARINT): controller = w.varint() !== 0; break;
+      default: w.skip(tag & 7);
+    }
+  }
+  w.leave(end);
+  return { apiVersion, kind, name, uid, controller };
+}
+
+/** The strings of `ObjectMeta` read, by key: name = 1, namespace = 3, uid = 5, resourceVersion = 6. */
+const META_STRINGS = new Map([[key(1, BYTES), 'name'], [key(3, BYTES), 'namespace'], [key(5, BYTES), 'uid'], [key(6, BYTES), 'resourceVersion']]);
+
+/**
+ * `ObjectMeta`: name = 1, namespace = 3, uid = 5, resourceVersion = 6, creationTimestamp = 8,
+ * deletionTimestamp = 9, labels = 11, ownerReferences = 13 (annotations, managed fields and the
+ * rest skipped).
+ */
+function objectMeta(w: Wire): Json {
+  const end = w.enter();
+  const meta: Json = {};
+  let labels: Record<string, string> | undefined;
+  let owners: Json[] | undefined;
+  while (w.pos < end) {
+    const tag = w.varint();
+    const name = META_STRINGS.get(tag);
+    if (name !== undefined) {
+      meta[name] = nonEmpty(w.string());
+      continue;
+    }
+    switch (tag) {
+      case key(8, BYTES): meta.creationTimestamp = w.time(); break;
+      case key(9, BYTES): meta.deletionTimestamp = w.time(); break;
+      case key(11, BYTES): mapEntry(w, (labels ??= {})); break;
+      case key(13, BYTES): (owners ??= []).push(ownerReference(w)); break;
+      default: w.skip(tag & 7);
+    }
+  }
+  w.leave(end);
+  meta.labels = labels;
+  meta.ownerReferences = owners;
+  return meta;
+}
+
+/** `PodSpec`: nodeName = 10. */
+function podSpec(w: Wire): Json {
+  const end = w.enter();
+  let nodeName: string | undefined;
+  while (w.pos < end) {
+    const tag = w.varint();
+    if (tag === key(10, BYTES)) nodeName = nonEmpty(w.string());
+    else w.skip(tag & 7);
+  }
+  w.leave(end);
+  return nodeName === undefined ? {} : { nodeName };
+}
+
+/** `PodCondition`: type = 1, status = 2, lastProbeTime = 3, lastTransitionTime = 4. */
+function podCondition(w: Wire): Json {
+  const end = w.enter();
+  let [type, status] = ['', ''];
+  let [lastProbeTime, lastTransitionTime] = [null as string | null, null as string | null];
+  while (w.pos < end) {
+    const tag = w.varint();
+    switch (tag) {
+      case key(1, BYTES): type = w.string(); break;
+      case key(2, BYTES): status = w.string(); break;
+      case key(3, BYTES): lastProbeTime = w.time(); break;
+      case key(4, BYTES): lastTransitionTime = w.time(); break;
+      default: w.skip(tag & 7);
+    }
+  }
+  w.leave(end);
+  return { type, status, lastProbeTime, lastTransitionTime };
+}
+
+/** `PodStatus`: phase = 1, conditions = 2, startTime = 7. */
+function podStatus(w: Wire): Json {
+  const end = w.enter();
+  let phase: string | undefined;
+  let startTime: string | null | undefined;
+  let conditions: Json[] | undefined;
+  while (w.pos < end) {
+    const tag = w.varint();
+    switch (tag) {
+      case key(1, BYTES): phase = nonEmpty(w.string()); break;
+      case key(2, BYTES): (conditions ??= []).push(podCondition(w)); break;
+      case key(7, BYTES): startTime = w.time(); break;
+      default: w.skip(tag & 7);
+    }
+  }
+  w.leave(end);
+  return { phase, startTime, conditions };
+}
+
+/** `Pod`: metadata = 1, spec = 2, status = 3; only the fields the Pod cache's view reads. */
+function pod(w: Wire): KubeObject {
+  const end = w.enter();
+  const obj: Json = {};
+  while (w.pos < end) {
+    const tag = w.varint();
+    switch (tag) {
+      case key(1, BYTES): obj.metadata = objectMeta(w); break;
+      case key(2, BYTES): obj.spec = podSpec(w); break;
+      case key(3, BYTES): obj.status = podStatus(w); break;
+      default: w.skip(tag & 7);
+    }
+  }
+  w.leave(end);
+  return obj as KubeObject;
+}
+
+/** `ListMeta`: resourceVersion = 2, continue = 3. */
+function listMeta(w: Wire): { resourceVersion: string; continue: string } {
+  const end = w.enter();
+  const meta = { resourceVersion: '', continue: '' };
+  while (w.pos < end) {
+    const tag = w.varint();
+    if (tag === key(2, BYTES)) meta.resourceVersion = w.string();
+    else if (tag === key(3, BYTES)) meta.continue = w.string();
+    else w.skip(tag & 7);
+  }
+  w.leave(end);
+  return meta;
+}
+
+/** Positions a reader on the object an envelope (`k8s\0` + `runtime.Unknown`) carries in `raw` (field 2); returns its end. */
+function unwrap(w: Wire): number {
+  if (w.buf.length < 4 || MAGIC.some((b, i) => w.buf[i] !== b)) throw new ProtobufError('the answer does not start with the k8s\\0 prefix');
+  w.pos = 4;
+  while (w.pos < w.buf.length) {
+    const tag = w.varint();
+    if (tag === key(2, BYTES)) return w.enter();
+    w.skip(tag & 7);
+  }
+  throw new ProtobufError('the envelope carries no object');
+}
+
+export interface PodListPage {
+  /** Each pod with only the fields the Pod cache's view reads, in their JSON form. */
+  readonly items: KubeObject[];
+  readonly resourceVersion: string;
+  readonly continue?: string;
+}
+
+/** A `PodList` answer (k8s\0 envelope; metadata = 1, items = 2). Throws `ProtobufError` when malformed. */
+export function decodePodList(body: Buffer): PodListPage {
+  const w = new Wire(body);
+  const end = unwrap(w);
+  const items: KubeObject[] = [];
+  let meta = { resourceVersion: '', continue: '' };
+  while (w.pos < end) {
+    const tag = w.varint();
+    if (tag === key(2, BYTES)) items.push(pod(w));
+    else if (tag === key(1, BYTES)) meta = listMeta(w);
+    else w.skip(tag & 7);
+  }
+  w.leave(end);
+  return { items, resourceVersion: meta.resourceVersion, ...(meta.continue ? { continue: meta.continue } : {}) };
+}
+
+export interface StatusBody {
+  readonly kind: 'Status';
+  readonly message?: string;
+  readonly reason?: string;
+  readonly code?: number;
+}
+
+/** A `Status` answer (an error in protobuf: message = 3, reason = 4, code = 6) in its JSON form. */
+export function decodeStatus(body: Buffer): StatusBody {
+  const w = new Wire(body);
+  const end = unwrap(w);
+  let [message, reason, code] = [undefined as string | undefined, undefined as string | undefined, undefined as number | undefined];
+  while (w.pos < end) {
+    const tag = w.varint();
+    if (tag === key(3, BYTES)) message = w.string();
+    else if (tag === key(4, BYTES)) reason = w.string();
+    else if (tag === key(6, VARINT)) code = w.varint();
+    else w.skip(tag & 7);
+  }
+  w.leave(end);
+  return { kind: 'Status', message, reason, code };
+}
