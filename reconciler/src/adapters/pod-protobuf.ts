@@ -41,17 +41,28 @@ class Wire {
   constructor(readonly buf: Buffer) {}
 
   varint(): number {
-    const b = this.buf[this.pos++];
-    if (b < 0x80) return b;
-    let value = b & 0x7f;
-    let scale = 128;
-    for (let i = 1; i < 10; i++) {
-      const next = this.buf[this.pos++];
-      if (next === undefined) throw new ProtobufError('varint past the end of the answer');
-      value += (next & 0x7f) * scale;
-      // Ten bytes: a negative int64 (two's complement).
-      if (next < 0x80) return i === 9 ? value - 2 ** 64 : value;
+    const start = this.pos;
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 7; i++) {
+      const b = this.buf[this.pos++];
+      if (b === undefined) throw new ProtobufError('varint past the end of the answer');
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
       scale *= 128;
+    }
+    // Past 49 bits (a negative int64 takes 10 bytes): exactly, through a BigInt.
+    return this.longVarint(start);
+  }
+
+  private longVarint(start: number): number {
+    let value = 0n;
+    this.pos = start;
+    for (let i = 0n; i < 70n; i += 7n) {
+      const b = this.buf[this.pos++];
+      if (b === undefined) throw new ProtobufError('varint past the end of the answer');
+      value |= BigInt(b & 0x7f) << i;
+      if (b < 0x80) return Number(BigInt.asIntN(64, value));
     }
     throw new ProtobufError('varint longer than 10 bytes');
   }

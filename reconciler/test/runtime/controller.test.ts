@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { defaultConfig } from '../../src/core/config.ts';
 import type { Action, Decision, KubeObject, Observed } from '../../src/core/types.ts';
 import { errorFromStatus } from '../../src/adapters/errors.ts';
-import type { KubePort } from '../../src/adapters/port.ts';
+import type { KubePort, ListPageOptions } from '../../src/adapters/port.ts';
 import { Controller, type ControllerOptions, keyOf } from '../../src/runtime/controller.ts';
 import { FakeKube } from './fake-kube.ts';
 import { cleanupsAfterEach, testJob } from './fixtures.ts';
@@ -55,6 +55,18 @@ describe('Controller', () => {
     assert.equal(calls(kube, 'patch', 'Job').length, 0, 'audit mode never writes to the Job');
     const codes = c.objectReports().flatMap((r) => r.violations.map((v) => v.code)).sort();
     assert.deepEqual(codes, ['ActiveDeadlineSecondsMissing', 'TtlSecondsAfterFinishedMissing']);
+  });
+
+  it('lists Pods for its Pod cache with only the fields the view reads (viewFields), Jobs, CronJobs and Nodes whole', async () => {
+    // GIVEN
+    const kube = new FakeKube();
+    const c = controller(kube);
+    // WHEN
+    c.start();
+    await waitFor(() => c.synced);
+    // THEN
+    const asked = Object.fromEntries(calls(kube, 'list').map((l) => [l.kind, (l.options as ListPageOptions).viewFields === true]));
+    assert.deepEqual(asked, { Job: false, CronJob: false, Pod: true, Node: false });
   });
 
   it('does not repeat an Event within the repeat interval, and bumps its series after it', async () => {

@@ -11,6 +11,7 @@ import type {
   DeleteOptions,
   KubePort,
   ListOptions,
+  ListPageOptions,
   ListResult,
   ResourceKind,
   ServerVersion,
@@ -144,9 +145,9 @@ export class FakeKube implements KubePort {
     for (const w of this.watches) w.send({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } as never });
   }
 
-  async list(kind: ResourceKind, options: ListOptions = {}): Promise<ListResult> {
+  async list(kind: ResourceKind, options: ListPageOptions = {}): Promise<ListResult> {
     this.listCount++;
-    this.calls.push({ op: 'list', kind, namespace: options.namespace });
+    this.calls.push({ op: 'list', kind, namespace: options.namespace, options });
     await Promise.resolve();
     const fault = this.listFaults.shift();
     if (fault) throw fault;

@@ -264,4 +264,16 @@ describe('Reflector list pages', () => {
     assert.deepEqual(emu.requests().slice(before).map((q) => `${q.method} ${q.path}`), []);
     assert.deepEqual(cached(r), stored(emu));
   });
+
+  it('asks for the view\'s fields only (viewFields) on every page when its transform is a cache view, and not otherwise', async () => {
+    // GIVEN
+    const { client } = await emulatorWith(1234);
+    const asked: Array<boolean | undefined> = [];
+    const port = beforeLists(client, (options) => asked.push(options.viewFields));
+    // WHEN
+    await new Reflector(port, { kind: 'Job', namespace: 'ns', timings: FAST, viewFields: true }).listOnce();
+    await new Reflector(port, { kind: 'Job', namespace: 'ns', timings: FAST }).listOnce();
+    // THEN
+    assert.deepEqual(asked, [true, true, true, undefined, undefined, undefined]);
+  });
 });
