@@ -209,10 +209,20 @@ function conditionsView(value: unknown): unknown[] | undefined {
   return Array.isArray(value) ? value.map(conditionView) : undefined;
 }
 
+/** Times parsed last (the conditions of a list's pods carry few distinct times); started afresh when full. */
+let parsedTimes = new Map<string, number>();
+
 /** Milliseconds of an RFC 3339 time, or -Infinity. */
 function millis(value: unknown): number {
-  const t = typeof value === 'string' ? Date.parse(value) : NaN;
-  return Number.isNaN(t) ? -Infinity : t;
+  if (typeof value !== 'string') return -Infinity;
+  let t = parsedTimes.get(value);
+  if (t === undefined) {
+    t = Date.parse(value);
+    if (Number.isNaN(t)) t = -Infinity;
+    if (parsedTimes.size >= 1024) parsedTimes = new Map();
+    parsedTimes.set(value, t);
+  }
+  return t;
 }
 
 /**
@@ -223,7 +233,11 @@ function latestConditionView(value: unknown): unknown[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return conditionsView(value);
   const time = (c: unknown): number => (c && typeof c === 'object' ? Math.max(millis((c as Json).lastTransitionTime), millis((c as Json).lastProbeTime)) : -Infinity);
   let best = value[0] as unknown;
-  for (const c of value) if (time(c) > time(best)) best = c;
+  let bestTime = time(best);
+  for (const c of value) {
+    const t = time(c);
+    if (t > bestTime) [best, bestTime] = [c, t];
+  }
   return [conditionView(best)];
 }
 
