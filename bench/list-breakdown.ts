@@ -8,7 +8,9 @@
  * (any version the watch cache holds), `stream` the streaming list (a watch with
  * `sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`, ended at the
  * `k8s.io/initial-events-end` bookmark), `meta:<n>` pages of metadata only
- * (`as=PartialObjectMetadataList`). Every request runs after the previous one was parsed and viewed,
+ * (`as=PartialObjectMetadataList`), `proto:<n>` pages in protobuf (Pods decoded as the reconciler
+ * does, `adapters/pod-protobuf.ts`; other kinds transfer only), `pbstream` the streaming list in
+ * protobuf (transfer only, until the first BOOKMARK). Every request runs after the previous one was parsed and viewed,
  * so that the parts do not overlap: per page the server's time to the first byte, the transfer (first
  * to last byte), the bytes, the client's `JSON.parse` and the cache view (`podCacheView` /
  * `batchCacheView` of the reconciler, after `managedFields` is dropped). Besides, the CPU time the
@@ -203,6 +205,42 @@ function continueOf(buf: Buffer): string | undefined {
   return token && token.length ? token.toString('utf8') : undefined;
 }
 
+/** The streaming list in protobuf (frames: 4-byte length, envelope, WatchEvent type = 1): transfer only, until the first BOOKMARK. */
+async function protoStream(): Promise<Timing[]> {
+  const timing: Timing = { ttfbMs: 0, transferMs: 0, bytes: 0, parseMs: 0, viewMs: 0, items: 0 };
+  const q = 'watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=600';
+  const t0 = performance.now();
+  let pending = Buffer.alloc(0);
+  let ended = false;
+  await new Promise<void>((resolve, reject) => {
+    const req = (tls ? https : http).get({ host: server.hostname, port: server.port, path: `${base}?${q}`, agent: agent(), headers: { accept: 'application/vnd.kubernetes.protobuf;stream=watch', ...auth } }, (res) => {
+      timing.ttfbMs = performance.now() - t0;
+      if (res.statusCode !== 200) return reject(new Error(`pbstream: ${res.statusCode}`));
+      res.on('data', (chunk: Buffer) => {
+        if (ended) return;
+        timing.bytes += chunk.length;
+        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+        while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32BE(0)) {
+          const frame = pending.subarray(4, 4 + pending.readUInt32BE(0));
+          pending = pending.subarray(4 + frame.length);
+          // envelope → raw (2) → WatchEvent.type (1); the first bytes of the event hold the type.
+          const text = frame.toString('latin1', 0, Math.min(frame.length, 64));
+          if (text.includes('BOOKMARK')) {
+            ended = true;
+            timing.transferMs = performance.now() - t0 - timing.ttfbMs;
+            req.destroy();
+            return resolve();
+          }
+          timing.items++;
+        }
+      });
+      res.on('end', () => (ended ? undefined : reject(new Error('pbstream: ended before a BOOKMARK'))));
+    });
+    req.on('error', (err) => (ended ? undefined : reject(err)));
+  });
+  return [timing];
+}
+
 /** The streaming list: one watch, parsed line by line as it arrives, until the initial-events-end bookmark. */
 async function stream(): Promise<Timing[]> {
   const timing: Timing = { ttfbMs: 0, transferMs: 0, bytes: 0, parseMs: 0, viewMs: 0, items: 0 };
@@ -263,6 +301,7 @@ async function run(mode: string): Promise<Timing[]> {
   if (name === 'stream') return stream();
   if (name === 'meta') return paged(limit, '', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1');
   if (name === 'proto') return pagedProto(limit);
+  if (name === 'pbstream') return protoStream();
   throw new Error(`unknown mode ${mode}`);
 }
 
