@@ -22,7 +22,7 @@ const FIXTURE = new URL('../adapters/fixtures/pod-list.json', import.meta.url);
 const file = process.env.KUBECONFIG;
 
 /** The pods of the test, by name: spec (and metadata) to create, status to set afterwards. */
-function pods(owner: { uid: string; name: string }): Array<{ body: KubeObject; status?: Record<string, unknown>; remove?: boolean }> {
+function pods(owner: { uid: string; name: string }, second: { uid: string; name: string }): Array<{ body: KubeObject; status?: Record<string, unknown>; remove?: boolean }> {
   const container = { name: 'c', image: 'registry.example/app:1', command: ['sh', '-c', 'echo ü'], resources: { requests: { cpu: '100m', memory: '64Mi' } } };
   const at = (s: number): string => new Date(Date.UTC(2026, 11, 5, 12, 0, s)).toISOString().replace('.000Z', 'Z');
   return [
@@ -36,7 +36,7 @@ function pods(owner: { uid: string; name: string }): Array<{ body: KubeObject; s
           annotations: { note: 'grüße, 日本' },
           ownerReferences: [
             { apiVersion: 'v1', kind: 'ConfigMap', name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: false },
-            { apiVersion: 'v1', kind: 'ConfigMap', name: owner.name, uid: owner.uid.replace(/.$/, '0'), controller: false },
+            { apiVersion: 'v1', kind: 'ConfigMap', name: second.name, uid: second.uid, controller: false },
           ],
         },
         spec: { restartPolicy: 'Never', nodeName: 'node-a', containers: [container] },
@@ -93,8 +93,10 @@ describe('Pod lists in protobuf against kube-apiserver', { skip: file ? false : 
     assert.equal((await target.call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })).status, 201);
     // The pods' service account, where no controller-manager creates it (409 where one did).
     await target.call('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
+    // Owners that exist: a garbage collector removes references to absent ones.
     const owner = await target.call('POST', `/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owner' } });
-    for (const p of pods({ uid: owner.body.metadata.uid, name: 'owner' })) {
+    const second = await target.call('POST', `/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'second' } });
+    for (const p of pods({ uid: owner.body.metadata.uid, name: 'owner' }, { uid: second.body.metadata.uid, name: 'second' })) {
       const created = await target.call('POST', podsPath, p.body);
       assert.equal(created.status, 201, JSON.stringify(created.body));
       const name = p.body.metadata!.name;
