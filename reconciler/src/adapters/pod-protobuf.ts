@@ -13,19 +13,15 @@
  * (its nanoseconds are never sent) and `null` when zero; strings with `omitempty` are left out
  * when empty (protobuf carries them empty).
  */
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { KubeObject } from '../core/types.ts';
 
 /** The protobuf media type of the API server. */
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
-const VARINT = 0;
-const FIXED64 = 1;
-const BYTES = 2;
-const FIXED32 = 5;
-
 /** The key of a field: its number and wire type, as the encoding writes it before the value. */
-const key = (field: number, type: number): number => (field << 3) | type;
+const key = (field: number, type: WireType): number => (field << 3) | type;
 
 /** A malformed protobuf answer. */
 export class ProtobufError extends Error {
@@ -35,42 +31,39 @@ export class ProtobufError extends Error {
   }
 }
 
-/** Reads one buffer front to back; each message reader loops over its fields until the end `enter()` gave it. */
+/**
+ * The wire format through `@bufbuild/protobuf`'s `BinaryReader` (varints, lengths, skipping a
+ * field by its wire type), with what the readers below add: a message's end from its length,
+ * checked against the answer, and the `Time` form. `tag()` gives the field key as one number,
+ * `(field << 3) | type`, so the readers switch on constants.
+ */
 class Wire {
-  pos = 0;
-  constructor(readonly buf: Buffer) {}
+  private readonly reader: BinaryReader;
 
-  varint(): number {
-    const start = this.pos;
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 7; i++) {
-      const b = this.buf[this.pos++];
-      if (b === undefined) throw new ProtobufError('varint past the end of the answer');
-      value += (b & 0x7f) * scale;
-      if (b < 0x80) return value;
-      scale *= 128;
-    }
-    // Past 49 bits (a negative int64 takes 10 bytes): exactly, through a BigInt.
-    return this.longVarint(start);
+  constructor(readonly buf: Buffer) {
+    this.reader = new BinaryReader(buf);
   }
 
-  private longVarint(start: number): number {
-    let value = 0n;
-    this.pos = start;
-    for (let i = 0n; i < 70n; i += 7n) {
-      const b = this.buf[this.pos++];
-      if (b === undefined) throw new ProtobufError('varint past the end of the answer');
-      value |= BigInt(b & 0x7f) << i;
-      if (b < 0x80) return Number(BigInt.asIntN(64, value));
-    }
-    throw new ProtobufError('varint longer than 10 bytes');
+  get pos(): number {
+    return this.reader.pos;
+  }
+
+  set pos(value: number) {
+    this.reader.pos = value;
+  }
+
+  /** The next field's key, `(field << 3) | wire type`. */
+  tag(): number {
+    return this.reader.uint32();
+  }
+
+  varint(): number {
+    return Number(this.reader.int64());
   }
 
   /** Reads the length of the message at `pos` and returns where it ends (`pos` is at its first field). */
   enter(): number {
-    const length = this.varint();
-    const end = this.pos + length;
+    const end = this.reader.uint32() + this.reader.pos;
     if (end > this.buf.length) throw new ProtobufError('a length past the end of the answer');
     return end;
   }
@@ -80,19 +73,20 @@ class Wire {
     if (this.pos !== end) throw new ProtobufError('a field past the end of its message');
   }
 
+  /** A string field, decoded straight from the answer's bytes (no intermediate slice). */
   string(): string {
     const end = this.enter();
-    const value = this.buf.toString('utf8', this.pos, end);
-    this.pos = end;
+    const value = this.buf.toString('utf8', this.reader.pos, end);
+    this.reader.pos = end;
     return value;
   }
 
+  /** Skips a field by its wire type; groups (3, 4: deprecated, in none of Kubernetes' messages) are malformed here. */
   skip(type: number): void {
-    if (type === BYTES) this.pos = this.enter();
-    else if (type === VARINT) this.varint();
-    else if (type === FIXED64) this.pos += 8;
-    else if (type === FIXED32) this.pos += 4;
-    else throw new ProtobufError(`unsupported wire type ${type}`);
+    if (type === WireType.StartGroup || type === WireType.EndGroup) throw new ProtobufError(`unsupported wire type ${type}`);
+    // Most of a pod's bytes are length-delimited fields the view does not read: moved over, not sliced.
+    if (type === WireType.LengthDelimited) this.reader.pos = this.enter();
+    else this.reader.skip(type as WireType);
   }
 
   /** `Time`/`Timestamp` (seconds = 1) as the API server writes it in JSON; the zero time (an empty message) is null. */
@@ -101,8 +95,8 @@ class Wire {
     if (this.pos === end) return null;
     let seconds = 0;
     while (this.pos < end) {
-      const k = this.varint();
-      if (k === key(1, VARINT)) seconds = this.varint();
+      const k = this.tag();
+      if (k === key(1, WireType.Varint)) seconds = this.varint();
       else this.skip(k & 7);
     }
     this.leave(end);
@@ -136,9 +130,9 @@ function mapEntry(w: Wire, into: Record<string, string>): void {
   let k = '';
   let value = '';
   while (w.pos < end) {
-    const tag = w.varint();
-    if (tag === key(1, BYTES)) k = w.string();
-    else if (tag === key(2, BYTES)) value = w.string();
+    const tag = w.tag();
+    if (tag === key(1, WireType.LengthDelimited)) k = w.string();
+    else if (tag === key(2, WireType.LengthDelimited)) value = w.string();
     else w.skip(tag & 7);
   }
   w.leave(end);
@@ -151,13 +145,13 @@ function ownerReference(w: Wire): Json {
   let [apiVersion, kind, name, uid] = ['', '', '', ''];
   let controller: boolean | undefined;
   while (w.pos < end) {
-    const tag = w.varint();
+    const tag = w.tag();
     switch (tag) {
-      case key(5, BYTES): apiVersion = w.string(); break;
-      case key(1, BYTES): kind = w.string(); break;
-      case key(3, BYTES): name = w.string(); break;
-      case key(4, BYTES): uid = w.string(); break;
-      case key(6, VARINT): controller = w.varint() !== 0; break;
+      case key(5, WireType.LengthDelimited): apiVersion = w.string(); break;
+      case key(1, WireType.LengthDelimited): kind = w.string(); break;
+      case key(3, WireType.LengthDelimited): name = w.string(); break;
+      case key(4, WireType.LengthDelimited): uid = w.string(); break;
+      case key(6, WireType.Varint): controller = w.varint() !== 0; break;
       default: w.skip(tag & 7);
     }
   }
@@ -166,7 +160,7 @@ function ownerReference(w: Wire): Json {
 }
 
 /** The strings of `ObjectMeta` read, by key: name = 1, namespace = 3, uid = 5, resourceVersion = 6. */
-const META_STRINGS = new Map([[key(1, BYTES), 'name'], [key(3, BYTES), 'namespace'], [key(5, BYTES), 'uid'], [key(6, BYTES), 'resourceVersion']]);
+const META_STRINGS = new Map([[key(1, WireType.LengthDelimited), 'name'], [key(3, WireType.LengthDelimited), 'namespace'], [key(5, WireType.LengthDelimited), 'uid'], [key(6, WireType.LengthDelimited), 'resourceVersion']]);
 
 /**
  * `ObjectMeta`: name = 1, namespace = 3, uid = 5, resourceVersion = 6, creationTimestamp = 8,
@@ -179,17 +173,17 @@ function objectMeta(w: Wire): Json {
   let labels: Record<string, string> | undefined;
   let owners: Json[] | undefined;
   while (w.pos < end) {
-    const tag = w.varint();
+    const tag = w.tag();
     const name = META_STRINGS.get(tag);
     if (name !== undefined) {
       meta[name] = nonEmpty(w.string());
       continue;
     }
     switch (tag) {
-      case key(8, BYTES): meta.creationTimestamp = w.time(); break;
-      case key(9, BYTES): meta.deletionTimestamp = w.time(); break;
-      case key(11, BYTES): mapEntry(w, (labels ??= {})); break;
-      case key(13, BYTES): (owners ??= []).push(ownerReference(w)); break;
+      case key(8, WireType.LengthDelimited): meta.creationTimestamp = w.time(); break;
+      case key(9, WireType.LengthDelimited): meta.deletionTimestamp = w.time(); break;
+      case key(11, WireType.LengthDelimited): mapEntry(w, (labels ??= {})); break;
+      case key(13, WireType.LengthDelimited): (owners ??= []).push(ownerReference(w)); break;
       default: w.skip(tag & 7);
     }
   }
@@ -204,8 +198,8 @@ function podSpec(w: Wire): Json {
   const end = w.enter();
   let nodeName: string | undefined;
   while (w.pos < end) {
-    const tag = w.varint();
-    if (tag === key(10, BYTES)) nodeName = nonEmpty(w.string());
+    const tag = w.tag();
+    if (tag === key(10, WireType.LengthDelimited)) nodeName = nonEmpty(w.string());
     else w.skip(tag & 7);
   }
   w.leave(end);
@@ -218,12 +212,12 @@ function podCondition(w: Wire): Json {
   let [type, status] = ['', ''];
   let [lastProbeTime, lastTransitionTime] = [null as string | null, null as string | null];
   while (w.pos < end) {
-    const tag = w.varint();
+    const tag = w.tag();
     switch (tag) {
-      case key(1, BYTES): type = w.string(); break;
-      case key(2, BYTES): status = w.string(); break;
-      case key(3, BYTES): lastProbeTime = w.time(); break;
-      case key(4, BYTES): lastTransitionTime = w.time(); break;
+      case key(1, WireType.LengthDelimited): type = w.string(); break;
+      case key(2, WireType.LengthDelimited): status = w.string(); break;
+      case key(3, WireType.LengthDelimited): lastProbeTime = w.time(); break;
+      case key(4, WireType.LengthDelimited): lastTransitionTime = w.time(); break;
       default: w.skip(tag & 7);
     }
   }
@@ -238,11 +232,11 @@ function podStatus(w: Wire): Json {
   let startTime: string | null | undefined;
   let conditions: Json[] | undefined;
   while (w.pos < end) {
-    const tag = w.varint();
+    const tag = w.tag();
     switch (tag) {
-      case key(1, BYTES): phase = nonEmpty(w.string()); break;
-      case key(2, BYTES): (conditions ??= []).push(podCondition(w)); break;
-      case key(7, BYTES): startTime = w.time(); break;
+      case key(1, WireType.LengthDelimited): phase = nonEmpty(w.string()); break;
+      case key(2, WireType.LengthDelimited): (conditions ??= []).push(podCondition(w)); break;
+      case key(7, WireType.LengthDelimited): startTime = w.time(); break;
       default: w.skip(tag & 7);
     }
   }
@@ -255,11 +249,11 @@ function pod(w: Wire): KubeObject {
   const end = w.enter();
   const obj: Json = {};
   while (w.pos < end) {
-    const tag = w.varint();
+    const tag = w.tag();
     switch (tag) {
-      case key(1, BYTES): obj.metadata = objectMeta(w); break;
-      case key(2, BYTES): obj.spec = podSpec(w); break;
-      case key(3, BYTES): obj.status = podStatus(w); break;
+      case key(1, WireType.LengthDelimited): obj.metadata = objectMeta(w); break;
+      case key(2, WireType.LengthDelimited): obj.spec = podSpec(w); break;
+      case key(3, WireType.LengthDelimited): obj.status = podStatus(w); break;
       default: w.skip(tag & 7);
     }
   }
@@ -272,9 +266,9 @@ function listMeta(w: Wire): { resourceVersion: string; continue: string } {
   const end = w.enter();
   const meta = { resourceVersion: '', continue: '' };
   while (w.pos < end) {
-    const tag = w.varint();
-    if (tag === key(2, BYTES)) meta.resourceVersion = w.string();
-    else if (tag === key(3, BYTES)) meta.continue = w.string();
+    const tag = w.tag();
+    if (tag === key(2, WireType.LengthDelimited)) meta.resourceVersion = w.string();
+    else if (tag === key(3, WireType.LengthDelimited)) meta.continue = w.string();
     else w.skip(tag & 7);
   }
   w.leave(end);
@@ -286,8 +280,8 @@ function unwrap(w: Wire): number {
   if (w.buf.length < 4 || MAGIC.some((b, i) => w.buf[i] !== b)) throw new ProtobufError('the answer does not start with the k8s\\0 prefix');
   w.pos = 4;
   while (w.pos < w.buf.length) {
-    const tag = w.varint();
-    if (tag === key(2, BYTES)) return w.enter();
+    const tag = w.tag();
+    if (tag === key(2, WireType.LengthDelimited)) return w.enter();
     w.skip(tag & 7);
   }
   throw new ProtobufError('the envelope carries no object');
@@ -302,14 +296,27 @@ export interface PodListPage {
 
 /** A `PodList` answer (k8s\0 envelope; metadata = 1, items = 2). Throws `ProtobufError` when malformed. */
 export function decodePodList(body: Buffer): PodListPage {
-  const w = new Wire(body);
+  return malformedAsProtobufError(() => podList(new Wire(body)));
+}
+
+/** The reader's own errors (a varint or a length past the end, an unknown wire type) as `ProtobufError`. */
+function malformedAsProtobufError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ProtobufError) throw err;
+    throw new ProtobufError((err as Error).message);
+  }
+}
+
+function podList(w: Wire): PodListPage {
   const end = unwrap(w);
   const items: KubeObject[] = [];
   let meta = { resourceVersion: '', continue: '' };
   while (w.pos < end) {
-    const tag = w.varint();
-    if (tag === key(2, BYTES)) items.push(pod(w));
-    else if (tag === key(1, BYTES)) meta = listMeta(w);
+    const tag = w.tag();
+    if (tag === key(2, WireType.LengthDelimited)) items.push(pod(w));
+    else if (tag === key(1, WireType.LengthDelimited)) meta = listMeta(w);
     else w.skip(tag & 7);
   }
   w.leave(end);
@@ -325,14 +332,17 @@ export interface StatusBody {
 
 /** A `Status` answer (an error in protobuf: message = 3, reason = 4, code = 6) in its JSON form. */
 export function decodeStatus(body: Buffer): StatusBody {
-  const w = new Wire(body);
+  return malformedAsProtobufError(() => status(new Wire(body)));
+}
+
+function status(w: Wire): StatusBody {
   const end = unwrap(w);
   let [message, reason, code] = [undefined as string | undefined, undefined as string | undefined, undefined as number | undefined];
   while (w.pos < end) {
-    const tag = w.varint();
-    if (tag === key(3, BYTES)) message = w.string();
-    else if (tag === key(4, BYTES)) reason = w.string();
-    else if (tag === key(6, VARINT)) code = w.varint();
+    const tag = w.tag();
+    if (tag === key(3, WireType.LengthDelimited)) message = w.string();
+    else if (tag === key(4, WireType.LengthDelimited)) reason = w.string();
+    else if (tag === key(6, WireType.Varint)) code = w.varint();
     else w.skip(tag & 7);
   }
   w.leave(end);
