@@ -1,5 +1,5 @@
 import { ApiObject, ApiObjectProps, Duration } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IConstruct, IValidation } from 'constructs';
 import { SynthSession } from './_synth-session';
 import { BatchSettings } from './batch-settings';
 import { formatViolation, validate, Violation } from './rules';
@@ -58,6 +58,14 @@ export class BatchApiObject extends ApiObject {
   }
 }
 
+/** What `addBatchValidation` asks the construct besides its rendered object. */
+export interface BatchValidated extends IConstruct {
+  /** Problems only the construct can see; called right after the object was rendered for the check. */
+  _constructProblems(): ConstructProblem[];
+  /** The pod spec path when the rules saw a stand-in pod spec instead of the user's (see `addBatchValidation`). */
+  _standInPodSpecPath(): string | undefined;
+}
+
 /**
  * Registers the one validation every cdk8s-batch construct runs at synth: the construct's own
  * rendered object goes through the rules engine for the target Kubernetes version
@@ -65,60 +73,79 @@ export class BatchApiObject extends ApiObject {
  * construct path, and fail synth under the strict setting; `info` problems are written once and
  * never fail synth.
  *
- * `standInPodSpec` names the pod spec path (e.g. `spec.template.spec`) when the construct could
- * not render its pod template and the rules saw a stand-in: the construct has reported that
- * mistake itself (`InvalidPodTemplate`), so the findings about the stand-in (missing requests,
- * missing containers, …) are dropped, except those on the restart policy, which is the user's.
+ * `construct._standInPodSpecPath()` names the pod spec path (e.g. `spec.template.spec`) when the
+ * construct could not render its pod template and the rules saw a stand-in: the construct has
+ * reported that mistake itself (`InvalidPodTemplate`), so the findings about the stand-in (missing
+ * requests, missing containers, …) are dropped, except those on the restart policy, which is the
+ * user's.
  *
  * The first validation pass of a synth renders the object, checks it and keeps the render for the
  * synth's output; the synth's later passes (cdk8s validates the app once more per chart) report
  * the same verdict. A validation called outside a pass (`construct.node.validate()` after a
  * synth) renders and checks the object as it is now.
  */
-export function addBatchValidation(
-  construct: IConstruct,
-  apiObject: BatchApiObject,
-  constructProblems: () => ConstructProblem[],
-  standInPodSpec: () => string | undefined = () => undefined,
-): void {
-  const session = apiObject._session;
-  const reported = new Set<string>();
-  const once = (line: string): void => {
-    if (reported.has(line)) return;
-    reported.add(line);
-    process.stderr.write(`${line}\n`);
-  };
-  let visited = -1;
-  let verdict: { synth: number; messages: string[] } | undefined;
-  const check = (json: unknown): string[] => {
-    // Render and evaluate first: `constructProblems` may reuse what this render found.
-    const rendered = evaluate(construct, json);
-    const problems = constructProblems();
-    const violations = withoutStandInFindings(rendered, standInPodSpec());
-    for (const note of problems.filter((p) => p.severity === 'info')) once(`[${construct.node.path}] info ${formatProblem(note)}`);
-    const own = problems.filter((p) => p.severity !== 'info').map(formatProblem);
-    const strict = BatchSettings.isStrict(construct);
-    const errors = violations.filter((v) => v.severity === 'error' || strict).map(formatViolation);
-    for (const warning of violations.filter((v) => v.severity === 'warning' && !strict)) {
-      once(`[${construct.node.path}] warning ${formatViolation(warning)}`);
+export function addBatchValidation(construct: BatchValidated, apiObject: BatchApiObject): void {
+  construct.node.addValidation(new BatchValidation(construct, apiObject));
+}
+
+/**
+ * The validation of one construct. One plain object per construct (no closures): a synth of many
+ * Jobs creates and keeps as little per Job as it can.
+ */
+class BatchValidation implements IValidation {
+  /** The pass this validation last ran in; a second call in the same pass is a direct one. */
+  private visited = -1;
+  /** The synth the verdict was made for. */
+  private verdictSynth = -1;
+  private verdict: string[] = [];
+  /** Warnings and notes already written to stderr; created with the first one. */
+  private reported?: Set<string>;
+
+  constructor(private readonly construct: BatchValidated, private readonly apiObject: BatchApiObject) {}
+
+  public validate(): string[] {
+    const session = this.apiObject._session;
+    // cdk8s validates each construct once per pass: a second call in the same pass is a direct one.
+    const inPass = this.visited !== session.currentPass;
+    this.visited = session.currentPass;
+    if (inPass && this.verdictSynth === session.currentSynth) return this.verdict;
+    const json = this.apiObject._render();
+    const messages = this.check(json);
+    if (inPass) {
+      this.verdictSynth = session.currentSynth;
+      this.verdict = messages;
+      session.keepRender(this.apiObject, json);
     }
-    return [...own, ...errors];
-  };
-  construct.node.addValidation({
-    validate: () => {
-      // cdk8s validates each construct once per pass: a second call in the same pass is a direct one.
-      const inPass = visited !== session.currentPass;
-      visited = session.currentPass;
-      if (inPass && verdict?.synth === session.currentSynth) return verdict.messages;
-      const json = apiObject._render();
-      const messages = check(json);
-      if (inPass) {
-        verdict = { synth: session.currentSynth, messages };
-        session.keepRender(apiObject, json);
-      }
-      return messages;
-    },
-  });
+    return messages;
+  }
+
+  private check(json: unknown): string[] {
+    const construct = this.construct;
+    // Render and evaluate first: `_constructProblems` may reuse what this render found.
+    const rendered = evaluate(construct, json);
+    const problems = construct._constructProblems();
+    const violations = withoutStandInFindings(rendered, construct._standInPodSpecPath());
+    const messages: string[] = [];
+    for (const p of problems) {
+      if (p.severity === 'info') this.once(`[${construct.node.path}] info ${formatProblem(p)}`);
+      else messages.push(formatProblem(p));
+    }
+    const strict = violations.length > 0 && BatchSettings.isStrict(construct);
+    for (const v of violations) {
+      if (v.severity === 'error' || strict) messages.push(formatViolation(v));
+    }
+    for (const v of violations) {
+      if (v.severity === 'warning' && !strict) this.once(`[${construct.node.path}] warning ${formatViolation(v)}`);
+    }
+    return messages;
+  }
+
+  private once(line: string): void {
+    this.reported ??= new Set();
+    if (this.reported.has(line)) return;
+    this.reported.add(line);
+    process.stderr.write(`${line}\n`);
+  }
 }
 
 function withoutStandInFindings(violations: Violation[], podSpecPath: string | undefined): Violation[] {

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration, IAnyProducer, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addBatchValidation, BatchApiObject, ConstructProblem, seconds, wholeSecondsProblem } from './_validation';
@@ -236,8 +236,11 @@ export abstract class JobBase extends kplus.Workload {
   private readonly explicitSuspendFalse: boolean;
   /** Pod parts given as props that cdk8s-plus-28 refused (reported as `InvalidPodTemplate`). */
   private readonly podPropProblems: ConstructProblem[] = [];
-  /** The outcome of the latest pod spec render (every render of the object makes one). */
-  private lastPodSpecRender?: { spec: any; error?: string };
+  /**
+   * Why the latest pod spec render failed (every render of the object makes one): `undefined`
+   * before the first render, `null` when it succeeded. Only the outcome is kept, not the spec.
+   */
+  private lastPodSpecError?: string | null;
 
   constructor(scope: Construct, id: string, props: JobBaseProps) {
     super(scope, id, {
@@ -278,7 +281,7 @@ export abstract class JobBase extends kplus.Workload {
       kind,
       // `name: undefined` would stop cdk8s from generating a name, so only defined keys are copied
       metadata: { ...definedOnly(props.metadata ?? {}), annotations },
-      spec: Lazy.any({ produce: () => this._toKube() }),
+      spec: Lazy.any(new SpecProducer(this)),
     });
     this.apiObject = apiObject;
 
@@ -289,7 +292,7 @@ export abstract class JobBase extends kplus.Workload {
     if (this.isolate) {
       this.connections.isolate();
     }
-    addBatchValidation(this, apiObject, () => this._constructProblems(), () => this.standInPodSpecPath());
+    addBatchValidation(this, apiObject);
   }
 
   /**
@@ -341,12 +344,10 @@ export abstract class JobBase extends kplus.Workload {
    */
   public _constructProblems(): ConstructProblem[] {
     const problems: ConstructProblem[] = [...this.podPropProblems];
-    // The validation renders the object (and so the pod spec) just before asking for these
-    // problems: reuse that render's outcome instead of rendering the pod spec once more.
-    const error = this.lastPodSpecRender ? this.lastPodSpecRender.error : this.renderPodSpec().error;
+    const error = this.podSpecError();
     // An empty container list is reported by the rules engine (PodContainersRequired); a pod
     // part refused above is its own finding.
-    if (error !== undefined && this.containers.length > 0 && this.podPropProblems.length === 0) {
+    if (error !== null && this.containers.length > 0 && this.podPropProblems.length === 0) {
       problems.push({
         code: 'InvalidPodTemplate',
         path: this.podSpecPath(),
@@ -385,40 +386,53 @@ export abstract class JobBase extends kplus.Workload {
 
   /** Adds the pod parts of `props` in cdk8s-plus-28's order, recording the ones it refuses. */
   private addPodProps(props: JobBaseProps): void {
-    const add = <T>(field: string, items: T[] | undefined, addOne: (item: T) => void): void => {
-      (items ?? []).forEach((item, i) => {
-        try {
-          addOne(item);
-        } catch (e) {
-          this.podPropProblems.push({
-            code: 'InvalidPodTemplate',
-            path: `${field}[${i}]`,
-            problem: 'cannot be added to the pod template',
-            got: e instanceof Error ? e.message : String(e),
-            fix: `fix or remove this entry of ${field}`,
-          });
-        }
+    props.containers?.forEach((c, i) => this.addPodPart('containers', i, () => this.addContainer(c)));
+    props.volumes?.forEach((v, i) => this.addPodPart('volumes', i, () => this.addVolume(v)));
+    props.initContainers?.forEach((c, i) => this.addPodPart('initContainers', i, () => this.addInitContainer(c)));
+    props.hostAliases?.forEach((h, i) => this.addPodPart('hostAliases', i, () => this.addHostAlias(h)));
+  }
+
+  /** Adds entry `i` of the prop `field`, or records why cdk8s-plus-28 refused it. */
+  private addPodPart(field: string, i: number, add: () => void): void {
+    try {
+      add();
+    } catch (e) {
+      this.podPropProblems.push({
+        code: 'InvalidPodTemplate',
+        path: `${field}[${i}]`,
+        problem: 'cannot be added to the pod template',
+        got: e instanceof Error ? e.message : String(e),
+        fix: `fix or remove this entry of ${field}`,
       });
-    };
-    add('containers', props.containers, (c) => this.addContainer(c));
-    add('volumes', props.volumes, (v) => this.addVolume(v));
-    add('initContainers', props.initContainers, (c) => this.addInitContainer(c));
-    add('hostAliases', props.hostAliases, (h) => this.addHostAlias(h));
+    }
   }
 
   private podSpecPath(): string {
     return this._kind() === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
   }
 
-  /** The pod spec path when the rules saw a stand-in, not the user's pod template (see `addBatchValidation`). */
-  private standInPodSpecPath(): string | undefined {
-    const renderFailed = (this.lastPodSpecRender ?? this.renderPodSpec()).error !== undefined && this.containers.length > 0;
+  /**
+   * The pod spec path when the rules saw a stand-in, not the user's pod template (see `addBatchValidation`).
+   *
+   * @internal
+   */
+  public _standInPodSpecPath(): string | undefined {
+    const renderFailed = this.podSpecError() !== null && this.containers.length > 0;
     return renderFailed || this.podPropProblems.length > 0 ? this.podSpecPath() : undefined;
   }
 
+  /**
+   * Why the pod spec cannot be rendered, or `null`. The validation renders the object (and so the
+   * pod spec) just before it asks: that render's outcome is reused instead of rendering once more.
+   */
+  private podSpecError(): string | null {
+    return this.lastPodSpecError === undefined ? this.renderPodSpec().error ?? null : this.lastPodSpecError;
+  }
+
   private renderPodSpec(): { spec: any; error?: string } {
-    this.lastPodSpecRender = this.tryRenderPodSpec();
-    return this.lastPodSpecRender;
+    const render = this.tryRenderPodSpec();
+    this.lastPodSpecError = render.error ?? null;
+    return render;
   }
 
   private tryRenderPodSpec(): { spec: any; error?: string } {
@@ -434,6 +448,15 @@ export abstract class JobBase extends kplus.Workload {
         error: e instanceof Error ? e.message : String(e),
       };
     }
+  }
+}
+
+/** The object's `spec`, rendered by the construct whenever cdk8s resolves the object. */
+class SpecProducer implements IAnyProducer {
+  constructor(private readonly job: JobBase) {}
+
+  public produce(): any {
+    return this.job._toKube();
   }
 }
 
