@@ -31,6 +31,7 @@ import type { KubeObject } from '../core/types.ts';
 import { TokenBucket } from '../runtime/rate-limiter.ts';
 import { KubeApiError, errorFromStatus, toKubeApiError } from './errors.ts';
 import { PROTOBUF, decodePodList, decodeStatus } from './pod-protobuf.ts';
+import { startRawWatch } from './pod-watch-protobuf.ts';
 import type {
   DeleteOptions,
   KubePort,
@@ -38,6 +39,7 @@ import type {
   ListResult,
   ResourceKind,
   ServerVersion,
+  StreamListOptions,
   WatchEvent,
   WatchOptions,
   WatchStream,
@@ -473,7 +475,27 @@ export class KubeClient implements KubePort {
       timeoutSeconds: options.timeoutSeconds,
       allowWatchBookmarks: options.allowWatchBookmarks,
     };
-    const stream = startWatch(this.kubeConfig, { path: collectionPath(kind, options.namespace), query, ready: this.bucket.take() }, onEvent);
+    const request = { path: collectionPath(kind, options.namespace), query, ready: this.bucket.take() };
+    // Pods for a cache that keeps their view only: in protobuf, decoded field by field (`pod-watch-protobuf.ts`).
+    if (options.viewFields && kind === 'Pod') return this.tracked(startRawWatch(this.kubeConfig, { ...request, protobuf: true }, onEvent));
+    return this.tracked(startWatch(this.kubeConfig, request, onEvent));
+  }
+
+  /** The streaming list, read off the answer (in protobuf for the Pod cache's view, else JSON lines). */
+  streamList(kind: ResourceKind, options: StreamListOptions, onEvent: (event: WatchEvent) => void): WatchStream {
+    const query = {
+      labelSelector: options.labelSelector,
+      sendInitialEvents: true,
+      resourceVersionMatch: 'NotOlderThan',
+      allowWatchBookmarks: true,
+      timeoutSeconds: options.timeoutSeconds,
+    };
+    const protobuf = options.viewFields === true && kind === 'Pod';
+    return this.tracked(startRawWatch(this.kubeConfig, { path: collectionPath(kind, options.namespace), query, protobuf, ready: this.bucket.take() }, onEvent));
+  }
+
+  /** A watch `close()` stops. */
+  private tracked(stream: WatchStream): WatchStream {
     if (this.closed) stream.stop();
     const stop = (): void => stream.stop();
     this.inFlight.add(stop);

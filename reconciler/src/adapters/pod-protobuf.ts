@@ -246,7 +246,11 @@ function podStatus(w: Wire): Json {
 
 /** `Pod`: metadata = 1, spec = 2, status = 3; only the fields the Pod cache's view reads. */
 function pod(w: Wire): KubeObject {
-  const end = w.enter();
+  return podFields(w, w.enter());
+}
+
+/** The fields of a `Pod` from `pos` to `end`. */
+function podFields(w: Wire, end: number): KubeObject {
   const obj: Json = {};
   while (w.pos < end) {
     const tag = w.tag();
@@ -321,6 +325,17 @@ function podList(w: Wire): PodListPage {
   }
   w.leave(end);
   return { items, resourceVersion: meta.resourceVersion, ...(meta.continue ? { continue: meta.continue } : {}) };
+}
+
+/**
+ * One `Pod` in its envelope (the object of a watch event, `pod-watch-protobuf.ts`), with only the
+ * fields the Pod cache's view reads, as `decodePodList` gives each item. Throws `ProtobufError` when malformed.
+ */
+export function decodePod(body: Buffer): KubeObject {
+  return malformedAsProtobufError(() => {
+    const w = new Wire(body);
+    return podFields(w, unwrap(w));
+  });
 }
 
 export interface StatusBody {

@@ -41,7 +41,23 @@ export interface WatchOptions extends ListOptions {
   /** Asks the server to end the stream after this long. */
   readonly timeoutSeconds: number;
   readonly allowWatchBookmarks: boolean;
+  /**
+   * The caller keeps only the fields the cache view of this kind reads, as for lists: the
+   * client-node adapter then reads a Pod watch in protobuf. Other ports send whole objects.
+   */
+  readonly viewFields?: boolean;
 }
+
+/**
+ * A streaming list (`sendInitialEvents=true`, `resourceVersionMatch=NotOlderThan`, bookmarks
+ * allowed): one watch that first sends every object in scope as ADDED, then a BOOKMARK annotated
+ * `k8s.io/initial-events-end: "true"` at the resourceVersion of that state, then every later
+ * change as a watch does.
+ */
+export type StreamListOptions = Omit<WatchOptions, 'resourceVersion' | 'allowWatchBookmarks'>;
+
+/** The annotation of the bookmark that ends a streaming list's initial events (value `"true"`). */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -73,6 +89,11 @@ export interface ServerVersion {
 export interface KubePort {
   list(kind: ResourceKind, options?: ListPageOptions): Promise<ListResult>;
   watch(kind: ResourceKind, options: WatchOptions, onEvent: (event: WatchEvent) => void): WatchStream;
+  /**
+   * The streaming list (optional: ports without it are listed page by page). A server that does
+   * not serve it (the `WatchList` feature gate off) rejects `done` with 422 (`Invalid`).
+   */
+  streamList?(kind: ResourceKind, options: StreamListOptions, onEvent: (event: WatchEvent) => void): WatchStream;
   get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject>;
   /** Creates the object in `namespace` (from the manifest's metadata). */
   create(kind: ResourceKind, namespace: string, body: KubeObject): Promise<KubeObject>;

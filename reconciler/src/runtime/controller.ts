@@ -482,6 +482,7 @@ export class Controller {
         this.log.warn({ kind, namespace: scope.namespace, err: err.message }, 'list/watch failed');
       },
       onDegraded: (err) => this.onDegraded(kind, scope.namespace, err),
+      onStreamListRefused: (err) => this.log.info({ kind, namespace: scope.namespace, err: err.message }, 'streaming list refused; listing page by page'),
     });
   }
 

@@ -19,7 +19,7 @@
  */
 import type { KubeObject } from '../core/types.ts';
 import { KubeApiError, errorFromWatchStatus, toKubeApiError } from '../adapters/errors.ts';
-import type { KubePort, ListResult, ResourceKind, WatchEvent, WatchStream } from '../adapters/port.ts';
+import { INITIAL_EVENTS_END, type KubePort, type ListResult, type ResourceKind, type WatchEvent, type WatchStream } from '../adapters/port.ts';
 import { backoffDelay } from './rate-limiter.ts';
 
 export interface ReflectorHandler {
@@ -103,9 +103,15 @@ export interface ReflectorOptions {
   readonly transform?: (obj: KubeObject) => KubeObject;
   /**
    * `transform` is the kind's cache view (`runtime/cache-view.ts`) and reads nothing else: listed
-   * objects may come with only the fields it reads (`ListPageOptions.viewFields`; watched ones come whole).
+   * objects may come with only the fields it reads (`ListPageOptions.viewFields`). With it, and a
+   * port that has `streamList`, the cache is filled by the streaming list instead of pages: its
+   * ADDED events fill it, its initial-events-end bookmark marks it synced, and the same stream goes
+   * on as the watch (watched objects then come with the view's fields too). A server that refuses
+   * the streaming list (422: the `WatchList` feature gate off) is listed page by page from then on.
    */
   readonly viewFields?: boolean;
+  /** Called once when the server refused the streaming list and the reflector turned to pages. */
+  readonly onStreamListRefused?: (err: KubeApiError) => void;
 }
 
 /** A list error that degrades an optional reflector. */
@@ -148,6 +154,9 @@ export const DEFAULT_REPLAY_SLICE = 500;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** What a streaming list's initial events are collected into until their end bookmark. */
+type Collected = Map<string, KubeObject>;
+
 /** A later page of a chunked list answered 410: the snapshot it continued is gone. */
 class ExpiredContinue extends Error {
   constructor(readonly cause: unknown) {
@@ -188,6 +197,8 @@ export class Reflector {
   private relists = 0;
   /** While a periodic relist's list runs: the keys watch events changed meanwhile (the watch has the last word on them). */
   private touchedDuringRelist?: Set<string>;
+  /** The server refused the streaming list: lists go page by page. */
+  private streamListRefused?: KubeApiError;
 
   constructor(
     private readonly port: KubePort,
@@ -295,7 +306,7 @@ export class Reflector {
   private async cycle(state: { failures: number; restartReason?: RestartReason }): Promise<void> {
     if (state.restartReason) this.noteRestart(state.restartReason);
     state.restartReason = undefined;
-    if (!this.resourceVersion) await this.relist();
+    if (!this.resourceVersion && !this.streamsList()) await this.relist();
     const started = Date.now();
     const end = await this.watchOnce();
     if (end === 'timeout' && this.quietWatch(started)) await this.sleep(this.errorDelay(state.failures++));
@@ -304,6 +315,7 @@ export class Reflector {
   }
 
   private async afterFailure(state: { failures: number; restartReason?: RestartReason }, err: KubeApiError): Promise<void> {
+    if (this.refuseStreamList(err)) return;
     if (this.degrade(err)) {
       state.restartReason = 'error';
       await this.sleep(this.errorDelay(Number.MAX_SAFE_INTEGER));
@@ -321,6 +333,22 @@ export class Reflector {
     }
     state.restartReason = 'error';
     await this.sleep(this.errorDelay(state.failures++, err));
+  }
+
+  /** The cache is filled by the streaming list (not refused, the port has it, the cache keeps a view). */
+  private streamsList(): boolean {
+    return this.options.viewFields === true && this.port.streamList !== undefined && !this.streamListRefused;
+  }
+
+  /**
+   * A streaming list refused (422 before the cache was filled by it: the `WatchList` gate is off on
+   * the server): pages from now on, listed at once. True when it was that.
+   */
+  private refuseStreamList(err: KubeApiError): boolean {
+    if (err.kind !== 'Invalid' || this.resourceVersion || !this.streamsList()) return false;
+    this.streamListRefused = err;
+    this.options.onStreamListRefused?.(err);
+    return true;
   }
 
   /** Degrades an optional reflector on 403/404 (once); true when it did or already was. */
@@ -364,6 +392,11 @@ export class Reflector {
   private async relist(): Promise<void> {
     const listed = await this.listAll();
     if (!listed || this.stopped) return;
+    this.install(listed);
+  }
+
+  /** Replaces the cache with what a list (paged or streamed) brought, replays the changes, marks the cache synced. */
+  private install(listed: { fresh: Map<string, KubeObject>; resourceVersion: string }): void {
     this.relists++;
     const old = new Map(this.store);
     this.store.clear();
@@ -597,28 +630,58 @@ export class Reflector {
         if (end instanceof Error) reject(end);
         else resolve(this.stopped ? 'stopped' : end);
       };
-      const stream = this.port.watch(
-        this.kind,
-        {
-          namespace: this.options.namespace,
-          labelSelector: this.options.labelSelector,
-          resourceVersion: this.resourceVersion,
-          timeoutSeconds: this.watchTimeoutSeconds(),
-          allowWatchBookmarks: true,
-        },
-        (event) => {
-          lastActivity = Date.now();
-          this.eventsInWatch++;
-          if (event.type === 'ERROR') return finish(errorFromWatchStatus(event.object));
-          this.live = true;
-          this.goneStreak = 0;
-          this.applyEvent(event);
-        },
-      );
+      // Without a resourceVersion (streaming list): the initial events, collected until their end bookmark.
+      let collected: Collected | undefined = this.resourceVersion ? undefined : new Map();
+      const stream = this.openWatch(collected !== undefined, (event) => {
+        lastActivity = Date.now();
+        this.eventsInWatch++;
+        if (event.type === 'ERROR') return finish(errorFromWatchStatus(event.object));
+        this.live = true;
+        this.goneStreak = 0;
+        if (!collected) return this.applyEvent(event);
+        const outcome = this.collect(collected, event);
+        if (outcome instanceof KubeApiError) return finish(outcome);
+        if (outcome === 'synced') collected = undefined;
+      });
       this.stream = stream;
       timers.push(...this.watchTimers(() => lastActivity, finish));
       stream.done.then(() => finish('timeout'), (err: unknown) => finish(toKubeApiError(err)));
     });
+  }
+
+  /** The watch from the last resourceVersion, or (`initial`) the streaming list. */
+  private openWatch(initial: boolean, onEvent: (event: WatchEvent) => void): WatchStream {
+    const scope = {
+      namespace: this.options.namespace,
+      labelSelector: this.options.labelSelector,
+      timeoutSeconds: this.watchTimeoutSeconds(),
+      // The view's fields only (protobuf for pods), where the stream list is in use.
+      ...(this.streamsList() ? { viewFields: true } : {}),
+    };
+    if (initial && this.port.streamList) return this.port.streamList(this.kind, scope, onEvent);
+    return this.port.watch(this.kind, { ...scope, resourceVersion: this.resourceVersion, allowWatchBookmarks: true }, onEvent);
+  }
+
+  /**
+   * One initial event of a streaming list. Objects are collected (not yet in the cache: a stream
+   * that fails before its end starts over, and the cache keeps what it held); the bookmark
+   * annotated initial-events-end installs them at its resourceVersion and marks the cache synced
+   * ('synced'). A bookmark without the annotation before it means the server ignored
+   * `sendInitialEvents` (the API server holds its bookmarks back until then): refused.
+   */
+  private collect(collected: Collected, event: WatchEvent): 'listing' | 'synced' | KubeApiError {
+    if (event.type === 'BOOKMARK') {
+      const metadata = event.object.metadata;
+      if (metadata?.annotations?.[INITIAL_EVENTS_END] !== 'true' || !metadata.resourceVersion) {
+        return new KubeApiError('Invalid', 0, `the streaming list of ${this.kind} sent a bookmark without ${INITIAL_EVENTS_END} before its initial events ended: the server ignored sendInitialEvents`);
+      }
+      this.install({ fresh: collected, resourceVersion: metadata.resourceVersion });
+      return 'synced';
+    }
+    const obj = this.view(event.object);
+    if (event.type === 'DELETED') collected.delete(objectKey(obj));
+    else collected.set(objectKey(obj), obj);
+    return 'listing';
   }
 
   private watchTimers(lastActivity: () => number, finish: (end: WatchEnd) => void): NodeJS.Timeout[] {
