@@ -24,9 +24,9 @@ import { peakRssMb } from './lib/measure.ts';
 const [kubeconfig, expected, timings, kubernetesVersion] = [process.argv[2], Number(process.argv[3]), process.argv[4], process.argv[5] ?? '1.31'];
 const client = new KubeClient(loadKubeConfig({ kubeconfig, env: {} }));
 
-/** Requests sent by the reconciler, by `method kind` (a watch counts once, when it opens). */
+/** Requests sent by the reconciler, by `method kind` (a watch or streaming list counts once, when it opens). */
 const requests: Record<string, number> = {};
-for (const method of ['list', 'watch', 'get', 'create', 'mergePatch', 'replace', 'delete'] as const) {
+for (const method of ['list', 'streamList', 'watch', 'get', 'create', 'mergePatch', 'replace', 'delete'] as const) {
   const original = (client[method] as (...a: unknown[]) => unknown).bind(client);
   (client as unknown as Record<string, unknown>)[method] = (...a: unknown[]): unknown => {
     const key = `${method} ${String(a[0])}`;

@@ -16,6 +16,12 @@
  * trying at the longest backoff until the list works again.
  * The cache is keyed by `namespace/name`, with `managedFields` stripped. `stop()` is safe to
  * call at any time and never resurrects the loop.
+ * A cache that keeps a view (`viewFields`, the Pod cache) is filled by the streaming list where the
+ * port and the server have it: one watch whose initial ADDED events are collected and installed
+ * as a list at the initial-events-end bookmark (the moment the cache counts as synced), and
+ * which then goes on as the watch; 410 and errors stream the list again. A server that refuses it
+ * (422: the `WatchList` feature gate is off in 1.28–1.31 and 1.33) is listed page by page from
+ * then on, and watched in JSON.
  */
 import type { KubeObject } from '../core/types.ts';
 import { KubeApiError, errorFromWatchStatus, toKubeApiError } from '../adapters/errors.ts';
