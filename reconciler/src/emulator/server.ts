@@ -242,7 +242,7 @@ async function serveResource(ctx: Context, req: IncomingMessage, res: ServerResp
   const user = userOf(ctx.auth, req);
   if (ctx.auth && user !== undefined) authorize(ctx.auth, requestAttributes(user, r), 'request');
   if (r.verb === 'watch') {
-    serveWatch(ctx.watchEnv, r, req, res);
+    serveWatch(ctx.watchEnv, r, { req, res, onInitialEventsEnd: () => (record.initialEventsEndAt ??= Date.now()) });
     return;
   }
   const body: RestBody = { text: await readBody(req), contentType: req.headers['content-type'] };

@@ -19,9 +19,10 @@
  * A cache that keeps a view (`viewFields`, the Pod cache) is filled by the streaming list where the
  * port and the server have it: one watch whose initial ADDED events are collected and installed
  * as a list at the initial-events-end bookmark (the moment the cache counts as synced), and
- * which then goes on as the watch; 410 and errors stream the list again. A server that refuses it
- * (422: the `WatchList` feature gate is off in 1.28–1.31 and 1.33) is listed page by page from
- * then on, and watched in JSON.
+ * which then goes on as the watch; 410 and errors after that stream the list again. A streaming
+ * list that ends before its initial events did is followed by one paged list. A server that
+ * refuses it (422: the `WatchList` feature gate is off in 1.28–1.31 and 1.33) is listed page by
+ * page from then on, and watched in JSON.
  */
 import type { KubeObject } from '../core/types.ts';
 import { KubeApiError, errorFromWatchStatus, toKubeApiError } from '../adapters/errors.ts';
@@ -205,6 +206,12 @@ export class Reflector {
   private touchedDuringRelist?: Set<string>;
   /** The server refused the streaming list: lists go page by page. */
   private streamListRefused?: KubeApiError;
+  /**
+   * The last streaming list ended before its initial events did (an error, a silent or closed
+   * stream): the next list is paged, as client-go's reflector does (progress rather than a loop
+   * on a streaming list that cannot complete); the one after streams again.
+   */
+  private pageNextList = false;
 
   constructor(
     private readonly port: KubePort,
@@ -312,7 +319,10 @@ export class Reflector {
   private async cycle(state: { failures: number; restartReason?: RestartReason }): Promise<void> {
     if (state.restartReason) this.noteRestart(state.restartReason);
     state.restartReason = undefined;
-    if (!this.resourceVersion && !this.streamsList()) await this.relist();
+    if (!this.resourceVersion && (!this.streamsList() || this.pageNextList)) {
+      this.pageNextList = false;
+      await this.relist();
+    }
     const started = Date.now();
     const end = await this.watchOnce();
     if (end === 'timeout' && this.quietWatch(started)) await this.sleep(this.errorDelay(state.failures++));
@@ -633,11 +643,13 @@ export class Reflector {
       const finish = (end: WatchEnd | Error): void => {
         timers.forEach((t) => clearTimeout(t));
         stream.stop();
+        // A streaming list that ended before its initial events did: the next list is paged.
+        if (collected && !this.stopped) this.pageNextList = true;
         if (end instanceof Error) reject(end);
         else resolve(this.stopped ? 'stopped' : end);
       };
       // Without a resourceVersion (streaming list): the initial events, collected until their end bookmark.
-      let collected: Collected | undefined = this.resourceVersion ? undefined : new Map();
+      let collected: Collected | undefined = !this.resourceVersion && this.streamsList() ? new Map() : undefined;
       const stream = this.openWatch(collected !== undefined, (event) => {
         lastActivity = Date.now();
         this.eventsInWatch++;

@@ -1,8 +1,9 @@
 /**
  * The Pod reflector's initial sync through the streaming list: ADDED events fill the cache and
  * only the initial-events-end bookmark marks it synced; the same stream goes on as the watch; a
- * stream that fails before its end starts over; a server that refuses it (422) or ignores
- * `sendInitialEvents` is listed page by page from then on; a 410 after the sync streams again.
+ * stream that fails before its end is followed by one paged list; a server that refuses it (422)
+ * or ignores `sendInitialEvents` is listed page by page from then on; a 410 after the sync
+ * streams again.
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
@@ -118,24 +119,30 @@ describe('Reflector with the streaming list', () => {
     assert.equal(kube.streams.length, 1);
   });
 
-  it('starts over when the stream fails before its end, never syncing on a part of the list', async () => {
+  it('follows a streaming list that fails before its end with one paged list (never syncing on part of the stream), then streams again after a 410', async () => {
     // GIVEN
     const kube = new StreamingKube();
+    kube.put('Pod', pod('a', ''));
     const { r, events } = start(kube);
     await waitFor(() => kube.streams.length === 1);
     kube.streams[0].send(added('stale', '10'));
-    // WHEN
-    kube.streams[0].end(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    await waitFor(() => kube.streams.length === 2);
-    // THEN
     assert.equal(r.hasSynced, false);
-    assert.equal(r.size, 0);
-    kube.streams[1].send(added('a', '12'));
-    kube.streams[1].send(endOfInitialEvents('20'));
-    assert.equal(r.hasSynced, true);
+    // WHEN the stream breaks before its end bookmark
+    kube.streams[0].end(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    await r.waitForSync();
+    // THEN the cache comes from one paged list, and the watch from its resourceVersion keeps the view
     assert.deepEqual(r.list().map((p) => p.metadata?.name), ['a']);
     assert.deepEqual(events, ['add a']);
-    assert.equal(kube.listCount, 0);
+    assert.equal(kube.listCount, 1);
+    await waitFor(() => kube.openWatches === 1);
+    const watch = kube.calls.find((c) => c.op === 'watch')!.options as { viewFields?: boolean; resourceVersion?: string };
+    assert.equal(watch.viewFields, true);
+    assert.equal(watch.resourceVersion, r.lastResourceVersion);
+    // WHEN that watch expires (410): the list streams again
+    kube.compact();
+    kube.expireWatches();
+    await waitFor(() => kube.streams.length === 2);
+    assert.equal(kube.listCount, 1);
   });
 
   it('lists page by page and watches without the view when the server refuses the streaming list (422), and remembers it', async () => {
