@@ -477,11 +477,15 @@ export class KubeClient implements KubePort {
     };
     const request = { path: collectionPath(kind, options.namespace), query, ready: this.bucket.take() };
     // Pods for a cache that keeps their view only: in protobuf, decoded field by field (`pod-watch-protobuf.ts`).
-    if (options.viewFields && kind === 'Pod') return this.tracked(startRawWatch(this.kubeConfig, { ...request, protobuf: true }, onEvent));
+    if (options.viewFields && kind === 'Pod') return this.tracked(startRawWatch(this.kubeConfig, { ...request, accept: `${PROTOBUF}, application/json` }, onEvent));
     return this.tracked(startWatch(this.kubeConfig, request, onEvent));
   }
 
-  /** The streaming list, read off the answer (in protobuf for the Pod cache's view, else JSON lines). */
+  /**
+   * The streaming list, read off the answer: for the Pod cache's view in protobuf only (a server
+   * that cannot answer so, like the API emulator, answers 406, and the reflector lists pages: the
+   * streaming list in JSON costs the server more than pages), else JSON lines.
+   */
   streamList(kind: ResourceKind, options: StreamListOptions, onEvent: (event: WatchEvent) => void): WatchStream {
     const query = {
       labelSelector: options.labelSelector,
@@ -490,8 +494,8 @@ export class KubeClient implements KubePort {
       allowWatchBookmarks: true,
       timeoutSeconds: options.timeoutSeconds,
     };
-    const protobuf = options.viewFields === true && kind === 'Pod';
-    return this.tracked(startRawWatch(this.kubeConfig, { path: collectionPath(kind, options.namespace), query, protobuf, ready: this.bucket.take() }, onEvent));
+    const accept = options.viewFields === true && kind === 'Pod' ? PROTOBUF : 'application/json';
+    return this.tracked(startRawWatch(this.kubeConfig, { path: collectionPath(kind, options.namespace), query, accept, ready: this.bucket.take() }, onEvent));
   }
 
   /** A watch `close()` stops. */

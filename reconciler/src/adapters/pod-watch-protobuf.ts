@@ -203,8 +203,8 @@ export class JsonLineReader {
 export interface RawWatchRequest {
   readonly path: string;
   readonly query: Record<string, string | number | boolean | undefined>;
-  /** Asks for protobuf (the API server answers JSON where it cannot); else JSON only. */
-  readonly protobuf: boolean;
+  /** The media types asked for (`Accept`): the answer is read by the type it comes in. */
+  readonly accept: string;
   /** The request budget: the request is sent once it resolves. */
   readonly ready: Promise<void>;
 }
@@ -251,7 +251,7 @@ interface Sink {
 /** Sends the request and feeds the answer's events to `sink` until it ends, fails or is aborted. */
 async function open(kubeConfig: KubeConfig, request: RawWatchRequest, signal: AbortSignal, sink: Sink): Promise<void> {
   const init = await kubeConfig.applyToFetchOptions({});
-  const headers: Record<string, string> = { accept: request.protobuf ? `${PROTOBUF}, application/json` : 'application/json' };
+  const headers: Record<string, string> = { accept: request.accept };
   (init.headers as unknown as { forEach(cb: (value: string, key: string) => void): void } | undefined)?.forEach((value, key) => (headers[key] = value));
   const url = watchUrl(kubeConfig, request);
   const transport = url.protocol === 'http:' ? http : https;

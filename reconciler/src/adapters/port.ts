@@ -91,7 +91,8 @@ export interface KubePort {
   watch(kind: ResourceKind, options: WatchOptions, onEvent: (event: WatchEvent) => void): WatchStream;
   /**
    * The streaming list (optional: ports without it are listed page by page). A server that does
-   * not serve it (the `WatchList` feature gate off) rejects `done` with 422 (`Invalid`).
+   * not serve it (the `WatchList` feature gate off) rejects `done` with 422 (`Invalid`); one that
+   * cannot send it in the form asked for (`viewFields`: protobuf) with 406.
    */
   streamList?(kind: ResourceKind, options: StreamListOptions, onEvent: (event: WatchEvent) => void): WatchStream;
   get(kind: ResourceKind, namespace: string | undefined, name: string): Promise<KubeObject>;

@@ -176,8 +176,6 @@ export interface RequestRecord {
   readonly at: number;
   /** When the answer ended or the connection closed. */
   answeredAt?: number;
-  /** A streaming list (`sendInitialEvents`): when its initial-events-end bookmark was written (the client's list is then complete). */
-  initialEventsEndAt?: number;
   /** Who sent it: the bearer token of the request (each kubeconfig user has its own). */
   readonly user?: string;
 }

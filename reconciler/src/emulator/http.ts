@@ -34,6 +34,7 @@ const REASON_BY_CODE: Readonly<Record<number, StatusReason>> = {
   405: 'MethodNotAllowed',
   409: 'Conflict',
   410: 'Gone',
+  406: 'NotAcceptable',
   415: 'UnsupportedMediaType',
   422: 'Invalid',
   429: 'TooManyRequests',

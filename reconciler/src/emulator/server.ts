@@ -241,8 +241,9 @@ async function serveResource(ctx: Context, req: IncomingMessage, res: ServerResp
   const { r, record } = parsed;
   const user = userOf(ctx.auth, req);
   if (ctx.auth && user !== undefined) authorize(ctx.auth, requestAttributes(user, r), 'request');
+  refuseProtobufOnly(r, req.headers.accept);
   if (r.verb === 'watch') {
-    serveWatch(ctx.watchEnv, r, { req, res, onInitialEventsEnd: () => (record.initialEventsEndAt ??= Date.now()) });
+    serveWatch(ctx.watchEnv, r, req, res);
     return;
   }
   const body: RestBody = { text: await readBody(req), contentType: req.headers['content-type'] };
@@ -256,6 +257,18 @@ async function serveResource(ctx: Context, req: IncomingMessage, res: ServerResp
     return;
   }
   sendAnswer(ctx, { req, res }, r, answer);
+}
+
+/**
+ * The emulator answers JSON only: a request that accepts nothing but protobuf (a Kubernetes
+ * client reading a streaming list in protobuf) gets 406, as the API server answers a media type
+ * it cannot produce. Accept lists that also take JSON are answered in JSON.
+ */
+function refuseProtobufOnly(r: ResourceRequest, accept: string | undefined): void {
+  const types = (accept ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (types.length === 0 || !types.every((t) => t.startsWith('application/vnd.kubernetes.protobuf'))) return;
+  const available = r.verb === 'watch' ? 'application/json, application/json;stream=watch' : 'application/json';
+  throw new StoreError(406, 'NotAcceptable', `406: Not Acceptable\n\nAvailable representations: ${available}`);
 }
 
 function sendAnswer(ctx: Context, { req, res }: { req: IncomingMessage; res: ServerResponse }, r: ResourceRequest, answer: ReturnType<(typeof HANDLERS)[keyof typeof HANDLERS]>): void {

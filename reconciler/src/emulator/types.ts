@@ -76,6 +76,7 @@ export type StatusReason =
   | 'Expired'
   | 'Gone'
   | 'MethodNotAllowed'
+  | 'NotAcceptable'
   | 'UnsupportedMediaType'
   | 'TooManyRequests'
   | 'InternalError'

@@ -56,9 +56,6 @@ class WatchStream {
     private readonly filter: Filter,
   ) {}
 
-  /** Told when the initial-events-end bookmark of a streaming list has been written. */
-  onInitialEventsEnd?: () => void;
-
   open(): void {
     this.res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
     this.res.flushHeaders();
@@ -126,7 +123,6 @@ class WatchStream {
   private initialEventsEnd(): void {
     if (!isTrue(this.r.query.get('sendInitialEvents')) || !isTrue(this.r.query.get('allowWatchBookmarks'))) return;
     this.bookmark({ 'k8s.io/initial-events-end': 'true' });
-    this.onInitialEventsEnd?.();
   }
 
   private startTimers(): void {
@@ -195,15 +191,13 @@ class WatchStream {
  * Serves a watch request. Selector errors answer 400 before the stream opens; a `stall`
  * fault opens a silent stream; a `gone` fault sends the initial events and then a 410 ERROR.
  */
-export function serveWatch(env: WatchEnv, r: ResourceRequest, exchange: { req: IncomingMessage; res: ServerResponse; onInitialEventsEnd?: () => void }): void {
-  const { req, res } = exchange;
+export function serveWatch(env: WatchEnv, r: ResourceRequest, req: IncomingMessage, res: ServerResponse): void {
   const labels = parseLabelSelector(r.query.get('labelSelector') ?? undefined);
   const fields = parseFieldSelector(r.query.get('fieldSelector') ?? undefined, r.resource.fieldLabels);
   const facts: RequestFacts = { method: 'GET', path: pathOf(r), watch: true, verb: 'watch', resource: r.resource.plural };
   const fault = env.faults.takeWatchFault(facts);
   const filter: Filter = { labels, fields, selective: labels.length + fields.length > 0, table: wantsTable(req.headers.accept) };
   const stream = new WatchStream(env, r, res, filter);
-  stream.onInitialEventsEnd = exchange.onInitialEventsEnd;
   stream.open();
   // A stalled stream stays open and silent (no events, bookmarks or timeout) until the client goes.
   if (fault?.type === 'stall') return;

@@ -22,7 +22,8 @@
  * which then goes on as the watch; 410 and errors after that stream the list again. A streaming
  * list that ends before its initial events did is followed by one paged list. A server that
  * refuses it (422: the `WatchList` feature gate is off in 1.28–1.31 and 1.33) is listed page by
- * page from then on, and watched in JSON.
+ * page from then on, and watched in JSON; so is one that cannot send it in protobuf (406: the API
+ * emulator, which answers JSON only).
  */
 import type { KubeObject } from '../core/types.ts';
 import { KubeApiError, errorFromWatchStatus, toKubeApiError } from '../adapters/errors.ts';
@@ -357,11 +358,12 @@ export class Reflector {
   }
 
   /**
-   * A streaming list refused (422 before the cache was filled by it: the `WatchList` gate is off on
-   * the server): pages from now on, listed at once. True when it was that.
+   * A streaming list refused before the cache was filled by it (422: the `WatchList` gate is off
+   * on the server; 406: the server cannot send it in protobuf): pages from now on, listed at once.
+   * True when it was that.
    */
   private refuseStreamList(err: KubeApiError): boolean {
-    if (err.kind !== 'Invalid' || this.resourceVersion || !this.streamsList()) return false;
+    if ((err.kind !== 'Invalid' && err.status !== 406) || this.resourceVersion || !this.streamsList()) return false;
     this.streamListRefused = err;
     this.options.onStreamListRefused?.(err);
     return true;

@@ -14,6 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, errorFromWatchStatus } from '../../src/adapters/errors.ts';
 import { KubeClient } from '../../src/adapters/kube-client.ts';
+import { startEmulator } from '../../src/emulator/server.ts';
+import { Reflector } from '../../src/runtime/reflector.ts';
 import { PROTOBUF, ProtobufError } from '../../src/adapters/pod-protobuf.ts';
 import { FrameReader, JsonLineReader, MAX_FRAME_BYTES, decodeWatchEvent } from '../../src/adapters/pod-watch-protobuf.ts';
 import { INITIAL_EVENTS_END, type WatchEvent } from '../../src/adapters/port.ts';
@@ -180,7 +182,7 @@ describe('KubeClient streaming list and Pod watch', () => {
     const url = new URL(seen[0].path, 'http://x');
     assert.equal(url.pathname, '/api/v1/namespaces/ns/pods');
     assert.deepEqual(Object.fromEntries(url.searchParams), { watch: 'true', labelSelector: 'a=b', sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true', timeoutSeconds: '30' });
-    assert.equal(seen[0].accept, `${PROTOBUF}, application/json`);
+    assert.equal(seen[0].accept, PROTOBUF);
     assert.deepEqual(events, decodeInChunks(recorded, recorded.length));
   });
 
@@ -235,5 +237,35 @@ describe('KubeClient streaming list and Pod watch', () => {
     respond?.();
     await stream.done;
     assert.equal(events.length, 1);
+  });
+});
+
+describe('the streaming list against the API emulator (JSON only)', () => {
+  it('is refused with 406 in protobuf, so the Pod reflector lists pages and watches in JSON', async () => {
+    // GIVEN
+    const emu = await startEmulator({});
+    const kc = new KubeConfig();
+    kc.loadFromString(emu.kubeconfigYaml());
+    const client = new KubeClient(kc, { qps: 1000, burst: 1000 });
+    try {
+      emu.store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [{ name: 'c', image: 'x' }] } } as never);
+      // WHEN
+      const stream = client.streamList('Pod', { timeoutSeconds: 30, viewFields: true }, () => assert.fail('an event from a refused stream'));
+      // THEN
+      await assert.rejects(stream.done, (e: unknown) => e instanceof KubeApiError && e.status === 406 && /Not Acceptable/.test(e.message));
+      const refusals: KubeApiError[] = [];
+      const r = new Reflector(client, { kind: 'Pod', transform: podCacheView, viewFields: true, timings: { resyncMs: 0 }, onStreamListRefused: (e) => refusals.push(e) });
+      r.start();
+      await r.waitForSync();
+      assert.deepEqual(r.list().map((p) => p.metadata?.name), ['p']);
+      assert.equal(refusals.length, 1);
+      await waitFor(() => emu.requests().some((q) => q.verb === 'watch' && q.query.sendInitialEvents === undefined));
+      const verbs = emu.requests().filter((q) => q.resource === 'pods').map((q) => `${q.verb} ${q.query.sendInitialEvents ?? ''}`.trim());
+      assert.deepEqual(verbs, ['watch true', 'watch true', 'list', 'watch']);
+      await r.stop();
+    } finally {
+      client.close();
+      await emu.close();
+    }
   });
 });

@@ -57,6 +57,8 @@ const bookmark = (rv: string): WatchEvent => ({ type: 'BOOKMARK', object: { apiV
 const refused = (): KubeApiError =>
   errorFromStatus(422, { reason: 'Invalid', code: 422, message: 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled' });
 
+const notAcceptable = (): KubeApiError => errorFromStatus(406, { reason: 'NotAcceptable', code: 406, message: '406: Not Acceptable' });
+
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
@@ -145,30 +147,32 @@ describe('Reflector with the streaming list', () => {
     assert.equal(kube.listCount, 1);
   });
 
-  it('lists page by page and watches without the view when the server refuses the streaming list (422), and remembers it', async () => {
-    // GIVEN a server with the WatchList gate off
-    const kube = new StreamingKube();
-    kube.refusal = refused();
-    kube.put('Pod', pod('a', ''));
-    // WHEN
-    const { r, events, refusals } = start(kube);
-    await r.waitForSync();
-    await waitFor(() => kube.openWatches === 1);
-    // THEN
-    assert.deepEqual(r.list().map((p) => p.metadata?.name), ['a']);
-    assert.deepEqual(events, ['add a']);
-    assert.equal(refusals.length, 1);
-    assert.equal(refusals[0].status, 422);
-    assert.equal(kube.listCount, 1);
-    assert.equal((kube.calls.find((c) => c.op === 'list')!.options as { viewFields?: boolean }).viewFields, true);
-    assert.equal((kube.calls.find((c) => c.op === 'watch')!.options as { viewFields?: boolean }).viewFields, undefined);
-    // WHEN the watch expires (410): the relist is by pages again, not another streaming list
-    kube.compact();
-    kube.expireWatches();
-    await waitFor(() => kube.listCount === 2);
-    assert.equal(kube.streams.length, 1);
-    assert.equal(refusals.length, 1);
-  });
+  for (const [why, refusal] of [['422: the WatchList gate off', refused()], ['406: no protobuf', notAcceptable()]] as const) {
+    it(`lists page by page and watches without the view when the server refuses the streaming list (${why}), and remembers it`, async () => {
+      // GIVEN
+      const kube = new StreamingKube();
+      kube.refusal = refusal;
+      kube.put('Pod', pod('a', ''));
+      // WHEN
+      const { r, events, refusals } = start(kube);
+      await r.waitForSync();
+      await waitFor(() => kube.openWatches === 1);
+      // THEN
+      assert.deepEqual(r.list().map((p) => p.metadata?.name), ['a']);
+      assert.deepEqual(events, ['add a']);
+      assert.equal(refusals.length, 1);
+      assert.equal(refusals[0].status, refusal.status);
+      assert.equal(kube.listCount, 1);
+      assert.equal((kube.calls.find((c) => c.op === 'list')!.options as { viewFields?: boolean }).viewFields, true);
+      assert.equal((kube.calls.find((c) => c.op === 'watch')!.options as { viewFields?: boolean }).viewFields, undefined);
+      // WHEN the watch expires (410): the relist is by pages again, not another streaming list
+      kube.compact();
+      kube.expireWatches();
+      await waitFor(() => kube.listCount === 2);
+      assert.equal(kube.streams.length, 1);
+      assert.equal(refusals.length, 1);
+    });
+  }
 
   it('lists page by page when the server ignores sendInitialEvents (a bookmark without the annotation comes first)', async () => {
     const kube = new StreamingKube();

@@ -9,6 +9,7 @@
  * `fault-matrix.test.ts` asserts them; `scripts/fault-matrix.ts` prints the table.
  */
 import type { Controller, ControllerOptions } from '../../src/runtime/controller.ts';
+import type { RequestRecord } from '../../src/emulator/faults.ts';
 import { AUDIT_NS, MINUTE, NS, longJob, untidyEvents, untidyJob } from './fixtures.ts';
 import {
   duplicateDeletes,
@@ -22,7 +23,6 @@ import {
   until,
   writesBeforeSync,
   type Rig,
-  firstListedAt,
 } from './rig.ts';
 import { leaderScenarios, shutdownScenario } from './processes.ts';
 
@@ -122,6 +122,11 @@ function healthy(rig: Rig, names: readonly string[]): void {
   rig.clock.advance(20 * MINUTE);
 }
 
+function answered(records: readonly RequestRecord[], user: string, verb: string, resource: string): number {
+  const r = records.find((x) => x.user === user && x.verb === verb && x.resource === resource && x.status === 200);
+  return r?.answeredAt ?? Date.now();
+}
+
 function reruns(rig: Rig): number {
   return rig.store.list('Job', NS).filter((j) => j.metadata.annotations?.['batch.cdk8s.io/rerun-of'] !== undefined).length;
 }
@@ -135,12 +140,10 @@ function slowList(resource: 'pods' | 'nodes'): Scenario {
         healthy(run.rig, ['h1', 'h2', 'h3']);
         audited(['a1', 'a2'], run.rig);
         run.rig.emu.faults.inject({ type: 'delay', ms: 1000, match: { verb: 'list', resource } });
-        // The pods are listed by a streaming list (a watch) where the emulator serves it.
-        if (resource === 'pods') run.rig.emu.faults.inject({ type: 'delay', ms: 1000, match: { verb: 'watch', resource } });
         const from = Date.now();
         run.c.start();
         await run.c.waitForSync();
-        const to = firstListedAt(run.rig.emu.requests(), run.user, resource) ?? Date.now();
+        const to = answered(run.rig.emu.requests(), run.user, 'list', resource);
         const convergenceMs = await converge(run, ['a1', 'a2']);
         const failures = reruns(run.rig) === 0 ? [] : [`${reruns(run.rig)} rerun(s) of healthy Jobs`];
         return measure(run, fault, { from, to, convergenceMs }, 'healthy Jobs rerun: ' + reruns(run.rig), failures);

@@ -80,26 +80,18 @@ export function writesOf(records: readonly RequestRecord[], user?: string): Requ
 /** The resources whose caches `decide` reads. */
 export const CACHED_RESOURCES = ['jobs', 'cronjobs', 'pods', 'nodes', 'resourcequotas'] as const;
 
-/** When a request completed a list of its resource: a list's answer (a 403/404 counts: the resource is then degraded), a streaming list's initial-events-end bookmark. */
-function listedAt(r: RequestRecord): number | undefined {
-  if (r.verb === 'watch') return r.initialEventsEndAt;
-  return r.verb === 'list' && [200, 403, 404].includes(r.status ?? 0) ? r.answeredAt : undefined;
-}
-
 /**
- * When `user`'s caches had all synced: its first complete list of every cached resource, paged
- * or streamed (the earliest of them per resource). Infinity if one never arrived.
+ * When `user`'s caches had all synced: the answer of its first complete list of every cached
+ * resource (a 403/404 counts: that resource is then degraded). Infinity if one never arrived.
  */
 export function syncedAt(records: readonly RequestRecord[], user: string): number {
   let latest = 0;
-  for (const resource of CACHED_RESOURCES) latest = Math.max(latest, firstListedAt(records, user, resource) ?? Infinity);
+  for (const resource of CACHED_RESOURCES) {
+    const first = records.find((r) => r.user === user && r.verb === 'list' && r.resource === resource && [200, 403, 404].includes(r.status ?? 0));
+    if (!first?.answeredAt) return Infinity;
+    latest = Math.max(latest, first.answeredAt);
+  }
   return latest;
-}
-
-/** When `user` first completed a list of `resource`, paged or streamed. */
-export function firstListedAt(records: readonly RequestRecord[], user: string, resource: string): number | undefined {
-  const times = records.filter((r) => r.user === user && r.resource === resource).map(listedAt).filter((t): t is number => t !== undefined);
-  return times.length ? Math.min(...times) : undefined;
 }
 
 /** Writes `user` sent before its caches had synced. */

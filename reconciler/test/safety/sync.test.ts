@@ -29,8 +29,6 @@ for (const resource of ['pods', 'nodes'] as const) {
       // GIVEN three healthy Jobs and a list of ${resource} that takes a second
       const rig = await runningJobs(['a', 'b', 'c']);
       rig.emu.faults.inject({ type: 'delay', ms: 1000, match: { verb: 'list', resource } });
-      // The pods are listed by a streaming list (a watch) where the emulator serves it.
-      if (resource === 'pods') rig.emu.faults.inject({ type: 'delay', ms: 1000, match: { verb: 'watch', resource } });
       // WHEN a reconciler that reruns stuck Jobs starts
       const { controller } = replica(rig, { user: 'r1', config: { mode: 'enforce', rerunStuckJobs: true } });
       cleanups.push(() => controller.stop());
