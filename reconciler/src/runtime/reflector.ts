@@ -115,7 +115,8 @@ export interface ReflectorOptions {
    * port that has `streamList`, the cache is filled by the streaming list instead of pages: its
    * ADDED events fill it, its initial-events-end bookmark marks it synced, and the same stream goes
    * on as the watch (watched objects then come with the view's fields too). A server that refuses
-   * the streaming list (422: the `WatchList` feature gate off) is listed page by page from then on.
+   * the streaming list (422: the `WatchList` feature gate off; 406: no protobuf) is listed page by
+   * page from then on.
    */
   readonly viewFields?: boolean;
   /** Called once when the server refused the streaming list and the reflector turned to pages. */
