@@ -4,7 +4,10 @@
  * client-node `KubeClient`) against the emulator and tells the parent:
  *   { evaluatedMs, syncedMs, baselineRssMb, rssMb, heapMb, peakRssMb }  once every one of the `<jobs>` Jobs
  *   was decided once, timed from `controller.start()` (`syncedMs`: until every cache had synced) (baseline: RSS before the start, modules
- *   loaded), plus `retainedHeapMb`: the heap after a full GC (run with --expose-gc)
+ *   loaded), plus `retainedHeapMb`: the heap after a full GC (run with --expose-gc), and `memory`:
+ *   `process.memoryUsage()` (rss, heap total and used, external, arrayBuffers) at its highest
+ *   during the first evaluation (sampled every 100 ms), when the caches synced, when the last Job
+ *   was decided, after that full GC, and once a second from the start
  * and answers { cmd: 'sample' } with { rssMb, peakRssMb, cpuMs, decisions }, { cmd: 'requests' } with the
  * requests it sent (counted at its `KubePort`, by method and kind), { cmd: 'gcSample' } with RSS
  * and heap after a full GC, { cmd: 'window' } with the highest RSS (sampled every 100 ms) and the
@@ -44,13 +47,17 @@ function countingDecide(observed: Observed, now: number, config: ReconcilerConfi
   if (observed.ref.kind === 'Job' && decided.size < expected) {
     decided.add(observed.ref.name);
     if (decided.size === expected) {
-      const { rss, heapUsed } = process.memoryUsage();
+      const atEvaluated = memory();
+      const { rss, heapUsed } = atEvaluated;
       const evaluatedMs = performance.now() - start;
+      clearInterval(startupSampler);
       setImmediate(() => {
         const peak = peakRssMb();
         globalThis.gc?.(); // with --expose-gc: what the caches really hold, garbage collected
-        const retainedHeapMb = mb(process.memoryUsage().heapUsed);
-        process.send!({ evaluatedMs, syncedMs, baselineRssMb, rssMb: mb(rss), heapMb: mb(heapUsed), peakRssMb: peak, retainedHeapMb });
+        const afterGc = memory();
+        const retainedHeapMb = afterGc.heapUsed;
+        const startupMemory = { highest: startupPeaks, atSynced, atEvaluated, afterGc, timeline: startupTimeline };
+        process.send!({ evaluatedMs, syncedMs, baselineRssMb, rssMb: rss, heapMb: heapUsed, peakRssMb: peak, retainedHeapMb, memory: startupMemory });
       });
     }
   }
@@ -95,8 +102,35 @@ process.on('message', async (m: { cmd: string }) => {
 });
 
 const mb = (bytes: number): number => bytes / 1024 / 1024;
+
+/**
+ * `process.memoryUsage()` in MB: rss, the V8 heap (total, used), `external` (memory of C++
+ * objects bound to JavaScript ones, Buffers included) and of it `arrayBuffers` (the backing
+ * stores of Buffers and ArrayBuffers).
+ */
+type Memory = Record<'rss' | 'heapTotal' | 'heapUsed' | 'external' | 'arrayBuffers', number>;
+function memory(): Memory {
+  const m = process.memoryUsage();
+  return { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
+}
+/** During the first evaluation: the highest of each figure (sampled every 100 ms), and one sample a second. */
+const startupPeaks: Memory = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+const startupTimeline: Array<Memory & { atS: number }> = [];
+let atSynced: Memory | undefined;
+let lastTimelineAt = -1;
+const startupSampler = setInterval(() => {
+  const m = memory();
+  for (const k of Object.keys(startupPeaks) as Array<keyof Memory>) startupPeaks[k] = Math.max(startupPeaks[k], m[k]);
+  const atS = Math.floor((performance.now() - start) / 1000);
+  if (atS > lastTimelineAt) startupTimeline.push({ atS, ...m });
+  lastTimelineAt = atS;
+}, 100);
+
 const baselineRssMb = mb(process.memoryUsage().rss);
 start = performance.now();
 controller.start();
 // When every cache had synced: the list part of the first evaluation, the rest is deciding.
-void controller.waitForSync().then(() => (syncedMs = performance.now() - start));
+void controller.waitForSync().then(() => {
+  syncedMs = performance.now() - start;
+  atSynced = memory();
+});

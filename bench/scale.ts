@@ -72,6 +72,16 @@ interface Evaluated {
   readonly heapMb: number;
   readonly peakRssMb: number;
   readonly retainedHeapMb: number;
+  readonly memory: StartupMemory;
+}
+type Memory = Record<'rss' | 'heapTotal' | 'heapUsed' | 'external' | 'arrayBuffers', number>;
+/** `process.memoryUsage()` in MB during the first evaluation (`reconciler-child.ts`). */
+interface StartupMemory {
+  readonly highest: Memory;
+  readonly atSynced?: Memory;
+  readonly atEvaluated: Memory;
+  readonly afterGc: Memory;
+  readonly timeline: Array<Memory & { atS: number }>;
 }
 type Requests = Record<string, number>;
 interface GcSample {
@@ -95,6 +105,8 @@ interface SoakSample extends GcSample, Window {
 }
 interface Load {
   readonly attemptedRate: number;
+  /** Create requests sent (the Jobs named `<prefix>-0` … `<prefix>-<issued - 1>`). */
+  readonly issued: number;
   readonly created: number;
   readonly achievedRate: number;
   readonly createP50: number;
@@ -182,6 +194,7 @@ async function generate(http: KubeHttp, prefix: string, rate: number, seconds: n
   watch.stop();
   return {
     attemptedRate: rate,
+    issued,
     created: done,
     achievedRate: done / elapsedS,
     createP50: quantile(createMs, 0.5),
@@ -240,6 +253,16 @@ async function soak(http: KubeHttp, rec: Child, prefix: string, seconds: number)
   return samples;
 }
 
+/** Deletes the named Jobs of the namespace, 64 at a time; one already gone is no failure. */
+async function deleteJobs(http: KubeHttp, names: string[]): Promise<void> {
+  let failed = 0;
+  for (let i = 0; i < names.length; i += 64) {
+    const answers = await Promise.all(names.slice(i, i + 64).map((name) => http.request('DELETE', `/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${name}?propagationPolicy=Background`)));
+    failed += answers.filter((r) => r.status >= 300 && r.status !== 404).length;
+  }
+  process.stderr.write(`deleted the generator's ${names.length - failed} Jobs${failed ? `; ${failed} deletes failed` : ''}\n`);
+}
+
 async function runSide(side: string, reconciler: string, dir: string): Promise<SideResult> {
   let emu: Child | undefined;
   let kubeconfig = opts.kubeconfig;
@@ -256,7 +279,7 @@ async function runSide(side: string, reconciler: string, dir: string): Promise<S
   const avg = await loadavg();
   const rec = new Child(reconciler, [kubeconfig, String(jobs), timings(), VERSION]);
   const evaluated = await rec.next<Evaluated>();
-  process.stderr.write(`${side}: evaluated ${JSON.stringify(evaluated)}\n`);
+  process.stderr.write(`${side}: evaluated ${JSON.stringify({ ...evaluated, memory: { ...evaluated.memory, timeline: undefined } })}\n`);
   await sleep(2000);
   const startup = (await rec.ask<{ requests: Requests }>({ cmd: 'requests' })).requests;
   const steady = diff((await sleep(opts.window * 1000), (await rec.ask<{ requests: Requests }>({ cmd: 'requests' })).requests), startup);
@@ -265,6 +288,9 @@ async function runSide(side: string, reconciler: string, dir: string): Promise<S
   process.stderr.write(`${side}: load ${JSON.stringify({ ...load, latenciesMs: load.latenciesMs.length, p99: quantile(load.latenciesMs, 0.99) })}\n`);
   const soakSamples = await soak(http, rec, `soak-${side}-${Date.now().toString(36)}`, opts.soak);
   await rec.end({ cmd: 'stop' });
+  // The generator's Jobs go again (the soak deletes its own), so that the next run on the same
+  // cluster finds the Jobs it was loaded with; the emulator is discarded whole.
+  if (!emu) await deleteJobs(http, Array.from({ length: load.issued }, (_, n) => `${prefix}-${n}`));
   if (emu) await emu.end({ cmd: 'close' });
   http.close();
   return { side, jobs, pods, evaluated, startup, steady, load, soak: soakSamples, loadavg: avg };
@@ -274,6 +300,15 @@ function report(results: SideResult[]): string {
   const first = table(
     ['side', 'Jobs', 'pods', 'first full evaluation s', 'of which lists s', 'RSS then MB', 'heap then MB', 'heap after GC MB', 'peak RSS MB', 'requests to get there', 'load average at start'],
     results.map((r) => [r.side, r.jobs, r.pods, fixed(r.evaluated.evaluatedMs / 1000), fixed(r.evaluated.syncedMs / 1000), fixed(r.evaluated.rssMb, 0), fixed(r.evaluated.heapMb, 0), fixed(r.evaluated.retainedHeapMb, 0), fixed(r.evaluated.peakRssMb, 0), summarise(r.startup), r.loadavg]),
+  );
+  const memoryRow = (side: string, moment: string, m: Memory | undefined): Array<string | number> =>
+    [side, moment, ...(['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'] as const).map((k) => (m ? fixed(m[k], 0) : '-'))];
+  const memory = table(
+    ['side', 'moment', 'RSS MB', 'heap total MB', 'heap used MB', 'external MB', 'of which arrayBuffers MB'],
+    results.flatMap((r) => {
+      const m = r.evaluated.memory;
+      return [memoryRow(r.side, 'highest, sampled every 100 ms', m.highest), memoryRow(r.side, 'caches synced', m.atSynced), memoryRow(r.side, 'first evaluation done', m.atEvaluated), memoryRow(r.side, 'after a full GC', m.afterGc)];
+    }),
   );
   const steady = table(['side', `requests in ${opts.window} s`, 'writes'], results.map((r) => [r.side, summarise(r.steady), writes(r.steady)]));
   const latency = table(
@@ -302,7 +337,7 @@ function report(results: SideResult[]): string {
       }),
     ),
   );
-  return ['First full evaluation:', first, 'Steady state:', steady, 'Violation → Event latency:', latency, 'Soak:', soakTable, 'Soak, the 30 s before each sample:', windows].join('\n\n');
+  return ['First full evaluation:', first, 'Memory during the first evaluation (the highest figures need not be simultaneous; one sample a second in results/scale-<side>.json):', memory, 'Steady state:', steady, 'Violation → Event latency:', latency, 'Soak:', soakTable, 'Soak, the 30 s before each sample:', windows].join('\n\n');
 }
 
 const dir = fileURLToPath(new URL('./results', import.meta.url));
