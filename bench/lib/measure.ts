@@ -29,10 +29,14 @@ export function runChild<T>(script: string, args: string[], options: { execArgv?
   });
 }
 
-/** Extra child-process flags: `BENCH_CPU_PROF=<dir>` writes a `.cpuprofile` per measured child. */
+/**
+ * Extra child-process flags: `BENCH_CPU_PROF=<dir>` writes a `.cpuprofile` per measured child;
+ * `BENCH_NODE_FLAGS` adds Node/V8 flags to every measured child (e.g. `--trace-gc`).
+ */
 export function profileArgv(): string[] {
   const dir = process.env.BENCH_CPU_PROF;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...flags];
 }
 
 /** Sends the result of a child process to its parent (or prints it when run by hand) and lets the process end. */
