@@ -30,7 +30,8 @@ import { of, type Observable } from '@kubernetes/client-node/dist/gen/rxjsStub.j
 import type { KubeObject } from '../core/types.ts';
 import { TokenBucket } from '../runtime/rate-limiter.ts';
 import { KubeApiError, errorFromStatus, toKubeApiError } from './errors.ts';
-import { PROTOBUF, decodePodList, decodeStatus } from './pod-protobuf.ts';
+import { AnswerBuffers, type Receiver } from './answer-buffers.ts';
+import { PROTOBUF, ProtobufError, decodePodList, decodeStatus } from './pod-protobuf.ts';
 import { startRawWatch } from './pod-watch-protobuf.ts';
 import type {
   DeleteOptions,
@@ -297,6 +298,8 @@ export class KubeClient implements KubePort {
   private fence?: () => boolean;
   /** The kept-alive agent of list requests (`listAgent`). */
   private keptAgent?: https.Agent;
+  /** What list answers are received into, reused from page to page (`answer-buffers.ts`). */
+  private readonly answerBuffers = new AnswerBuffers();
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -332,6 +335,7 @@ export class KubeClient implements KubePort {
     this.bucket.close();
     for (const abort of [...this.inFlight]) abort();
     this.keptAgent?.destroy();
+    this.answerBuffers.clear();
   }
 
   /**
@@ -371,19 +375,36 @@ export class KubeClient implements KubePort {
     // Pods for a cache that keeps their view only: in protobuf (the API server answers JSON
     // instead when it cannot), decoded field by field, the rest skipped unread.
     const accept = options.viewFields && kind === 'Pod' ? `${PROTOBUF}, application/json` : 'application/json';
-    // A later page of a chunked list counts with its first page against the request budget.
-    const answer = await this.callWithSignal((signal) => this.getRaw(path, accept, signal), !options.continue);
+    const receiver = this.answerBuffers.lend();
+    try {
+      // A later page of a chunked list counts with its first page against the request budget.
+      const answer = await this.callWithSignal((signal) => this.getRaw(path, accept, signal, receiver), !options.continue);
+      return this.readList(kind, path, answer, options);
+    } finally {
+      // Everything kept of the answer was copied out of the receiver (strings, decoded values).
+      this.answerBuffers.giveBack(receiver);
+    }
+  }
+
+  /** A list answer's items (made views as they are read, with `options.view`), or its error. */
+  private readList(kind: ResourceKind, path: string, answer: RawAnswer, options: ListPageOptions): ListResult {
     const protobuf = answer.contentType.startsWith(PROTOBUF);
     if (answer.status >= 300) throw errorFromStatus(answer.status, protobuf ? decodeStatus(answer.body) : answer.body.toString('utf8'), answer.headers);
-    const list = protobuf ? this.decodePods(path, answer.body) : parseList(path, answer.body);
-    const items = list.items.map((item) => this.withKind(kind, item));
+    const { view } = options;
+    const each = view ? (item: KubeObject): KubeObject => view(this.withKind(kind, item)) : (item: KubeObject): KubeObject => this.withKind(kind, item);
+    // Protobuf pods are handed to the view one by one as they are decoded: the decoded pod is
+    // garbage before the next is read, and the page holds views only.
+    const list = protobuf ? this.decodePods(path, answer.body, each) : parseList(path, answer.body);
+    const items = protobuf ? list.items : list.items.map(each);
     return { items, resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}) };
   }
 
-  private decodePods(path: string, body: Buffer): ListPage {
+  private decodePods(path: string, body: Buffer, each: (pod: KubeObject) => KubeObject): ListPage {
     try {
-      return decodePodList(body);
+      return decodePodList(body, each);
     } catch (err) {
+      // The view's own errors are not the answer's.
+      if (!(err instanceof ProtobufError)) throw err;
       throw new KubeApiError('Unknown', 200, `the API server answered ${path} with ${(err as Error).message}`);
     }
   }
@@ -404,8 +425,11 @@ export class KubeClient implements KubePort {
     return this.keptAgent;
   }
 
-  /** GET `path` with the KubeConfig's credentials: the status, content type, headers and body as they came. */
-  private async getRaw(path: string, accept: string, signal: AbortSignal): Promise<RawAnswer> {
+  /**
+   * GET `path` with the KubeConfig's credentials: the status, content type, headers and body as
+   * they came, the body received into `receiver` (valid until it is given back).
+   */
+  private async getRaw(path: string, accept: string, signal: AbortSignal, receiver: Receiver): Promise<RawAnswer> {
     const init = await this.kubeConfig.applyToFetchOptions({});
     const headers: Record<string, string> = { accept };
     // client-node hands its headers out as a fetch `Headers` object.
@@ -415,10 +439,9 @@ export class KubeClient implements KubePort {
     const agent = this.listAgent(init.agent);
     return new Promise((resolve, reject) => {
       const req = transport.get(url, { agent, headers, signal }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('data', (chunk: Buffer) => receiver.append(chunk));
         res.on('error', reject);
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', headers: res.headers, body: receiver.bytes() }));
       });
       req.on('error', reject);
     });

@@ -298,9 +298,19 @@ export interface PodListPage {
   readonly continue?: string;
 }
 
-/** A `PodList` answer (k8s\0 envelope; metadata = 1, items = 2). Throws `ProtobufError` when malformed. */
-export function decodePodList(body: Buffer): PodListPage {
-  return malformedAsProtobufError(() => podList(new Wire(body)));
+/**
+ * A `PodList` answer (k8s\0 envelope; metadata = 1, items = 2). Throws `ProtobufError` when
+ * malformed. `each` (default: the pod as decoded) is called on every pod as soon as it is
+ * decoded and its result is the item: what the caller keeps of a pod is made before the next pod
+ * is read, and the decoded pod is garbage at once.
+ */
+export function decodePodList(body: Buffer, each: (pod: KubeObject) => KubeObject = (pod) => pod): PodListPage {
+  return malformedAsProtobufError(() => podList(new Wire(body), each));
+}
+
+/** An error of the caller's `each`, carried through the decoding unchanged (it says nothing of the answer). */
+class FromEach {
+  constructor(readonly error: unknown) {}
 }
 
 /** The reader's own errors (a varint or a length past the end, an unknown wire type) as `ProtobufError`. */
@@ -308,18 +318,27 @@ function malformedAsProtobufError<T>(read: () => T): T {
   try {
     return read();
   } catch (err) {
+    if (err instanceof FromEach) throw err.error;
     if (err instanceof ProtobufError) throw err;
     throw new ProtobufError((err as Error).message);
   }
 }
 
-function podList(w: Wire): PodListPage {
+function callEach(each: (pod: KubeObject) => KubeObject, pod: KubeObject): KubeObject {
+  try {
+    return each(pod);
+  } catch (err) {
+    throw new FromEach(err);
+  }
+}
+
+function podList(w: Wire, each: (pod: KubeObject) => KubeObject): PodListPage {
   const end = unwrap(w);
   const items: KubeObject[] = [];
   let meta = { resourceVersion: '', continue: '' };
   while (w.pos < end) {
     const tag = w.tag();
-    if (tag === key(2, WireType.LengthDelimited)) items.push(pod(w));
+    if (tag === key(2, WireType.LengthDelimited)) items.push(callEach(each, pod(w)));
     else if (tag === key(1, WireType.LengthDelimited)) meta = listMeta(w);
     else w.skip(tag & 7);
   }

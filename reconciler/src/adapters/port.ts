@@ -26,6 +26,13 @@ export interface ListPageOptions extends ListOptions {
    * Pod list in protobuf and decodes just those fields). Other ports return whole objects.
    */
   readonly viewFields?: boolean;
+  /**
+   * What the caller keeps of each listed object (its cache view): the port hands `view(item)`
+   * back in place of every item, and calls it as soon as that item is read, so a page being
+   * read never holds the whole objects and their views at once (the client-node adapter calls
+   * it for each pod as the protobuf answer is decoded). Every port applies it.
+   */
+  readonly view?: (obj: KubeObject) => KubeObject;
 }
 
 export interface ListResult {

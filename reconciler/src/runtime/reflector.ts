@@ -466,10 +466,8 @@ export class Reflector {
       next = page.continue ? this.listPage(page.continue) : undefined;
       // A failure of that request is awaited (and thrown) by the next turn of the loop.
       next?.catch(() => undefined);
-      for (const raw of page.items) {
-        const obj = this.view(raw);
-        fresh.set(objectKey(obj), obj);
-      }
+      // The port made each item the cache's view as it read it (`ListPageOptions.view`).
+      for (const obj of page.items) fresh.set(objectKey(obj), obj);
     }
     return { fresh, resourceVersion: resourceVersion ?? '' };
   }
@@ -483,6 +481,7 @@ export class Reflector {
         ...(pageSize > 0 ? { limit: pageSize } : {}),
         ...(token ? { continue: token } : {}),
         ...(this.options.viewFields ? { viewFields: true } : {}),
+        view: this.viewListed,
       });
     } catch (err) {
       if (token && toKubeApiError(err).kind === 'Gone') throw new ExpiredContinue(err);
@@ -602,6 +601,9 @@ export class Reflector {
     else if (what === 'update' && before) h.onUpdate?.(before, obj);
     else h.onAdd?.(obj);
   }
+
+  /** `view` for the port's lists. */
+  private readonly viewListed = (raw: KubeObject): KubeObject => this.view(raw);
 
   /** The object as the cache keeps it. */
   private view(raw: KubeObject): KubeObject {

@@ -82,6 +82,30 @@ describe('decodePodList', () => {
     assert.deepEqual(decoded.status?.conditions, [{ type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: '2025-12-05T12:00:00Z' }]);
   });
 
+  it('hands every pod to `each` as it is decoded, in order, and its results are the items', () => {
+    // GIVEN
+    const seen: string[] = [];
+    // WHEN
+    const page = decodePodList(recorded, (pod) => {
+      seen.push(pod.metadata?.name ?? '');
+      return { kept: pod.metadata?.name } as unknown as KubeObject;
+    });
+    // THEN
+    assert.deepEqual(seen, ['bare', 'deleting', 'owned']);
+    assert.deepEqual(page.items, [{ kept: 'bare' }, { kept: 'deleting' }, { kept: 'owned' }]);
+  });
+
+  it("lets an error of `each` through as it is, not as a malformed answer", () => {
+    const own = new TypeError('the view failed');
+    assert.throws(
+      () =>
+        decodePodList(recorded, () => {
+          throw own;
+        }),
+      (err: unknown) => err === own,
+    );
+  });
+
   it('returns the continue token of a page', () => {
     const page = decodePodList(envelope(msg(field(1, msg(field(1, 'self'), field(2, '42'), field(3, 'next-page'), field(4, 7))))));
     assert.deepEqual(page, { items: [], resourceVersion: '42', continue: 'next-page' });
@@ -155,6 +179,45 @@ describe('KubeClient Pod lists in protobuf', () => {
     assert.equal(pb.items[2].metadata?.annotations, undefined);
     assert.ok(json.items[2].metadata?.annotations);
     assert.equal(pb.resourceVersion, fixture.json.metadata.resourceVersion);
+  });
+
+  it('hands back `view(item)` for every listed pod, decoded in protobuf or parsed from JSON', async () => {
+    // GIVEN
+    answer = negotiating;
+    const view = (pod: KubeObject): KubeObject => ({ viewOf: `${pod.kind}/${pod.metadata?.name}` }) as unknown as KubeObject;
+    // WHEN
+    const pb = await client.list('Pod', { namespace: 'ns', viewFields: true, view });
+    const json = await client.list('Pod', { namespace: 'ns', view });
+    // THEN
+    const expected = [{ viewOf: 'Pod/bare' }, { viewOf: 'Pod/deleting' }, { viewOf: 'Pod/owned' }];
+    assert.deepEqual(pb.items, expected);
+    assert.deepEqual(json.items, expected);
+  });
+
+  it('fails with the view\'s own error, not as a malformed answer from the server', async () => {
+    answer = negotiating;
+    const view = (): KubeObject => {
+      throw new RangeError('no view of this pod');
+    };
+    await assert.rejects(client.list('Pod', { namespace: 'ns', viewFields: true, view }), /RangeError: no view of this pod/);
+  });
+
+  it('reads each answer whole when pages follow one another on reused receive buffers', async () => {
+    // GIVEN answers of different lengths, the longer first, so a reused buffer holds older bytes past the newer answer's end
+    const pages = [envelope(msg(field(1, msg(field(2, '7'), field(3, 'next'))), field(2, msg(field(1, msg(field(1, 'a'.repeat(300_000)), field(3, 'ns'))))))), recorded];
+    let served = 0;
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-type': PROTOBUF });
+      res.end(pages[served++ % pages.length]);
+    };
+    // WHEN
+    const long = await client.list('Pod', { namespace: 'ns', viewFields: true, limit: 1 });
+    const short = await client.list('Pod', { namespace: 'ns', viewFields: true, limit: 1, continue: 'next' });
+    // THEN
+    assert.equal(long.items[0].metadata?.name, 'a'.repeat(300_000));
+    assert.equal(long.continue, 'next');
+    assert.deepEqual(views(short.items), views(decodePodList(recorded).items.map((p) => ({ ...p, apiVersion: 'v1', kind: 'Pod' }))));
+    assert.equal(short.continue, undefined);
   });
 
   it('takes a JSON answer to the same request from a server without protobuf', async () => {

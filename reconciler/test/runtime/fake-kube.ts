@@ -151,7 +151,8 @@ export class FakeKube implements KubePort {
     await Promise.resolve();
     const fault = this.listFaults.shift();
     if (fault) throw fault;
-    const items = [...this.bucket(kind).values()].filter((o) => this.inScope(o, options)).map(clone);
+    const view = options.view ?? ((obj: KubeObject): KubeObject => obj);
+    const items = [...this.bucket(kind).values()].filter((o) => this.inScope(o, options)).map((o) => view(clone(o)));
     return { items, resourceVersion: String(this.rv) };
   }
 

@@ -276,4 +276,33 @@ describe('Reflector list pages', () => {
     // THEN
     assert.deepEqual(asked, [true, true, true, undefined, undefined, undefined]);
   });
+
+  it('has the port make each listed object its cache view as it reads it, and caches those views as they come', async () => {
+    // GIVEN a transform that marks what it made
+    const { client } = await emulatorWith(1234);
+    let viewed = 0;
+    const transform = (obj: KubeObject): KubeObject => {
+      viewed++;
+      return { ...obj, metadata: { ...obj.metadata, annotations: { viewed: String(viewed) } } };
+    };
+    const views = new Set<unknown>();
+    const port = new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop !== 'list') return Reflect.get(target, prop, receiver);
+        return async (kind: ResourceKind, options: ListPageOptions = {}): Promise<ListResult> => {
+          assert.equal(typeof options.view, 'function', 'every page is asked with the view');
+          const page = await target.list(kind, options);
+          page.items.forEach((item) => views.add(item));
+          return page;
+        };
+      },
+    });
+    // WHEN
+    const r = new Reflector(port, { kind: 'Job', namespace: 'ns', timings: FAST, transform });
+    await r.listOnce();
+    // THEN every object was viewed once, by the port, and the cache holds the very objects the port returned
+    assert.equal(viewed, 1234);
+    assert.equal(r.list().length, 1234);
+    assert.ok(r.list().every((o) => views.has(o)));
+  });
 });
