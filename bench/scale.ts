@@ -9,7 +9,8 @@
  *        [--resync-seconds 600] [--relist-seconds 0]
  *
  * For each side: the reconciler starts; time until every Job stored was decided once (caches
- * synced and first evaluation), RSS, heap after a full GC, the requests it sent (counted at its
+ * synced and first evaluation), RSS, heap after a full GC, `process.memoryUsage()` during it
+ * (highest, at sync, at the end, after the GC), the requests it sent (counted at its
  * `KubePort`); a steady window with nothing changing (writes must be 0); a generator on
  * 127.0.0.1 creating Jobs over HTTP at `--rate` per second (one in `--every`, default 200, missing
  * its TTL, a hygiene warning: 5 Events/s at 1,000 Jobs/s, within the reconciler's default write
@@ -21,7 +22,8 @@
  * decisions made and the violation → Event latencies. The reflector resyncs every
  * `--resync-seconds` (default 600, the reconciler's default) and relists on a timer every
  * `--relist-seconds` (default 0: never, the reconciler's default); with a short period a resync
- * falls inside a short soak.
+ * falls inside a short soak. On a real cluster the generator's Jobs are deleted again at the end
+ * (the soak deletes its own), so that runs one after another find the same Jobs.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
