@@ -31,9 +31,12 @@ export function templateLabels(ctx: RuleContext): Record<string, any> {
   return isObject(t) && isObject(t.metadata) && isObject(t.metadata.labels) ? t.metadata.labels : {};
 }
 
-/** A finding list with one entry when `cond` holds. */
-export function when(cond: boolean, f: () => Finding): Finding[] {
-  return cond ? [f()] : [];
+/** The one empty finding list rules share when they find nothing (callers only read it). */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+/** A finding list with one entry when `cond` holds, else the shared empty list. */
+export function when(cond: boolean, f: () => Finding): readonly Finding[] {
+  return cond ? [f()] : NO_FINDINGS;
 }
 
 /**

@@ -19,8 +19,13 @@ export const DNS1123_SUBDOMAIN_MAX = 253;
 /** Longest label value. */
 export const LABEL_VALUE_MAX = 63;
 
+/** The answer of a validator for a valid string: one shared empty list, which callers only read. */
+const VALID: readonly string[] = Object.freeze([]);
+
 /** `IsDNS1123Label`. */
-export function dns1123LabelErrors(v: string): string[] {
+export function dns1123LabelErrors(v: string): readonly string[] {
+  // Valid strings, nearly all of them, are answered without building a list.
+  if (v.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(v)) return VALID;
   const out: string[] = [];
   if (v.length > DNS1123_LABEL_MAX) out.push(`must be no more than ${DNS1123_LABEL_MAX} characters`);
   if (!DNS1123_LABEL.test(v)) {
@@ -30,7 +35,8 @@ export function dns1123LabelErrors(v: string): string[] {
 }
 
 /** `IsDNS1123Subdomain`. */
-export function dns1123SubdomainErrors(v: string): string[] {
+export function dns1123SubdomainErrors(v: string): readonly string[] {
+  if (v.length <= DNS1123_SUBDOMAIN_MAX && DNS1123_SUBDOMAIN.test(v)) return VALID;
   const out: string[] = [];
   if (v.length > DNS1123_SUBDOMAIN_MAX) out.push(`must be no more than ${DNS1123_SUBDOMAIN_MAX} characters`);
   if (!DNS1123_SUBDOMAIN.test(v)) {
@@ -86,6 +92,8 @@ function computeQualifiedNameErrors(v: string): readonly string[] {
 
 /** `IsValidLabelValue`. */
 export function labelValueErrors(v: string): readonly string[] {
+  // A valid value (every Job name becomes one) is answered without the table.
+  if (v.length <= LABEL_VALUE_MAX && LABEL_VALUE.test(v)) return VALID;
   return memoized(labelValues, v, computeLabelValueErrors);
 }
 

@@ -20,7 +20,7 @@ const CONTAINER_RESTART_POLICIES = ['Always', 'Never', 'OnFailure'];
  * field (regular containers and non-Always init containers on 1.34, init containers on 1.28),
  * FieldRequiresNewerKubernetes reports it instead.
  */
-function restartPolicyFindings(ctx: RuleContext, c: Record<string, any>, list: 'containers' | 'initContainers', at: string): Finding[] {
+function restartPolicyFindings(ctx: RuleContext, c: Record<string, any>, list: 'containers' | 'initContainers', at: string): readonly Finding[] {
   const rp = c.restartPolicy;
   if (rp === undefined && c.restartPolicyRules === undefined) return [];
   const rules = items(c.restartPolicyRules);
