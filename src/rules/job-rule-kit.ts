@@ -43,8 +43,10 @@ export function when(cond: boolean, f: () => Finding): readonly Finding[] {
  * Findings for a label map at `base`. The API server reports them at the map's path
  * (`ValidateLabels(labels, fldPath)`), so the key is named in the problem, not the path.
  */
-export function labelFindings(labels: unknown, base: string): Finding[] {
-  return labelMapProblems(labels).map((p) => ({
+export function labelFindings(labels: unknown, base: string): readonly Finding[] {
+  const problems = labelMapProblems(labels);
+  if (problems.length === 0) return NO_FINDINGS;
+  return problems.map((p) => ({
     path: base,
     problem: p.inKey ? `key ${JSON.stringify(p.key)} ${p.problem}` : `value of ${JSON.stringify(p.key)} ${p.problem}`,
     got: p.value,

@@ -116,10 +116,12 @@ export interface MapProblem {
 }
 
 const NO_PROBLEMS: readonly string[] = [];
+/** A label map without problems (nearly all of them): one shared empty list. */
+const NO_MAP_PROBLEMS: readonly MapProblem[] = Object.freeze([]);
 
 /** `ValidateLabels`: every key a qualified name, every value a label value. */
-export function labelMapProblems(labels: unknown): MapProblem[] {
-  if (!isObject(labels)) return [];
+export function labelMapProblems(labels: unknown): readonly MapProblem[] {
+  if (!isObject(labels)) return NO_MAP_PROBLEMS;
   let out: MapProblem[] | undefined;
   const keys = Object.keys(labels);
   for (let i = 0; i < keys.length; i++) {
@@ -132,7 +134,7 @@ export function labelMapProblems(labels: unknown): MapProblem[] {
     for (const p of keyErrors) out.push({ key, value: key, problem: p, inKey: true });
     for (const p of valueErrors) out.push({ key, value, problem: p, inKey: false });
   }
-  return out ?? [];
+  return out ?? NO_MAP_PROBLEMS;
 }
 
 /** Total size limit of `metadata.annotations`, in bytes (`TotalAnnotationSizeLimitB`). */

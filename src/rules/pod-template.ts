@@ -4,7 +4,7 @@
  * containers (sidecars), pod activeDeadlineSeconds, template labels and annotations. This is
  * the part of PodSpec validation that Job manifests commonly get wrong, not all of it.
  */
-import { annotationFindings, apiRule, labelFindings, podSpec, when } from './job-rule-kit';
+import { NO_FINDINGS, annotationFindings, apiRule, labelFindings, podSpec, when } from './job-rule-kit';
 import { dns1123LabelErrors, labelMapProblems } from './job-validators';
 import { arrayOf, isObject } from './json';
 import { atLeast, containers, items, podAt } from './pod-kit';
@@ -197,6 +197,10 @@ export const POD_TEMPLATE_RULES: Rule[] = [
     path: 'spec.template.annotations',
     summary: 'Pod template annotation keys are qualified names and all annotations together are at most 256 KiB (R079); the API server reports them at spec.template.annotations.',
     fix: 'use a qualified-name key ([prefix/]name) and keep annotations under 256 KiB',
-    check: (ctx) => annotationFindings(templateMeta(ctx).annotations, ctx.at('template', 'annotations')),
+    check: (ctx) => {
+      const annotations = templateMeta(ctx).annotations;
+      // Without an annotation map there is nothing to report, and no path to build.
+      return isObject(annotations) ? annotationFindings(annotations, ctx.at('template', 'annotations')) : NO_FINDINGS;
+    },
   }),
 ];
