@@ -7,7 +7,7 @@
  */
 import { parseSchedule } from './cron';
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL } from './defaults';
-import { annotationFindings, effectiveName, labelFindings } from './job-rule-kit';
+import { NO_FINDINGS, annotationFindings, effectiveName, labelFindings } from './job-rule-kit';
 import { byteLength, dns1123LabelErrors, dns1123SubdomainErrors } from './job-validators';
 import { dig, isInteger, isObject } from './json';
 import { timeZoneProblem, timeZoneSuggestions } from './timezones';
@@ -30,8 +30,8 @@ function cronRule(r: Omit<Rule, 'severity' | 'source' | 'scope'> & Partial<Pick<
   return { severity: 'error', source: 'API server', scope: 'CronJob', ...r };
 }
 
-function one(cond: boolean, f: () => Finding): Finding[] {
-  return cond ? [f()] : [];
+function one(cond: boolean, f: () => Finding): readonly Finding[] {
+  return cond ? [f()] : NO_FINDINGS;
 }
 
 /** `metadata.name` when it is a non-empty string. */

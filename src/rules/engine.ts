@@ -2,6 +2,7 @@ import { applyDefaults, defaultedView, dropFailIndexRules } from './defaults';
 import { ShapeProblem, checkObject } from './job-shape';
 import { isObject, path, renderValue } from './json';
 import { RULES } from './table';
+import { presentTriggers, triggerOf } from './triggers';
 import { BatchKind, Finding, KubeVersion, Operation, Rule, RuleContext, ValidateOptions, Violation } from './types';
 import { DEFAULT_KUBERNETES_VERSION, parseVersion, versionInRange } from './versions';
 
@@ -66,6 +67,18 @@ export interface EvaluateMode {
  * applies to the kind, the version and the operation. `validate` and `validateUpdate` call it.
  */
 export function evaluate(manifest: unknown, version: KubeVersion, mode: EvaluateMode): Violation[] {
+  return run(manifest, version, mode, true);
+}
+
+/**
+ * `evaluate` that runs every rule, also those whose trigger fields are absent (`triggers.ts`):
+ * the reference the skips are tested against. Not part of the public API.
+ */
+export function evaluateEveryRule(manifest: unknown, version: KubeVersion, mode: EvaluateMode): Violation[] {
+  return run(manifest, version, mode, false);
+}
+
+function run(manifest: unknown, version: KubeVersion, mode: EvaluateMode, skip: boolean): Violation[] {
   const kind = batchKindOf(manifest);
   if (!kind) return misplaced(manifest, version, mode);
   const shape = checkObject(manifest, kind, version);
@@ -81,8 +94,12 @@ export function evaluate(manifest: unknown, version: KubeVersion, mode: Evaluate
   // Every scope a kind's rules have (Object, Job or CronJob, JobSpec) reads the same context.
   const ctx = buildContext(kind, clean, object, version, extra);
   const out: Violation[] = [];
-  const { rules, checks } = rulesFor(version, kind, mode.operation);
+  const { rules, checks, triggers } = rulesFor(version, kind, mode.operation);
+  // The trigger fields the Job spec has: a rule that needs one runs only when it is set.
+  const present = skip ? presentTriggers(ctx.jobSpec, ctx.originalJobSpec) : undefined;
   for (let r = 0; r < checks.length; r++) {
+    const trigger = triggers[r];
+    if (trigger >= 0 && present !== undefined && !present[trigger]) continue;
     const found = checks[r](ctx);
     if (found.length === 0) continue;
     const rule = rules[r];
@@ -129,10 +146,14 @@ const SCOPES_OF: Record<BatchKind, ReadonlySet<Rule['scope']>> = {
   CronJob: new Set<Rule['scope']>(['Object', 'CronJob', 'JobSpec']),
 };
 
-/** The rules that apply to a kind, version and operation, in table order, with their check functions side by side. */
+/**
+ * The rules that apply to a kind, version and operation, in table order, with their check
+ * functions and triggers (`triggerOf` in `triggers.ts`, `-1` for a rule that always runs) side by side.
+ */
 interface RuleList {
   readonly rules: readonly Rule[];
   readonly checks: ReadonlyArray<Rule['check']>;
+  readonly triggers: readonly number[];
 }
 
 /** The lists computed once per combination. */
@@ -167,7 +188,7 @@ function rulesForKey(version: KubeVersion, kind: BatchKind, operation: Operation
         !(rule.createOnly && operation !== 'create') &&
         !(rule.updateOnly && operation !== 'update'),
     );
-    list = { rules, checks: rules.map((rule) => rule.check) };
+    list = { rules, checks: rules.map((rule) => rule.check), triggers: rules.map((rule) => triggerOf(rule.code)) };
     applicable.set(key, list);
   }
   return list;

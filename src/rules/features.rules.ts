@@ -75,22 +75,27 @@ function finding(ctx: RuleContext, at: string, a: FieldAvailability): Finding {
 }
 
 /** The container fields a gate keeps off: restartPolicy (sidecars, then restart rules) and restartPolicyRules. */
+const SIDECAR = FIELD['template.spec.initContainers[*].restartPolicy'];
+const INIT_RULES = FIELD['template.spec.initContainers[*].restartPolicy≠Always'];
+const REGULAR = FIELD['template.spec.containers[*].restartPolicy'];
+const RULE_LIST = FIELD['template.spec.containers[*].restartPolicyRules'];
+const RESIZE = FIELD['template.spec.containers[*].resizePolicy'];
+const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
+
 function containerFieldFindings(ctx: RuleContext, out: Finding[]): void {
   const pod = podSpec(ctx);
-  const sidecar = FIELD['template.spec.initContainers[*].restartPolicy'];
-  const initRules = FIELD['template.spec.initContainers[*].restartPolicy≠Always'];
-  const regular = FIELD['template.spec.containers[*].restartPolicy'];
-  const ruleList = FIELD['template.spec.containers[*].restartPolicyRules'];
-  const resize = FIELD['template.spec.containers[*].resizePolicy'];
-  for (const list of ['initContainers', 'containers'] as const) {
-    arrayOf(pod[list]).forEach((c, i) => {
-      if (!isObject(c)) return;
+  for (const list of CONTAINER_LISTS) {
+    const cs = arrayOf(pod[list]);
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i];
+      // Only the three fields below matter; most containers have none of them.
+      if (!isObject(c) || (c.restartPolicy === undefined && c.restartPolicyRules === undefined && c.resizePolicy === undefined)) continue;
       const rp = c.restartPolicy;
-      const a = list === 'containers' ? regular : unavailable(ctx, sidecar) ? sidecar : rp !== 'Always' ? initRules : undefined;
+      const a = list === 'containers' ? REGULAR : unavailable(ctx, SIDECAR) ? SIDECAR : rp !== 'Always' ? INIT_RULES : undefined;
       if (rp !== undefined && a !== undefined && unavailable(ctx, a)) report(ctx, ctx.at('template', 'spec', list, i, 'restartPolicy'), a, out);
-      if (c.restartPolicyRules !== undefined && unavailable(ctx, ruleList)) report(ctx, ctx.at('template', 'spec', list, i, 'restartPolicyRules'), ruleList, out);
-      if (c.resizePolicy !== undefined && unavailable(ctx, resize)) report(ctx, ctx.at('template', 'spec', list, i, 'resizePolicy'), resize, out);
-    });
+      if (c.restartPolicyRules !== undefined && unavailable(ctx, RULE_LIST)) report(ctx, ctx.at('template', 'spec', list, i, 'restartPolicyRules'), RULE_LIST, out);
+      if (c.resizePolicy !== undefined && unavailable(ctx, RESIZE)) report(ctx, ctx.at('template', 'spec', list, i, 'resizePolicy'), RESIZE, out);
+    }
   }
 }
 
@@ -117,7 +122,7 @@ export const FEATURE_RULES: readonly Rule[] = [
         if (!notInSchema(ctx, at)) out.push(finding(ctx, at, a));
       }
       const failIndex = FIELD['podFailurePolicy.rules[*].action=FailIndex'];
-      if (unavailable(ctx, failIndex) && isObject(ctx.originalJobSpec.podFailurePolicy)) {
+      if (isObject(ctx.originalJobSpec.podFailurePolicy) && unavailable(ctx, failIndex)) {
         arrayOf(ctx.originalJobSpec.podFailurePolicy.rules).forEach((r, i) => {
           if (isObject(r) && r.action === 'FailIndex') out.push(finding(ctx, ctx.at('podFailurePolicy', 'rules', i, 'action'), failIndex));
         });

@@ -3,6 +3,7 @@
  * author meant, or that age badly on a cluster. Every rule is a warning with a fix.
  */
 import { CronSchedule, firesPerDay, nextFireTimes, parseSchedule } from './cron';
+import { NO_FINDINGS } from './job-rule-kit';
 import { arrayOf, dig, isObject } from './json';
 import { Finding, Rule, RuleContext } from './types';
 
@@ -41,8 +42,8 @@ function warn(r: Omit<Rule, 'severity' | 'source'> & Partial<Pick<Rule, 'source'
   return { severity: 'warning', source: 'hygiene', ...r };
 }
 
-function one(cond: boolean, f: () => Finding): Finding[] {
-  return cond ? [f()] : [];
+function one(cond: boolean, f: () => Finding): readonly Finding[] {
+  return cond ? [f()] : NO_FINDINGS;
 }
 
 /**

@@ -303,7 +303,7 @@ export const POD_FAILURE_POLICY_RULES: Rule[] = [
     fix: 'set status to True, False or Unknown',
     check: (ctx) =>
       each(onPodConditions(ctx), ({ patterns, i }) =>
-        patterns.flatMap((item, k): Finding[] => {
+        patterns.flatMap((item, k): readonly Finding[] => {
           const p = item === null ? {} : item; // not defaulted (a CronJob template before 1.34): an empty pattern
           if (!isObject(p)) return [];
           const at = pfp(ctx, i, 'onPodConditions', k, 'status');

@@ -31,17 +31,22 @@ export function templateLabels(ctx: RuleContext): Record<string, any> {
   return isObject(t) && isObject(t.metadata) && isObject(t.metadata.labels) ? t.metadata.labels : {};
 }
 
-/** A finding list with one entry when `cond` holds. */
-export function when(cond: boolean, f: () => Finding): Finding[] {
-  return cond ? [f()] : [];
+/** The one empty finding list rules share when they find nothing (callers only read it). */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+/** A finding list with one entry when `cond` holds, else the shared empty list. */
+export function when(cond: boolean, f: () => Finding): readonly Finding[] {
+  return cond ? [f()] : NO_FINDINGS;
 }
 
 /**
  * Findings for a label map at `base`. The API server reports them at the map's path
  * (`ValidateLabels(labels, fldPath)`), so the key is named in the problem, not the path.
  */
-export function labelFindings(labels: unknown, base: string): Finding[] {
-  return labelMapProblems(labels).map((p) => ({
+export function labelFindings(labels: unknown, base: string): readonly Finding[] {
+  const problems = labelMapProblems(labels);
+  if (problems.length === 0) return NO_FINDINGS;
+  return problems.map((p) => ({
     path: base,
     problem: p.inKey ? `key ${JSON.stringify(p.key)} ${p.problem}` : `value of ${JSON.stringify(p.key)} ${p.problem}`,
     got: p.value,

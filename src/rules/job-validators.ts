@@ -19,8 +19,13 @@ export const DNS1123_SUBDOMAIN_MAX = 253;
 /** Longest label value. */
 export const LABEL_VALUE_MAX = 63;
 
+/** The answer of a validator for a valid string: one shared empty list, which callers only read. */
+const VALID: readonly string[] = Object.freeze([]);
+
 /** `IsDNS1123Label`. */
-export function dns1123LabelErrors(v: string): string[] {
+export function dns1123LabelErrors(v: string): readonly string[] {
+  // Valid strings, nearly all of them, are answered without building a list.
+  if (v.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(v)) return VALID;
   const out: string[] = [];
   if (v.length > DNS1123_LABEL_MAX) out.push(`must be no more than ${DNS1123_LABEL_MAX} characters`);
   if (!DNS1123_LABEL.test(v)) {
@@ -30,7 +35,8 @@ export function dns1123LabelErrors(v: string): string[] {
 }
 
 /** `IsDNS1123Subdomain`. */
-export function dns1123SubdomainErrors(v: string): string[] {
+export function dns1123SubdomainErrors(v: string): readonly string[] {
+  if (v.length <= DNS1123_SUBDOMAIN_MAX && DNS1123_SUBDOMAIN.test(v)) return VALID;
   const out: string[] = [];
   if (v.length > DNS1123_SUBDOMAIN_MAX) out.push(`must be no more than ${DNS1123_SUBDOMAIN_MAX} characters`);
   if (!DNS1123_SUBDOMAIN.test(v)) {
@@ -86,6 +92,8 @@ function computeQualifiedNameErrors(v: string): readonly string[] {
 
 /** `IsValidLabelValue`. */
 export function labelValueErrors(v: string): readonly string[] {
+  // A valid value (every Job name becomes one) is answered without the table.
+  if (v.length <= LABEL_VALUE_MAX && LABEL_VALUE.test(v)) return VALID;
   return memoized(labelValues, v, computeLabelValueErrors);
 }
 
@@ -108,10 +116,12 @@ export interface MapProblem {
 }
 
 const NO_PROBLEMS: readonly string[] = [];
+/** A label map without problems (nearly all of them): one shared empty list. */
+const NO_MAP_PROBLEMS: readonly MapProblem[] = Object.freeze([]);
 
 /** `ValidateLabels`: every key a qualified name, every value a label value. */
-export function labelMapProblems(labels: unknown): MapProblem[] {
-  if (!isObject(labels)) return [];
+export function labelMapProblems(labels: unknown): readonly MapProblem[] {
+  if (!isObject(labels)) return NO_MAP_PROBLEMS;
   let out: MapProblem[] | undefined;
   const keys = Object.keys(labels);
   for (let i = 0; i < keys.length; i++) {
@@ -124,7 +134,7 @@ export function labelMapProblems(labels: unknown): MapProblem[] {
     for (const p of keyErrors) out.push({ key, value: key, problem: p, inKey: true });
     for (const p of valueErrors) out.push({ key, value, problem: p, inKey: false });
   }
-  return out ?? [];
+  return out ?? NO_MAP_PROBLEMS;
 }
 
 /** Total size limit of `metadata.annotations`, in bytes (`TotalAnnotationSizeLimitB`). */

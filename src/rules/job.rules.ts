@@ -90,7 +90,7 @@ function jobName(ctx: RuleContext): string | undefined {
 }
 
 /** metadata.generateName as a name prefix: a trailing "-" stands for the characters the server appends. */
-function generateNameErrors(prefix: string): string[] {
+function generateNameErrors(prefix: string): readonly string[] {
   const masked = prefix.length > 1 && prefix.endsWith('-') ? `${prefix.slice(0, -1)}a` : prefix;
   return dns1123SubdomainErrors(masked);
 }

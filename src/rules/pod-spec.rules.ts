@@ -152,9 +152,9 @@ const SOURCE_ORDER: ReadonlyArray<[string, string]> = [
 ];
 
 interface VolumeCheck {
-  readonly findings: Finding[];
+  readonly findings: readonly Finding[];
   /** Names of the volumes without errors: only those can be mounted (`IsMatchedVolume`). */
-  readonly valid: Set<string>;
+  readonly valid: ReadonlySet<string>;
 }
 
 const volumeSources = new Map<string, ReadonlySet<string>>();
@@ -175,12 +175,15 @@ function checkVolumes(ctx: RuleContext): VolumeCheck {
   return ctx.memo('pod-spec.volumes', volumeCheck);
 }
 
+/** A pod without volumes (most Jobs): nothing found, nothing to mount. Only read, never added to. */
+const NO_VOLUMES: VolumeCheck = { findings: [], valid: new Set<string>() };
+
 function volumeCheck(ctx: RuleContext): VolumeCheck {
+  const volumes = items(podSpec(ctx).volumes);
+  if (volumes.length === 0) return NO_VOLUMES;
   const findings: Finding[] = [];
   const valid = new Set<string>();
   const seen = new Set<string>();
-  const volumes = items(podSpec(ctx).volumes);
-  if (volumes.length === 0) return { findings, valid };
   const sources = sourcesOf(ctx);
   const env = { localTokenPath: atLeast(ctx, 30) };
   volumes.forEach((v, i) => {
@@ -220,7 +223,7 @@ function mountPropagationFindings(mode: string, c: Record<string, any>, at: stri
   if (mode === 'Bidirectional' && !privileged) out.push({ path: at, problem: 'Bidirectional is available only to privileged containers', got: mode, fix: 'use HostToContainer, or make the container privileged' });
 }
 
-function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: Set<string>): Finding[] {
+function mountFindings(ctx: RuleContext, { c, list, i }: ContainerAt, volumes: ReadonlySet<string>): Finding[] {
   const out: Finding[] = [];
   const paths = new Set<string>();
   items(c.volumeMounts).forEach((m, j) => {

@@ -4,7 +4,7 @@
  * containers (sidecars), pod activeDeadlineSeconds, template labels and annotations. This is
  * the part of PodSpec validation that Job manifests commonly get wrong, not all of it.
  */
-import { annotationFindings, apiRule, labelFindings, podSpec, when } from './job-rule-kit';
+import { NO_FINDINGS, annotationFindings, apiRule, labelFindings, podSpec, when } from './job-rule-kit';
 import { dns1123LabelErrors, labelMapProblems } from './job-validators';
 import { arrayOf, isObject } from './json';
 import { atLeast, containers, items, podAt } from './pod-kit';
@@ -20,7 +20,7 @@ const CONTAINER_RESTART_POLICIES = ['Always', 'Never', 'OnFailure'];
  * field (regular containers and non-Always init containers on 1.34, init containers on 1.28),
  * FieldRequiresNewerKubernetes reports it instead.
  */
-function restartPolicyFindings(ctx: RuleContext, c: Record<string, any>, list: 'containers' | 'initContainers', at: string): Finding[] {
+function restartPolicyFindings(ctx: RuleContext, c: Record<string, any>, list: 'containers' | 'initContainers', at: string): readonly Finding[] {
   const rp = c.restartPolicy;
   if (rp === undefined && c.restartPolicyRules === undefined) return [];
   const rules = items(c.restartPolicyRules);
@@ -197,6 +197,10 @@ export const POD_TEMPLATE_RULES: Rule[] = [
     path: 'spec.template.annotations',
     summary: 'Pod template annotation keys are qualified names and all annotations together are at most 256 KiB (R079); the API server reports them at spec.template.annotations.',
     fix: 'use a qualified-name key ([prefix/]name) and keep annotations under 256 KiB',
-    check: (ctx) => annotationFindings(templateMeta(ctx).annotations, ctx.at('template', 'annotations')),
+    check: (ctx) => {
+      const annotations = templateMeta(ctx).annotations;
+      // Without an annotation map there is nothing to report, and no path to build.
+      return isObject(annotations) ? annotationFindings(annotations, ctx.at('template', 'annotations')) : NO_FINDINGS;
+    },
   }),
 ];

@@ -17,11 +17,14 @@ export type RecordedVersion =
 
 const MINOR = /^v?(\d+)\.(\d+)(?:\.\d+)?$/;
 
+/** The answer for an object without the annotation (nearly every one): shared, read-only. */
+const NO_RECORD: RecordedVersion = Object.freeze({ kind: 'none' });
+
 /** Reads `metadata.annotations["batch.cdk8s.io/kubernetes-version"]` of any object. Pure; never throws. */
 export function recordedKubernetesVersion(manifest: unknown): RecordedVersion {
   const metadata = isObject(manifest) ? manifest.metadata : undefined;
   const annotations = isObject(metadata) ? metadata.annotations : undefined;
-  if (!isObject(annotations) || !(KUBERNETES_VERSION_ANNOTATION in annotations)) return { kind: 'none' };
+  if (!isObject(annotations) || !(KUBERNETES_VERSION_ANNOTATION in annotations)) return NO_RECORD;
   const got = annotations[KUBERNETES_VERSION_ANNOTATION];
   if (typeof got !== 'string') return { kind: 'unsupported', got };
   let recorded = readStrings.get(got);
