@@ -7,12 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from '../../src/adapters/errors.ts';
 import { KubeClient } from '../../src/adapters/kube-client.ts';
+import { type Answer, type LocalApi, startLocalApi } from './local-api.ts';
 import { PROTOBUF, ProtobufError, decodePodList, decodeStatus } from '../../src/adapters/pod-protobuf.ts';
 import type { KubeObject } from '../../src/core/types.ts';
 import { podCacheView } from '../../src/runtime/cache-view.ts';
@@ -126,32 +125,16 @@ describe('decodeStatus', () => {
 });
 
 describe('KubeClient Pod lists in protobuf', () => {
-  let server: http.Server;
+  let api: LocalApi;
   let client: KubeClient;
-  const kc = new KubeConfig();
-  const seen: Array<{ path: string; accept: string }> = [];
-  let connections = 0;
-  let answer: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  let seen: LocalApi['seen'];
+  let answer: Answer = () => undefined;
 
   before(async () => {
-    server = http.createServer((req, res) => {
-      seen.push({ path: req.url ?? '', accept: String(req.headers.accept) });
-      answer(req, res);
-    });
-    server.on('connection', () => connections++);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
-    client = new KubeClient(kc, { qps: 1000, burst: 1000 });
+    api = await startLocalApi((req, res) => answer(req, res));
+    ({ client, seen } = api);
   });
-  after(async () => {
-    client.close();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => api.stop());
 
   /** Answers protobuf when it is accepted, JSON otherwise (as the API server negotiates). */
   function negotiating(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -261,13 +244,13 @@ describe('KubeClient Pod lists in protobuf', () => {
   it('sends the pages of a list over one kept-alive connection', async () => {
     // GIVEN a new client
     answer = negotiating;
-    const fresh = new KubeClient(kc, { qps: 1000, burst: 1000 });
-    const [before, requests] = [connections, seen.length];
+    const fresh = new KubeClient(api.kc, { qps: 1000, burst: 1000 });
+    const [before, requests] = [api.connections(), seen.length];
     // WHEN
     for (let i = 0; i < 5; i++) await fresh.list('Pod', { namespace: 'ns', viewFields: true, limit: 1, ...(i ? { continue: `t${i}` } : {}) });
     fresh.close();
     // THEN
     assert.equal(seen.length - requests, 5);
-    assert.equal(connections - before, 1);
+    assert.equal(api.connections() - before, 1);
   });
 });

@@ -8,12 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, errorFromWatchStatus } from '../../src/adapters/errors.ts';
 import { KubeClient } from '../../src/adapters/kube-client.ts';
+import { type Answer, type LocalApi, startLocalApi } from './local-api.ts';
 import { startEmulator } from '../../src/emulator/server.ts';
 import { Reflector } from '../../src/runtime/reflector.ts';
 import { PROTOBUF, ProtobufError } from '../../src/adapters/pod-protobuf.ts';
@@ -137,31 +137,16 @@ describe('JsonLineReader', () => {
 });
 
 describe('KubeClient streaming list and Pod watch', () => {
-  let server: http.Server;
+  let api: LocalApi;
   let client: KubeClient;
-  const seen: Array<{ path: string; accept: string }> = [];
-  let answer: (req: http.IncomingMessage, res: http.ServerResponse) => void = () => undefined;
+  let seen: LocalApi['seen'];
+  let answer: Answer = () => undefined;
 
   before(async () => {
-    server = http.createServer((req, res) => {
-      seen.push({ path: req.url ?? '', accept: String(req.headers.accept) });
-      answer(req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
-    client = new KubeClient(kc, { qps: 1000, burst: 1000 });
+    api = await startLocalApi((req, res) => answer(req, res));
+    ({ client, seen } = api);
   });
-  after(async () => {
-    client.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => api.stop());
 
   /** Sends `body` in chunks of 500 bytes, then ends the answer. */
   const chunked = (type: string, body: Buffer) => (_req: http.IncomingMessage, res: http.ServerResponse): void => {
