@@ -210,7 +210,7 @@ async function protoStream(): Promise<Timing[]> {
   const timing: Timing = { ttfbMs: 0, transferMs: 0, bytes: 0, parseMs: 0, viewMs: 0, items: 0 };
   const q = 'watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=600';
   const t0 = performance.now();
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let ended = false;
   await new Promise<void>((resolve, reject) => {
     const req = (tls ? https : http).get({ host: server.hostname, port: server.port, path: `${base}?${q}`, agent: agent(), headers: { accept: 'application/vnd.kubernetes.protobuf;stream=watch', ...auth } }, (res) => {
