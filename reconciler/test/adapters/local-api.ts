@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../../src/adapters/kube-client.ts';
 
@@ -49,4 +50,39 @@ export async function startLocalApi(answer: Answer): Promise<LocalApi> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** The local server of one `describe` block: its `answer` answers every request. */
+export interface LocalApiSuite {
+  /** The handler of the requests from now on; answers nothing until a test sets it. */
+  answer: Answer;
+  readonly api: LocalApi;
+  readonly client: KubeClient;
+  readonly seen: LocalApi['seen'];
+}
+
+/** A local server started before the tests of the calling `describe` block and stopped after them. */
+export function useLocalApi(): LocalApiSuite {
+  let api: LocalApi | undefined;
+  const started = (): LocalApi => {
+    if (!api) throw new Error('the local API server is only there while the tests of its describe block run');
+    return api;
+  };
+  const suite: LocalApiSuite = {
+    answer: () => undefined,
+    get api() {
+      return started();
+    },
+    get client() {
+      return started().client;
+    },
+    get seen() {
+      return started().seen;
+    },
+  };
+  before(async () => {
+    api = await startLocalApi((req, res) => suite.answer(req, res));
+  });
+  after(() => api?.stop());
+  return suite;
 }

@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { KubeApiError } from '../../src/adapters/errors.ts';
 import { KubeClient } from '../../src/adapters/kube-client.ts';
-import { type Answer, type LocalApi, startLocalApi } from './local-api.ts';
+import { useLocalApi } from './local-api.ts';
 import { PROTOBUF, ProtobufError, decodePodList, decodeStatus } from '../../src/adapters/pod-protobuf.ts';
 import type { KubeObject } from '../../src/core/types.ts';
 import { podCacheView } from '../../src/runtime/cache-view.ts';
@@ -125,16 +125,7 @@ describe('decodeStatus', () => {
 });
 
 describe('KubeClient Pod lists in protobuf', () => {
-  let api: LocalApi;
-  let client: KubeClient;
-  let seen: LocalApi['seen'];
-  let answer: Answer = () => undefined;
-
-  before(async () => {
-    api = await startLocalApi((req, res) => answer(req, res));
-    ({ client, seen } = api);
-  });
-  after(() => api.stop());
+  const local = useLocalApi();
 
   /** Answers protobuf when it is accepted, JSON otherwise (as the API server negotiates). */
   function negotiating(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -149,14 +140,14 @@ describe('KubeClient Pod lists in protobuf', () => {
 
   it('asks for protobuf for the Pod cache (viewFields) only, and decodes it into the same views as JSON', async () => {
     // GIVEN
-    answer = negotiating;
-    seen.length = 0;
+    local.answer = negotiating;
+    local.seen.length = 0;
     // WHEN
-    const pb = await client.list('Pod', { namespace: 'ns', viewFields: true });
-    const json = await client.list('Pod', { namespace: 'ns' });
-    await client.list('Job', { namespace: 'ns', viewFields: true });
+    const pb = await local.client.list('Pod', { namespace: 'ns', viewFields: true });
+    const json = await local.client.list('Pod', { namespace: 'ns' });
+    await local.client.list('Job', { namespace: 'ns', viewFields: true });
     // THEN
-    assert.deepEqual(seen.map((s) => s.accept), [`${PROTOBUF}, application/json`, 'application/json', 'application/json']);
+    assert.deepEqual(local.seen.map((s) => s.accept), [`${PROTOBUF}, application/json`, 'application/json', 'application/json']);
     assert.ok(pb.items.every((p) => p.kind === 'Pod' && p.apiVersion === 'v1'));
     assert.deepEqual(views(pb.items), views(json.items));
     assert.equal(pb.items[2].metadata?.annotations, undefined);
@@ -166,11 +157,11 @@ describe('KubeClient Pod lists in protobuf', () => {
 
   it('hands back `view(item)` for every listed pod, decoded in protobuf or parsed from JSON', async () => {
     // GIVEN
-    answer = negotiating;
+    local.answer = negotiating;
     const view = (pod: KubeObject): KubeObject => ({ viewOf: `${pod.kind}/${pod.metadata?.name}` }) as unknown as KubeObject;
     // WHEN
-    const pb = await client.list('Pod', { namespace: 'ns', viewFields: true, view });
-    const json = await client.list('Pod', { namespace: 'ns', view });
+    const pb = await local.client.list('Pod', { namespace: 'ns', viewFields: true, view });
+    const json = await local.client.list('Pod', { namespace: 'ns', view });
     // THEN
     const expected = [{ viewOf: 'Pod/bare' }, { viewOf: 'Pod/deleting' }, { viewOf: 'Pod/owned' }];
     assert.deepEqual(pb.items, expected);
@@ -178,24 +169,24 @@ describe('KubeClient Pod lists in protobuf', () => {
   });
 
   it('fails with the view\'s own error, not as a malformed answer from the server', async () => {
-    answer = negotiating;
+    local.answer = negotiating;
     const view = (): KubeObject => {
       throw new RangeError('no view of this pod');
     };
-    await assert.rejects(client.list('Pod', { namespace: 'ns', viewFields: true, view }), /RangeError: no view of this pod/);
+    await assert.rejects(local.client.list('Pod', { namespace: 'ns', viewFields: true, view }), /RangeError: no view of this pod/);
   });
 
   it('reads each answer whole when pages follow one another on reused receive buffers', async () => {
     // GIVEN answers of different lengths, the longer first, so a reused buffer holds older bytes past the newer answer's end
     const pages = [envelope(msg(field(1, msg(field(2, '7'), field(3, 'next'))), field(2, msg(field(1, msg(field(1, 'a'.repeat(300_000)), field(3, 'ns'))))))), recorded];
     let served = 0;
-    answer = (_req, res) => {
+    local.answer = (_req, res) => {
       res.writeHead(200, { 'content-type': PROTOBUF });
       res.end(pages[served++ % pages.length]);
     };
     // WHEN
-    const long = await client.list('Pod', { namespace: 'ns', viewFields: true, limit: 1 });
-    const short = await client.list('Pod', { namespace: 'ns', viewFields: true, limit: 1, continue: 'next' });
+    const long = await local.client.list('Pod', { namespace: 'ns', viewFields: true, limit: 1 });
+    const short = await local.client.list('Pod', { namespace: 'ns', viewFields: true, limit: 1, continue: 'next' });
     // THEN
     assert.equal(long.items[0].metadata?.name, 'a'.repeat(300_000));
     assert.equal(long.continue, 'next');
@@ -204,23 +195,23 @@ describe('KubeClient Pod lists in protobuf', () => {
   });
 
   it('takes a JSON answer to the same request from a server without protobuf', async () => {
-    answer = (_req, res) => {
+    local.answer = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', ...fixture.json }));
     };
-    const got = await client.list('Pod', { namespace: 'ns', viewFields: true });
+    const got = await local.client.list('Pod', { namespace: 'ns', viewFields: true });
     assert.deepEqual(views(got.items), views(fixture.json.items));
   });
 
   it('reads an error Status in protobuf: an expired continue token is Gone (410)', async () => {
     // GIVEN
     const status = envelope(msg(field(2, 'Failure'), field(3, 'The provided continue parameter is too old'), field(4, 'Expired'), field(6, 410)));
-    answer = (_req, res) => {
+    local.answer = (_req, res) => {
       res.writeHead(410, { 'content-type': PROTOBUF });
       res.end(status);
     };
     // WHEN / THEN
-    await assert.rejects(client.list('Pod', { namespace: 'ns', viewFields: true, limit: 1, continue: 'old' }), (err: unknown) => {
+    await assert.rejects(local.client.list('Pod', { namespace: 'ns', viewFields: true, limit: 1, continue: 'old' }), (err: unknown) => {
       assert.ok(err instanceof KubeApiError);
       assert.equal(err.kind, 'Gone');
       assert.equal(err.status, 410);
@@ -230,11 +221,11 @@ describe('KubeClient Pod lists in protobuf', () => {
   });
 
   it('fails with the path when the protobuf answer is malformed', async () => {
-    answer = (_req, res) => {
+    local.answer = (_req, res) => {
       res.writeHead(200, { 'content-type': PROTOBUF });
       res.end(recorded.subarray(0, 100));
     };
-    await assert.rejects(client.list('Pod', { namespace: 'ns', viewFields: true }), (err: unknown) => {
+    await assert.rejects(local.client.list('Pod', { namespace: 'ns', viewFields: true }), (err: unknown) => {
       assert.ok(err instanceof KubeApiError);
       assert.match(err.message, /\/api\/v1\/namespaces\/ns\/pods with malformed protobuf/);
       return true;
@@ -243,14 +234,14 @@ describe('KubeClient Pod lists in protobuf', () => {
 
   it('sends the pages of a list over one kept-alive connection', async () => {
     // GIVEN a new client
-    answer = negotiating;
-    const fresh = new KubeClient(api.kc, { qps: 1000, burst: 1000 });
-    const [before, requests] = [api.connections(), seen.length];
+    local.answer = negotiating;
+    const fresh = new KubeClient(local.api.kc, { qps: 1000, burst: 1000 });
+    const [before, requests] = [local.api.connections(), local.seen.length];
     // WHEN
     for (let i = 0; i < 5; i++) await fresh.list('Pod', { namespace: 'ns', viewFields: true, limit: 1, ...(i ? { continue: `t${i}` } : {}) });
     fresh.close();
     // THEN
-    assert.equal(seen.length - requests, 5);
-    assert.equal(api.connections() - before, 1);
+    assert.equal(local.seen.length - requests, 5);
+    assert.equal(local.api.connections() - before, 1);
   });
 });

@@ -9,11 +9,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, errorFromWatchStatus } from '../../src/adapters/errors.ts';
 import { KubeClient } from '../../src/adapters/kube-client.ts';
-import { type Answer, type LocalApi, startLocalApi } from './local-api.ts';
+import { useLocalApi } from './local-api.ts';
 import { startEmulator } from '../../src/emulator/server.ts';
 import { Reflector } from '../../src/runtime/reflector.ts';
 import { PROTOBUF, ProtobufError } from '../../src/adapters/pod-protobuf.ts';
@@ -137,16 +137,7 @@ describe('JsonLineReader', () => {
 });
 
 describe('KubeClient streaming list and Pod watch', () => {
-  let api: LocalApi;
-  let client: KubeClient;
-  let seen: LocalApi['seen'];
-  let answer: Answer = () => undefined;
-
-  before(async () => {
-    api = await startLocalApi((req, res) => answer(req, res));
-    ({ client, seen } = api);
-  });
-  after(() => api.stop());
+  const local = useLocalApi();
 
   /** Sends `body` in chunks of 500 bytes, then ends the answer. */
   const chunked = (type: string, body: Buffer) => (_req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -157,66 +148,66 @@ describe('KubeClient streaming list and Pod watch', () => {
 
   it('asks for the streaming list in protobuf for the Pod view and delivers its decoded events', async () => {
     // GIVEN
-    seen.length = 0;
-    answer = chunked(`${PROTOBUF};stream=watch`, recorded);
+    local.seen.length = 0;
+    local.answer = chunked(`${PROTOBUF};stream=watch`, recorded);
     const events: WatchEvent[] = [];
     // WHEN
-    const stream = client.streamList('Pod', { namespace: 'ns', labelSelector: 'a=b', timeoutSeconds: 30, viewFields: true }, (e) => events.push(e));
+    const stream = local.client.streamList('Pod', { namespace: 'ns', labelSelector: 'a=b', timeoutSeconds: 30, viewFields: true }, (e) => events.push(e));
     await stream.done;
     // THEN
-    const url = new URL(seen[0].path, 'http://x');
+    const url = new URL(local.seen[0].path, 'http://x');
     assert.equal(url.pathname, '/api/v1/namespaces/ns/pods');
     assert.deepEqual(Object.fromEntries(url.searchParams), { watch: 'true', labelSelector: 'a=b', sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true', timeoutSeconds: '30' });
-    assert.equal(seen[0].accept, PROTOBUF);
+    assert.equal(local.seen[0].accept, PROTOBUF);
     assert.deepEqual(events, decodeInChunks(recorded, recorded.length));
   });
 
   it('reads a JSON answer as JSON lines (a server without protobuf), and asks JSON only without the view', async () => {
-    seen.length = 0;
+    local.seen.length = 0;
     const lines = fixture.json.map((e) => JSON.stringify(e)).join('\n');
-    answer = chunked('application/json', Buffer.from(`${lines}\n`));
+    local.answer = chunked('application/json', Buffer.from(`${lines}\n`));
     const events: WatchEvent[] = [];
-    await client.streamList('Job', { timeoutSeconds: 30 }, (e) => events.push(e)).done;
-    assert.equal(seen[0].accept, 'application/json');
-    assert.equal(new URL(seen[0].path, 'http://x').pathname, '/apis/batch/v1/jobs');
+    await local.client.streamList('Job', { timeoutSeconds: 30 }, (e) => events.push(e)).done;
+    assert.equal(local.seen[0].accept, 'application/json');
+    assert.equal(new URL(local.seen[0].path, 'http://x').pathname, '/apis/batch/v1/jobs');
     assert.deepEqual(events, fixture.json);
   });
 
   it('watches pods for the view in protobuf from a resourceVersion', async () => {
-    seen.length = 0;
-    answer = chunked(`${PROTOBUF};stream=watch`, recorded);
+    local.seen.length = 0;
+    local.answer = chunked(`${PROTOBUF};stream=watch`, recorded);
     const events: WatchEvent[] = [];
-    await client.watch('Pod', { resourceVersion: '42', timeoutSeconds: 30, allowWatchBookmarks: true, viewFields: true }, (e) => events.push(e)).done;
-    const url = new URL(seen[0].path, 'http://x');
+    await local.client.watch('Pod', { resourceVersion: '42', timeoutSeconds: 30, allowWatchBookmarks: true, viewFields: true }, (e) => events.push(e)).done;
+    const url = new URL(local.seen[0].path, 'http://x');
     assert.equal(url.pathname, '/api/v1/pods');
     assert.deepEqual(Object.fromEntries(url.searchParams), { watch: 'true', resourceVersion: '42', timeoutSeconds: '30', allowWatchBookmarks: 'true' });
-    assert.equal(seen[0].accept, `${PROTOBUF}, application/json`);
+    assert.equal(local.seen[0].accept, `${PROTOBUF}, application/json`);
     assert.equal(events.length, decodeInChunks(recorded, recorded.length).length);
   });
 
   it('rejects with the Status of a refusal: 422 where the WatchList gate is off', async () => {
     const status = { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Invalid', code: 422, message: 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled' };
-    answer = (_req, res) => res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify(status));
-    const stream = client.streamList('Pod', { timeoutSeconds: 30, viewFields: true }, () => assert.fail('an event from a refused stream'));
+    local.answer = (_req, res) => res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify(status));
+    const stream = local.client.streamList('Pod', { timeoutSeconds: 30, viewFields: true }, () => assert.fail('an event from a refused stream'));
     await assert.rejects(stream.done, (e: unknown) => e instanceof KubeApiError && e.kind === 'Invalid' && e.status === 422 && /WatchList feature gate/.test(e.message));
   });
 
   it('rejects a stream cut inside a frame, and one with a malformed frame', async () => {
-    answer = chunked(`${PROTOBUF};stream=watch`, recorded.subarray(0, recorded.length - 5));
-    await assert.rejects(client.streamList('Pod', { timeoutSeconds: 30, viewFields: true }, () => undefined).done, (e: unknown) => e instanceof KubeApiError && e.kind === 'Network');
-    answer = chunked(`${PROTOBUF};stream=watch`, frame(field(1, 'ADDED')));
-    await assert.rejects(client.streamList('Pod', { timeoutSeconds: 30, viewFields: true }, () => undefined).done, (e: unknown) => e instanceof KubeApiError && /malformed protobuf: a ADDED watch event without an object/.test(e.message));
+    local.answer = chunked(`${PROTOBUF};stream=watch`, recorded.subarray(0, recorded.length - 5));
+    await assert.rejects(local.client.streamList('Pod', { timeoutSeconds: 30, viewFields: true }, () => undefined).done, (e: unknown) => e instanceof KubeApiError && e.kind === 'Network');
+    local.answer = chunked(`${PROTOBUF};stream=watch`, frame(field(1, 'ADDED')));
+    await assert.rejects(local.client.streamList('Pod', { timeoutSeconds: 30, viewFields: true }, () => undefined).done, (e: unknown) => e instanceof KubeApiError && /malformed protobuf: a ADDED watch event without an object/.test(e.message));
   });
 
   it('stops: done resolves and no event is delivered after stop()', async () => {
     let respond: (() => void) | undefined;
-    answer = (_req, res) => {
+    local.answer = (_req, res) => {
       res.writeHead(200, { 'content-type': `${PROTOBUF};stream=watch` });
       res.write(recorded.subarray(0, 4 + recorded.readUInt32BE(0)));
       respond = () => res.end(recorded.subarray(4 + recorded.readUInt32BE(0)));
     };
     const events: WatchEvent[] = [];
-    const stream = client.streamList('Pod', { timeoutSeconds: 30, viewFields: true }, (e) => events.push(e));
+    const stream = local.client.streamList('Pod', { timeoutSeconds: 30, viewFields: true }, (e) => events.push(e));
     await waitFor(() => events.length === 1);
     stream.stop();
     respond?.();
